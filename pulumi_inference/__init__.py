@@ -1,0 +1,1 @@
+"""Elasticsearch inference endpoints as typed Pulumi resources."""

@@ -1,0 +1,133 @@
+"""Every error pulumi-inference raises, in one hierarchy.
+
+    InferenceError
+    ├── ValidationError            bad input, found offline (check) — names the property path
+    ├── ConfigurationError         no cluster to talk to, or contradictory connection settings
+    ├── ClusterUnreachableError    connection refused/reset/timed out, retries exhausted
+    ├── DeploymentTimeoutError     a model deployment did not become ready in time
+    └── ClusterError               the cluster answered with an error status
+        ├── AuthenticationError        401: wrong or missing credentials
+        ├── AuthorizationError         403: missing privilege (manage_inference) or license
+        ├── EndpointNotFoundError      404
+        ├── EndpointAlreadyExistsError 400 resource_already_exists_exception
+        ├── EndpointInUseError         409: referenced by pipelines or semantic_text indexes
+        ├── ClusterRejectedError       400 and other 4xx: the cluster's own reason passed through
+        └── ClusterUnavailableError    429/5xx after retries
+
+Messages never contain secret values: every message built from a cluster answer passes
+through :func:`pulumi_inference._redact.redact` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class InferenceError(Exception):
+    """Base class of every error raised by pulumi-inference."""
+
+
+class ValidationError(InferenceError):
+    """Declared input that cannot be valid; raised before any HTTP call."""
+
+    def __init__(self, issues: Sequence[tuple[str, str]]) -> None:
+        self.issues = list(issues)
+        lines = [f"{path}: {reason}" for path, reason in self.issues]
+        super().__init__("invalid inference endpoint:\n  " + "\n  ".join(lines))
+
+
+class ConfigurationError(InferenceError):
+    """The provider cannot work out which cluster to call, or how."""
+
+
+class ClusterUnreachableError(InferenceError):
+    """The cluster could not be reached (after retries, within the deadline)."""
+
+
+class DeploymentTimeoutError(InferenceError):
+    """A model deployment did not become ready before ``deployment_timeout``."""
+
+    def __init__(self, message: str, *, inference_id: str, last_state: str | None) -> None:
+        super().__init__(message)
+        self.inference_id = inference_id
+        self.last_state = last_state
+
+
+class ClusterError(InferenceError):
+    """The cluster answered with an error status.
+
+    ``status``, ``error_type`` and ``reason`` are the cluster's own (redacted); the message
+    adds which endpoint and cluster were concerned and what to do.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        error_type: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_type = error_type
+        self.reason = reason
+
+
+class AuthenticationError(ClusterError):
+    """401: the cluster refused the credentials, or none were given."""
+
+
+class AuthorizationError(ClusterError):
+    """403: the credentials lack a privilege (``manage_inference``) or the license forbids it."""
+
+
+class EndpointNotFoundError(ClusterError):
+    """404: the inference endpoint does not exist."""
+
+
+class EndpointAlreadyExistsError(ClusterError):
+    """The inference id is taken by an endpoint this stack does not manage."""
+
+
+class EndpointInUseError(ClusterError):
+    """409: the endpoint is used by ingest pipelines or ``semantic_text`` fields."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        error_type: str | None = None,
+        reason: str | None = None,
+        pipelines: Sequence[str] = (),
+        indexes: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, status=status, error_type=error_type, reason=reason)
+        self.pipelines = list(pipelines)
+        self.indexes = list(indexes)
+
+
+class ClusterRejectedError(ClusterError):
+    """The cluster refused the request (400 and other client errors); its reason is kept."""
+
+
+class ClusterUnavailableError(ClusterError):
+    """The cluster kept answering 429 or 5xx until the retry deadline."""
+
+
+__all__ = [
+    "AuthenticationError",
+    "AuthorizationError",
+    "ClusterError",
+    "ClusterRejectedError",
+    "ClusterUnavailableError",
+    "ClusterUnreachableError",
+    "ConfigurationError",
+    "DeploymentTimeoutError",
+    "EndpointAlreadyExistsError",
+    "EndpointInUseError",
+    "EndpointNotFoundError",
+    "InferenceError",
+    "ValidationError",
+]
