@@ -1,0 +1,14 @@
+"""HTTP access to a cluster's inference API (knows nothing about Pulumi)."""
+
+from ._client import InferenceClient, PossiblyAppliedError, parse_version
+from ._pool import client_for, close_all
+from ._retry import RetryPolicy
+
+__all__ = [
+    "InferenceClient",
+    "PossiblyAppliedError",
+    "RetryPolicy",
+    "client_for",
+    "close_all",
+    "parse_version",
+]

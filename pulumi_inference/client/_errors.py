@@ -1,0 +1,112 @@
+"""Turning the cluster's error answers into typed errors that say what to do."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+from ..errors import (
+    AuthenticationError,
+    AuthorizationError,
+    ClusterError,
+    ClusterRejectedError,
+    ClusterUnavailableError,
+    EndpointAlreadyExistsError,
+    EndpointInUseError,
+    EndpointNotFoundError,
+)
+
+_PIPELINES = re.compile(r"referenced by pipelines: \[([^\]]*)\]")
+_INDEXES = re.compile(r"mapping for indexes: \[([^\]]*)\]")
+_THIRD_PARTY_AUTH = "Received an authentication error status code"
+
+
+def error_details(response: httpx.Response) -> tuple[str | None, str]:
+    """The cluster's (type, reason) from an error body, whatever its shape."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        return None, response.text.strip()[:500] or response.reason_phrase
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        reason = str(error.get("reason") or "")
+        caused = error.get("caused_by")
+        if isinstance(caused, dict) and caused.get("reason"):
+            reason = f"{reason} (caused by: {caused['reason']})"
+        return error.get("type"), reason
+    if isinstance(error, str):
+        return None, error
+    return None, response.text.strip()[:500]
+
+
+def _split(names: str) -> list[str]:
+    return [name.strip() for name in names.split(",") if name.strip()]
+
+
+def to_cluster_error(response: httpx.Response, *, subject: str, cluster: str) -> ClusterError:
+    """``subject`` names what was acted on, e.g. "inference endpoint 'my-e5'"."""
+    status = response.status_code
+    error_type, reason = error_details(response)
+    said = f"{status} {error_type}: {reason}" if error_type else f"{status}: {reason}"
+    where = f"{subject} on {cluster}"
+    kwargs: dict[str, Any] = {"status": status, "error_type": error_type, "reason": reason}
+
+    if status == 401 and _THIRD_PARTY_AUTH in reason:
+        return ClusterRejectedError(
+            f"{where}: the inference service rejected the credentials in service_settings "
+            f"(for example service_settings.api_key) while the cluster tested them ({said}). "
+            "Check the service's API key; it is not an Elasticsearch credential problem.",
+            **kwargs,
+        )
+    if status == 401:
+        return AuthenticationError(
+            f"{where}: the cluster refused the credentials ({said}). Check the connection's "
+            "api_key, username/password or bearer_token (or elasticsearch:apiKey in stack "
+            "config, ELASTICSEARCH_API_KEY in the environment).",
+            **kwargs,
+        )
+    if status == 403:
+        if "license" in reason.lower():
+            hint = "The cluster's license does not include this feature; check its license level."
+        else:
+            hint = (
+                "Grant the `manage_inference` cluster privilege to the user or API key "
+                "(`monitor_inference` is enough for reads such as refresh)."
+            )
+        return AuthorizationError(f"{where}: permission denied ({said}). {hint}", **kwargs)
+    if status == 404:
+        return EndpointNotFoundError(f"{where}: not found ({said}).", **kwargs)
+    if status == 400 and error_type == "resource_already_exists_exception":
+        return EndpointAlreadyExistsError(
+            f"{where}: an endpoint with this id already exists and is not managed by this "
+            "stack. Pick another inference_id, or delete the existing endpoint "
+            "(DELETE /_inference/<task_type>/<inference_id>) if it is not used.",
+            **kwargs,
+        )
+    if status == 409:
+        pipelines = _split(m.group(1)) if (m := _PIPELINES.search(reason)) else []
+        indexes = _split(m.group(1)) if (m := _INDEXES.search(reason)) else []
+        used_by = []
+        if pipelines:
+            used_by.append(f"ingest pipelines {pipelines}")
+        if indexes:
+            used_by.append(f"semantic_text fields of indexes {indexes}")
+        if used_by:
+            return EndpointInUseError(
+                f"{where}: the cluster refuses to delete it because it is used by "
+                f"{' and '.join(used_by)}. Remove those uses first, or set force_delete=True "
+                "on the resource to delete it anyway (they will stop working).",
+                pipelines=pipelines,
+                indexes=indexes,
+                **kwargs,
+            )
+        return ClusterRejectedError(f"{where}: conflict ({said}).", **kwargs)
+    if status == 429 or status >= 500:
+        return ClusterUnavailableError(
+            f"{where}: the cluster kept answering {status} until the retry deadline ({said}). "
+            "Retry later, or raise PULUMI_INFERENCE_RETRY_DEADLINE.",
+            **kwargs,
+        )
+    return ClusterRejectedError(f"{where}: the cluster rejected the request ({said}).", **kwargs)

@@ -1,0 +1,302 @@
+"""Where and how to reach a cluster.
+
+``Connection`` is what a program declares (every field a Pulumi Input); ``ClusterConnection``
+is what the provider resolves from it, then from stack config, then from the environment
+variables Elastic's own tools read. Resolution is per group, most specific source first:
+the location (``url`` / ``cloud_id``), the credentials (``api_key`` | ``username`` +
+``password`` | ``bearer_token``) and the TLS settings are each taken whole from the first
+source that sets any of them, so credentials of one source are never half-mixed with another's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from .errors import ConfigurationError
+
+# Connection fields whose values are credentials: always stored as Pulumi secrets.
+SECRET_CONNECTION_FIELDS = frozenset(
+    {"api_key", "password", "bearer_token", "client_key", "headers"}
+)
+LOCATION_FIELDS = ("url", "cloud_id")
+CREDENTIAL_FIELDS = ("api_key", "username", "password", "bearer_token")
+TLS_FIELDS = ("ca_certs", "verify_certs", "ssl_assert_fingerprint", "client_cert", "client_key")
+ALL_FIELDS = (*LOCATION_FIELDS, *CREDENTIAL_FIELDS, *TLS_FIELDS, "headers")
+
+# Stack config keys (namespace `elasticsearch:`) for each connection field.
+CONFIG_KEYS = {
+    "url": "elasticsearch:url",
+    "cloud_id": "elasticsearch:cloudId",
+    "api_key": "elasticsearch:apiKey",
+    "username": "elasticsearch:username",
+    "password": "elasticsearch:password",
+    "bearer_token": "elasticsearch:bearerToken",
+    "ca_certs": "elasticsearch:caCerts",
+    "verify_certs": "elasticsearch:verifyCerts",
+    "ssl_assert_fingerprint": "elasticsearch:sslAssertFingerprint",
+    "client_cert": "elasticsearch:clientCert",
+    "client_key": "elasticsearch:clientKey",
+}
+
+# Environment variables, as Elastic's tools (Terraform provider, clients) name them.
+ENV_KEYS: dict[str, tuple[str, ...]] = {
+    "url": ("ELASTICSEARCH_URL", "ELASTICSEARCH_ENDPOINTS"),
+    "cloud_id": ("ELASTICSEARCH_CLOUD_ID", "ELASTIC_CLOUD_ID"),
+    "api_key": ("ELASTICSEARCH_API_KEY",),
+    "username": ("ELASTICSEARCH_USERNAME",),
+    "password": ("ELASTICSEARCH_PASSWORD",),
+    "bearer_token": ("ELASTICSEARCH_BEARER_TOKEN",),
+    "ca_certs": ("ELASTICSEARCH_CA_FILE", "ELASTICSEARCH_CA_CERTS"),
+    "verify_certs": ("ELASTICSEARCH_VERIFY_CERTS",),
+    "ssl_assert_fingerprint": ("ELASTICSEARCH_SSL_ASSERT_FINGERPRINT",),
+    "client_cert": ("ELASTICSEARCH_CLIENT_CERT",),
+    "client_key": ("ELASTICSEARCH_CLIENT_KEY",),
+}
+ENV_INSECURE = "ELASTICSEARCH_INSECURE"
+
+
+class Connection:
+    """Where and how to reach an Elasticsearch cluster. Every field takes Pulumi Inputs.
+
+    :param url: the cluster's URL, e.g. ``https://es.example.com:9200``.
+    :param api_key: an Elasticsearch API key (the encoded form ``base64(id:key)``).
+    :param username: basic-auth user (with ``password``).
+    :param password: basic-auth password.
+    :param bearer_token: an OAuth2/JWT bearer token.
+    :param cloud_id: an Elastic Cloud id, decoded to the deployment's Elasticsearch URL.
+    :param ca_certs: a private CA: a PEM file path or the PEM text itself.
+    :param verify_certs: verify the server certificate (default). ``False`` warns loudly.
+    :param ssl_assert_fingerprint: pin the server certificate by its SHA-256 fingerprint.
+    :param client_cert: client certificate for mutual TLS (PEM path or text).
+    :param client_key: its private key (PEM path or text).
+    :param headers: extra HTTP headers sent with every request (stored as a secret).
+    """
+
+    def __init__(
+        self,
+        url: Any = None,
+        *,
+        api_key: Any = None,
+        username: Any = None,
+        password: Any = None,
+        bearer_token: Any = None,
+        cloud_id: Any = None,
+        ca_certs: Any = None,
+        verify_certs: Any = True,
+        ssl_assert_fingerprint: Any = None,
+        client_cert: Any = None,
+        client_key: Any = None,
+        headers: Any = None,
+    ) -> None:
+        self.url = url
+        self.api_key = api_key
+        self.username = username
+        self.password = password
+        self.bearer_token = bearer_token
+        self.cloud_id = cloud_id
+        self.ca_certs = ca_certs
+        self.verify_certs = verify_certs
+        self.ssl_assert_fingerprint = ssl_assert_fingerprint
+        self.client_cert = client_cert
+        self.client_key = client_key
+        self.headers = headers
+
+    def to_props(self) -> dict[str, Any]:
+        """Declared fields only; ``verify_certs`` only when it is not the default."""
+        props = {name: getattr(self, name) for name in ALL_FIELDS}
+        if props["verify_certs"] is True:
+            del props["verify_certs"]
+        return {name: value for name, value in props.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class ClusterConnection:
+    """A resolved connection: plain values, ready for the HTTP client."""
+
+    url: str
+    api_key: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    bearer_token: str | None = field(default=None, repr=False)
+    ca_certs: str | None = None
+    verify_certs: bool = True
+    ssl_assert_fingerprint: str | None = None
+    client_cert: str | None = None
+    client_key: str | None = field(default=None, repr=False)
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def __repr__(self) -> str:
+        return f"ClusterConnection(url={self.display_url!r})"
+
+    @property
+    def display_url(self) -> str:
+        """The URL without any user info, safe for messages."""
+        return strip_userinfo(self.url)
+
+    @property
+    def pool_key(self) -> str:
+        """Identity of this connection for the client pool (a digest, never the secrets)."""
+        material = json.dumps(
+            [
+                self.url,
+                self.api_key,
+                self.username,
+                self.password,
+                self.bearer_token,
+                self.ca_certs,
+                self.verify_certs,
+                self.ssl_assert_fingerprint,
+                self.client_cert,
+                self.client_key,
+                self.headers,
+            ]
+        )
+        return hashlib.sha256(material.encode()).hexdigest()
+
+    def secret_values(self) -> list[str]:
+        """Every credential, for redaction of messages."""
+        values = [self.api_key, self.password, self.bearer_token, self.client_key]
+        values += [value for _, value in self.headers]
+        if self.api_key:
+            values.append(_decoded_api_key(self.api_key))
+        return [value for value in values if value]
+
+
+def strip_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def decode_cloud_id(cloud_id: str) -> str:
+    """``name:base64(host[:port]$es_uuid$kibana_uuid)`` to ``https://es_uuid.host:port``."""
+    _, _, encoded = cloud_id.rpartition(":")
+    try:
+        decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            "connection.cloud_id: not a valid Elastic Cloud id (expected 'name:base64...'); "
+            "copy it from the deployment's page in the Elastic Cloud console"
+        ) from exc
+    parts = decoded.split("$")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise ConfigurationError(
+            "connection.cloud_id: the decoded id lacks a host or an Elasticsearch id; "
+            "copy it again from the Elastic Cloud console"
+        )
+    host, es_id = parts[0], parts[1]
+    port = "443"
+    if ":" in host:
+        host, port = host.rsplit(":", 1)
+    if ":" in es_id:  # an id may carry its own port
+        es_id, port = es_id.split(":", 1)
+    return f"https://{es_id}.{host}:{port}"
+
+
+def _decoded_api_key(api_key: str) -> str:
+    try:
+        return base64.b64decode(api_key, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return api_key
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _config_source(config: Mapping[str, Any]) -> dict[str, Any]:
+    source = {name: config.get(key) for name, key in CONFIG_KEYS.items()}
+    insecure = config.get("elasticsearch:insecure")
+    if insecure is not None and source["verify_certs"] is None:
+        source["verify_certs"] = not _truthy(insecure)
+    headers = config.get("elasticsearch:headers")
+    if headers:
+        source["headers"] = json.loads(headers) if isinstance(headers, str) else headers
+    return source
+
+
+def _env_source(environ: Mapping[str, str]) -> dict[str, Any]:
+    source: dict[str, Any] = {}
+    for name, variables in ENV_KEYS.items():
+        source[name] = next((environ[v] for v in variables if environ.get(v)), None)
+    if source["url"] and "," in source["url"]:  # ELASTICSEARCH_ENDPOINTS lists several
+        source["url"] = source["url"].split(",")[0].strip()
+    if environ.get(ENV_INSECURE) and source["verify_certs"] is None:
+        source["verify_certs"] = not _truthy(environ[ENV_INSECURE])
+    return source
+
+
+def _first_group(sources: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
+    for source in sources:
+        group = {name: source.get(name) for name in names}
+        if any(value is not None and value != "" for value in group.values()):
+            return group
+    return dict.fromkeys(names)
+
+
+def resolve_connection(
+    declared: Mapping[str, Any] | None,
+    config: Mapping[str, Any],
+    environ: Mapping[str, str],
+) -> ClusterConnection:
+    """Resolve the connection: the resource's, then stack config, then the environment."""
+    declared_source = dict(declared or {})
+    if declared_source.get("verify_certs") is True:
+        # The default; not a statement that should hide TLS settings from config or env.
+        declared_source.pop("verify_certs")
+    sources = [declared_source, _config_source(config), _env_source(environ)]
+    location = _first_group(sources, LOCATION_FIELDS)
+    credentials = _first_group(sources, CREDENTIAL_FIELDS)
+    tls = _first_group(sources, TLS_FIELDS)
+    headers = next((s["headers"] for s in sources if s.get("headers")), None)
+
+    url = location["url"]
+    if not url and location["cloud_id"]:
+        url = decode_cloud_id(str(location["cloud_id"]))
+    if not url:
+        raise ConfigurationError(
+            "no Elasticsearch cluster to call: set `connection=Connection(url=...)` on the "
+            "resource, or stack config `pulumi config set elasticsearch:url https://...`, or "
+            "the ELASTICSEARCH_URL environment variable (or a cloud_id)"
+        )
+    url = str(url).rstrip("/")
+    if urlsplit(url).scheme not in {"http", "https"}:
+        raise ConfigurationError(
+            f"connection.url: '{strip_userinfo(url)}' is not an http(s) URL; "
+            "write it as https://host:9200"
+        )
+    if credentials["password"] and not credentials["username"]:
+        raise ConfigurationError(
+            "connection.password is set without connection.username; set both for basic auth"
+        )
+    verify = tls["verify_certs"]
+    return ClusterConnection(
+        url=url,
+        api_key=_str_or_none(credentials["api_key"]),
+        username=_str_or_none(credentials["username"]),
+        password=_str_or_none(credentials["password"]),
+        bearer_token=_str_or_none(credentials["bearer_token"]),
+        ca_certs=_str_or_none(tls["ca_certs"]),
+        verify_certs=True if verify is None else _truthy(verify),
+        ssl_assert_fingerprint=_str_or_none(tls["ssl_assert_fingerprint"]),
+        client_cert=_str_or_none(tls["client_cert"]),
+        client_key=_str_or_none(tls["client_key"]),
+        headers=tuple(sorted((str(k), str(v)) for k, v in (headers or {}).items())),
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)

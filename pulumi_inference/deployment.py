@@ -1,0 +1,102 @@
+"""Waiting for the model deployment behind an ``elasticsearch``/``elser`` endpoint."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .client import InferenceClient
+from .errors import DeploymentTimeoutError
+from .spec import EndpointSpec
+
+log = logging.getLogger("pulumi_inference")
+
+FIRST_POLL = 1.0
+MAX_POLL = 15.0
+BACKOFF = 1.5
+
+
+@dataclass(frozen=True)
+class DeploymentStatus:
+    ready: bool
+    summary: str
+
+
+def _allocation_floor(settings: Mapping[str, Any]) -> int | None:
+    """Minimum allocations of an adaptive deployment, when adaptive allocations are on."""
+    adaptive = settings.get("adaptive_allocations")
+    if isinstance(adaptive, Mapping) and adaptive.get("enabled"):
+        return int(adaptive.get("min_number_of_allocations") or 0)
+    return None
+
+
+def read_status(stats: Mapping[str, Any] | None, deployment_id: str, settings: Mapping[str, Any]) -> DeploymentStatus:
+    if not stats:
+        return DeploymentStatus(False, "no deployment yet")
+    for model in stats.get("trained_model_stats", []):
+        deployment = model.get("deployment_stats") or {}
+        if deployment.get("deployment_id") not in (deployment_id, None):
+            continue
+        if not deployment:
+            continue
+        state = deployment.get("state")
+        allocation = deployment.get("allocation_status")
+        if state is None and allocation is None:  # Serverless reports neither
+            return DeploymentStatus(True, "deployed (serverless)")
+        allocation = allocation or {}
+        count = allocation.get("allocation_count", 0)
+        target = allocation.get("target_allocation_count", count)
+        allocation_state = allocation.get("state", "unknown")
+        summary = f"state {state}, {allocation_state}, allocations {count}/{target}"
+        if state != "started":
+            return DeploymentStatus(False, summary)
+        floor = _allocation_floor(settings)
+        if floor == 0 and count == 0:
+            return DeploymentStatus(True, summary + " (adaptive, resting at 0)")
+        ready = allocation_state == "fully_allocated" and count == target
+        return DeploymentStatus(ready, summary)
+    return DeploymentStatus(False, f"deployment '{deployment_id}' not reported yet")
+
+
+def wait_until_ready(
+    client: InferenceClient,
+    spec: EndpointSpec,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Poll deployment stats with backoff until ready or ``spec.deployment_timeout``."""
+    deadline = clock() + float(spec.deployment_timeout)
+    delay = FIRST_POLL
+    last = "not checked yet"
+    subject = f"inference endpoint '{spec.inference_id}'"
+    while True:
+        stats = client.trained_model_stats(spec.deployment_id)
+        status = read_status(stats, spec.deployment_id, spec.service_settings)
+        if status.summary != last:
+            log.info("%s: deployment %s", subject, status.summary)
+            last = status.summary
+        if status.ready:
+            return
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise DeploymentTimeoutError(
+                f"{subject} on {client.cluster}: the model deployment '{spec.deployment_id}' was "
+                f"not ready after {_duration(spec.deployment_timeout)} (last seen: {last}). "
+                f"Look at GET /_ml/trained_models/{spec.deployment_id}/_stats (allocation_status, "
+                "reason) and at free memory on the ML nodes. The endpoint exists on the cluster; "
+                "the next `pulumi up` adopts it if it still matches the declaration, or raise "
+                "deployment_timeout.",
+                inference_id=spec.inference_id,
+                last_state=last,
+            )
+        sleep(min(delay, remaining))
+        delay = min(delay * BACKOFF, MAX_POLL)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"

@@ -1,0 +1,292 @@
+"""The dynamic provider: check, diff, create, read, update and delete as thin orchestration.
+
+The instance is pickled into every resource's ``__provider`` input, by reference to this
+class, so it holds nothing but the stack config set in ``configure`` (in the provider
+process, after unpickling). HTTP clients live in a process-wide pool keyed by connection.
+One instance serves up to four engine calls at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.runtime import rpc
+
+from . import catalogue
+from ._redact import redact
+from .client import InferenceClient, PossiblyAppliedError, client_for
+from .connection import CONFIG_KEYS, resolve_connection
+from .deployment import wait_until_ready
+from .drift import live_inputs, matches_declaration
+from .errors import (
+    ConfigurationError,
+    EndpointAlreadyExistsError,
+    InferenceError,
+)
+from .plan import plan_change
+from .spec import INPUT_KEYS, EndpointSpec, normalize_numbers, secret_leaves, version_string
+from .validation import check_props
+
+log = logging.getLogger("pulumi_inference")
+_EXTRA_CONFIG_KEYS = ("elasticsearch:insecure", "elasticsearch:headers")
+_Result = TypeVar("_Result")
+
+
+def _from_wire(value: Any) -> Any:
+    """Pulumi's unknown marker becomes the catalogue's, recursively."""
+    if value is rpc.UNKNOWN:
+        return catalogue.UNKNOWN
+    if isinstance(value, Mapping):
+        return {key: _from_wire(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_from_wire(item) for item in value]
+    return value
+
+
+def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
+    values: list[str] = []
+    for props in prop_sets:
+        values += secret_leaves(props, catalogue.SECRET_KEYS | {"secrets", "password", "bearer_token", "client_key", "headers"})
+    return values
+
+
+def _redacted_errors(method: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Whatever goes wrong, the message that reaches the engine carries no secret."""
+
+    @functools.wraps(method)
+    def wrapper(self: InferenceEndpointProvider, *args: Any) -> _Result:
+        try:
+            return method(self, *args)
+        except Exception as exc:
+            props = [arg for arg in args if isinstance(arg, Mapping)]
+            message = redact(str(exc), _all_secrets(*props))
+            if isinstance(exc, InferenceError):
+                exc.args = (message,)
+                raise
+            raise InferenceError(f"{type(exc).__name__}: {message}") from None
+
+    return wrapper
+
+
+class InferenceEndpointProvider(ResourceProvider):
+    """Manages ``PUT/GET/_update/DELETE /_inference/{task_type}/{inference_id}``."""
+
+    _config: Mapping[str, Any] = {}
+
+    def configure(self, req: ConfigureRequest) -> None:
+        keys = (*CONFIG_KEYS.values(), *_EXTRA_CONFIG_KEYS)
+        self._config = {key: value for key in keys if (value := req.config.get(key)) is not None}
+        _log_to_stderr()
+
+    # -- offline ----------------------------------------------------------------------
+
+    @_redacted_errors
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        issues = check_props(_from_wire(news))
+        return CheckResult(news, [CheckFailure(path, message) for path, message in issues])
+
+    @_redacted_errors
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        new_props = _from_wire(news)
+        plan = plan_change(EndpointSpec.from_props(olds), EndpointSpec.from_props(new_props), olds, new_props)
+        return DiffResult(
+            changes=plan.changes,
+            replaces=plan.replaces,
+            delete_before_replace=plan.delete_before_replace,
+        )
+
+    # -- against the cluster ----------------------------------------------------------
+
+    @_redacted_errors
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        spec = EndpointSpec.from_props(props)
+        client = self._client(spec)
+        version = client.cluster_version()
+        live = self._put(client, spec)
+        if spec.deploys_model and spec.wait_for_deployment:
+            wait_until_ready(client, spec)
+        return CreateResult(spec.inference_id, _outputs(props, live, version_string(version)))
+
+    @_redacted_errors
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        spec = EndpointSpec.from_props(props)
+        client = self._client(spec)
+        live = client.get_endpoint(spec.task_type, spec.inference_id)
+        if live is None:
+            return ReadResult("", {})
+        old_inputs = {key: props[key] for key in INPUT_KEYS if key in props}
+        inputs = live_inputs(old_inputs, spec, live)
+        outs = _outputs(inputs, live, version_string(client.cluster_version()))
+        return ReadResult(id_ or spec.inference_id, outs, inputs)
+
+    @_redacted_errors
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        old, new = EndpointSpec.from_props(olds), EndpointSpec.from_props(news)
+        plan = plan_change(old, new, olds, news)
+        if plan.replaces:
+            raise InferenceError(
+                f"inference endpoint '{new.inference_id}': {', '.join(plan.replaces)} cannot "
+                "change in place; this change needs a replacement (run `pulumi refresh` and "
+                "`pulumi up` again)"
+            )
+        live = _effective(olds)
+        version = str(olds.get("cluster_version") or "")
+        if plan.update_body:
+            client = self._client(new)
+            cluster_version = client.cluster_version()
+            if cluster_version < (8, 17, 0):
+                raise InferenceError(
+                    f"inference endpoint '{new.inference_id}' on {client.cluster}: the cluster runs "
+                    f"{version_string(cluster_version)}, which has no _update API (8.17+). Run "
+                    "`pulumi refresh` so the plan knows the version; it will then replace the "
+                    "endpoint instead."
+                )
+            live = client.update_endpoint(
+                new.task_type, new.inference_id, plan.update_body, new.secret_values()
+            )
+            version = version_string(cluster_version)
+            if plan.rescales_deployment and new.deploys_model and new.wait_for_deployment:
+                wait_until_ready(client, new)
+        return UpdateResult(_outputs(news, live, version))
+
+    @_redacted_errors
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        spec = EndpointSpec.from_props(props)
+        client = self._client(spec)
+        if not client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete):
+            log.info("inference endpoint '%s' was already gone from %s", spec.inference_id, client.cluster)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _client(self, spec: EndpointSpec) -> InferenceClient:
+        try:
+            connection = resolve_connection(spec.connection, self._config, os.environ)
+        except ConfigurationError as exc:
+            raise ConfigurationError(f"inference endpoint '{spec.inference_id}': {exc}") from None
+        return client_for(connection)
+
+    def _put(self, client: InferenceClient, spec: EndpointSpec) -> dict[str, Any]:
+        """Create the endpoint exactly once, even when an answer is lost on the way back."""
+        secrets = spec.secret_values()
+        answer_lost = False
+        for _ in range(5):
+            try:
+                response = client.put_endpoint(spec.task_type, spec.inference_id, spec.request_body(), secrets)
+            except PossiblyAppliedError:
+                answer_lost = True
+                existing = client.get_endpoint(spec.task_type, spec.inference_id)
+                if existing is None:
+                    continue  # never applied: send it again
+                if matches_declaration(spec, existing):
+                    log.info("inference endpoint '%s': created (its answer was lost)", spec.inference_id)
+                    return existing
+                raise self._already_exists(client, spec) from None
+            if response.status_code == 408 and spec.deploys_model:
+                # The cluster stored the endpoint and gave up waiting for the deployment.
+                log.info(
+                    "inference endpoint '%s': the cluster stopped waiting for the deployment to "
+                    "start (408); the endpoint is stored, waiting for the deployment",
+                    spec.inference_id,
+                )
+                stored = client.get_endpoint(spec.task_type, spec.inference_id)
+                if stored is not None:
+                    return stored
+            if response.status_code == 400 and _error_type(response) == "resource_already_exists_exception":
+                existing = client.get_endpoint(spec.task_type, spec.inference_id)
+                if existing is not None and self._adoptable(spec, existing, answer_lost):
+                    log.info(
+                        "inference endpoint '%s': adopting the existing endpoint on %s, which "
+                        "matches the declaration (left by an earlier interrupted create)",
+                        spec.inference_id,
+                        client.cluster,
+                    )
+                    return existing
+                raise self._already_exists(client, spec)
+            client.raise_for_status(response, inference_id=spec.inference_id, secrets=secrets)
+            created: dict[str, Any] = response.json()
+            return created
+        raise InferenceError(
+            f"inference endpoint '{spec.inference_id}' on {client.cluster}: the create kept "
+            "losing its answer and the endpoint never appeared; check the cluster's health"
+        )
+
+    @staticmethod
+    def _adoptable(spec: EndpointSpec, existing: Mapping[str, Any], answer_lost: bool) -> bool:
+        """An existing endpoint is ours when it matches the declaration and either our own
+        create's answer was lost, or it is a model deployment (no secrets to tell it apart)
+        that an interrupted create of ours left behind."""
+        if not matches_declaration(spec, existing):
+            return False
+        return answer_lost or (spec.deploys_model and not spec.secret_values())
+
+    @staticmethod
+    def _already_exists(client: InferenceClient, spec: EndpointSpec) -> EndpointAlreadyExistsError:
+        return EndpointAlreadyExistsError(
+            f"inference endpoint '{spec.inference_id}' already exists on {client.cluster} and is "
+            "not managed by this stack (it differs from the declaration, or was made elsewhere). "
+            "It was left untouched. Pick another inference_id, or delete the existing endpoint "
+            f"(DELETE /_inference/{spec.task_type}/{spec.inference_id}) if nothing uses it.",
+            status=400,
+            error_type="resource_already_exists_exception",
+            reason=f"Inference endpoint [{spec.inference_id}] already exists",
+        )
+
+
+def _error_type(response: Any) -> str | None:
+    try:
+        error = response.json().get("error")
+    except ValueError:
+        return None
+    return error.get("type") if isinstance(error, dict) else None
+
+
+def _strip_secrets(section: Any) -> Any:
+    if not isinstance(section, Mapping):
+        return section
+    return {key: _strip_secrets(value) for key, value in section.items() if key not in catalogue.SECRET_KEYS}
+
+
+def _effective(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The live endpoint as last recorded in state (no call)."""
+    return {
+        "service_settings": outputs.get("effective_service_settings") or {},
+        "task_settings": outputs.get("effective_task_settings") or {},
+        "chunking_settings": outputs.get("effective_chunking_settings"),
+    }
+
+
+def _outputs(inputs: Mapping[str, Any], live: Mapping[str, Any], cluster_version: str) -> dict[str, Any]:
+    """State: every input echoed (diff gets old outputs) plus what the cluster computed."""
+    outs = {key: normalize_numbers(inputs[key]) for key in INPUT_KEYS if key in inputs}
+    outs["effective_service_settings"] = _strip_secrets(live.get("service_settings") or {})
+    outs["effective_task_settings"] = _strip_secrets(live.get("task_settings") or {})
+    if live.get("chunking_settings"):
+        outs["effective_chunking_settings"] = live["chunking_settings"]
+    if cluster_version:
+        outs["cluster_version"] = cluster_version
+    return outs
+
+
+def _log_to_stderr() -> None:
+    """In the provider process, progress lines go to stderr, which the engine shows."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False

@@ -1,0 +1,232 @@
+"""The desired endpoint, built from resource props: secrets merged back, integers as integers.
+
+Props reach the provider with every number a float (Pulumi's wire format) and with secret
+values moved by the resource into the ``secrets`` property; ``EndpointSpec`` undoes both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import catalogue
+from .connection import SECRET_CONNECTION_FIELDS
+
+# Input property names: the public contract of the resource.
+INPUT_KEYS = (
+    "inference_id",
+    "task_type",
+    "service",
+    "service_settings",
+    "task_settings",
+    "chunking_settings",
+    "connection",
+    "force_delete",
+    "wait_for_deployment",
+    "deployment_timeout",
+    "allow_unknown_service",
+    "secrets",
+)
+SETTINGS_SECTIONS = ("service_settings", "task_settings", "chunking_settings")
+# Inputs that only steer the provider: changing them calls nothing on the cluster.
+PROVIDER_ONLY_KEYS = (
+    "connection",
+    "force_delete",
+    "wait_for_deployment",
+    "deployment_timeout",
+    "allow_unknown_service",
+)
+DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
+_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$")
+
+
+def normalize_numbers(value: Any) -> Any:
+    """Floats with an integral value become ints, recursively (``2.0`` -> ``2``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {key: normalize_numbers(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [normalize_numbers(item) for item in value]
+    return value
+
+
+def deep_merge(base: Mapping[str, Any] | None, extra: Mapping[str, Any] | None) -> dict[str, Any]:
+    merged: dict[str, Any] = dict(base or {})
+    for key, value in (extra or {}).items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def split_secrets(
+    section: Mapping[str, Any], secret_keys: frozenset[str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split a settings dict into (public, secret) parts; secret keys may sit at any depth."""
+    public: dict[str, Any] = {}
+    secret: dict[str, Any] = {}
+    for key, value in section.items():
+        if key in secret_keys:
+            secret[key] = value
+        elif isinstance(value, Mapping):
+            inner_public, inner_secret = split_secrets(value, secret_keys)
+            public[key] = inner_public
+            if inner_secret:
+                secret[key] = inner_secret
+        else:
+            public[key] = value
+    return public, secret
+
+
+def secret_leaves(value: Any, secret_keys: frozenset[str], inside: bool = False) -> list[str]:
+    """Every string value found under a secret key, for redaction."""
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            found += secret_leaves(item, secret_keys, inside or key in secret_keys)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            found += secret_leaves(item, secret_keys, inside)
+    elif inside and isinstance(value, str):
+        found.append(value)
+    return found
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds from a number or a duration such as ``"20m"``, ``"1h30m"``, ``"90s"``."""
+    if isinstance(value, bool):
+        raise ValueError("expected seconds or a duration")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            seconds = float(text)
+        except ValueError:
+            match = _DURATION.match(text)
+            if not match or not any(match.groups()):
+                raise ValueError(f"'{value}' is not a duration") from None
+            hours, minutes, secs = (float(group or 0) for group in match.groups())
+            seconds = hours * 3600 + minutes * 60 + secs
+    else:
+        raise ValueError("expected seconds or a duration")
+    if seconds <= 0:
+        raise ValueError("must be positive")
+    return seconds
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    """One endpoint as declared, ready for comparisons and request bodies."""
+
+    inference_id: str
+    task_type: str
+    service: str
+    service_settings: dict[str, Any]
+    task_settings: dict[str, Any]
+    chunking_settings: dict[str, Any] | None
+    connection: dict[str, Any] = field(default_factory=dict)
+    force_delete: bool = False
+    wait_for_deployment: bool = True
+    deployment_timeout: float = DEFAULT_DEPLOYMENT_TIMEOUT
+    cluster_version: tuple[int, int, int] | None = None
+
+    allow_unknown_service: bool = False
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> EndpointSpec:
+        """Build from props; in a preview, values not known yet stay ``catalogue.UNKNOWN``."""
+        secrets = _mapping(props.get("secrets"))
+        timeout = props.get("deployment_timeout")
+        if timeout is None:
+            deployment_timeout: Any = DEFAULT_DEPLOYMENT_TIMEOUT
+        elif timeout is catalogue.UNKNOWN:
+            deployment_timeout = timeout
+        else:
+            deployment_timeout = parse_duration(timeout)
+        return cls(
+            inference_id=_text(props["inference_id"]),
+            task_type=_text(props["task_type"]),
+            service=_text(props["service"]),
+            service_settings=normalize_numbers(
+                deep_merge(_mapping(props.get("service_settings")), _mapping(secrets.get("service_settings")))
+            ),
+            task_settings=normalize_numbers(
+                deep_merge(_mapping(props.get("task_settings")), _mapping(secrets.get("task_settings")))
+            ),
+            chunking_settings=_chunking(props.get("chunking_settings")),
+            connection=deep_merge(_mapping(props.get("connection")), secrets.get("connection")),
+            force_delete=props.get("force_delete") is True,
+            wait_for_deployment=props.get("wait_for_deployment") is not False,
+            deployment_timeout=deployment_timeout,
+            cluster_version=_version_tuple(props.get("cluster_version")),
+            allow_unknown_service=props.get("allow_unknown_service") is True,
+        )
+
+    @property
+    def canonical_service(self) -> str:
+        return catalogue.canonical_service(self.service)
+
+    @property
+    def deploys_model(self) -> bool:
+        return self.service in catalogue.DEPLOYMENT_SERVICES
+
+    @property
+    def deployment_id(self) -> str:
+        """The deployment serving this endpoint: its own, or the one it attaches to."""
+        return str(self.service_settings.get("deployment_id") or self.inference_id)
+
+    def request_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"service": self.service, "service_settings": self.service_settings}
+        if self.task_settings:
+            body["task_settings"] = self.task_settings
+        if self.chunking_settings:
+            body["chunking_settings"] = self.chunking_settings
+        return body
+
+    def secret_values(self) -> list[str]:
+        """Every secret this endpoint carries (settings and connection), for redaction."""
+        values = secret_leaves(self.service_settings, catalogue.SECRET_KEYS)
+        values += secret_leaves(self.task_settings, catalogue.SECRET_KEYS)
+        values += [
+            str(v) for k, v in self.connection.items() if k in SECRET_CONNECTION_FIELDS and isinstance(v, str)
+        ]
+        headers = self.connection.get("headers")
+        if isinstance(headers, Mapping):
+            values += [str(v) for v in headers.values()]
+        return values
+
+
+def _text(value: Any) -> str:
+    return value if value is catalogue.UNKNOWN else str(value)  # type: ignore[no-any-return]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A settings section; one not known yet in a preview becomes ``{"*": UNKNOWN}``."""
+    if value is catalogue.UNKNOWN:
+        return {"*": catalogue.UNKNOWN}
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def _chunking(value: Any) -> dict[str, Any] | None:
+    if value is catalogue.UNKNOWN:
+        return {"*": catalogue.UNKNOWN}
+    return normalize_numbers(value) if isinstance(value, Mapping) and value else None
+
+
+def _version_tuple(value: Any) -> tuple[int, int, int] | None:
+    if not isinstance(value, str) or not value:
+        return None
+    parts = (value.split("-")[0].split(".") + ["0", "0"])[:3]
+    try:
+        return (int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+
+
+def version_string(version: tuple[int, int, int]) -> str:
+    return ".".join(str(part) for part in version)
