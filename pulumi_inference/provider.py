@@ -49,7 +49,7 @@ _Result = TypeVar("_Result")
 
 def _from_wire(value: Any) -> Any:
     """Pulumi's unknown marker becomes the catalogue's, recursively."""
-    if value is rpc.UNKNOWN:
+    if isinstance(value, str) and value == rpc.UNKNOWN:
         return catalogue.UNKNOWN
     if isinstance(value, Mapping):
         return {key: _from_wire(item) for key, item in value.items()}

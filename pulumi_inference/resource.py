@@ -1,0 +1,165 @@
+"""``InferenceEndpoint``: the typed resource a program declares.
+
+Turning arguments into props is all it does: typed settings become dicts, and every value
+under a secret key (``service_settings.api_key``, ``connection.password``, ...) moves into
+the ``secrets`` property, which is always a Pulumi secret. The rest of ``service_settings``
+stays readable in ``pulumi preview --diff``; the provider merges the two back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from . import catalogue
+from .connection import SECRET_CONNECTION_FIELDS, Connection
+from .provider import InferenceEndpointProvider
+from .spec import split_secrets
+
+_SECTIONS_WITH_SECRETS = ("service_settings", "task_settings")
+
+
+class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="InferenceEndpoint"):
+    """An Elasticsearch inference endpoint (``PUT /_inference/{task_type}/{inference_id}``)."""
+
+    inference_id: pulumi.Output[str]
+    task_type: pulumi.Output[str]
+    service: pulumi.Output[str]
+    service_settings: pulumi.Output[dict[str, Any]]
+    """The declared service settings, without secret values (those are in ``secrets``)."""
+    task_settings: pulumi.Output[dict[str, Any] | None]
+    chunking_settings: pulumi.Output[dict[str, Any] | None]
+    connection: pulumi.Output[dict[str, Any] | None]
+    force_delete: pulumi.Output[bool]
+    wait_for_deployment: pulumi.Output[bool]
+    deployment_timeout: pulumi.Output[Any]
+    secrets: pulumi.Output[dict[str, Any] | None]
+    effective_service_settings: pulumi.Output[dict[str, Any]]
+    """Service settings as the cluster reports them, with the defaults it added
+    (``dimensions``, ``similarity``, ``rate_limit``, ...): wire these into mappings."""
+    effective_task_settings: pulumi.Output[dict[str, Any]]
+    effective_chunking_settings: pulumi.Output[dict[str, Any] | None]
+    cluster_version: pulumi.Output[str]
+    """The Elasticsearch version of the cluster at the last create, update or refresh."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        inference_id: pulumi.Input[str],
+        task_type: pulumi.Input[str],
+        service: pulumi.Input[str],
+        service_settings: Any,
+        task_settings: Any = None,
+        chunking_settings: Any = None,
+        connection: Connection | pulumi.Input[Mapping[str, Any]] | None = None,
+        force_delete: pulumi.Input[bool] = False,
+        wait_for_deployment: pulumi.Input[bool] = True,
+        deployment_timeout: pulumi.Input[float | str] | None = None,
+        allow_unknown_service: pulumi.Input[bool] = False,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare an inference endpoint.
+
+        :param inference_id: the endpoint id (lowercase letters, digits, ``-``, ``_``, ``.``).
+        :param task_type: ``text_embedding``, ``sparse_embedding``, ``rerank``, ``completion``,
+            ``chat_completion`` or ``embedding``.
+        :param service: ``openai``, ``cohere``, ``elasticsearch``, ``elser``, ... (see docs/services.md).
+        :param service_settings: a dict or a typed class from ``pulumi_inference.services``.
+        :param task_settings: a dict or a typed class; changes update in place.
+        :param chunking_settings: for embedding task types, e.g. ``{"strategy": "sentence", ...}``.
+        :param connection: where the cluster is; defaults to stack config ``elasticsearch:*``,
+            then ``ELASTICSEARCH_*`` environment variables.
+        :param force_delete: delete even when pipelines or ``semantic_text`` fields use it.
+        :param wait_for_deployment: for ``elasticsearch``/``elser``, wait until the model
+            deployment is fully allocated (default ``True``).
+        :param deployment_timeout: how long to wait: seconds or a duration like ``"20m"``
+            (default 30 minutes).
+        :param allow_unknown_service: accept a service this library does not know yet,
+            with its settings passed through unchecked.
+        """
+        props: dict[str, Any] = {
+            "inference_id": inference_id,
+            "task_type": task_type,
+            "service": service,
+            "chunking_settings": _plain(chunking_settings),
+            "force_delete": force_delete,
+            "wait_for_deployment": wait_for_deployment,
+            "deployment_timeout": deployment_timeout,
+            "allow_unknown_service": allow_unknown_service,
+        }
+        secrets: dict[str, Any] = {}
+        for section, value in (("service_settings", service_settings), ("task_settings", task_settings)):
+            props[section], hidden = _split(_plain(value), catalogue.SECRET_KEYS)
+            if hidden is not None:
+                secrets[section] = hidden
+        declared_connection = connection.to_props() if isinstance(connection, Connection) else connection
+        props["connection"], hidden = _split(declared_connection, SECRET_CONNECTION_FIELDS)
+        if hidden is not None:
+            secrets["connection"] = hidden
+        props["secrets"] = pulumi.Output.secret(secrets) if secrets else None
+        for output_only in (
+            "effective_service_settings",
+            "effective_task_settings",
+            "effective_chunking_settings",
+            "cluster_version",
+        ):
+            props[output_only] = None
+
+        _warn_on_shared_model(resource_name, service, service_settings)
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(additional_secret_outputs=["secrets"])
+        )
+        super().__init__(InferenceEndpointProvider(), resource_name, props, opts)
+
+
+def _plain(value: Any) -> Any:
+    """A typed settings object becomes its dict; anything else is returned as is."""
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    model_dump = getattr(value, "model_dump", None)
+    if callable(model_dump):
+        return model_dump(exclude_none=True)
+    return value
+
+
+def _split(value: Any, secret_keys: frozenset[str]) -> tuple[Any, Any]:
+    """(public, secret) parts of a settings input; the secret part is ``None`` when empty."""
+    if value is None:
+        return None, None
+    if isinstance(value, Mapping):
+        public, secret = split_secrets(value, secret_keys)
+        return public, (secret or None)
+    whole = pulumi.Output.from_input(value)
+    public_part = whole.apply(lambda v: split_secrets(_plain(v) or {}, secret_keys)[0])
+    secret_part = whole.apply(lambda v: split_secrets(_plain(v) or {}, secret_keys)[1])
+    return public_part, secret_part
+
+
+_models_lock = threading.Lock()
+_deployed_models: dict[str, str] = {}
+
+
+def _warn_on_shared_model(resource_name: str, service: Any, service_settings: Any) -> None:
+    """Each elasticsearch-service endpoint is its own deployment, costing ML node memory."""
+    settings = _plain(service_settings)
+    if service not in catalogue.DEPLOYMENT_SERVICES or not isinstance(settings, Mapping):
+        return
+    if settings.get("deployment_id") is not None:
+        return  # attaches to an existing deployment: no new one
+    model_id = settings.get("model_id", ".elser_model_2" if service == "elser" else None)
+    if not isinstance(model_id, str):
+        return
+    with _models_lock:
+        first = _deployed_models.setdefault(model_id, resource_name)
+    if first != resource_name:
+        pulumi.log.warn(
+            f"'{resource_name}' and '{first}' both deploy model '{model_id}': each endpoint starts "
+            "its own deployment, which uses ML node memory. To share one, give the second "
+            "endpoint service_settings.deployment_id set to the first one's inference_id."
+        )
