@@ -1,1 +1,74 @@
-"""Service catalogue: see docs/architecture.md (being written)."""
+"""Service catalogue: the single source of truth about inference services.
+
+Per service: task types, ``service_settings`` / ``task_settings`` keys (kind, required,
+secret, server default, computed by the cluster, updatable in place since which version),
+rate-limit defaults, and cross-field rules; plus ``validate_endpoint``, which finds offline
+what the cluster would refuse. Pure data and pure functions: no Pulumi, no HTTP.
+"""
+
+from ._api import (
+    canonical_service,
+    chunking_updatable,
+    get_service,
+    integer_paths,
+    known_services,
+    rate_limit_default,
+    secret_keys,
+    server_managed_service_keys,
+    task_settings_updatable,
+    updatable_service_settings,
+)
+from ._chunking import (
+    CHUNKING_STRATEGIES,
+    DEFAULT_CHUNKING,
+    LEGACY_DEFAULT_CHUNKING,
+    default_chunking_settings,
+)
+from ._model import (
+    DEPLOYMENT_SERVICES,
+    EMBEDDING_TASK_TYPES,
+    NO_DEFAULT,
+    PULUMI_UNKNOWN_WIRE_VALUE,
+    SECRET_KEYS,
+    TASK_TYPES,
+    UNKNOWN,
+    UPDATE_API_SINCE,
+    FieldSpec,
+    Issue,
+    ServiceSpec,
+    is_unknown,
+)
+from ._services import SERVICES
+from ._validate import INFERENCE_ID_PATTERN, validate_endpoint
+
+__all__ = [
+    "CHUNKING_STRATEGIES",
+    "DEFAULT_CHUNKING",
+    "DEPLOYMENT_SERVICES",
+    "EMBEDDING_TASK_TYPES",
+    "INFERENCE_ID_PATTERN",
+    "LEGACY_DEFAULT_CHUNKING",
+    "NO_DEFAULT",
+    "PULUMI_UNKNOWN_WIRE_VALUE",
+    "SECRET_KEYS",
+    "SERVICES",
+    "TASK_TYPES",
+    "UNKNOWN",
+    "UPDATE_API_SINCE",
+    "FieldSpec",
+    "Issue",
+    "ServiceSpec",
+    "canonical_service",
+    "chunking_updatable",
+    "default_chunking_settings",
+    "get_service",
+    "integer_paths",
+    "is_unknown",
+    "known_services",
+    "rate_limit_default",
+    "secret_keys",
+    "server_managed_service_keys",
+    "task_settings_updatable",
+    "updatable_service_settings",
+    "validate_endpoint",
+]

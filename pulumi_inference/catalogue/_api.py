@@ -1,0 +1,140 @@
+"""Look-ups the other layers ask: services, update rules, defaults, server-managed keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ._chunking import CHUNKING_STRATEGIES
+from ._model import (
+    DEPLOYMENT_SERVICES,
+    SECRET_KEYS,
+    UPDATE_API_SINCE,
+    FieldSpec,
+    ServiceSpec,
+    Version,
+)
+from ._services import SERVICES
+
+
+def known_services() -> list[str]:
+    """Every ``service`` value the catalogue knows, sorted."""
+    return list(SERVICES)
+
+
+def get_service(name: str) -> ServiceSpec | None:
+    """The spec of ``name`` (``"elser"`` has its own, canonical name ``"elasticsearch"``)."""
+    return SERVICES.get(name)
+
+
+def canonical_service(name: str) -> str:
+    """The ``service`` the cluster stores for ``name``: ``elser`` -> ``elasticsearch``."""
+    spec = SERVICES.get(name)
+    return spec.canonical_name if spec is not None else name
+
+
+def _at_least(version: Version | None, since: Version | None) -> bool:
+    if since is None:
+        return False
+    return version is None or tuple(version) >= since
+
+
+def updatable_service_settings(service: str, version: Version | None) -> frozenset[str]:
+    """Keys of ``service_settings`` that ``_update`` changes in place on ``version``.
+
+    ``None`` means the newest cluster. Only documented behaviour counts: secrets (key
+    rotation) and, for the deployment services, ``num_allocations`` and
+    ``adaptive_allocations``, all since 8.17. Keys the cluster silently ignores on
+    ``_update`` (``num_threads``, ``model_id``, ``dimensions``, ``rate_limit``, ...) are not
+    listed: changing them needs delete + create.
+    """
+    spec = SERVICES.get(service)
+    if spec is None:
+        return SECRET_KEYS if _at_least(version, UPDATE_API_SINCE) else frozenset()
+    return frozenset(
+        field.name for field in spec.service_settings if _at_least(version, field.updatable_since)
+    )
+
+
+def task_settings_updatable(version: Version | None) -> bool:
+    """Whether ``_update`` exists (8.17+) to change ``task_settings`` in place.
+
+    It merges: a key left out keeps its old value, so removing a key still needs a replace.
+    """
+    return _at_least(version, UPDATE_API_SINCE)
+
+
+def chunking_updatable(version: Version | None) -> bool:
+    """Always False: no release documents chunking changes through ``_update``.
+
+    Only the newest code accepts ``chunking_settings`` there, and older versions reset
+    chunking to word/250/100 on update; a change is planned as a replace.
+    """
+    del version
+    return False
+
+
+def rate_limit_default(service: str, task_type: str) -> int | None:
+    """``rate_limit.requests_per_minute`` the cluster adds when it is omitted, if known."""
+    spec = SERVICES.get(service)
+    return spec.rate_limit_default(task_type) if spec is not None else None
+
+
+def secret_keys(service: str) -> frozenset[str]:
+    """Secret ``service_settings`` keys of ``service`` (all ``SECRET_KEYS`` if unknown)."""
+    spec = SERVICES.get(service)
+    return spec.secret_fields() if spec is not None else SECRET_KEYS
+
+
+def server_managed_service_keys(service: str, declared: Mapping[str, object]) -> frozenset[str]:
+    """``service_settings`` keys whose live value is never drift for this declaration.
+
+    - keys the cluster computes or adds (``rate_limit``, ``dimensions``, ``similarity``,
+      ``embedding_type``, ELSER's ``model_id``, ...) when they are not declared;
+    - deployment services: ``num_allocations`` when ``adaptive_allocations`` is declared
+      (GET reports the live allocation count), and with ``deployment_id`` also
+      ``num_threads`` and ``model_id`` (read from the existing deployment).
+    """
+    spec = SERVICES.get(service)
+    if spec is None:
+        return frozenset({"rate_limit"} - set(declared))
+    keys = {
+        field.name
+        for field in spec.service_settings
+        if field.server_computed and field.name not in declared
+    }
+    keys.discard("num_allocations")
+    if service in DEPLOYMENT_SERVICES or spec.deploys_model:
+        if declared.get("adaptive_allocations") is not None:
+            keys.add("num_allocations")
+        if declared.get("deployment_id") is not None:
+            keys.update({"num_allocations", "num_threads", "model_id"})
+    return frozenset(keys)
+
+
+def _integer_paths(prefix: str, fields: tuple[FieldSpec, ...], task_type: str) -> set[str]:
+    paths: set[str] = set()
+    for field in fields:
+        if not field.accepts_task(task_type):
+            continue
+        path = f"{prefix}.{field.name}"
+        if "integer" in field.kinds:
+            paths.add(path)
+        if field.fields:
+            paths |= _integer_paths(path, field.fields, task_type)
+    return paths
+
+
+def integer_paths(service: str, task_type: str) -> frozenset[str]:
+    """Dotted paths of the settings parsed as integers, e.g. ``service_settings.dimensions``.
+
+    Pulumi sends every number as a float; the cluster refuses ``2.0`` where it parses an
+    integer, so these are the values to turn back into ``int``.
+    """
+    paths: set[str] = set()
+    for strategy_fields in CHUNKING_STRATEGIES.values():
+        paths |= _integer_paths("chunking_settings", strategy_fields, task_type)
+    spec = SERVICES.get(service)
+    if spec is not None:
+        paths |= _integer_paths("service_settings", spec.service_settings, task_type)
+        paths |= _integer_paths("task_settings", spec.task_settings, task_type)
+    return frozenset(paths)

@@ -1,0 +1,325 @@
+"""``validate_endpoint``: everything the cluster would refuse, found offline.
+
+Each problem becomes an :class:`Issue` naming the property path and saying how to fix it.
+Values that are not known yet (:data:`UNKNOWN`, in a preview) are skipped wherever they
+appear, including as a whole section.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from ._chunking import validate_chunking
+from ._model import TASK_TYPES, FieldSpec, Issue, ServiceSpec, is_unknown
+from ._services import SERVICES
+
+INFERENCE_ID_PATTERN: Final = re.compile(r"[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?")
+
+_KIND_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean (true or false)",
+    "object": "an object",
+    "list": "a list",
+    "any": "any value",
+}
+
+
+def validate_endpoint(
+    *,
+    inference_id: object,
+    task_type: object,
+    service: object,
+    service_settings: object,
+    task_settings: object = None,
+    chunking_settings: object = None,
+    allow_unknown_service: bool = False,
+) -> list[Issue]:
+    """All issues of one endpoint declaration; an empty list means valid.
+
+    ``allow_unknown_service`` accepts a ``service`` the catalogue does not know (a newer
+    cluster's); its settings are then only checked to be objects.
+    """
+    issues: list[Issue] = []
+    issues += _inference_id(inference_id)
+    known_task = None
+    task_issues = list(_task_type(task_type))
+    issues += task_issues
+    if not task_issues and isinstance(task_type, str):
+        known_task = task_type
+
+    spec: ServiceSpec | None = None
+    if is_unknown(service):
+        pass
+    elif not isinstance(service, str) or not service:
+        issues.append(Issue("service", "service is required: a string such as 'openai'"))
+    else:
+        spec = SERVICES.get(service)
+        if spec is None and not allow_unknown_service:
+            issues.append(Issue("service", _unknown_service_message(service)))
+    if spec is not None and known_task is not None and known_task not in spec.task_types:
+        issues.append(
+            Issue(
+                "task_type",
+                f"service '{spec.name}' does not support task type '{known_task}'; it "
+                f"supports {', '.join(spec.task_types)}",
+            )
+        )
+        known_task = None  # per-task rules would only repeat the point
+
+    issues += _section("service_settings", service_settings, spec, known_task, required=True)
+    issues += _section("task_settings", task_settings, spec, known_task, required=False)
+    if (
+        spec is not None
+        and isinstance(service_settings, Mapping)
+        and not is_unknown(task_settings)
+        and (task_settings is None or isinstance(task_settings, Mapping))
+    ):
+        context = {
+            "task_type": known_task,
+            "service_settings": service_settings,
+            "task_settings": task_settings or {},
+        }
+        for rule in spec.rules:
+            issues.extend(rule(context))
+    issues += validate_chunking(chunking_settings, known_task, _check_value)
+    return _dedupe(issues)
+
+
+def _dedupe(issues: list[Issue]) -> list[Issue]:
+    seen: set[Issue] = set()
+    unique = []
+    for issue in issues:
+        if issue not in seen:
+            seen.add(issue)
+            unique.append(issue)
+    return unique
+
+
+def _inference_id(value: object) -> Iterator[Issue]:
+    if is_unknown(value):
+        return
+    if not isinstance(value, str) or not value:
+        yield Issue("inference_id", "inference_id is required: a string such as 'my-embeddings'")
+        return
+    if value == "_all":
+        yield Issue("inference_id", "'_all' lists every endpoint and cannot be an inference_id")
+        return
+    if value.startswith("."):
+        yield Issue(
+            "inference_id",
+            f"'{value}' is reserved: ids starting with '.' belong to preconfigured endpoints "
+            "(.elser-2-elasticsearch, ...); choose an id starting with a letter or digit",
+        )
+        return
+    if INFERENCE_ID_PATTERN.fullmatch(value) is None:
+        suggestion = re.sub(r"[^a-z0-9_\-.]+", "-", value.lower()).strip("-_.")
+        hint = f"; e.g. '{suggestion}'" if suggestion and suggestion != value else ""
+        yield Issue(
+            "inference_id",
+            f"invalid inference_id '{value}': use lowercase letters a-z, digits, '-', '_' "
+            f"and '.', starting and ending with a letter or digit{hint}",
+        )
+
+
+def _task_type(value: object) -> Iterator[Issue]:
+    if is_unknown(value):
+        return
+    if not isinstance(value, str) or not value:
+        yield Issue("task_type", f"task_type is required: one of {', '.join(TASK_TYPES)}")
+        return
+    if value in TASK_TYPES:
+        return
+    normalized = value.strip().lower().replace("-", "_").replace(" ", "_")
+    if normalized in TASK_TYPES:
+        yield Issue("task_type", f"write the task type as '{normalized}' (lowercase, with '_')")
+        return
+    close = difflib.get_close_matches(normalized, TASK_TYPES, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    yield Issue(
+        "task_type",
+        f"unknown task type '{value}'; {hint}use one of {', '.join(TASK_TYPES)}",
+    )
+
+
+def _unknown_service_message(service: str) -> str:
+    known = list(SERVICES)
+    close = difflib.get_close_matches(service.lower(), known, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown service '{service}'; {hint}known services: {', '.join(known)}"
+
+
+def _section(
+    path: str,
+    values: object,
+    spec: ServiceSpec | None,
+    task_type: str | None,
+    *,
+    required: bool,
+) -> Iterator[Issue]:
+    if is_unknown(values):
+        return
+    if values is None:
+        if required:
+            yield Issue(path, f"{path} is required: an object of the service's settings")
+            return
+        values = {}
+    if not isinstance(values, Mapping):
+        yield Issue(path, f"{path} must be an object (a dict of settings)")
+        return
+    if spec is None:
+        return
+    fields = {field.name: field for field in spec.section(path)}
+    open_section = path == "task_settings" and spec.open_task_settings
+    for key, value in values.items():
+        field = fields.get(key)
+        if field is None:
+            if not open_section:
+                yield Issue(f"{path}.{key}", _unknown_key_message(path, key, spec))
+            continue
+        if not field.accepts_task(task_type):
+            assert field.task_types is not None
+            yield Issue(
+                f"{path}.{key}",
+                f"'{key}' applies only to task types {', '.join(sorted(field.task_types))} "
+                f"of service '{spec.name}', not {task_type}; remove it",
+            )
+            continue
+        if field.response_only:
+            yield Issue(
+                f"{path}.{key}",
+                f"'{key}' is computed by the cluster and cannot be set; remove it",
+            )
+            continue
+        yield from _check_value(f"{path}.{key}", field, value)
+    for field in fields.values():
+        if not field.accepts_task(task_type) or not field.is_required(task_type):
+            continue
+        if values.get(field.name) is None:
+            secret = " (a secret)" if field.secret else ""
+            yield Issue(
+                f"{path}.{field.name}",
+                f"missing required setting '{field.name}'{secret} for service "
+                f"'{spec.name}': {field.description}",
+            )
+
+
+def _unknown_key_message(path: str, key: str, spec: ServiceSpec) -> str:
+    renamed = spec.renamed.get(key)
+    if renamed is not None:
+        return f"{spec.name} names it '{renamed}': use '{renamed}' instead of '{key}'"
+    known = [field.name for field in spec.section(path) if not field.response_only]
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown setting '{key}' for service '{spec.name}'; did you mean '{close[0]}'?"
+    other = "task_settings" if path == "service_settings" else "service_settings"
+    if spec.field(other, key) is not None:
+        return f"'{key}' belongs in {other} for service '{spec.name}'; move it there"
+    listing = ", ".join(known) if known else "none"
+    return (
+        f"unknown setting '{key}' for service '{spec.name}' (the cluster refuses unknown "
+        f"keys); accepted {path}: {listing}"
+    )
+
+
+def _kind_ok(kind: str, value: object) -> bool:
+    if kind == "any":
+        return True
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return not isinstance(value, bool) and (
+            isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        )
+    if kind == "number":
+        return not isinstance(value, bool) and isinstance(value, int | float)
+    if kind == "object":
+        return isinstance(value, Mapping)
+    if kind == "list":
+        return isinstance(value, list | tuple)
+    raise ValueError(kind)
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_value(path: str, field: FieldSpec, value: object) -> Iterator[Issue]:
+    """Kind, bounds, choices and nested keys of one present value."""
+    if value is None or is_unknown(value):
+        return
+    kinds = field.kinds
+    if not any(_kind_ok(kind, value) for kind in kinds):
+        wanted = " or ".join(_KIND_NAMES[kind] for kind in kinds)
+        extra = ""
+        if "integer" in kinds and isinstance(value, float):
+            extra = " (a whole number; the cluster refuses fractions)"
+        elif isinstance(value, bool):
+            extra = " (not a boolean)"
+        yield Issue(path, f"'{field.name}' must be {wanted}{extra}; got {_describe(value)}")
+        return
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if field.minimum is not None and value < field.minimum:
+            yield Issue(path, f"'{field.name}' must be at least {field.minimum}; got {value}")
+        if field.maximum is not None and value > field.maximum:
+            yield Issue(path, f"'{field.name}' must be at most {field.maximum}; got {value}")
+    if isinstance(value, str):
+        if value == "":
+            yield Issue(path, f"'{field.name}' must not be empty")
+        elif field.choices and value.lower() not in field.choices:
+            yield Issue(
+                path,
+                f"'{field.name}' must be one of {', '.join(field.choices)}; got '{value}'",
+            )
+    if isinstance(value, Mapping):
+        yield from _check_object(path, field, value)
+    elif isinstance(value, list | tuple) and field.items is not None:
+        for index, item in enumerate(value):
+            if item is None or is_unknown(item):
+                continue
+            if not _kind_ok(field.items, item):
+                yield Issue(
+                    f"{path}[{index}]",
+                    f"items of '{field.name}' must be {_KIND_NAMES[field.items]}; "
+                    f"got {_describe(item)}",
+                )
+
+
+def _check_object(path: str, field: FieldSpec, value: Mapping[str, Any]) -> Iterator[Issue]:
+    if not field.fields:
+        if field.items is None:
+            return
+        for key, item in value.items():
+            if item is None or is_unknown(item):
+                continue
+            if not _kind_ok(field.items, item):
+                yield Issue(
+                    f"{path}.{key}",
+                    f"values of '{field.name}' must be {_KIND_NAMES[field.items]}; "
+                    f"got {_describe(item)}",
+                )
+        return
+    children = {child.name: child for child in field.fields}
+    for key, item in value.items():
+        child = children.get(key)
+        if child is None:
+            if field.open:
+                continue
+            close = difflib.get_close_matches(key, list(children), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"it takes {', '.join(children)}"
+            yield Issue(f"{path}.{key}", f"unknown setting '{key}' in '{field.name}'; {hint}")
+            continue
+        yield from _check_value(f"{path}.{key}", child, item)
+    for child in field.fields:
+        if child.required and value.get(child.name) is None:
+            yield Issue(
+                f"{path}.{child.name}",
+                f"missing required setting '{child.name}' in '{field.name}': {child.description}",
+            )
