@@ -1,0 +1,98 @@
+"""Elasticsearch-shaped errors and responses.
+
+Every answer of the emulator is a :class:`Response`; handlers raise :class:`EsError` for the
+error bodies Elasticsearch uses::
+
+    {"error": {"root_cause": [{"type": .., "reason": ..}], "type": .., "reason": ..},
+     "status": N}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+JsonDict = dict[str, Any]
+
+
+@dataclass
+class Response:
+    """One HTTP answer: status, JSON body (``None`` for an empty body) and extra headers."""
+
+    status: int
+    body: Any
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+class EsError(Exception):
+    """An error answered with the Elasticsearch error body."""
+
+    def __init__(
+        self,
+        status: int,
+        type_: str,
+        reason: str,
+        *,
+        headers: list[tuple[str, str]] | None = None,
+        extra: JsonDict | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.type = type_
+        self.reason = reason
+        self.headers = headers or []
+        self.extra = extra or {}
+
+    def body(self) -> JsonDict:
+        cause: JsonDict = {"type": self.type, "reason": self.reason, **self.extra}
+        return {"error": {"root_cause": [dict(cause)], **cause}, "status": self.status}
+
+    def response(self) -> Response:
+        return Response(self.status, self.body(), list(self.headers))
+
+
+class RawError(Exception):
+    """An error whose body is not the structured form (e.g. ``no handler found``)."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(str(body))
+        self.status = status
+        self.body = body
+
+    def response(self) -> Response:
+        return Response(self.status, self.body)
+
+
+def bad_request(reason: str, type_: str = "status_exception") -> EsError:
+    return EsError(400, type_, reason)
+
+
+def validation_failed(messages: list[str]) -> EsError:
+    """``Validation Failed: 1: a;2: b;`` as Elasticsearch's ValidationException renders it."""
+    text = "".join(f"{i}: {m};" for i, m in enumerate(messages, start=1))
+    return EsError(400, "validation_exception", f"Validation Failed: {text}")
+
+
+def not_found(inference_id: str) -> EsError:
+    return EsError(
+        404, "resource_not_found_exception", f"Inference endpoint not found [{inference_id}]"
+    )
+
+
+def no_handler(method: str, uri: str) -> RawError:
+    return RawError(
+        400, {"error": f"no handler found for uri [{uri}] and method [{method}]", "status": 400}
+    )
+
+
+def java_repr(value: Any) -> str:
+    """Render a parsed JSON value the way Java's ``Map.toString`` does (``{foo=bar}``)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={java_repr(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(java_repr(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
