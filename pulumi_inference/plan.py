@@ -78,8 +78,11 @@ def plan_change(
         plan.replaces.append("service")
 
     updatable = catalogue.updatable_service_settings(new.service, version)
+    secrets_unknown = new_props.get("secrets") is catalogue.UNKNOWN
     for key in sorted(set(old.service_settings) | set(new.service_settings)):
         before, after = old.service_settings.get(key), new.service_settings.get(key)
+        if secrets_unknown and key in catalogue.SECRET_KEYS:
+            continue  # judged below, as a rotation
         if not _differs(before, after):
             continue
         if key in updatable and key in new.service_settings:
@@ -107,7 +110,7 @@ def plan_change(
         if _differs(getattr(old, key), getattr(new, key)):
             plan.provider_only_changes.append(key)
 
-    if new_props.get("secrets") is catalogue.UNKNOWN:
+    if secrets_unknown:
         # Secret values not known until apply: at most a rotation, which updates in place.
         plan.provider_only_changes.append("secrets")
 
@@ -121,6 +124,8 @@ def _section_of(
 ) -> str:
     """The top-level property that carries ``key``: ``secrets`` for moved secret values."""
     for props in (new_props, old_props):
-        if key in ((props.get("secrets") or {}).get(section) or {}):
+        secrets = props.get("secrets")
+        hidden = secrets.get(section) if isinstance(secrets, Mapping) else None
+        if isinstance(hidden, Mapping) and key in hidden:
             return "secrets"
     return section

@@ -1,0 +1,129 @@
+"""Refresh: the cluster's defaults are not drift; a declared value changed by hand is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pulumi_inference import catalogue
+from pulumi_inference.drift import live_inputs, matches_declaration
+from pulumi_inference.plan import plan_change
+from pulumi_inference.spec import EndpointSpec, split_secrets
+from tests.support.fixtures import Example, response_pairs
+
+
+def _props_from_request(request: Example) -> dict[str, Any]:
+    task_type, inference_id = request.task_type_and_id
+    public, secret = split_secrets(request.body.get("service_settings", {}), catalogue.SECRET_KEYS)
+    props: dict[str, Any] = {
+        "inference_id": inference_id,
+        "task_type": task_type,
+        "service": request.body["service"],
+        "service_settings": public,
+        "cluster_version": "9.1.0",
+    }
+    if secret:
+        props["secrets"] = {"service_settings": secret}
+    for section in ("task_settings", "chunking_settings"):
+        if section in request.body:
+            props[section] = request.body[section]
+    return props
+
+
+PAIRS = response_pairs()
+
+
+def test_every_response_example_has_its_request() -> None:
+    assert len(PAIRS) >= 20
+
+
+@pytest.mark.parametrize(("request_", "response"), PAIRS, ids=[r.name for _, r in PAIRS])
+def test_response_examples_are_not_drift(request_: Example, response: Example) -> None:
+    props = _props_from_request(request_)
+    spec = EndpointSpec.from_props(props)
+    refreshed = live_inputs(props, spec, response.body)
+    assert refreshed == props
+    assert matches_declaration(spec, response.body)
+    after = {**props, **refreshed}
+    assert not plan_change(spec, EndpointSpec.from_props(after), props, after).changes
+
+
+def _openai_props() -> dict[str, Any]:
+    return {
+        "inference_id": "emb",
+        "task_type": "text_embedding",
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small", "dimensions": 512},
+        "secrets": {"service_settings": {"api_key": "sk"}},
+        "task_settings": {"user": "alice"},
+    }
+
+
+LIVE = {
+    "inference_id": "emb",
+    "task_type": "text_embedding",
+    "service": "openai",
+    "service_settings": {
+        "model_id": "text-embedding-3-small",
+        "dimensions": 512,
+        "similarity": "dot_product",
+        "rate_limit": {"requests_per_minute": 3000},
+    },
+    "task_settings": {"user": "alice"},
+    "chunking_settings": {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1},
+}
+
+
+def test_hand_made_change_to_a_declared_setting_is_drift() -> None:
+    props = _openai_props()
+    live = {**LIVE, "service_settings": {**LIVE["service_settings"], "model_id": "text-embedding-3-large"}}
+    refreshed = live_inputs(props, EndpointSpec.from_props(props), live)
+    assert refreshed["service_settings"]["model_id"] == "text-embedding-3-large"
+    plan = plan_change(EndpointSpec.from_props(refreshed), EndpointSpec.from_props(props), refreshed, props)
+    assert plan.replaces == ["service_settings"]
+
+
+def test_hand_made_change_to_task_settings_is_drift_fixed_in_place() -> None:
+    props = _openai_props()
+    live = {**LIVE, "task_settings": {"user": "mallory"}}
+    refreshed = live_inputs(props, EndpointSpec.from_props(props), live)
+    assert refreshed["task_settings"] == {"user": "mallory"}
+    plan = plan_change(EndpointSpec.from_props(refreshed), EndpointSpec.from_props(props), refreshed, props)
+    assert plan.replaces == [] and plan.update_body == {"task_settings": {"user": "alice"}}
+
+
+def test_secrets_are_kept_from_state_because_the_cluster_never_returns_them() -> None:
+    props = _openai_props()
+    refreshed = live_inputs(props, EndpointSpec.from_props(props), LIVE)
+    assert refreshed["secrets"] == {"service_settings": {"api_key": "sk"}}
+    inline = {**props, "service_settings": {**props["service_settings"], "api_key": "sk"}}
+    refreshed_inline = live_inputs(inline, EndpointSpec.from_props(inline), LIVE)
+    assert refreshed_inline["service_settings"]["api_key"] == "sk"
+
+
+def test_live_allocation_count_is_not_drift_with_adaptive_allocations() -> None:
+    props = {
+        "inference_id": "elser",
+        "task_type": "sparse_embedding",
+        "service": "elasticsearch",
+        "service_settings": {
+            "model_id": ".elser_model_2",
+            "num_threads": 1,
+            "adaptive_allocations": {"enabled": True, "min_number_of_allocations": 0, "max_number_of_allocations": 4},
+        },
+    }
+    live = {
+        "inference_id": "elser",
+        "task_type": "sparse_embedding",
+        "service": "elasticsearch",
+        "service_settings": {**props["service_settings"], "num_allocations": 3},
+        "chunking_settings": {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1},
+    }
+    assert live_inputs(props, EndpointSpec.from_props(props), live) == props
+
+
+def test_elser_answered_as_elasticsearch_is_not_drift() -> None:
+    props = {"inference_id": "e", "task_type": "sparse_embedding", "service": "elser", "service_settings": {"num_threads": 1, "num_allocations": 1}}
+    live = {"inference_id": "e", "task_type": "sparse_embedding", "service": "elasticsearch", "service_settings": {"num_threads": 1, "num_allocations": 1, "model_id": ".elser_model_2_linux-x86_64"}}
+    assert live_inputs(props, EndpointSpec.from_props(props), live) == props

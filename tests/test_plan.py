@@ -1,0 +1,128 @@
+"""Diff decisions, offline: no-op, in-place update, replacement, and which order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pulumi_inference import catalogue
+from pulumi_inference.plan import Plan, plan_change
+from pulumi_inference.spec import EndpointSpec
+
+
+def _openai(**overrides: Any) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "inference_id": "emb",
+        "task_type": "text_embedding",
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small"},
+        "secrets": {"service_settings": {"api_key": "sk-1"}},
+        "task_settings": {"user": "a"},
+        "connection": {"url": "http://127.0.0.1:9200"},
+        "cluster_version": "9.1.0",
+    }
+    props.update(overrides)
+    return props
+
+
+def _plan(old: dict[str, Any], new: dict[str, Any]) -> Plan:
+    return plan_change(EndpointSpec.from_props(old), EndpointSpec.from_props(new), old, new)
+
+
+def test_equal_declaration_is_no_change_even_with_floats_from_the_wire() -> None:
+    old = _openai(service_settings={"model_id": "m", "dimensions": 512})
+    new = _openai(service_settings={"model_id": "m", "dimensions": 512.0})
+    plan = _plan(old, new)
+    assert not plan.changes
+    assert plan.replaces == []
+
+
+def test_task_settings_change_updates_in_place_with_only_the_changed_keys() -> None:
+    plan = _plan(_openai(task_settings={"user": "a", "x": 1}), _openai(task_settings={"user": "b", "x": 1}))
+    assert plan.changes and plan.replaces == []
+    assert plan.update_body == {"task_settings": {"user": "b"}}
+
+
+def test_secret_rotation_updates_in_place() -> None:
+    plan = _plan(_openai(), _openai(secrets={"service_settings": {"api_key": "sk-2"}}))
+    assert plan.replaces == []
+    assert plan.update_body == {"service_settings": {"api_key": "sk-2"}}
+
+
+@pytest.mark.parametrize(
+    ("change", "property_"),
+    [
+        ({"service_settings": {"model_id": "text-embedding-3-large"}}, "service_settings"),
+        ({"service_settings": {"model_id": "text-embedding-3-small", "dimensions": 256}}, "service_settings"),
+        ({"task_type": "completion"}, "task_type"),
+        ({"service": "azureopenai"}, "service"),
+    ],
+)
+def test_settings_the_cluster_cannot_change_replace_deleting_first(change: dict[str, Any], property_: str) -> None:
+    plan = _plan(_openai(), _openai(**change))
+    assert property_ in plan.replaces
+    assert plan.delete_before_replace is True
+
+
+def test_changed_id_replaces_creating_first() -> None:
+    plan = _plan(_openai(), _openai(inference_id="emb-v2"))
+    assert plan.replaces == ["inference_id"]
+    assert plan.delete_before_replace is False
+
+
+def test_force_delete_and_connection_concern_only_pulumi() -> None:
+    plan = _plan(_openai(), _openai(force_delete=True, connection={"url": "http://localhost:9200"}))
+    assert plan.changes
+    assert plan.replaces == []
+    assert plan.update_body == {}
+    assert set(plan.provider_only_changes) == {"force_delete", "connection"}
+
+
+def test_removing_a_task_setting_replaces_because_update_merges() -> None:
+    plan = _plan(_openai(task_settings={"user": "a"}), _openai(task_settings={}))
+    assert plan.replaces == ["task_settings"]
+
+
+def test_old_cluster_without_update_api_plans_replacements() -> None:
+    plan = _plan(_openai(cluster_version="8.15.0"), _openai(cluster_version="8.15.0", task_settings={"user": "b"}))
+    assert plan.replaces == ["task_settings"]
+    rotation = _plan(_openai(cluster_version="8.15.0"), _openai(secrets={"service_settings": {"api_key": "new"}}))
+    assert rotation.replaces == ["secrets"]
+
+
+def test_allocations_scale_in_place_for_deployments() -> None:
+    old = {
+        "inference_id": "e5",
+        "task_type": "text_embedding",
+        "service": "elasticsearch",
+        "service_settings": {"model_id": ".multilingual-e5-small", "num_threads": 1, "num_allocations": 1},
+        "cluster_version": "9.1.0",
+    }
+    new = {**old, "service_settings": {**old["service_settings"], "num_allocations": 3.0}}
+    plan = _plan(old, new)
+    assert plan.replaces == []
+    assert plan.update_body == {"service_settings": {"num_allocations": 3}}
+    assert plan.rescales_deployment
+    threads = _plan(old, {**old, "service_settings": {**old["service_settings"], "num_threads": 2}})
+    assert threads.replaces == ["service_settings"]
+
+
+def test_elser_and_elasticsearch_are_the_same_service() -> None:
+    old = {
+        "inference_id": "elser",
+        "task_type": "sparse_embedding",
+        "service": "elser",
+        "service_settings": {"num_threads": 1, "num_allocations": 1},
+    }
+    assert not _plan(old, {**old, "service": "elasticsearch"}).replaces
+
+
+def test_unknown_values_in_preview_plan_the_worst_honest_case() -> None:
+    unknown = catalogue.UNKNOWN
+    assert "service_settings" in _plan(_openai(), _openai(service_settings={"model_id": unknown})).replaces
+    assert "inference_id" in _plan(_openai(), _openai(inference_id=unknown)).replaces
+    rotation = _plan(_openai(), _openai(secrets=unknown))
+    assert rotation.replaces == [] and rotation.changes
+    task = _plan(_openai(), _openai(task_settings={"user": unknown}))
+    assert task.replaces == [] and task.update_body == {"task_settings": {"user": unknown}}
