@@ -85,3 +85,22 @@ class Engine:
         for key, value in (secret_config or {}).items():
             stack.set_config(key, auto.ConfigValue(value=value, secret=True))
         return stack
+
+
+def stored_state_text(engine: Engine) -> str:
+    """Everything the file backend holds (state, history, backups), as stored on disk."""
+    texts = []
+    for path in sorted(engine.backend.rglob("*")):
+        if path.is_file():
+            texts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return "\n".join(texts)
+
+
+def export_without_secrets(stack: auto.Stack) -> str:
+    """`pulumi stack export` as a user runs it (no --show-secrets)."""
+    result = stack.workspace.pulumi_command.run(
+        ["stack", "export", "--stack", stack.name],
+        stack.workspace.work_dir,
+        {**stack.workspace.env_vars},
+    )
+    return result.stdout
