@@ -97,6 +97,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.request.settimeout(10)
             self.request.do_handshake()
             self.request.settimeout(None)
+        with contextlib.suppress(OSError):
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().setup()
         self.connection_id = self.server.next_connection_id()
         self.server.track(self.request, True)
