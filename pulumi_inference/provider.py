@@ -116,10 +116,10 @@ class InferenceEndpointProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         spec = EndpointSpec.from_props(props)
         client = self._client(spec)
-        version = client.cluster_version()
         live = self._put(client, spec)
         if spec.deploys_model and spec.wait_for_deployment:
             wait_until_ready(client, spec)
+        version = _cluster_version(client, spec)
         return CreateResult(spec.inference_id, _outputs(props, live, version_string(version)))
 
     @_redacted_errors
@@ -131,7 +131,7 @@ class InferenceEndpointProvider(ResourceProvider):
             return ReadResult("", {})
         old_inputs = {key: props[key] for key in INPUT_KEYS if key in props}
         inputs = live_inputs(old_inputs, spec, live)
-        outs = _outputs(inputs, live, version_string(client.cluster_version()))
+        outs = _outputs(inputs, live, version_string(_cluster_version(client, spec)))
         return ReadResult(id_ or spec.inference_id, outs, inputs)
 
     @_redacted_errors
@@ -148,7 +148,7 @@ class InferenceEndpointProvider(ResourceProvider):
         version = str(olds.get("cluster_version") or "")
         if plan.update_body:
             client = self._client(new)
-            cluster_version = client.cluster_version()
+            cluster_version = _cluster_version(client, new)
             if cluster_version < (8, 17, 0):
                 raise InferenceError(
                     f"inference endpoint '{new.inference_id}' on {client.cluster}: the cluster runs "
@@ -245,6 +245,15 @@ class InferenceEndpointProvider(ResourceProvider):
             error_type="resource_already_exists_exception",
             reason=f"Inference endpoint [{spec.inference_id}] already exists",
         )
+
+
+def _cluster_version(client: InferenceClient, spec: EndpointSpec) -> tuple[int, int, int]:
+    """``GET /`` (once per cluster per process); its errors name the endpoint concerned."""
+    try:
+        return client.cluster_version()
+    except InferenceError as exc:
+        exc.args = (f"inference endpoint '{spec.inference_id}': {exc}",)
+        raise
 
 
 def _error_type(response: Any) -> str | None:

@@ -1,0 +1,344 @@
+"""The provider's six methods called directly, against the emulator on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from pulumi_inference import InferenceEndpointProvider
+from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    ClusterRejectedError,
+    EndpointAlreadyExistsError,
+    EndpointInUseError,
+    InferenceError,
+)
+
+API_KEY = "sk-provider-test-0001"
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(deployment_seconds=0.2)) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def emulator(cluster: Emulator) -> Emulator:
+    cluster.reset()
+    return cluster
+
+
+@pytest.fixture
+def provider() -> InferenceEndpointProvider:
+    return InferenceEndpointProvider()
+
+
+def openai(emulator: Emulator, **overrides: Any) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "inference_id": "openai-emb",
+        "task_type": "text_embedding",
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small"},
+        "secrets": {"service_settings": {"api_key": API_KEY}},
+        "task_settings": {"user": "search"},
+        "connection": {"url": emulator.url},
+    }
+    props.update(overrides)
+    return props
+
+
+def inference_calls(emulator: Emulator) -> list[tuple[str, str]]:
+    return [(r["method"], r["path"]) for r in emulator.requests() if r["path"].startswith("/_inference")]
+
+
+# -- check ------------------------------------------------------------------------------
+
+
+def test_check_refuses_bad_input_offline_naming_each_property(provider: InferenceEndpointProvider) -> None:
+    result = provider.check(
+        {},
+        {
+            "inference_id": "Bad_ID!",
+            "task_type": "text_embeding",
+            "service": "openai",
+            "service_settings": {"modelid": "x"},
+            "connection": {"url": "http://127.0.0.1:1"},  # nothing listens: check must not call
+        },
+    )
+    paths = {failure.property for failure in result.failures}
+    assert {"inference_id", "task_type", "service_settings.modelid"} <= paths
+    reasons = " ".join(failure.reason for failure in result.failures)
+    assert "model_id" in reasons  # the suggestion
+
+
+def test_check_accepts_unknown_values_of_a_preview(provider: InferenceEndpointProvider) -> None:
+    from pulumi.runtime import rpc
+
+    result = provider.check(
+        {},
+        {
+            "inference_id": rpc.UNKNOWN,
+            "task_type": "text_embedding",
+            "service": "openai",
+            "service_settings": {"model_id": rpc.UNKNOWN},
+            "secrets": rpc.UNKNOWN,
+        },
+    )
+    assert result.failures == []
+
+
+def test_check_names_bad_deployment_timeout_and_connection(provider: InferenceEndpointProvider) -> None:
+    result = provider.check(
+        {},
+        {
+            "inference_id": "ok",
+            "task_type": "rerank",
+            "service": "cohere",
+            "service_settings": {"model_id": "rerank-v3.5"},
+            "secrets": {"service_settings": {"api_key": "k"}},
+            "deployment_timeout": "soon",
+            "connection": {"url": "es:9200", "pasword": "x"},
+        },
+    )
+    paths = {failure.property for failure in result.failures}
+    assert {"deployment_timeout", "connection.url", "connection.pasword"} <= paths
+
+
+# -- create -----------------------------------------------------------------------------
+
+
+def test_create_is_one_put_and_records_what_the_cluster_computed(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    provider.create(openai(emulator, inference_id="warmup"))  # first call also reads GET / once
+    emulator.clear_requests()
+    result = provider.create(openai(emulator))
+    assert inference_calls(emulator) == [("PUT", "/_inference/text_embedding/openai-emb")]
+    assert result.id == "openai-emb"
+    outs = result.outs or {}
+    assert outs["effective_service_settings"]["dimensions"] > 0
+    assert outs["effective_service_settings"]["similarity"] == "dot_product"
+    assert outs["cluster_version"] == "9.1.0"
+    assert API_KEY not in repr(outs["effective_service_settings"])
+    assert emulator.stored_secrets("openai-emb") == {"api_key": API_KEY}
+
+
+def test_create_never_overwrites_an_existing_endpoint(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    provider.create(openai(emulator))
+    before = emulator.endpoint("openai-emb")
+    with pytest.raises(EndpointAlreadyExistsError) as raised:
+        provider.create(openai(emulator, service_settings={"model_id": "text-embedding-3-large"}))
+    message = str(raised.value)
+    assert "openai-emb" in message and emulator.url in message
+    assert emulator.endpoint("openai-emb") == before
+
+
+def test_create_of_an_identical_api_endpoint_made_elsewhere_is_not_adopted(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    provider.create(openai(emulator))
+    with pytest.raises(EndpointAlreadyExistsError):
+        provider.create(openai(emulator))
+
+
+def test_integers_reach_the_cluster_as_integers(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+    # Pulumi's wire format gives 2.0; the cluster refuses 2.0 for num_allocations.
+    props = {
+        "inference_id": "e5",
+        "task_type": "text_embedding",
+        "service": "elasticsearch",
+        "service_settings": {"model_id": ".multilingual-e5-small", "num_threads": 1.0, "num_allocations": 2.0},
+        "connection": {"url": emulator.url},
+    }
+    result = provider.create(props)
+    live = emulator.endpoint("e5") or {}
+    assert live["service_settings"]["num_allocations"] == 2
+    # 2 and 2.0 do not diff
+    diff = provider.diff("e5", result.outs or {}, {**props, "service_settings": {**props["service_settings"], "num_allocations": 2}})
+    assert diff.changes is False
+
+
+# -- read -------------------------------------------------------------------------------
+
+
+def test_read_after_create_shows_no_drift_and_keeps_secrets(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    props = openai(emulator)
+    outs = provider.create(props).outs or {}
+    read = provider.read("openai-emb", outs)
+    assert read.id == "openai-emb"
+    assert read.inputs == props
+    assert (read.outs or {})["secrets"] == {"service_settings": {"api_key": API_KEY}}
+    assert provider.diff("openai-emb", read.outs or {}, props).changes is False
+
+
+def test_read_of_a_deleted_endpoint_says_it_is_gone(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+    outs = provider.create(openai(emulator)).outs or {}
+    httpx.delete(f"{emulator.url}/_inference/text_embedding/openai-emb")
+    assert provider.read("openai-emb", outs).id == ""
+
+
+def test_hand_made_change_shows_as_drift_in_the_next_diff(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    props = openai(emulator)
+    outs = provider.create(props).outs or {}
+    emulator.edit_endpoint("openai-emb", service_settings={"model_id": "text-embedding-ada-002"}, task_settings={"user": "x"})
+    read = provider.read("openai-emb", outs)
+    assert (read.inputs or {})["service_settings"]["model_id"] == "text-embedding-ada-002"
+    diff = provider.diff("openai-emb", read.outs or {}, props)
+    assert diff.changes is True
+    assert "service_settings" in (diff.replaces or [])
+    assert diff.delete_before_replace is True
+
+
+# -- diff -------------------------------------------------------------------------------
+
+
+def test_diff_makes_no_http_call(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+    outs = provider.create(openai(emulator)).outs or {}
+    emulator.clear_requests()
+    provider.diff("openai-emb", outs, openai(emulator, task_settings={"user": "other"}))
+    provider.diff("openai-emb", outs, openai(emulator, service_settings={"model_id": "other"}))
+    assert emulator.requests() == []
+
+
+# -- update -----------------------------------------------------------------------------
+
+
+def test_update_sends_only_the_change_and_keeps_the_endpoint(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    outs = provider.create(openai(emulator, task_settings={"user": "a"})).outs or {}
+    emulator.clear_requests()
+    new = openai(emulator, task_settings={"user": "b"})
+    updated = provider.update("openai-emb", outs, new).outs or {}
+    assert inference_calls(emulator) == [("PUT", "/_inference/text_embedding/openai-emb/_update")]
+    assert (emulator.endpoint("openai-emb") or {})["task_settings"] == {"user": "b"}
+    assert updated["effective_task_settings"] == {"user": "b"}
+
+
+def test_secret_rotation_updates_the_stored_key(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+    outs = provider.create(openai(emulator)).outs or {}
+    new = openai(emulator, secrets={"service_settings": {"api_key": "sk-rotated-0002"}})
+    assert provider.diff("openai-emb", outs, new).replaces == []
+    provider.update("openai-emb", outs, new)
+    assert emulator.stored_secrets("openai-emb") == {"api_key": "sk-rotated-0002"}
+
+
+def test_pulumi_only_change_calls_nothing(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+    outs = provider.create(openai(emulator)).outs or {}
+    emulator.clear_requests()
+    updated = provider.update("openai-emb", outs, openai(emulator, force_delete=True)).outs or {}
+    assert emulator.requests() == []
+    assert updated["force_delete"] is True
+    assert updated["effective_service_settings"] == outs["effective_service_settings"]
+
+
+# -- delete -----------------------------------------------------------------------------
+
+
+def test_delete_of_a_gone_endpoint_succeeds(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+    outs = provider.create(openai(emulator)).outs or {}
+    provider.delete("openai-emb", outs)
+    assert emulator.endpoint("openai-emb") is None
+    provider.delete("openai-emb", outs)
+
+
+def test_referenced_endpoint_is_refused_then_force_deleted(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    outs = provider.create(openai(emulator)).outs or {}
+    pipeline = {"processors": [{"inference": {"model_id": "openai-emb", "input_output": {"input_field": "a", "output_field": "b"}}}]}
+    assert httpx.put(f"{emulator.url}/_ingest/pipeline/embed-docs", json=pipeline).status_code == 200
+    with pytest.raises(EndpointInUseError) as raised:
+        provider.delete("openai-emb", outs)
+    message = str(raised.value)
+    assert "embed-docs" in message and "force_delete" in message
+    assert raised.value.pipelines == ["embed-docs"]
+    assert emulator.endpoint("openai-emb") is not None
+    provider.delete("openai-emb", {**outs, "force_delete": True})
+    assert emulator.endpoint("openai-emb") is None
+
+
+# -- errors and secrets -----------------------------------------------------------------
+
+
+def test_wrong_credentials_and_missing_privilege_say_what_to_do(provider: InferenceEndpointProvider) -> None:
+    config = EmulatorConfig(api_keys=["good-key-0001"], users=["reader:reader-pass-01:monitor_inference"])
+    with Emulator(config) as secured:
+        wrong = openai(secured, inference_id="x1")
+        wrong["secrets"] = {**wrong["secrets"], "connection": {"api_key": "wrong-key-0002"}}
+        with pytest.raises(AuthenticationError) as auth:
+            provider.create(wrong)
+        assert "x1" in str(auth.value) and "api_key" in str(auth.value)
+        assert "wrong-key-0002" not in str(auth.value)
+
+        reader = openai(secured, inference_id="x2")
+        reader["connection"] = {"url": secured.url, "username": "reader"}
+        reader["secrets"] = {**reader["secrets"], "connection": {"password": "reader-pass-01"}}
+        with pytest.raises(AuthorizationError) as denied:
+            provider.create(reader)
+        assert "manage_inference" in str(denied.value)
+        assert "reader-pass-01" not in str(denied.value)
+
+
+def test_cluster_reason_passes_through_without_secrets(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+    # allow_unknown_service skips the catalogue, so the cluster itself refuses the unknown key.
+    props = openai(emulator, service="not-a-service", allow_unknown_service=True)
+    with pytest.raises(ClusterRejectedError) as raised:
+        provider.create(props)
+    assert "Unknown service [not-a-service]" in str(raised.value)
+    assert API_KEY not in str(raised.value)
+
+
+def test_unexpected_failures_never_carry_secrets(provider: InferenceEndpointProvider) -> None:
+    props = {
+        "inference_id": "x",
+        "task_type": "text_embedding",
+        "service": "openai",
+        "service_settings": {"model_id": "m"},
+        "secrets": {"service_settings": {"api_key": API_KEY}},
+        "connection": {"url": "http://127.0.0.1:9"},
+        "deployment_timeout": f"bad-{API_KEY}",
+    }
+    with pytest.raises(InferenceError) as raised:
+        provider.create(props)
+    assert API_KEY not in str(raised.value)
+
+
+# -- concurrency ------------------------------------------------------------------------
+
+
+def test_four_threads_share_one_provider_and_one_pooled_client(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            props = openai(emulator, inference_id=f"par-{index}")
+            outs = provider.create(props).outs or {}
+            provider.read(f"par-{index}", outs)
+            provider.delete(f"par-{index}", outs)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    connections = {r["connection_id"] for r in emulator.requests()}
+    assert len(connections) <= 8  # pooled: far fewer connections than the 48 requests
