@@ -49,7 +49,7 @@ def validate_endpoint(
     known_task = None
     task_issues = list(_task_type(task_type))
     issues += task_issues
-    if not task_issues and isinstance(task_type, str):
+    if not task_issues and isinstance(task_type, str) and not is_unknown(task_type):
         known_task = task_type
 
     spec: ServiceSpec | None = None
