@@ -459,7 +459,7 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         with_(
             ELASTICSEARCH,
             service_settings__num_allocations=_DROP,
-            service_settings__adaptive_allocations={**ADAPTIVE, "min_number_of_allocations": -1},
+            service_settings__adaptive_allocations={**ADAPTIVE, "min_number_of_allocations": -2},
         ),
         "service_settings.adaptive_allocations.min_number_of_allocations",
         "0 or more",
@@ -744,6 +744,18 @@ def test_valid_variants_are_accepted() -> None:
     disabled = {"enabled": False, "min_number_of_allocations": 0, "max_number_of_allocations": 2}
     assert (
         validate_endpoint(**with_(ELASTICSEARCH, service_settings__adaptive_allocations=disabled))
+        == []
+    )
+    # -1 is the cluster's "not set" for either adaptive bound
+    unset = {"enabled": True, "min_number_of_allocations": -1, "max_number_of_allocations": 4}
+    assert (
+        validate_endpoint(
+            **with_(
+                ELASTICSEARCH,
+                service_settings__num_allocations=_DROP,
+                service_settings__adaptive_allocations=unset,
+            )
+        )
         == []
     )
     # attaching to an existing deployment needs nothing else

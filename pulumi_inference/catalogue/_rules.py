@@ -72,8 +72,11 @@ def deployment(*, model_id_required: bool) -> Any:
 
 def _adaptive(adaptive: Mapping[str, Any], ss: Mapping[str, Any]) -> Iterator[Issue]:
     path = f"{SS}.adaptive_allocations"
+    # The cluster reads -1 as "not set" for both bounds.
     low = _known_int(adaptive.get("min_number_of_allocations"))
     high = _known_int(adaptive.get("max_number_of_allocations"))
+    low = None if low == -1 else low
+    high = None if high == -1 else high
     if low is not None and low < 0:
         yield Issue(
             f"{path}.min_number_of_allocations",

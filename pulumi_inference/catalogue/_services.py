@@ -58,12 +58,13 @@ _ALLOCATIONS = (
         updatable_since=UPDATE_API_SINCE,
         fields=(
             boolean("enabled", "Turn adaptive allocations on.", default=False),
+            # Bounds are checked by the deployment rule: the cluster reads -1 as "not set".
             integer(
                 "min_number_of_allocations",
                 "Lowest number of allocations (0 lets the deployment scale to zero).",
-                minimum=0,
+                minimum=None,
             ),
-            integer("max_number_of_allocations", "Highest number of allocations."),
+            integer("max_number_of_allocations", "Highest number of allocations.", minimum=None),
         ),
     ),
     integer(
