@@ -12,16 +12,20 @@ from pulumi_inference.services import ElasticsearchServiceSettings, OpenAIServic
 
 def main() -> None:
     cfg = pulumi.Config()
-    # On the emulator any key is accepted; on a real cluster: pulumi config set --secret openaiApiKey ...
+    # The emulator accepts any key; on a real cluster: pulumi config set --secret openaiApiKey
     openai_key = cfg.get_secret("openaiApiKey") or pulumi.Output.secret("sk-demo-not-a-real-key")
-    cohere_key = cfg.get_secret("cohereApiKey") or pulumi.Output.secret("cohere-demo-not-a-real-key")
+    cohere_key = cfg.get_secret("cohereApiKey") or pulumi.Output.secret(
+        "cohere-demo-not-a-real-key"
+    )
 
     embeddings = inference.InferenceEndpoint(
         "openai-embeddings",
         inference_id="demo-openai-embeddings",
         task_type="text_embedding",
         service="openai",
-        service_settings=OpenAIServiceSettings(model_id="text-embedding-3-small", api_key=openai_key),
+        service_settings=OpenAIServiceSettings(
+            model_id="text-embedding-3-small", api_key=openai_key
+        ),
     )
     rerank = inference.InferenceEndpoint(
         "cohere-rerank",
@@ -39,7 +43,11 @@ def main() -> None:
         service_settings=ElasticsearchServiceSettings(
             model_id=".multilingual-e5-small",
             num_threads=1,
-            adaptive_allocations={"enabled": True, "min_number_of_allocations": 1, "max_number_of_allocations": 4},
+            adaptive_allocations={
+                "enabled": True,
+                "min_number_of_allocations": 1,
+                "max_number_of_allocations": 4,
+            },
         ),
         deployment_timeout="20m",
     )

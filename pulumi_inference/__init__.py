@@ -1,10 +1,10 @@
 """Elasticsearch inference endpoints as typed Pulumi resources.
 
-    import pulumi_inference as inference
-    inference.InferenceEndpoint("embeddings", inference_id="openai-embeddings",
-                                task_type="text_embedding", service="openai",
-                                service_settings={"model_id": "text-embedding-3-small",
-                                                  "api_key": cfg.require_secret("openaiKey")})
+import pulumi_inference as inference
+inference.InferenceEndpoint("embeddings", inference_id="openai-embeddings",
+                            task_type="text_embedding", service="openai",
+                            service_settings={"model_id": "text-embedding-3-small",
+                                              "api_key": cfg.require_secret("openaiKey")})
 """
 
 from __future__ import annotations

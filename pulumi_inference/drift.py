@@ -40,7 +40,9 @@ def server_managed(spec: EndpointSpec) -> frozenset[str]:
     return catalogue.server_managed_service_keys(spec.service, spec.service_settings)
 
 
-def live_inputs(old_inputs: Mapping[str, Any], spec: EndpointSpec, live: Mapping[str, Any]) -> dict[str, Any]:
+def live_inputs(
+    old_inputs: Mapping[str, Any], spec: EndpointSpec, live: Mapping[str, Any]
+) -> dict[str, Any]:
     """The stored inputs rewritten with live values, for ``ReadResult.inputs``."""
     inputs = dict(old_inputs)
     live_service = str(live.get("service", spec.service))
@@ -68,7 +70,7 @@ def matches_declaration(spec: EndpointSpec, live: Mapping[str, Any]) -> bool:
         return False
     if live.get("task_type") != spec.task_type:
         return False
-    checks = (
+    checks: tuple[tuple[Mapping[str, Any], Mapping[str, Any], frozenset[str]], ...] = (
         (spec.service_settings, live.get("service_settings") or {}, server_managed(spec)),
         (spec.task_settings, live.get("task_settings") or {}, frozenset()),
         (spec.chunking_settings or {}, live.get("chunking_settings") or {}, frozenset()),

@@ -61,7 +61,11 @@ def _from_wire(value: Any) -> Any:
 def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
     values: list[str] = []
     for props in prop_sets:
-        values += secret_leaves(props, catalogue.SECRET_KEYS | {"secrets", "password", "bearer_token", "client_key", "headers"})
+        values += secret_leaves(
+            props,
+            catalogue.SECRET_KEYS
+            | {"secrets", "password", "bearer_token", "client_key", "headers"},
+        )
     return values
 
 
@@ -103,7 +107,9 @@ class InferenceEndpointProvider(ResourceProvider):
     @_redacted_errors
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         new_props = _from_wire(news)
-        plan = plan_change(EndpointSpec.from_props(olds), EndpointSpec.from_props(new_props), olds, new_props)
+        plan = plan_change(
+            EndpointSpec.from_props(olds), EndpointSpec.from_props(new_props), olds, new_props
+        )
         return DiffResult(
             changes=plan.changes,
             replaces=plan.replaces,
@@ -151,7 +157,8 @@ class InferenceEndpointProvider(ResourceProvider):
             cluster_version = _cluster_version(client, new)
             if cluster_version < (8, 17, 0):
                 raise InferenceError(
-                    f"inference endpoint '{new.inference_id}' on {client.cluster}: the cluster runs "
+                    f"inference endpoint '{new.inference_id}' on {client.cluster}: "
+                    "the cluster runs "
                     f"{version_string(cluster_version)}, which has no _update API (8.17+). Run "
                     "`pulumi refresh` so the plan knows the version; it will then replace the "
                     "endpoint instead."
@@ -169,7 +176,11 @@ class InferenceEndpointProvider(ResourceProvider):
         spec = EndpointSpec.from_props(props)
         client = self._client(spec)
         if not client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete):
-            log.info("inference endpoint '%s' was already gone from %s", spec.inference_id, client.cluster)
+            log.info(
+                "inference endpoint '%s' was already gone from %s",
+                spec.inference_id,
+                client.cluster,
+            )
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -186,14 +197,18 @@ class InferenceEndpointProvider(ResourceProvider):
         answer_lost = False
         for _ in range(5):
             try:
-                response = client.put_endpoint(spec.task_type, spec.inference_id, spec.request_body(), secrets)
+                response = client.put_endpoint(
+                    spec.task_type, spec.inference_id, spec.request_body(), secrets
+                )
             except PossiblyAppliedError:
                 answer_lost = True
                 existing = client.get_endpoint(spec.task_type, spec.inference_id)
                 if existing is None:
                     continue  # never applied: send it again
                 if matches_declaration(spec, existing):
-                    log.info("inference endpoint '%s': created (its answer was lost)", spec.inference_id)
+                    log.info(
+                        "inference endpoint '%s': created (its answer was lost)", spec.inference_id
+                    )
                     return existing
                 raise self._already_exists(client, spec) from None
             if response.status_code == 408 and spec.deploys_model:
@@ -206,7 +221,10 @@ class InferenceEndpointProvider(ResourceProvider):
                 stored = client.get_endpoint(spec.task_type, spec.inference_id)
                 if stored is not None:
                     return stored
-            if response.status_code == 400 and _error_type(response) == "resource_already_exists_exception":
+            if (
+                response.status_code == 400
+                and _error_type(response) == "resource_already_exists_exception"
+            ):
                 existing = client.get_endpoint(spec.task_type, spec.inference_id)
                 if existing is not None and self._adoptable(spec, existing, answer_lost):
                     log.info(
@@ -267,7 +285,11 @@ def _error_type(response: Any) -> str | None:
 def _strip_secrets(section: Any) -> Any:
     if not isinstance(section, Mapping):
         return section
-    return {key: _strip_secrets(value) for key, value in section.items() if key not in catalogue.SECRET_KEYS}
+    return {
+        key: _strip_secrets(value)
+        for key, value in section.items()
+        if key not in catalogue.SECRET_KEYS
+    }
 
 
 def _effective(outputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -279,7 +301,9 @@ def _effective(outputs: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _outputs(inputs: Mapping[str, Any], live: Mapping[str, Any], cluster_version: str) -> dict[str, Any]:
+def _outputs(
+    inputs: Mapping[str, Any], live: Mapping[str, Any], cluster_version: str
+) -> dict[str, Any]:
     """State: every input echoed (diff gets old outputs) plus what the cluster computed."""
     outs = {key: normalize_numbers(inputs[key]) for key in INPUT_KEYS if key in inputs}
     outs["effective_service_settings"] = _strip_secrets(live.get("service_settings") or {})

@@ -68,7 +68,8 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
         :param inference_id: the endpoint id (lowercase letters, digits, ``-``, ``_``, ``.``).
         :param task_type: ``text_embedding``, ``sparse_embedding``, ``rerank``, ``completion``,
             ``chat_completion`` or ``embedding``.
-        :param service: ``openai``, ``cohere``, ``elasticsearch``, ``elser``, ... (see docs/services.md).
+        :param service: ``openai``, ``cohere``, ``elasticsearch``, ``elser``, ...
+            (see docs/services.md).
         :param service_settings: a dict or a typed class from ``pulumi_inference.services``.
         :param task_settings: a dict or a typed class; changes update in place.
         :param chunking_settings: for embedding task types, e.g. ``{"strategy": "sentence", ...}``.
@@ -93,11 +94,16 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
             "allow_unknown_service": allow_unknown_service,
         }
         secrets: dict[str, Any] = {}
-        for section, value in (("service_settings", service_settings), ("task_settings", task_settings)):
+        for section, value in (
+            ("service_settings", service_settings),
+            ("task_settings", task_settings),
+        ):
             props[section], hidden = _split(_plain(value), catalogue.SECRET_KEYS)
             if hidden is not None:
                 secrets[section] = hidden
-        declared_connection = connection.to_props() if isinstance(connection, Connection) else connection
+        declared_connection = (
+            connection.to_props() if isinstance(connection, Connection) else connection
+        )
         props["connection"], hidden = _split(declared_connection, SECRET_CONNECTION_FIELDS)
         if hidden is not None:
             secrets["connection"] = hidden

@@ -39,7 +39,9 @@ PROVIDER_ONLY_KEYS = (
     "allow_unknown_service",
 )
 DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
-_DURATION = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$")
+_DURATION = re.compile(
+    r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$"
+)
 
 
 def normalize_numbers(value: Any) -> Any:
@@ -153,10 +155,15 @@ class EndpointSpec:
             task_type=_text(props["task_type"]),
             service=_text(props["service"]),
             service_settings=normalize_numbers(
-                deep_merge(_mapping(props.get("service_settings")), _mapping(secrets.get("service_settings")))
+                deep_merge(
+                    _mapping(props.get("service_settings")),
+                    _mapping(secrets.get("service_settings")),
+                )
             ),
             task_settings=normalize_numbers(
-                deep_merge(_mapping(props.get("task_settings")), _mapping(secrets.get("task_settings")))
+                deep_merge(
+                    _mapping(props.get("task_settings")), _mapping(secrets.get("task_settings"))
+                )
             ),
             chunking_settings=_chunking(props.get("chunking_settings")),
             connection=deep_merge(_mapping(props.get("connection")), secrets.get("connection")),
@@ -193,7 +200,9 @@ class EndpointSpec:
         values = secret_leaves(self.service_settings, catalogue.SECRET_KEYS)
         values += secret_leaves(self.task_settings, catalogue.SECRET_KEYS)
         values += [
-            str(v) for k, v in self.connection.items() if k in SECRET_CONNECTION_FIELDS and isinstance(v, str)
+            str(v)
+            for k, v in self.connection.items()
+            if k in SECRET_CONNECTION_FIELDS and isinstance(v, str)
         ]
         headers = self.connection.get("headers")
         if isinstance(headers, Mapping):
@@ -202,7 +211,7 @@ class EndpointSpec:
 
 
 def _text(value: Any) -> str:
-    return value if value is catalogue.UNKNOWN else str(value)  # type: ignore[no-any-return]
+    return value if value is catalogue.UNKNOWN else str(value)
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -221,7 +230,7 @@ def _chunking(value: Any) -> dict[str, Any] | None:
 def _version_tuple(value: Any) -> tuple[int, int, int] | None:
     if not isinstance(value, str) or not value:
         return None
-    parts = (value.split("-")[0].split(".") + ["0", "0"])[:3]
+    parts = [*value.split("-")[0].split("."), "0", "0"][:3]
     try:
         return (int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:

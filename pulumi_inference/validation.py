@@ -60,7 +60,10 @@ def check_props(props: Mapping[str, Any]) -> list[tuple[str, str]]:
             parse_duration(timeout)
         except ValueError as exc:
             issues.append(
-                ("deployment_timeout", f"{exc}; give seconds (1800) or a duration such as '20m' or '1h30m'")
+                (
+                    "deployment_timeout",
+                    f"{exc}; give seconds (1800) or a duration such as '20m' or '1h30m'",
+                )
             )
     issues += _check_connection(props.get("connection"), secrets)
     return issues
@@ -76,10 +79,19 @@ def _check_connection(connection: Any, secrets: Any) -> list[tuple[str, str]]:
     issues = []
     for key in merged:
         if key not in ALL_FIELDS:
-            issues.append((f"connection.{key}", f"unknown connection field; known: {', '.join(ALL_FIELDS)}"))
+            issues.append(
+                (f"connection.{key}", f"unknown connection field; known: {', '.join(ALL_FIELDS)}")
+            )
     url = merged.get("url")
     if isinstance(url, str) and not url.startswith(("http://", "https://")):
-        issues.append(("connection.url", "must start with http:// or https://, e.g. https://es.example.com:9200"))
+        issues.append(
+            (
+                "connection.url",
+                "must start with http:// or https://, e.g. https://es.example.com:9200",
+            )
+        )
     if merged.get("password") and not merged.get("username"):
-        issues.append(("connection.username", "password is set without username; set both for basic auth"))
+        issues.append(
+            ("connection.username", "password is set without username; set both for basic auth")
+        )
     return issues

@@ -21,12 +21,14 @@ from pulumi_inference.emulator import Emulator, EmulatorConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".pulumi-demo"
-PASSPHRASE = "pulumi-inference-demo"
+PASSPHRASE = "pulumi-inference-demo"  # noqa: S105 - the demo's local state only
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--keep", action="store_true", help="keep the emulator and stack until Ctrl-C")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the emulator and stack until Ctrl-C"
+    )
     parser.add_argument("--stack", default="dev")
     args = parser.parse_args()
 
@@ -69,7 +71,9 @@ def main() -> int:
         print("== no changes: the cluster matches the program")
 
         if args.keep:
-            print(f"The emulator stays at {emulator.url}; stack state is in {STATE}. Ctrl-C to stop.")
+            print(
+                f"The emulator stays at {emulator.url}; stack state is in {STATE}. Ctrl-C to stop."
+            )
             try:
                 while True:
                     input()

@@ -6,7 +6,12 @@ import base64
 
 import pytest
 
-from pulumi_inference.connection import Connection, decode_cloud_id, resolve_connection, strip_userinfo
+from pulumi_inference.connection import (
+    Connection,
+    decode_cloud_id,
+    resolve_connection,
+    strip_userinfo,
+)
 from pulumi_inference.errors import ConfigurationError
 
 
@@ -22,7 +27,11 @@ def test_resource_connection_wins_over_config_and_environment() -> None:
 def test_stack_config_wins_over_environment() -> None:
     resolved = resolve_connection(
         None,
-        {"elasticsearch:url": "https://config:9200", "elasticsearch:username": "u", "elasticsearch:password": "p"},
+        {
+            "elasticsearch:url": "https://config:9200",
+            "elasticsearch:username": "u",
+            "elasticsearch:password": "p",
+        },
         {"ELASTICSEARCH_URL": "https://env:9200", "ELASTICSEARCH_API_KEY": "env-key"},
     )
     assert resolved.url == "https://config:9200"
@@ -33,21 +42,28 @@ def test_environment_variables_elastic_tools_use() -> None:
     resolved = resolve_connection(
         None,
         {},
-        {"ELASTICSEARCH_ENDPOINTS": "http://a:9200, http://b:9200", "ELASTICSEARCH_BEARER_TOKEN": "tok"},
+        {
+            "ELASTICSEARCH_ENDPOINTS": "http://a:9200, http://b:9200",
+            "ELASTICSEARCH_BEARER_TOKEN": "tok",
+        },
     )
     assert resolved.url == "http://a:9200"
     assert resolved.bearer_token == "tok"
 
 
 def test_credentials_are_taken_whole_from_one_source() -> None:
-    # URL from the resource, credentials from the environment, never a mix of two sources' credentials.
+    # URL from the resource, credentials whole from the first source that has any.
     resolved = resolve_connection(
         {"url": "http://declared:9200"},
         {"elasticsearch:username": "config-user", "elasticsearch:password": "config-pass"},
         {"ELASTICSEARCH_API_KEY": "env-key"},
     )
     assert resolved.url == "http://declared:9200"
-    assert (resolved.username, resolved.password, resolved.api_key) == ("config-user", "config-pass", None)
+    assert (resolved.username, resolved.password, resolved.api_key) == (
+        "config-user",
+        "config-pass",
+        None,
+    )
 
 
 def test_no_cluster_anywhere_says_how_to_configure_one() -> None:
@@ -59,13 +75,15 @@ def test_no_cluster_anywhere_says_how_to_configure_one() -> None:
 
 
 def test_url_must_be_http() -> None:
-    with pytest.raises(ConfigurationError, match="connection.url"):
+    with pytest.raises(ConfigurationError, match=r"connection\.url"):
         resolve_connection({"url": "es.example.com:9200"}, {}, {})
 
 
 def test_cloud_id_decodes_like_elastic_cloud() -> None:
     encoded = base64.b64encode(b"us-east-1.aws.found.io$abc123$kib456").decode()
-    assert decode_cloud_id(f"my-deployment:{encoded}") == "https://abc123.us-east-1.aws.found.io:443"
+    assert (
+        decode_cloud_id(f"my-deployment:{encoded}") == "https://abc123.us-east-1.aws.found.io:443"
+    )
     with_port = base64.b64encode(b"eu-west-1.aws.found.io:9243$es1$kb1").decode()
     assert decode_cloud_id(f"name:{with_port}") == "https://es1.eu-west-1.aws.found.io:9243"
     resolved = resolve_connection({"cloud_id": f"my-deployment:{encoded}"}, {}, {})
@@ -79,7 +97,12 @@ def test_bad_cloud_id_is_a_clear_error() -> None:
 
 def test_secrets_never_in_repr_or_display_url() -> None:
     resolved = resolve_connection(
-        {"url": "https://user:hunter22@es:9200", "username": "user", "password": "hunter22", "api_key": "k3y-value"},
+        {
+            "url": "https://user:hunter22@es:9200",
+            "username": "user",
+            "password": "hunter22",
+            "api_key": "k3y-value",
+        },
         {},
         {},
     )
@@ -97,6 +120,16 @@ def test_connection_props_keep_only_declared_fields() -> None:
 
 
 def test_insecure_setting_from_config_or_env() -> None:
-    assert resolve_connection(None, {"elasticsearch:url": "https://x", "elasticsearch:insecure": "true"}, {}).verify_certs is False
-    assert resolve_connection(None, {}, {"ELASTICSEARCH_URL": "https://x", "ELASTICSEARCH_INSECURE": "1"}).verify_certs is False
+    assert (
+        resolve_connection(
+            None, {"elasticsearch:url": "https://x", "elasticsearch:insecure": "true"}, {}
+        ).verify_certs
+        is False
+    )
+    assert (
+        resolve_connection(
+            None, {}, {"ELASTICSEARCH_URL": "https://x", "ELASTICSEARCH_INSECURE": "1"}
+        ).verify_certs
+        is False
+    )
     assert resolve_connection(None, {}, {"ELASTICSEARCH_URL": "https://x"}).verify_certs is True

@@ -77,10 +77,15 @@ LIVE = {
 
 def test_hand_made_change_to_a_declared_setting_is_drift() -> None:
     props = _openai_props()
-    live = {**LIVE, "service_settings": {**LIVE["service_settings"], "model_id": "text-embedding-3-large"}}
+    live = {
+        **LIVE,
+        "service_settings": {**LIVE["service_settings"], "model_id": "text-embedding-3-large"},
+    }
     refreshed = live_inputs(props, EndpointSpec.from_props(props), live)
     assert refreshed["service_settings"]["model_id"] == "text-embedding-3-large"
-    plan = plan_change(EndpointSpec.from_props(refreshed), EndpointSpec.from_props(props), refreshed, props)
+    plan = plan_change(
+        EndpointSpec.from_props(refreshed), EndpointSpec.from_props(props), refreshed, props
+    )
     assert plan.replaces == ["service_settings"]
 
 
@@ -89,7 +94,9 @@ def test_hand_made_change_to_task_settings_is_drift_fixed_in_place() -> None:
     live = {**LIVE, "task_settings": {"user": "mallory"}}
     refreshed = live_inputs(props, EndpointSpec.from_props(props), live)
     assert refreshed["task_settings"] == {"user": "mallory"}
-    plan = plan_change(EndpointSpec.from_props(refreshed), EndpointSpec.from_props(props), refreshed, props)
+    plan = plan_change(
+        EndpointSpec.from_props(refreshed), EndpointSpec.from_props(props), refreshed, props
+    )
     assert plan.replaces == [] and plan.update_body == {"task_settings": {"user": "alice"}}
 
 
@@ -110,7 +117,11 @@ def test_live_allocation_count_is_not_drift_with_adaptive_allocations() -> None:
         "service_settings": {
             "model_id": ".elser_model_2",
             "num_threads": 1,
-            "adaptive_allocations": {"enabled": True, "min_number_of_allocations": 0, "max_number_of_allocations": 4},
+            "adaptive_allocations": {
+                "enabled": True,
+                "min_number_of_allocations": 0,
+                "max_number_of_allocations": 4,
+            },
         },
     }
     live = {
@@ -124,6 +135,20 @@ def test_live_allocation_count_is_not_drift_with_adaptive_allocations() -> None:
 
 
 def test_elser_answered_as_elasticsearch_is_not_drift() -> None:
-    props = {"inference_id": "e", "task_type": "sparse_embedding", "service": "elser", "service_settings": {"num_threads": 1, "num_allocations": 1}}
-    live = {"inference_id": "e", "task_type": "sparse_embedding", "service": "elasticsearch", "service_settings": {"num_threads": 1, "num_allocations": 1, "model_id": ".elser_model_2_linux-x86_64"}}
+    props = {
+        "inference_id": "e",
+        "task_type": "sparse_embedding",
+        "service": "elser",
+        "service_settings": {"num_threads": 1, "num_allocations": 1},
+    }
+    live = {
+        "inference_id": "e",
+        "task_type": "sparse_embedding",
+        "service": "elasticsearch",
+        "service_settings": {
+            "num_threads": 1,
+            "num_allocations": 1,
+            "model_id": ".elser_model_2_linux-x86_64",
+        },
+    }
     assert live_inputs(props, EndpointSpec.from_props(props), live) == props

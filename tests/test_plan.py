@@ -39,7 +39,9 @@ def test_equal_declaration_is_no_change_even_with_floats_from_the_wire() -> None
 
 
 def test_task_settings_change_updates_in_place_with_only_the_changed_keys() -> None:
-    plan = _plan(_openai(task_settings={"user": "a", "x": 1}), _openai(task_settings={"user": "b", "x": 1}))
+    plan = _plan(
+        _openai(task_settings={"user": "a", "x": 1}), _openai(task_settings={"user": "b", "x": 1})
+    )
     assert plan.changes and plan.replaces == []
     assert plan.update_body == {"task_settings": {"user": "b"}}
 
@@ -54,12 +56,17 @@ def test_secret_rotation_updates_in_place() -> None:
     ("change", "property_"),
     [
         ({"service_settings": {"model_id": "text-embedding-3-large"}}, "service_settings"),
-        ({"service_settings": {"model_id": "text-embedding-3-small", "dimensions": 256}}, "service_settings"),
+        (
+            {"service_settings": {"model_id": "text-embedding-3-small", "dimensions": 256}},
+            "service_settings",
+        ),
         ({"task_type": "completion"}, "task_type"),
         ({"service": "azureopenai"}, "service"),
     ],
 )
-def test_settings_the_cluster_cannot_change_replace_deleting_first(change: dict[str, Any], property_: str) -> None:
+def test_settings_the_cluster_cannot_change_replace_deleting_first(
+    change: dict[str, Any], property_: str
+) -> None:
     plan = _plan(_openai(), _openai(**change))
     assert property_ in plan.replaces
     assert plan.delete_before_replace is True
@@ -85,9 +92,14 @@ def test_removing_a_task_setting_replaces_because_update_merges() -> None:
 
 
 def test_old_cluster_without_update_api_plans_replacements() -> None:
-    plan = _plan(_openai(cluster_version="8.15.0"), _openai(cluster_version="8.15.0", task_settings={"user": "b"}))
+    plan = _plan(
+        _openai(cluster_version="8.15.0"),
+        _openai(cluster_version="8.15.0", task_settings={"user": "b"}),
+    )
     assert plan.replaces == ["task_settings"]
-    rotation = _plan(_openai(cluster_version="8.15.0"), _openai(secrets={"service_settings": {"api_key": "new"}}))
+    rotation = _plan(
+        _openai(cluster_version="8.15.0"), _openai(secrets={"service_settings": {"api_key": "new"}})
+    )
     assert rotation.replaces == ["secrets"]
 
 
@@ -96,7 +108,11 @@ def test_allocations_scale_in_place_for_deployments() -> None:
         "inference_id": "e5",
         "task_type": "text_embedding",
         "service": "elasticsearch",
-        "service_settings": {"model_id": ".multilingual-e5-small", "num_threads": 1, "num_allocations": 1},
+        "service_settings": {
+            "model_id": ".multilingual-e5-small",
+            "num_threads": 1,
+            "num_allocations": 1,
+        },
         "cluster_version": "9.1.0",
     }
     new = {**old, "service_settings": {**old["service_settings"], "num_allocations": 3.0}}
@@ -120,7 +136,10 @@ def test_elser_and_elasticsearch_are_the_same_service() -> None:
 
 def test_unknown_values_in_preview_plan_the_worst_honest_case() -> None:
     unknown = catalogue.UNKNOWN
-    assert "service_settings" in _plan(_openai(), _openai(service_settings={"model_id": unknown})).replaces
+    assert (
+        "service_settings"
+        in _plan(_openai(), _openai(service_settings={"model_id": unknown})).replaces
+    )
     assert "inference_id" in _plan(_openai(), _openai(inference_id=unknown)).replaces
     rotation = _plan(_openai(), _openai(secrets=unknown))
     assert rotation.replaces == [] and rotation.changes

@@ -55,13 +55,17 @@ def openai(emulator: Emulator, **overrides: Any) -> dict[str, Any]:
 
 
 def inference_calls(emulator: Emulator) -> list[tuple[str, str]]:
-    return [(r["method"], r["path"]) for r in emulator.requests() if r["path"].startswith("/_inference")]
+    return [
+        (r["method"], r["path"]) for r in emulator.requests() if r["path"].startswith("/_inference")
+    ]
 
 
 # -- check ------------------------------------------------------------------------------
 
 
-def test_check_refuses_bad_input_offline_naming_each_property(provider: InferenceEndpointProvider) -> None:
+def test_check_refuses_bad_input_offline_naming_each_property(
+    provider: InferenceEndpointProvider,
+) -> None:
     result = provider.check(
         {},
         {
@@ -94,7 +98,9 @@ def test_check_accepts_unknown_values_of_a_preview(provider: InferenceEndpointPr
     assert result.failures == []
 
 
-def test_check_names_bad_deployment_timeout_and_connection(provider: InferenceEndpointProvider) -> None:
+def test_check_names_bad_deployment_timeout_and_connection(
+    provider: InferenceEndpointProvider,
+) -> None:
     result = provider.check(
         {},
         {
@@ -150,20 +156,30 @@ def test_create_of_an_identical_api_endpoint_made_elsewhere_is_not_adopted(
         provider.create(openai(emulator))
 
 
-def test_integers_reach_the_cluster_as_integers(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+def test_integers_reach_the_cluster_as_integers(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
     # Pulumi's wire format gives 2.0; the cluster refuses 2.0 for num_allocations.
     props = {
         "inference_id": "e5",
         "task_type": "text_embedding",
         "service": "elasticsearch",
-        "service_settings": {"model_id": ".multilingual-e5-small", "num_threads": 1.0, "num_allocations": 2.0},
+        "service_settings": {
+            "model_id": ".multilingual-e5-small",
+            "num_threads": 1.0,
+            "num_allocations": 2.0,
+        },
         "connection": {"url": emulator.url},
     }
     result = provider.create(props)
     live = emulator.endpoint("e5") or {}
     assert live["service_settings"]["num_allocations"] == 2
     # 2 and 2.0 do not diff
-    diff = provider.diff("e5", result.outs or {}, {**props, "service_settings": {**props["service_settings"], "num_allocations": 2}})
+    diff = provider.diff(
+        "e5",
+        result.outs or {},
+        {**props, "service_settings": {**props["service_settings"], "num_allocations": 2}},
+    )
     assert diff.changes is False
 
 
@@ -182,7 +198,9 @@ def test_read_after_create_shows_no_drift_and_keeps_secrets(
     assert provider.diff("openai-emb", read.outs or {}, props).changes is False
 
 
-def test_read_of_a_deleted_endpoint_says_it_is_gone(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+def test_read_of_a_deleted_endpoint_says_it_is_gone(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
     outs = provider.create(openai(emulator)).outs or {}
     httpx.delete(f"{emulator.url}/_inference/text_embedding/openai-emb")
     assert provider.read("openai-emb", outs).id == ""
@@ -193,7 +211,11 @@ def test_hand_made_change_shows_as_drift_in_the_next_diff(
 ) -> None:
     props = openai(emulator)
     outs = provider.create(props).outs or {}
-    emulator.edit_endpoint("openai-emb", service_settings={"model_id": "text-embedding-ada-002"}, task_settings={"user": "x"})
+    emulator.edit_endpoint(
+        "openai-emb",
+        service_settings={"model_id": "text-embedding-ada-002"},
+        task_settings={"user": "x"},
+    )
     read = provider.read("openai-emb", outs)
     assert (read.inputs or {})["service_settings"]["model_id"] == "text-embedding-ada-002"
     diff = provider.diff("openai-emb", read.outs or {}, props)
@@ -228,7 +250,9 @@ def test_update_sends_only_the_change_and_keeps_the_endpoint(
     assert updated["effective_task_settings"] == {"user": "b"}
 
 
-def test_secret_rotation_updates_the_stored_key(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+def test_secret_rotation_updates_the_stored_key(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
     outs = provider.create(openai(emulator)).outs or {}
     new = openai(emulator, secrets={"service_settings": {"api_key": "sk-rotated-0002"}})
     assert provider.diff("openai-emb", outs, new).replaces == []
@@ -236,7 +260,9 @@ def test_secret_rotation_updates_the_stored_key(emulator: Emulator, provider: In
     assert emulator.stored_secrets("openai-emb") == {"api_key": "sk-rotated-0002"}
 
 
-def test_pulumi_only_change_calls_nothing(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+def test_pulumi_only_change_calls_nothing(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
     outs = provider.create(openai(emulator)).outs or {}
     emulator.clear_requests()
     updated = provider.update("openai-emb", outs, openai(emulator, force_delete=True)).outs or {}
@@ -248,7 +274,9 @@ def test_pulumi_only_change_calls_nothing(emulator: Emulator, provider: Inferenc
 # -- delete -----------------------------------------------------------------------------
 
 
-def test_delete_of_a_gone_endpoint_succeeds(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+def test_delete_of_a_gone_endpoint_succeeds(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
     outs = provider.create(openai(emulator)).outs or {}
     provider.delete("openai-emb", outs)
     assert emulator.endpoint("openai-emb") is None
@@ -259,8 +287,19 @@ def test_referenced_endpoint_is_refused_then_force_deleted(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
     outs = provider.create(openai(emulator)).outs or {}
-    pipeline = {"processors": [{"inference": {"model_id": "openai-emb", "input_output": {"input_field": "a", "output_field": "b"}}}]}
-    assert httpx.put(f"{emulator.url}/_ingest/pipeline/embed-docs", json=pipeline).status_code == 200
+    pipeline = {
+        "processors": [
+            {
+                "inference": {
+                    "model_id": "openai-emb",
+                    "input_output": {"input_field": "a", "output_field": "b"},
+                }
+            }
+        ]
+    }
+    assert (
+        httpx.put(f"{emulator.url}/_ingest/pipeline/embed-docs", json=pipeline).status_code == 200
+    )
     with pytest.raises(EndpointInUseError) as raised:
         provider.delete("openai-emb", outs)
     message = str(raised.value)
@@ -274,8 +313,12 @@ def test_referenced_endpoint_is_refused_then_force_deleted(
 # -- errors and secrets -----------------------------------------------------------------
 
 
-def test_wrong_credentials_and_missing_privilege_say_what_to_do(provider: InferenceEndpointProvider) -> None:
-    config = EmulatorConfig(api_keys=["good-key-0001"], users=["reader:reader-pass-01:monitor_inference"])
+def test_wrong_credentials_and_missing_privilege_say_what_to_do(
+    provider: InferenceEndpointProvider,
+) -> None:
+    config = EmulatorConfig(
+        api_keys=["good-key-0001"], users=["reader:reader-pass-01:monitor_inference"]
+    )
     with Emulator(config) as secured:
         wrong = openai(secured, inference_id="x1")
         wrong["secrets"] = {**wrong["secrets"], "connection": {"api_key": "wrong-key-0002"}}
@@ -293,7 +336,9 @@ def test_wrong_credentials_and_missing_privilege_say_what_to_do(provider: Infere
         assert "reader-pass-01" not in str(denied.value)
 
 
-def test_cluster_reason_passes_through_without_secrets(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+def test_cluster_reason_passes_through_without_secrets(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
     # allow_unknown_service skips the catalogue, so the cluster itself refuses the unknown key.
     props = openai(emulator, service="not-a-service", allow_unknown_service=True)
     with pytest.raises(ClusterRejectedError) as raised:
@@ -331,7 +376,7 @@ def test_four_threads_share_one_provider_and_one_pooled_client(
             outs = provider.create(props).outs or {}
             provider.read(f"par-{index}", outs)
             provider.delete(f"par-{index}", outs)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]

@@ -52,7 +52,9 @@ def test_check_failures_cross_the_wire_with_property_paths(process: ProviderProc
     assert {"inference_id", "service_settings.modelid"} <= paths
 
 
-def test_lifecycle_with_stack_config_connection(process: ProviderProcess, emulator: Emulator) -> None:
+def test_lifecycle_with_stack_config_connection(
+    process: ProviderProcess, emulator: Emulator
+) -> None:
     inputs, failures = process.check(props("grpc-life"))
     assert failures == []
     id_, outs = process.create(inputs)
@@ -62,7 +64,9 @@ def test_lifecycle_with_stack_config_connection(process: ProviderProcess, emulat
 
     read_id, read_outs, read_inputs = process.read(id_, outs)
     assert read_id == id_
-    assert read_inputs["service_settings"]["api_key"] == SECRET  # kept: the cluster never returns it
+    assert (
+        read_inputs["service_settings"]["api_key"] == SECRET
+    )  # kept: the cluster never returns it
     assert process.diff(id_, read_outs, inputs).changes == 1
 
     changed = props("grpc-life", task_settings={"user": "b"})
@@ -71,7 +75,9 @@ def test_lifecycle_with_stack_config_connection(process: ProviderProcess, emulat
     updated = process.update(id_, read_outs, changed)
     assert updated["effective_task_settings"] == {"user": "b"}
 
-    replaced = props("grpc-life", service_settings={"model_id": "text-embedding-3-large", "api_key": SECRET})
+    replaced = props(
+        "grpc-life", service_settings={"model_id": "text-embedding-3-large", "api_key": SECRET}
+    )
     diff = process.diff(id_, updated, replaced)
     assert list(diff.replaces) == ["service_settings"] and diff.deleteBeforeReplace
 
@@ -81,12 +87,18 @@ def test_lifecycle_with_stack_config_connection(process: ProviderProcess, emulat
     assert gone_id == ""
 
 
-def test_wire_floats_reach_the_cluster_as_integers(process: ProviderProcess, emulator: Emulator) -> None:
+def test_wire_floats_reach_the_cluster_as_integers(
+    process: ProviderProcess, emulator: Emulator
+) -> None:
     deployment = {
         "inference_id": "grpc-e5",
         "task_type": "text_embedding",
         "service": "elasticsearch",
-        "service_settings": {"model_id": ".multilingual-e5-small", "num_threads": 1, "num_allocations": 2},
+        "service_settings": {
+            "model_id": ".multilingual-e5-small",
+            "num_threads": 1,
+            "num_allocations": 2,
+        },
     }
     id_, outs = process.create(deployment)
     assert (emulator.endpoint("grpc-e5") or {})["service_settings"]["num_allocations"] == 2
@@ -96,9 +108,8 @@ def test_wire_floats_reach_the_cluster_as_integers(process: ProviderProcess, emu
 
 def test_errors_cross_the_wire_without_secrets(emulator: Emulator) -> None:
     config = {"elasticsearch:url": emulator.url, "elasticsearch:apiKey": "not-the-cluster-key-123"}
-    with ProviderProcess(config=config) as wrong_key:
-        with pytest.raises(ProviderCallError) as raised:
-            wrong_key.create(props("grpc-denied"))
+    with ProviderProcess(config=config) as wrong_key, pytest.raises(ProviderCallError) as raised:
+        wrong_key.create(props("grpc-denied"))
     message = str(raised.value)
     assert "grpc-denied" in message and "401" in message
     assert SECRET not in message and "not-the-cluster-key-123" not in message
@@ -112,7 +123,9 @@ def test_connection_from_environment_variables(emulator: Emulator) -> None:
         from_env.delete(id_, outs)
 
 
-def test_four_concurrent_calls_on_one_deserialized_provider(process: ProviderProcess, emulator: Emulator) -> None:
+def test_four_concurrent_calls_on_one_deserialized_provider(
+    process: ProviderProcess, emulator: Emulator
+) -> None:
     def lifecycle(index: int) -> str:
         id_, outs = process.create(props(f"grpc-par-{index}"))
         process.read(id_, outs)

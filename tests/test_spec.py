@@ -10,7 +10,13 @@ SECRET_KEYS = frozenset({"api_key", "secret_parameters"})
 
 
 def test_integral_floats_become_ints_recursively_but_not_bools_or_fractions() -> None:
-    wire = {"num_allocations": 2.0, "adaptive_allocations": {"min_number_of_allocations": 0.0}, "temperature": 0.5, "flag": True, "xs": [1.0, 2.5]}
+    wire = {
+        "num_allocations": 2.0,
+        "adaptive_allocations": {"min_number_of_allocations": 0.0},
+        "temperature": 0.5,
+        "flag": True,
+        "xs": [1.0, 2.5],
+    }
     assert normalize_numbers(wire) == {
         "num_allocations": 2,
         "adaptive_allocations": {"min_number_of_allocations": 0},
@@ -22,7 +28,12 @@ def test_integral_floats_become_ints_recursively_but_not_bools_or_fractions() ->
 
 
 def test_secrets_split_at_any_depth_and_merge_back() -> None:
-    settings = {"model_id": "m", "api_key": "k", "secret_parameters": {"a": "b"}, "nested": {"api_key": "n", "x": 1}}
+    settings = {
+        "model_id": "m",
+        "api_key": "k",
+        "secret_parameters": {"a": "b"},
+        "nested": {"api_key": "n", "x": 1},
+    }
     public, secret = split_secrets(settings, SECRET_KEYS)
     assert public == {"model_id": "m", "nested": {"x": 1}}
     assert secret == {"api_key": "k", "secret_parameters": {"a": "b"}, "nested": {"api_key": "n"}}
@@ -44,20 +55,36 @@ def test_request_body_has_integers_and_omits_empty_sections() -> None:
             "inference_id": "e5",
             "task_type": "text_embedding",
             "service": "elasticsearch",
-            "service_settings": {"model_id": ".multilingual-e5-small", "num_allocations": 2.0, "num_threads": 1.0},
+            "service_settings": {
+                "model_id": ".multilingual-e5-small",
+                "num_allocations": 2.0,
+                "num_threads": 1.0,
+            },
         }
     )
     body = spec.request_body()
     assert body == {
         "service": "elasticsearch",
-        "service_settings": {"model_id": ".multilingual-e5-small", "num_allocations": 2, "num_threads": 1},
+        "service_settings": {
+            "model_id": ".multilingual-e5-small",
+            "num_allocations": 2,
+            "num_threads": 1,
+        },
     }
     assert type(body["service_settings"]["num_allocations"]) is int
 
 
 @pytest.mark.parametrize(
     ("value", "seconds"),
-    [(90, 90.0), (90.0, 90.0), ("90", 90.0), ("20m", 1200.0), ("1h30m", 5400.0), ("45s", 45.0), ("1m30s", 90.0)],
+    [
+        (90, 90.0),
+        (90.0, 90.0),
+        ("90", 90.0),
+        ("20m", 1200.0),
+        ("1h30m", 5400.0),
+        ("45s", 45.0),
+        ("1m30s", 90.0),
+    ],
 )
 def test_durations(value: object, seconds: float) -> None:
     assert parse_duration(value) == seconds
@@ -77,7 +104,10 @@ def test_secret_values_cover_settings_and_connection() -> None:
             "service": "openai",
             "service_settings": {"model_id": "gpt"},
             "connection": {"url": "http://x"},
-            "secrets": {"service_settings": {"api_key": "sk-123"}, "connection": {"password": "pw-456", "api_key": "ek-789"}},
+            "secrets": {
+                "service_settings": {"api_key": "sk-123"},
+                "connection": {"password": "pw-456", "api_key": "ek-789"},
+            },
         }
     )
     assert set(spec.secret_values()) >= {"sk-123", "pw-456", "ek-789"}

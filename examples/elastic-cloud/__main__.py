@@ -16,8 +16,12 @@ deployment = ec.Deployment(
     version=cfg.get("stackVersion") or "9.1.0",
     deployment_template_id=cfg.get("template") or "gcp-general-purpose",
     elasticsearch=ec.DeploymentElasticsearchArgs(
-        hot=ec.DeploymentElasticsearchHotArgs(autoscaling=ec.DeploymentElasticsearchHotAutoscalingArgs()),
-        ml=ec.DeploymentElasticsearchMlArgs(autoscaling=ec.DeploymentElasticsearchMlAutoscalingArgs()),
+        hot=ec.DeploymentElasticsearchHotArgs(
+            autoscaling=ec.DeploymentElasticsearchHotAutoscalingArgs()
+        ),
+        ml=ec.DeploymentElasticsearchMlArgs(
+            autoscaling=ec.DeploymentElasticsearchMlAutoscalingArgs()
+        ),
     ),
     kibana=ec.DeploymentKibanaArgs(),
 )
@@ -36,7 +40,11 @@ elser = inference.InferenceEndpoint(
     service_settings={
         "model_id": ".elser_model_2_linux-x86_64",
         "num_threads": 1,
-        "adaptive_allocations": {"enabled": True, "min_number_of_allocations": 0, "max_number_of_allocations": 8},
+        "adaptive_allocations": {
+            "enabled": True,
+            "min_number_of_allocations": 0,
+            "max_number_of_allocations": 8,
+        },
     },
     connection=cluster,
 )

@@ -1,8 +1,8 @@
 """One embedding endpoint. Point it at a cluster with
 
-    pulumi config set elasticsearch:url https://my-cluster:9200
-    pulumi config set --secret elasticsearch:apiKey <key with manage_inference>
-    pulumi config set --secret openaiApiKey sk-...
+pulumi config set elasticsearch:url https://my-cluster:9200
+pulumi config set --secret elasticsearch:apiKey <key with manage_inference>
+pulumi config set --secret openaiApiKey sk-...
 """
 
 import pulumi
@@ -15,7 +15,10 @@ embeddings = inference.InferenceEndpoint(
     inference_id="openai-embeddings",
     task_type="text_embedding",
     service="openai",
-    service_settings={"model_id": "text-embedding-3-small", "api_key": cfg.require_secret("openaiApiKey")},
+    service_settings={
+        "model_id": "text-embedding-3-small",
+        "api_key": cfg.require_secret("openaiApiKey"),
+    },
 )
 pulumi.export("inference_id", embeddings.inference_id)
 pulumi.export("dimensions", embeddings.effective_service_settings["dimensions"])

@@ -1,4 +1,4 @@
-"""The es-spec request/response examples kept as JSON fixtures (see scripts/import-es-spec-fixtures)."""
+"""The es-spec request/response examples, kept as JSON (scripts/import-es-spec-fixtures)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,11 @@ def examples(kind: str | None = None, api_prefix: str = "") -> list[Example]:
             continue
         if not record["api"].startswith(api_prefix):
             continue
-        found.append(Example(path.stem, record["api"], record["kind"], record["method_request"], record["body"]))
+        found.append(
+            Example(
+                path.stem, record["api"], record["kind"], record["method_request"], record["body"]
+            )
+        )
     return found
 
 
@@ -61,7 +65,10 @@ def response_pairs() -> list[tuple[Example, Example]]:
             if request.api != response.api:
                 continue
             task_type, inference_id = request.task_type_and_id
-            if (task_type, inference_id) == (response.body.get("task_type"), response.body.get("inference_id")):
+            if (task_type, inference_id) == (
+                response.body.get("task_type"),
+                response.body.get("inference_id"),
+            ):
                 pairs.append((request, response))
                 break
     return pairs

@@ -44,7 +44,9 @@ def _deserialize(struct: struct_pb2.Struct) -> dict[str, Any]:
 class ProviderProcess:
     """One provider process; use as a context manager."""
 
-    def __init__(self, config: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, config: Mapping[str, str] | None = None, env: Mapping[str, str] | None = None
+    ) -> None:
         self.config = dict(config or {})
         self.env = {**os.environ, **(env or {})}
         self.stderr_lines: list[str] = []
@@ -92,7 +94,9 @@ class ProviderProcess:
     def _with_provider(props: Mapping[str, Any]) -> dict[str, Any]:
         return {**props, "__provider": _PICKLED}
 
-    def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    def check(
+        self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         response = self._call(
             "Check",
             provider_pb2.CheckRequest(
@@ -103,23 +107,34 @@ class ProviderProcess:
         )
         return _deserialize(response.inputs), [(f.property, f.reason) for f in response.failures]
 
-    def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> provider_pb2.DiffResponse:
+    def diff(
+        self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> provider_pb2.DiffResponse:
         return self._call(
             "Diff",
             provider_pb2.DiffRequest(
-                id=id_, urn=URN, olds=_serialize(self._with_provider(olds)), news=_serialize(self._with_provider(news))
+                id=id_,
+                urn=URN,
+                olds=_serialize(self._with_provider(olds)),
+                news=_serialize(self._with_provider(news)),
             ),
         )
 
     def create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         response = self._call(
-            "Create", provider_pb2.CreateRequest(urn=URN, properties=_serialize(self._with_provider(props)))
+            "Create",
+            provider_pb2.CreateRequest(urn=URN, properties=_serialize(self._with_provider(props))),
         )
         return response.id, _deserialize(response.properties)
 
-    def read(self, id_: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    def read(
+        self, id_: str, props: Mapping[str, Any]
+    ) -> tuple[str, dict[str, Any], dict[str, Any]]:
         response = self._call(
-            "Read", provider_pb2.ReadRequest(id=id_, urn=URN, properties=_serialize(self._with_provider(props)))
+            "Read",
+            provider_pb2.ReadRequest(
+                id=id_, urn=URN, properties=_serialize(self._with_provider(props))
+            ),
         )
         return response.id, _deserialize(response.properties), _deserialize(response.inputs)
 
@@ -127,12 +142,18 @@ class ProviderProcess:
         response = self._call(
             "Update",
             provider_pb2.UpdateRequest(
-                id=id_, urn=URN, olds=_serialize(self._with_provider(olds)), news=_serialize(self._with_provider(news))
+                id=id_,
+                urn=URN,
+                olds=_serialize(self._with_provider(olds)),
+                news=_serialize(self._with_provider(news)),
             ),
         )
         return _deserialize(response.properties)
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         self._call(
-            "Delete", provider_pb2.DeleteRequest(id=id_, urn=URN, properties=_serialize(self._with_provider(props)))
+            "Delete",
+            provider_pb2.DeleteRequest(
+                id=id_, urn=URN, properties=_serialize(self._with_provider(props))
+            ),
         )
