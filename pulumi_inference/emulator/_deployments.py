@@ -71,6 +71,10 @@ class Deployment:
             return 1
         return self.previous_count
 
+    def is_started(self) -> bool:
+        """What a PUT waits for: deployment state ``started`` (not necessarily all allocations)."""
+        return self._started(time.monotonic())
+
     def is_ready(self) -> bool:
         now = time.monotonic()
         return self._started(now) and self.allocation_count(now) == self.target

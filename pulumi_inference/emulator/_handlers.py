@@ -368,9 +368,9 @@ class Api:
         label, seconds = parse_timeout(req.query.get("timeout"), default_timeout)
         if waiter is not None and not timed_out and settings.put_waits_for_deployment:
             deadline = time.monotonic() + seconds
-            while not waiter.is_ready() and time.monotonic() < deadline:
+            while not waiter.is_started() and time.monotonic() < deadline:
                 time.sleep(0.02)
-            timed_out = not waiter.is_ready()
+            timed_out = not waiter.is_started()
         if timed_out:
             raise EsError(
                 408,
