@@ -10,12 +10,18 @@ import pytest
 
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 
-OPENAI = {"service": "openai", "service_settings": {"api_key": "sk", "model_id": "gpt-4o"}}
-OPENAI_EMBED = {
+OPENAI: dict[str, Any] = {
+    "service": "openai",
+    "service_settings": {"api_key": "sk", "model_id": "gpt-4o"},
+}
+OPENAI_EMBED: dict[str, Any] = {
     "service": "openai",
     "service_settings": {"api_key": "sk", "model_id": "text-embedding-3-small"},
 }
-ELSER = {"service": "elser", "service_settings": {"num_allocations": 1, "num_threads": 1}}
+ELSER: dict[str, Any] = {
+    "service": "elser",
+    "service_settings": {"num_allocations": 1, "num_threads": 1},
+}
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,14 @@ import pytest
 
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig, User
 
-ELSER_FIXED = {
+ELSER_FIXED: dict[str, Any] = {
     "service": "elasticsearch",
     "service_settings": {"model_id": ".elser_model_2", "num_threads": 1, "num_allocations": 2},
 }
-OPENAI = {"service": "openai", "service_settings": {"api_key": "sk", "model_id": "gpt-4o"}}
+OPENAI: dict[str, Any] = {
+    "service": "openai",
+    "service_settings": {"api_key": "sk", "model_id": "gpt-4o"},
+}
 
 
 def adaptive(low: int, high: int = 4) -> dict[str, Any]:

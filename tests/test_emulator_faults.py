@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
 from pulumi_inference.emulator import Emulator, EmulatorConfig, Fault
 
-OPENAI = {"service": "openai", "service_settings": {"api_key": "sk", "model_id": "gpt-4o"}}
+OPENAI: dict[str, Any] = {
+    "service": "openai",
+    "service_settings": {"api_key": "sk", "model_id": "gpt-4o"},
+}
 
 
 @pytest.fixture
