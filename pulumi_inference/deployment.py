@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .client import InferenceClient
-from .errors import DeploymentTimeoutError
+from .errors import ClusterUnavailableError, ClusterUnreachableError, DeploymentTimeoutError
 from .spec import EndpointSpec
 
 log = logging.getLogger("pulumi_inference")
@@ -33,7 +33,9 @@ def _allocation_floor(settings: Mapping[str, Any]) -> int | None:
     return None
 
 
-def read_status(stats: Mapping[str, Any] | None, deployment_id: str, settings: Mapping[str, Any]) -> DeploymentStatus:
+def read_status(
+    stats: Mapping[str, Any] | None, deployment_id: str, settings: Mapping[str, Any]
+) -> DeploymentStatus:
     if not stats:
         return DeploymentStatus(False, "no deployment yet")
     for model in stats.get("trained_model_stats", []):
@@ -68,28 +70,43 @@ def wait_until_ready(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> None:
-    """Poll deployment stats with backoff until ready or ``spec.deployment_timeout``."""
-    deadline = clock() + float(spec.deployment_timeout)
+    """Poll deployment stats with backoff until ready or ``spec.deployment_timeout``.
+
+    Ready: ``state`` started, allocation ``fully_allocated`` and ``allocation_count`` equal
+    to its target (an adaptive deployment with a minimum of 0 may rest at 0 allocations).
+    Polls after 1 s, then 1.5 times longer each time up to 15 s, never past the timeout.
+    A progress line goes to the ``pulumi_inference`` logger whenever the state changes. The
+    cluster being briefly unreachable or overloaded while polling does not end the wait.
+    """
+    timeout = float(spec.deployment_timeout)
+    deadline = clock() + timeout
     delay = FIRST_POLL
     last = "not checked yet"
     subject = f"inference endpoint '{spec.inference_id}'"
+    deployment_id = spec.deployment_id
     while True:
-        stats = client.trained_model_stats(spec.deployment_id)
-        status = read_status(stats, spec.deployment_id, spec.service_settings)
-        if status.summary != last:
-            log.info("%s: deployment %s", subject, status.summary)
-            last = status.summary
+        try:
+            stats = client.trained_model_stats(deployment_id)
+        except (ClusterUnreachableError, ClusterUnavailableError) as exc:
+            status = DeploymentStatus(False, f"{last} (stats unavailable: {type(exc).__name__})")
+            log.info("%s: could not read the deployment's stats (%s); still waiting", subject, exc)
+        else:
+            status = read_status(stats, deployment_id, spec.service_settings)
+            if status.summary != last:
+                log.info("%s: deployment %s", subject, status.summary)
+                last = status.summary
         if status.ready:
             return
         remaining = deadline - clock()
         if remaining <= 0:
             raise DeploymentTimeoutError(
-                f"{subject} on {client.cluster}: the model deployment '{spec.deployment_id}' was "
-                f"not ready after {_duration(spec.deployment_timeout)} (last seen: {last}). "
-                f"Look at GET /_ml/trained_models/{spec.deployment_id}/_stats (allocation_status, "
-                "reason) and at free memory on the ML nodes. The endpoint exists on the cluster; "
-                "the next `pulumi up` adopts it if it still matches the declaration, or raise "
-                "deployment_timeout.",
+                f"{subject} on {client.cluster}: the model deployment '{deployment_id}' was "
+                f"not ready after {_duration(timeout)} (last seen: {last}). "
+                f"Look at GET /_ml/trained_models/{deployment_id}/_stats (allocation_status, "
+                "reason, nodes) and at free memory and processors on the ML nodes (or ML "
+                "autoscaling). The endpoint exists on the cluster; the next `pulumi up` adopts "
+                "it if it still matches the declaration. Raise deployment_timeout to wait "
+                "longer, or set wait_for_deployment=False.",
                 inference_id=spec.inference_id,
                 last_state=last,
             )

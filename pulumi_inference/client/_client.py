@@ -1,43 +1,78 @@
-"""HTTP calls to one cluster's inference API, with retries and typed errors."""
+"""HTTP calls to one cluster's inference API, with retries and typed errors.
+
+Retries: 429 (honouring ``Retry-After``), 502, 503, 504 and transport failures are tried
+again with exponential backoff and jitter until the policy's overall deadline; then the
+last answer becomes a typed error naming the endpoint and the cluster.
+
+Lost answers: a request that reached the cluster but whose answer never came back may have
+been applied. Reads, updates (same body, same result) and deletes are simply sent again.
+A create is not: :meth:`InferenceClient.put_endpoint` raises :class:`PossiblyAppliedError`
+so the caller can look before creating again. A create answered 502/503/504 (a gateway that
+may have given up after forwarding it) is sent again; if that second create finds the
+endpoint already there, that also raises :class:`PossiblyAppliedError`.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from .._redact import redact
 from ..connection import ClusterConnection
-from ..errors import ClusterError, ClusterUnreachableError
-from ._errors import to_cluster_error
-from ._retry import RETRYABLE_STATUSES, Deadline, RetryPolicy, parse_retry_after
-from ._transport import build_http_client
+from ..errors import ClusterError, ClusterRejectedError, ClusterUnreachableError
+from ._errors import error_details, to_cluster_error
+from ._retry import (
+    MAYBE_APPLIED_STATUSES,
+    RETRYABLE_STATUSES,
+    Deadline,
+    RetryPolicy,
+    parse_retry_after,
+)
+from ._transport import CONNECT_TIMEOUT, CREATE_READ_TIMEOUT, READ_TIMEOUT, build_http_client
 
 log = logging.getLogger("pulumi_inference")
 
 # Transport failures that prove the request never reached the cluster.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_TLS_MARKERS = (
+    "CERTIFICATE_VERIFY_FAILED",
+    "ssl_assert_fingerprint",
+    "SSL:",
+    "TLSV1_ALERT",
+    "SSLV3_ALERT",
+    "WRONG_VERSION_NUMBER",
+)
 
 
 class PossiblyAppliedError(ClusterUnreachableError):
     """The request was sent but its answer was lost: the cluster may have acted on it."""
 
 
+@dataclass
+class _Exchange:
+    """One logical request: its final answer and how it got there."""
+
+    response: httpx.Response
+    attempts: int
+    elapsed: float
+    possibly_applied: bool  # an earlier attempt may have been applied without an answer
+
+
 def _is_tls_failure(exc: BaseException) -> bool:
     text = f"{exc} {exc.__cause__ or ''} {exc.__context__ or ''}"
-    return any(
-        marker in text
-        for marker in ("CERTIFICATE_VERIFY_FAILED", "ssl_assert_fingerprint", "SSL:", "TLSV1_ALERT")
-    )
+    return any(marker in text for marker in _TLS_MARKERS)
 
 
 def parse_version(number: str) -> tuple[int, int, int]:
-    parts = (number.split("-")[0].split(".") + ["0", "0", "0"])[:3]
+    parts = [*number.split("-")[0].split("."), "0", "0", "0"][:3]
     try:
         return (int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
@@ -45,7 +80,11 @@ def parse_version(number: str) -> tuple[int, int, int]:
 
 
 class InferenceClient:
-    """One cluster, one pooled httpx client. Safe to share between threads."""
+    """One cluster, one pooled httpx client. Safe to share between threads.
+
+    ``policy``, ``transport``, ``sleep`` and ``clock`` are for tests and embedding; by
+    default the policy comes from the environment (``PULUMI_INFERENCE_RETRY_DEADLINE``...).
+    """
 
     def __init__(
         self,
@@ -54,13 +93,21 @@ class InferenceClient:
         policy: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.connection = connection
         self.policy = policy or RetryPolicy.from_environment()
         self._http = build_http_client(connection, transport)
         self._sleep = sleep
+        self._clock = clock
         self._info: dict[str, Any] | None = None
         self._info_lock = threading.Lock()
+        self._stats_lock = threading.Lock()
+        self._exchanges: weakref.WeakKeyDictionary[httpx.Response, _Exchange] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.requests_sent = 0  # attempts, retries included
+        self.retries = 0  # attempts after the first of each operation
 
     @property
     def cluster(self) -> str:
@@ -72,97 +119,170 @@ class InferenceClient:
     # -- the inference API ------------------------------------------------------------
 
     def cluster_info(self) -> dict[str, Any]:
-        """``GET /``, read once per client."""
+        """``GET /``, read once per client (a failure is not remembered)."""
         with self._info_lock:
             if self._info is None:
-                response = self._send("GET", "/", subject="cluster info")
-                self._raise_for_status(response, subject="cluster info")
-                self._info = response.json()
+                exchange = self._send("GET", "/", subject="cluster info")
+                self._raise_for_status(exchange, subject="cluster info")
+                info = self._json(exchange.response, subject="cluster info")
+                self._info = info if isinstance(info, dict) else {}
             return self._info
 
     def cluster_version(self) -> tuple[int, int, int]:
-        version = self.cluster_info().get("version", {})
-        return parse_version(str(version.get("number", "0.0.0")))
+        version = self.cluster_info().get("version") or {}
+        number = version.get("number", "0.0.0") if isinstance(version, dict) else "0.0.0"
+        return parse_version(str(number))
 
     def get_endpoint(self, task_type: str, inference_id: str) -> dict[str, Any] | None:
         subject = _subject(inference_id)
-        response = self._send("GET", _path(task_type, inference_id), subject=subject)
-        if response.status_code == 404:
+        exchange = self._send("GET", _path(task_type, inference_id), subject=subject)
+        if exchange.response.status_code == 404:
             return None
-        self._raise_for_status(response, subject=subject)
-        endpoints = response.json().get("endpoints", [])
-        return next((e for e in endpoints if e.get("inference_id") == inference_id), None)
+        self._raise_for_status(exchange, subject=subject)
+        body = self._json(exchange.response, subject=subject)
+        endpoints = body.get("endpoints", []) if isinstance(body, dict) else []
+        return next(
+            (e for e in endpoints if isinstance(e, dict) and e.get("inference_id") == inference_id),
+            None,
+        )
 
     def put_endpoint(
         self, task_type: str, inference_id: str, body: Mapping[str, Any], secrets: Iterable[str]
     ) -> httpx.Response:
         """Send the create. Answers are returned raw (408 is not an error for deployments).
 
-        Raises :class:`PossiblyAppliedError` when the answer was lost after sending.
+        Raises :class:`PossiblyAppliedError` when the cluster may have created the endpoint
+        without the answer reaching us (see the module documentation).
         """
         subject = _subject(inference_id)
-        return self._send(
+        secrets = list(secrets)
+        exchange = self._send(
             "PUT",
             _path(task_type, inference_id),
             subject=subject,
             json=dict(body),
             secrets=secrets,
             resend_unanswered=False,
+            read_timeout=CREATE_READ_TIMEOUT,
         )
+        response = exchange.response
+        if exchange.possibly_applied and _already_exists(response):
+            raise PossiblyAppliedError(
+                f"{subject} on {self.cluster}: an earlier attempt of this create was answered "
+                "by a gateway error and the retry found the endpoint already there; it was "
+                "probably created by that earlier attempt"
+            )
+        return response
 
     def update_endpoint(
         self, task_type: str, inference_id: str, body: Mapping[str, Any], secrets: Iterable[str]
     ) -> dict[str, Any]:
+        """``_update``; sent again when an answer is lost (the same update twice is one)."""
         subject = _subject(inference_id)
         secrets = list(secrets)
-        response = self._send(
+        exchange = self._send(
             "PUT",
             _path(task_type, inference_id) + "/_update",
             subject=subject,
             json=dict(body),
             secrets=secrets,
         )
-        self._raise_for_status(response, subject=subject, secrets=secrets)
-        result: dict[str, Any] = response.json()
-        return result
+        self._raise_for_status(exchange, subject=subject, secrets=secrets)
+        result = self._json(exchange.response, subject=subject)
+        return result if isinstance(result, dict) else {}
 
     def delete_endpoint(self, task_type: str, inference_id: str, *, force: bool) -> bool:
-        """Delete; ``False`` when the endpoint was already gone."""
+        """Delete; ``False`` when the endpoint was already gone.
+
+        A delete whose answer was lost is sent again; if the endpoint is then gone, the lost
+        attempt deleted it and the answer is ``True``.
+        """
         subject = _subject(inference_id)
         params = {"force": "true"} if force else None
-        response = self._send("DELETE", _path(task_type, inference_id), subject=subject, params=params)
-        if response.status_code == 404:
-            return False
-        self._raise_for_status(response, subject=subject)
+        exchange = self._send(
+            "DELETE", _path(task_type, inference_id), subject=subject, params=params
+        )
+        if exchange.response.status_code == 404:
+            if exchange.possibly_applied:
+                log.info("%s: deleted (the answer to an earlier attempt was lost)", subject)
+            return exchange.possibly_applied
+        self._raise_for_status(exchange, subject=subject)
         return True
 
     def trained_model_stats(self, model_id: str) -> dict[str, Any] | None:
+        """``GET /_ml/trained_models/{id}/_stats``; ``None`` when no such model/deployment."""
         subject = f"deployment '{model_id}'"
-        response = self._send("GET", f"/_ml/trained_models/{quote(model_id, safe='')}/_stats", subject=subject)
-        if response.status_code == 404:
+        exchange = self._send(
+            "GET", f"/_ml/trained_models/{quote(model_id, safe='')}/_stats", subject=subject
+        )
+        if exchange.response.status_code == 404:
             return None
-        self._raise_for_status(response, subject=subject)
-        stats: dict[str, Any] = response.json()
-        return stats
+        self._raise_for_status(exchange, subject=subject)
+        stats = self._json(exchange.response, subject=subject)
+        return stats if isinstance(stats, dict) else None
 
-    # -- plumbing ----------------------------------------------------------------------
+    # -- errors -----------------------------------------------------------------------
 
     def raise_for_status(
         self, response: httpx.Response, *, inference_id: str, secrets: Iterable[str] = ()
     ) -> None:
-        self._raise_for_status(response, subject=_subject(inference_id), secrets=secrets)
+        """Raise the typed error for an error answer of :meth:`put_endpoint`."""
+        with self._stats_lock:
+            exchange = self._exchanges.get(response) or _Exchange(response, 1, 0.0, False)
+        self._raise_for_status(exchange, subject=_subject(inference_id), secrets=secrets)
+
+    def _hidden(self, secrets: Iterable[str] = ()) -> list[str]:
+        """Every value that must never appear in a message."""
+        hidden = [*self.connection.secret_values(), *secrets]
+        password = urlsplit(self.connection.url).password
+        if password:
+            hidden.append(password)
+        return hidden
 
     def _raise_for_status(
-        self, response: httpx.Response, *, subject: str, secrets: Iterable[str] = ()
+        self, exchange: _Exchange, *, subject: str, secrets: Iterable[str] = ()
     ) -> None:
+        response = exchange.response
         if response.status_code < 400:
             return
-        error = to_cluster_error(response, subject=subject, cluster=self.cluster)
-        hidden = [*self.connection.secret_values(), *secrets]
+        error = to_cluster_error(
+            response,
+            subject=subject,
+            cluster=self.cluster,
+            attempts=exchange.attempts,
+            elapsed=exchange.elapsed,
+        )
+        hidden = self._hidden(secrets)
         raise type(error)(
             redact(str(error), hidden),
             **_error_kwargs(error, hidden),
         ) from None
+
+    def _json(self, response: httpx.Response, *, subject: str) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            _, text = error_details(response)
+            raise ClusterRejectedError(
+                f"{subject} on {self.cluster}: the answer ({response.status_code}) is not JSON; "
+                "is this URL an Elasticsearch cluster (not Kibana or a proxy's page)? "
+                f"It began: {redact(text[:200], self._hidden())!r}",
+                status=response.status_code,
+                reason=redact(text[:200], self._hidden()),
+            ) from None
+
+    # -- plumbing ----------------------------------------------------------------------
+
+    def _count(self, retry: bool) -> None:
+        with self._stats_lock:
+            self.requests_sent += 1
+            if retry:
+                self.retries += 1
+
+    def _timeout(self, deadline: Deadline, read: float) -> httpx.Timeout:
+        """Connecting never outlasts the retry deadline; reading may (a create can take long)."""
+        connect = min(CONNECT_TIMEOUT, max(deadline.remaining(), 0.5))
+        return httpx.Timeout(connect=connect, read=read, write=30.0, pool=max(connect, 5.0))
 
     def _send(
         self,
@@ -174,49 +294,101 @@ class InferenceClient:
         params: Mapping[str, str] | None = None,
         secrets: Iterable[str] = (),
         resend_unanswered: bool = True,
-    ) -> httpx.Response:
-        deadline = Deadline(self.policy.deadline)
-        started = time.monotonic()
+        read_timeout: float = READ_TIMEOUT,
+    ) -> _Exchange:
+        deadline = Deadline(self.policy.deadline, self._clock)
         attempt = 0
+        possibly_applied = False
         while True:
             attempt += 1
+            self._count(retry=attempt > 1)
             try:
-                response = self._http.request(method, path, json=json, params=params)
+                response = self._http.request(
+                    method,
+                    path,
+                    json=json,
+                    params=params,
+                    timeout=self._timeout(deadline, read_timeout),
+                )
             except httpx.TransportError as exc:
-                hidden = [*self.connection.secret_values(), *secrets]
-                reason = redact(f"{type(exc).__name__}: {exc}", hidden)
+                reason = redact(f"{type(exc).__name__}: {exc}", self._hidden(secrets))
                 if _is_tls_failure(exc):
-                    raise ClusterUnreachableError(
-                        f"{subject} on {self.cluster}: TLS handshake failed ({reason}). If the "
-                        "cluster uses a private CA, give it as connection ca_certs (a path or "
-                        "the PEM text) or pin it with ssl_assert_fingerprint."
-                    ) from None
-                if not isinstance(exc, _NOT_SENT) and not resend_unanswered:
+                    raise ClusterUnreachableError(self._tls_message(subject, reason)) from None
+                sent = not isinstance(exc, _NOT_SENT)
+                if sent and not resend_unanswered:
                     raise PossiblyAppliedError(
                         f"{subject} on {self.cluster}: the answer to {method} {path} was lost "
-                        f"({reason})"
+                        f"({reason}); the cluster may have applied it"
                     ) from None
+                possibly_applied = possibly_applied or sent
                 wait = self.policy.delay(attempt, None)
                 if deadline.allows(wait):
-                    log.info("%s: %s %s failed (%s); retrying in %.1fs", subject, method, path, reason, wait)
+                    log.info(
+                        "%s: %s %s failed (%s); retrying in %.2fs",
+                        subject,
+                        method,
+                        path,
+                        reason,
+                        wait,
+                    )
                     self._sleep(wait)
                     continue
                 raise ClusterUnreachableError(
                     f"{subject} on {self.cluster}: could not reach the cluster after {attempt} "
-                    f"attempt(s) over {time.monotonic() - started:.0f}s ({reason}). Check the URL "
-                    "and that the cluster is up; the deadline is PULUMI_INFERENCE_RETRY_DEADLINE "
-                    f"({self.policy.deadline:.0f}s)."
+                    f"attempt(s) over {deadline.elapsed():.1f}s (last error: {reason}). Check "
+                    "the URL and that the cluster is up and reachable from here; the retry "
+                    "deadline is PULUMI_INFERENCE_RETRY_DEADLINE "
+                    f"({self.policy.deadline:g}s)."
                 ) from None
-            if response.status_code in RETRYABLE_STATUSES:
-                wait = self.policy.delay(attempt, parse_retry_after(response.headers.get("Retry-After")))
+            status = response.status_code
+            if status in RETRYABLE_STATUSES:
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                wait = self.policy.delay(attempt, retry_after)
                 if deadline.allows(wait):
+                    possibly_applied = possibly_applied or status in MAYBE_APPLIED_STATUSES
                     log.info(
-                        "%s: %s %s answered %d; retrying in %.1fs",
-                        subject, method, path, response.status_code, wait,
+                        "%s: %s %s answered %d; retrying in %.2fs%s",
+                        subject,
+                        method,
+                        path,
+                        status,
+                        wait,
+                        " (as Retry-After asks)" if retry_after is not None else "",
                     )
+                    response.close()
                     self._sleep(wait)
                     continue
-            return response
+            exchange = _Exchange(response, attempt, deadline.elapsed(), possibly_applied)
+            with self._stats_lock:
+                self._exchanges[response] = exchange
+            return exchange
+
+    def _tls_message(self, subject: str, reason: str) -> str:
+        if "WRONG_VERSION_NUMBER" in reason:
+            hint = (
+                "The server does not speak TLS on this port: check the URL's scheme "
+                "(http:// or https://) and port."
+            )
+        elif self.connection.ssl_assert_fingerprint:
+            hint = (
+                "The server's certificate does not match connection.ssl_assert_fingerprint; "
+                "check the fingerprint (SHA-256 of the server or CA certificate, e.g. "
+                "`openssl x509 -noout -fingerprint -sha256 -in http_ca.crt`)."
+            )
+        else:
+            hint = (
+                "If the cluster uses a private CA (as self-managed Elasticsearch does by "
+                "default), give it as connection ca_certs (a path or the PEM text, e.g. "
+                "config/certs/http_ca.crt) or pin it with ssl_assert_fingerprint."
+            )
+        return f"{subject} on {self.cluster}: TLS handshake failed ({reason}). {hint}"
+
+
+def _already_exists(response: httpx.Response) -> bool:
+    if response.status_code != 400:
+        return False
+    error_type, _ = error_details(response)
+    return error_type == "resource_already_exists_exception"
 
 
 def _path(task_type: str, inference_id: str) -> str:

@@ -17,6 +17,7 @@ from ..errors import (
     EndpointInUseError,
     EndpointNotFoundError,
 )
+from ._retry import RETRYABLE_STATUSES
 
 _PIPELINES = re.compile(r"referenced by pipelines: \[([^\]]*)\]")
 _INDEXES = re.compile(r"mapping for indexes: \[([^\]]*)\]")
@@ -45,8 +46,16 @@ def _split(names: str) -> list[str]:
     return [name.strip() for name in names.split(",") if name.strip()]
 
 
-def to_cluster_error(response: httpx.Response, *, subject: str, cluster: str) -> ClusterError:
-    """``subject`` names what was acted on, e.g. "inference endpoint 'my-e5'"."""
+def to_cluster_error(
+    response: httpx.Response,
+    *,
+    subject: str,
+    cluster: str,
+    attempts: int = 1,
+    elapsed: float | None = None,
+) -> ClusterError:
+    """``subject`` names what was acted on, e.g. "inference endpoint 'my-e5'"; ``attempts``
+    and ``elapsed`` say how long a retryable status was retried before giving up."""
     status = response.status_code
     error_type, reason = error_details(response)
     said = f"{status} {error_type}: {reason}" if error_type else f"{status}: {reason}"
@@ -103,10 +112,19 @@ def to_cluster_error(response: httpx.Response, *, subject: str, cluster: str) ->
                 **kwargs,
             )
         return ClusterRejectedError(f"{where}: conflict ({said}).", **kwargs)
-    if status == 429 or status >= 500:
+    if status in RETRYABLE_STATUSES:
+        over = f" over {elapsed:.1f}s" if elapsed is not None else ""
+        busy = "is overloaded (429)" if status == 429 else "is unavailable"
         return ClusterUnavailableError(
-            f"{where}: the cluster kept answering {status} until the retry deadline ({said}). "
-            "Retry later, or raise PULUMI_INFERENCE_RETRY_DEADLINE.",
+            f"{where}: the cluster {busy}; it answered {status} to {attempts} attempt(s){over} "
+            f"and the retry deadline ran out (last answer: {said}). Check the cluster's health "
+            "and retry later, or raise PULUMI_INFERENCE_RETRY_DEADLINE (seconds).",
+            **kwargs,
+        )
+    if status >= 500:
+        return ClusterUnavailableError(
+            f"{where}: the cluster failed to handle the request ({said}). Check the cluster's "
+            "logs and health.",
             **kwargs,
         )
     return ClusterRejectedError(f"{where}: the cluster rejected the request ({said}).", **kwargs)

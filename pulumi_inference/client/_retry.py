@@ -5,54 +5,107 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
+from ..errors import ConfigurationError
+
+# 429: the cluster rejected the work (thread pools full, circuit breaker); 502/503/504: a
+# proxy or the cluster could not serve it right now. Other statuses are final answers.
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+# Answers that may come after the cluster already acted (a gateway gave up waiting).
+MAYBE_APPLIED_STATUSES = frozenset({502, 503, 504})
 DEADLINE_ENV = "PULUMI_INFERENCE_RETRY_DEADLINE"
+BASE_DELAY_ENV = "PULUMI_INFERENCE_RETRY_BASE_DELAY"
+MAX_DELAY_ENV = "PULUMI_INFERENCE_RETRY_MAX_DELAY"
+# A Retry-After is honoured (never retried earlier) plus up to this fraction, so that four
+# threads told to come back at the same moment do not all come back at once.
+RETRY_AFTER_SPREAD = 0.1
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter, bounded by an overall deadline per operation."""
+    """Exponential backoff with jitter, bounded by an overall deadline per operation.
+
+    ``deadline`` bounds the whole operation (all attempts and waits): no new attempt starts
+    once waiting for it would cross the deadline. Wait before attempt ``n + 1``: a random
+    value in ``[c/2, c]`` with ``c = min(max_delay, base_delay * 2**(n-1))``, or the
+    server's ``Retry-After`` when it sent one.
+    """
 
     deadline: float = 60.0
     base_delay: float = 0.25
     max_delay: float = 8.0
 
-    @classmethod
-    def from_environment(cls) -> RetryPolicy:
-        value = os.environ.get(DEADLINE_ENV)
-        return cls(deadline=float(value)) if value else cls()
+    def __post_init__(self) -> None:
+        if self.deadline < 0 or self.base_delay < 0 or self.max_delay < 0:
+            raise ConfigurationError("retry policy: deadline and delays must not be negative")
 
-    def delay(self, attempt: int, retry_after: float | None) -> float:
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> RetryPolicy:
+        """Defaults, overridden by ``PULUMI_INFERENCE_RETRY_DEADLINE`` (seconds per operation),
+        ``PULUMI_INFERENCE_RETRY_BASE_DELAY`` and ``PULUMI_INFERENCE_RETRY_MAX_DELAY``."""
+        env = os.environ if environ is None else environ
+        values: dict[str, float] = {}
+        for name, variable in (
+            ("deadline", DEADLINE_ENV),
+            ("base_delay", BASE_DELAY_ENV),
+            ("max_delay", MAX_DELAY_ENV),
+        ):
+            text = env.get(variable, "").strip()
+            if not text:
+                continue
+            try:
+                values[name] = float(text)
+            except ValueError:
+                raise ConfigurationError(
+                    f"{variable}={text!r}: expected a number of seconds, e.g. 120"
+                ) from None
+        return cls(**values)
+
+    def delay(
+        self,
+        attempt: int,
+        retry_after: float | None,
+        rand: Callable[[float, float], float] = random.uniform,
+    ) -> float:
         """Seconds to wait before attempt ``attempt + 1`` (attempts count from 1)."""
         if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_delay * 4)
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+            wait = max(retry_after, 0.0)
+            return wait + rand(0.0, wait * RETRY_AFTER_SPREAD)
+        ceiling = min(self.max_delay, self.base_delay * 2 ** max(attempt - 1, 0))
+        return rand(ceiling / 2, ceiling)
 
 
 class Deadline:
-    def __init__(self, seconds: float) -> None:
-        self.expires = time.monotonic() + seconds
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.started = clock()
+        self.expires = self.started + seconds
 
     def remaining(self) -> float:
-        return self.expires - time.monotonic()
+        return self.expires - self._clock()
+
+    def elapsed(self) -> float:
+        return self._clock() - self.started
 
     def allows(self, wait: float) -> bool:
         return self.remaining() > wait
 
 
 def parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` as seconds: a number of seconds or an HTTP date."""
     if not value:
         return None
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return seconds if seconds == seconds and seconds >= 0 else None  # NaN, negative
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when.timestamp() - time.time())
