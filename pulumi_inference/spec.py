@@ -152,7 +152,7 @@ class EndpointSpec:
             deployment_timeout = parse_duration(timeout)
         return cls(
             inference_id=_text(props["inference_id"]),
-            task_type=_text(props["task_type"]),
+            task_type=_task_type(props["task_type"]),
             service=_text(props["service"]),
             service_settings=normalize_numbers(
                 deep_merge(
@@ -208,6 +208,13 @@ class EndpointSpec:
         if isinstance(headers, Mapping):
             values += [str(v) for v in headers.values()]
         return values
+
+
+def _task_type(value: Any) -> str:
+    text = _text(value)
+    if text is catalogue.UNKNOWN:
+        return text
+    return catalogue.canonical_task_type(text) or text
 
 
 def _text(value: Any) -> str:

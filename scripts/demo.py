@@ -48,9 +48,11 @@ def main() -> int:
         print(f"== emulator of the inference API listening on {emulator.url}")
         stack = auto.create_or_select_stack(
             stack_name=args.stack,
-            work_dir=str(ROOT),
+            project_name="pulumi-inference-demo",  # Pulumi.yaml in the work dir
             program=program,
-            opts=auto.LocalWorkspaceOptions(pulumi_home=env["PULUMI_HOME"], env_vars=env),
+            opts=auto.LocalWorkspaceOptions(
+                work_dir=str(ROOT), pulumi_home=env["PULUMI_HOME"], env_vars=env
+            ),
         )
         stack.set_config("elasticsearch:url", auto.ConfigValue(emulator.url))
         stack.set_config("elasticsearch:apiKey", auto.ConfigValue("demo-api-key", secret=True))

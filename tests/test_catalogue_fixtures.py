@@ -13,10 +13,9 @@ from pulumi_inference import catalogue
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "es_spec"
 
-# Upstream examples that a real cluster would refuse, with the correction applied here.
-# PutLlamaRequestExample3 uses the path "_inference/chat-completion/...": TaskType.fromString
-# upper-cases the segment and finds no CHAT-COMPLETION, so the cluster answers 400.
-KNOWN_UPSTREAM_TYPOS = {"PutLlamaRequestExample3.json": ("chat-completion", "chat_completion")}
+# PutLlamaRequestExample3 writes the path "_inference/chat-completion/...". The catalogue
+# accepts that spelling (and any case) and the provider sends the canonical "chat_completion".
+HYPHENATED_TASK_TYPE = "PutLlamaRequestExample3.json"
 
 
 def _load(kind: str) -> list[tuple[str, dict[str, Any]]]:
@@ -67,20 +66,16 @@ def test_fixture_set_is_complete() -> None:
 @pytest.mark.parametrize(("name", "doc"), REQUESTS, ids=[name for name, _ in REQUESTS])
 def test_every_request_example_is_valid(name: str, doc: dict[str, Any]) -> None:
     task_type, _ = _target(name, doc)
-    if name in KNOWN_UPSTREAM_TYPOS:
-        wrong, right = KNOWN_UPSTREAM_TYPOS[name]
-        assert task_type == wrong
-        task_type = right
     assert _validate(name, doc, task_type) == []
 
 
-@pytest.mark.parametrize("name", sorted(KNOWN_UPSTREAM_TYPOS))
-def test_upstream_typos_are_still_refused(name: str) -> None:
-    (doc,) = [doc for found, doc in REQUESTS if found == name]
-    task_type, _ = _target(name, doc)
-    issues = _validate(name, doc, task_type)
-    assert [issue.path for issue in issues] == ["task_type"]
-    assert KNOWN_UPSTREAM_TYPOS[name][1] in issues[0].message
+def test_task_type_spellings_the_cluster_accepts_are_canonicalized() -> None:
+    (doc,) = [doc for found, doc in REQUESTS if found == HYPHENATED_TASK_TYPE]
+    task_type, _ = _target(HYPHENATED_TASK_TYPE, doc)
+    assert task_type == "chat-completion"
+    assert catalogue.canonical_task_type(task_type) == "chat_completion"
+    assert catalogue.canonical_task_type(" Text_Embedding ") == "text_embedding"
+    assert catalogue.canonical_task_type("text_embeddings") is None
 
 
 def _secret_paths_by_name(settings: Mapping[str, Any], prefix: str) -> Iterator[str]:

@@ -152,3 +152,23 @@ def test_elser_answered_as_elasticsearch_is_not_drift() -> None:
         },
     }
     assert live_inputs(props, EndpointSpec.from_props(props), live) == props
+
+
+def test_task_type_spelled_as_the_cluster_accepts_is_not_drift() -> None:
+    props = {
+        "inference_id": "chat",
+        "task_type": "Chat-Completion",
+        "service": "openai",
+        "service_settings": {"model_id": "gpt-4o"},
+    }
+    live = {
+        "inference_id": "chat",
+        "task_type": "chat_completion",
+        "service": "openai",
+        "service_settings": {"model_id": "gpt-4o"},
+    }
+    spec = EndpointSpec.from_props(props)
+    assert spec.task_type == "chat_completion"
+    assert spec.request_body()["service"] == "openai"
+    assert live_inputs(props, spec, live) == props
+    assert matches_declaration(spec, live)

@@ -39,9 +39,10 @@ from ._model import (
     is_unknown,
 )
 from ._services import SERVICES
-from ._validate import INFERENCE_ID_PATTERN, validate_endpoint
+from ._validate import INFERENCE_ID_PATTERN, canonical_task_type, validate_endpoint
 
 __all__ = [
+    "canonical_task_type",
     "CHUNKING_STRATEGIES",
     "DEFAULT_CHUNKING",
     "DEPLOYMENT_SERVICES",

@@ -50,7 +50,7 @@ def validate_endpoint(
     task_issues = list(_task_type(task_type))
     issues += task_issues
     if not task_issues and isinstance(task_type, str) and not is_unknown(task_type):
-        known_task = task_type
+        known_task = canonical_task_type(task_type)
 
     spec: ServiceSpec | None = None
     if is_unknown(service):
@@ -126,18 +126,25 @@ def _inference_id(value: object) -> Iterator[Issue]:
         )
 
 
+def canonical_task_type(value: str) -> str | None:
+    """The task type as the cluster stores it, or ``None`` when unknown.
+
+    The cluster trims and lower-cases the task type; a hyphen for the underscore is accepted
+    too (one official example writes ``chat-completion``) and sent in its canonical form.
+    """
+    normalized = value.strip().lower().replace("-", "_")
+    return normalized if normalized in TASK_TYPES else None
+
+
 def _task_type(value: object) -> Iterator[Issue]:
     if is_unknown(value):
         return
     if not isinstance(value, str) or not value:
         yield Issue("task_type", f"task_type is required: one of {', '.join(TASK_TYPES)}")
         return
-    if value in TASK_TYPES:
+    if canonical_task_type(value) is not None:
         return
     normalized = value.strip().lower().replace("-", "_").replace(" ", "_")
-    if normalized in TASK_TYPES:
-        yield Issue("task_type", f"write the task type as '{normalized}' (lowercase, with '_')")
-        return
     close = difflib.get_close_matches(normalized, TASK_TYPES, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     yield Issue(
