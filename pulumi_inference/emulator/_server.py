@@ -159,7 +159,11 @@ class _Handler(BaseHTTPRequestHandler):
         req = self._parse()
         srv = self.server
         if req.path == "/_emulator" or req.path.startswith("/_emulator/"):
-            self._write(srv.control.handle(req), req.method)
+            try:
+                response = srv.control.handle(req)
+            except Exception as err:  # pragma: no cover - a bug in the emulator
+                response = EsError(500, "exception", f"emulator error: {err!r}").response()
+            self._write(response, req.method)
             return
         entry = srv.state.log.start(req.method, req.path, req.raw_query, self.connection_id)
         delay = srv.faults.latency_for(req.method, req.path)
