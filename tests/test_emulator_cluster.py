@@ -413,3 +413,18 @@ def test_cli_parser_defaults() -> None:
     assert args.user == []
     with pytest.raises(SystemExit):
         _build_parser().parse_args([])
+
+
+def test_keyword_construction_and_lifecycle() -> None:
+    emu = Emulator(version="8.18.0", port=0)
+    assert not emu.running
+    with pytest.raises(RuntimeError):
+        _ = emu.url
+    emu.start()
+    try:
+        assert emu.url.startswith("http://127.0.0.1:")
+        assert emu.port > 0
+        assert httpx.get(emu.url).json()["version"]["number"] == "8.18.0"
+    finally:
+        emu.stop()
+    emu.stop()  # idempotent
