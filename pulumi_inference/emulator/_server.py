@@ -194,8 +194,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._abort()
             return
         entry.status = response.status
-        self._write(response, req.method)
+        # recorded before answering, so a client reading the log right after sees it
         entry.duration_ms = (time.perf_counter() - started) * 1000
+        self._write(response, req.method)
 
     def _abort(self) -> None:
         """Close the connection with a TCP reset and no answer."""
