@@ -63,6 +63,44 @@ def read_status(
     return DeploymentStatus(False, f"deployment '{deployment_id}' not reported yet")
 
 
+def target_allocations(stats: Mapping[str, Any] | None, deployment_id: str) -> int | None:
+    """The allocation count a deployment is heading for, from its trained model stats."""
+    for model in (stats or {}).get("trained_model_stats", []):
+        deployment = model.get("deployment_stats") or {}
+        if deployment.get("deployment_id") != deployment_id:
+            continue
+        allocation = deployment.get("allocation_status") or {}
+        target = allocation.get("target_allocation_count")
+        if isinstance(target, int):
+            return target
+    return None
+
+
+def with_target_allocations(
+    client: InferenceClient, spec: EndpointSpec, live: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``live`` with ``service_settings.num_allocations`` set to the deployment's target.
+
+    GET reports the *current* allocation count, so an endpoint whose deployment is still
+    starting (after a 408, a deployment timeout or a lost answer) shows fewer allocations
+    than declared. Compare this view, not ``live``, with the declaration when deciding
+    whether an existing endpoint is the one we created. Unchanged when the endpoint deploys
+    no model of its own or declares no ``num_allocations``.
+    """
+    settings = live.get("service_settings")
+    if (
+        not spec.deploys_model
+        or "num_allocations" not in spec.service_settings
+        or spec.service_settings.get("deployment_id")
+        or not isinstance(settings, Mapping)
+    ):
+        return dict(live)
+    target = target_allocations(client.trained_model_stats(spec.deployment_id), spec.deployment_id)
+    if target is None:
+        return dict(live)
+    return {**live, "service_settings": {**settings, "num_allocations": target}}
+
+
 def wait_until_ready(
     client: InferenceClient,
     spec: EndpointSpec,
