@@ -49,6 +49,7 @@ _TLS_MARKERS = (
     "TLSV1_ALERT",
     "SSLV3_ALERT",
     "WRONG_VERSION_NUMBER",
+    "CERTIFICATE_REQUIRED",
 )
 
 
@@ -368,6 +369,11 @@ class InferenceClient:
             hint = (
                 "The server does not speak TLS on this port: check the URL's scheme "
                 "(http:// or https://) and port."
+            )
+        elif "CERTIFICATE_REQUIRED" in reason or "certificate required" in reason:
+            hint = (
+                "The cluster requires a client certificate (mutual TLS): set connection "
+                "client_cert and client_key (paths or PEM text)."
             )
         elif self.connection.ssl_assert_fingerprint:
             hint = (
