@@ -246,6 +246,7 @@ class Measurement:
     traffic: Traffic
     peak_rss_mb: float | None = None
     start_s: float | None = None  # provider: spawn + import + Configure, before the clock
+    cpu_s: float | None = None  # provider process CPU (user + system) during the operation
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -268,8 +269,22 @@ class Row:
     errors: int
     peak_rss_mb: float | None
     start_s: float | None
+    cpu_s: float | None
     routes: dict[str, int]
     detail: dict[str, Any] = field(default_factory=dict)
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time a live process has used so far."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 def vm_hwm_mb(pid: int) -> float | None:
@@ -360,13 +375,25 @@ def _with_process(
     with ProviderProcess(config={"elasticsearch:url": emu.url}) as process:
         start = time.perf_counter() - spawned
         emu.clear_requests()
+        cpu_before = cpu_seconds(process.pid)
+        finished: list[float] = []
+
+        def timed(inference_id: str) -> Any:
+            result = call(process, inference_id)
+            finished.append(time.perf_counter())
+            return result
+
         started = time.perf_counter()
-        results = run_parallel(lambda i: call(process, i), ids, timeout)
+        results = run_parallel(timed, ids, timeout)
         wall = time.perf_counter() - started
+        cpu_after = cpu_seconds(process.pid)
         peak = vm_hwm_mb(process.pid)
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     measurement = Measurement(
-        "provider", name, len(ids), wall, summarize(emu.requests()), peak, start
+        "provider", name, len(ids), wall, summarize(emu.requests()), peak, start, cpu
     )
+    # The first call also unpickles the provider, importing pulumi_inference and httpx.
+    measurement.detail["first_endpoint_s"] = min(finished) - started
     return measurement, results
 
 
@@ -506,6 +533,7 @@ class ProviderSampler:
         self.interval = interval
         self.max_seconds = max_seconds
         self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}  # lifetime CPU of each provider process, last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="rss-sampler")
 
@@ -520,6 +548,10 @@ class ProviderSampler:
     @property
     def peak_mb(self) -> float | None:
         return max(self.peaks.values()) if self.peaks else None
+
+    @property
+    def cpu_s(self) -> float | None:
+        return sum(self.cpu.values()) if self.cpu else None
 
     @staticmethod
     def _providers() -> list[int]:
@@ -561,6 +593,9 @@ class ProviderSampler:
                 peak = vm_hwm_mb(pid)
                 if peak is not None:
                     self.peaks[pid] = max(peak, self.peaks.get(pid, 0.0))
+                cpu = cpu_seconds(pid)
+                if cpu is not None:
+                    self.cpu[pid] = max(cpu, self.cpu.get(pid, 0.0))
             self._stop.wait(self.interval)
 
 
@@ -645,7 +680,7 @@ def engine_sequence(emu: EmulatorProcess, ids: Sequence[str], cli_dir: Path) -> 
             ),
         ]
         expected = {
-            "up": ("create", n),
+            "up": ("create", n + 1),
             "preview": ("same", n + 1),
             "refresh": ("same", n + 1),
             "up (update)": ("update", n),
@@ -665,6 +700,7 @@ def engine_sequence(emu: EmulatorProcess, ids: Sequence[str], cli_dir: Path) -> 
                 measurement = Measurement(
                     "engine", name, n, wall, summarize(emu.requests()), sampler.peak_mb
                 )
+                measurement.cpu_s = sampler.cpu_s  # lifetime, start included
                 measurement.detail["changes"] = changes
                 measurement.detail["provider_processes"] = len(sampler.peaks)
                 measurements.append(measurement)
@@ -793,6 +829,7 @@ def rows_of(measurements: Sequence[Measurement]) -> list[Row]:
         n = typical.n
         peaks = [m.peak_rss_mb for m in group if m.peak_rss_mb is not None]
         starts = [m.start_s for m in group if m.start_s is not None]
+        cpus = [m.cpu_s for m in group if m.cpu_s is not None]
         rows.append(
             Row(
                 layer=layer,
@@ -810,6 +847,7 @@ def rows_of(measurements: Sequence[Measurement]) -> list[Row]:
                 errors=typical.traffic.errors,
                 peak_rss_mb=max(peaks) if peaks else None,
                 start_s=statistics.median(starts) if starts else None,
+                cpu_s=statistics.median(cpus) if cpus else None,
                 routes=typical.traffic.routes,
                 detail=typical.detail,
             )
@@ -826,15 +864,15 @@ def render(rows: Sequence[Row], meta: Mapping[str, Any], imports: Mapping[str, A
         f"N={meta['endpoints']} endpoints, {meta['latency_ms']:g} ms added per request, "
         f"{meta['cores']} cores, median of {meta['repeat']} (engine: 1 run)",
         "",
-        "| layer | operation | wall s | × floor | inference req/endpoint | GET / | other req "
-        "| TCP conns | provider peak RSS MiB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| layer | operation | wall s | x floor | inference req/endpoint | GET / | other req "
+        "| TCP conns | provider CPU s | provider peak RSS MiB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.layer} | {r.operation} | {r.wall_s:.2f} | {_fmt(r.ratio, '.2f')} "
             f"| {r.inference_per_endpoint:.2f} | {r.root_gets} | {r.other_requests} "
-            f"| {r.connections} | {_fmt(r.peak_rss_mb, '.0f')} |"
+            f"| {r.connections} | {_fmt(r.cpu_s, '.2f')} | {_fmt(r.peak_rss_mb, '.0f')} |"
         )
     starts = [r.start_s for r in rows if r.start_s is not None and r.layer == "provider"]
     if starts:
