@@ -1,7 +1,7 @@
 """HTTP access to a cluster's inference API (knows nothing about Pulumi)."""
 
 from ._client import InferenceClient, PossiblyAppliedError, parse_version
-from ._pool import client_for, close_all
+from ._pool import client_for, close_all, pooled_clients
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "client_for",
     "close_all",
     "parse_version",
+    "pooled_clients",
 ]

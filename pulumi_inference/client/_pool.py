@@ -28,3 +28,9 @@ def close_all() -> None:
         for client in _clients.values():
             client.close()
         _clients.clear()
+
+
+def pooled_clients() -> list[InferenceClient]:
+    """The clients created so far in this process (for figures such as retry counts)."""
+    with _lock:
+        return list(_clients.values())
