@@ -31,7 +31,7 @@ from . import catalogue
 from ._redact import redact
 from .client import InferenceClient, PossiblyAppliedError, client_for
 from .connection import CONFIG_KEYS, resolve_connection
-from .deployment import wait_until_ready
+from .deployment import wait_until_ready, with_target_allocations
 from .drift import live_inputs, matches_declaration
 from .errors import (
     ConfigurationError,
@@ -205,7 +205,7 @@ class InferenceEndpointProvider(ResourceProvider):
                 existing = client.get_endpoint(spec.task_type, spec.inference_id)
                 if existing is None:
                     continue  # never applied: send it again
-                if matches_declaration(spec, existing):
+                if matches_declaration(spec, with_target_allocations(client, spec, existing)):
                     log.info(
                         "inference endpoint '%s': created (its answer was lost)", spec.inference_id
                     )
@@ -226,7 +226,9 @@ class InferenceEndpointProvider(ResourceProvider):
                 and _error_type(response) == "resource_already_exists_exception"
             ):
                 existing = client.get_endpoint(spec.task_type, spec.inference_id)
-                if existing is not None and self._adoptable(spec, existing, answer_lost):
+                if existing is not None and self._adoptable(
+                    spec, with_target_allocations(client, spec, existing), answer_lost
+                ):
                     log.info(
                         "inference endpoint '%s': adopting the existing endpoint on %s, which "
                         "matches the declaration (left by an earlier interrupted create)",

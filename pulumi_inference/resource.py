@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
+from pydantic import BaseModel
 
 from . import catalogue
 from .connection import SECRET_CONNECTION_FIELDS, Connection
@@ -124,14 +125,15 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
 
 
 def _plain(value: Any) -> Any:
-    """A typed settings object becomes its dict; anything else is returned as is."""
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    model_dump = getattr(value, "model_dump", None)
-    if callable(model_dump):
-        return model_dump(exclude_none=True)
-    return value
+    """A typed settings object becomes its dict; anything else is returned as is.
+
+    Outputs are left alone: ``getattr`` on an Output would lift the attribute into a new
+    Output instead of answering.
+    """
+    if isinstance(value, pulumi.Output) or not isinstance(value, BaseModel):
+        return value
+    to_dict = getattr(value, "to_dict", None)  # the typed settings of pulumi_inference.services
+    return to_dict() if callable(to_dict) else value.model_dump(exclude_none=True)
 
 
 def _split(value: Any, secret_keys: frozenset[str]) -> tuple[Any, Any]:
@@ -148,7 +150,9 @@ def _split(value: Any, secret_keys: frozenset[str]) -> tuple[Any, Any]:
 
 
 _models_lock = threading.Lock()
-_deployed_models: dict[str, str] = {}
+# (project, stack) -> model id -> the first resource deploying it. Keyed by stack, because
+# one process may run several programs (Automation API inline programs, tests).
+_deployed_models: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def _warn_on_shared_model(resource_name: str, service: Any, service_settings: Any) -> None:
@@ -162,7 +166,8 @@ def _warn_on_shared_model(resource_name: str, service: Any, service_settings: An
     if not isinstance(model_id, str):
         return
     with _models_lock:
-        first = _deployed_models.setdefault(model_id, resource_name)
+        seen = _deployed_models.setdefault((pulumi.get_project(), pulumi.get_stack()), {})
+        first = seen.setdefault(model_id, resource_name)
     if first != resource_name:
         pulumi.log.warn(
             f"'{resource_name}' and '{first}' both deploy model '{model_id}': each endpoint starts "

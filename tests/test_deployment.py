@@ -270,11 +270,6 @@ def test_the_target_allocation_view_matches_a_deployment_still_starting(emu: Emu
     assert not matches_declaration(other, with_target_allocations(c, other, live))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider._put compares the declaration with GET, which reports the live allocation "
-    "count of a deployment still starting; it should compare deployment.with_target_allocations",
-)
 def test_a_create_retried_while_the_deployment_still_starts_adopts_it(emu: Emulator) -> None:
     emu.settings.update({"deployment_seconds": 3.0})
     provider = InferenceEndpointProvider()
@@ -284,10 +279,6 @@ def test_a_create_retried_while_the_deployment_still_starts_adopts_it(emu: Emula
     assert result.id == "e5"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="same as above: the lost-answer path of provider._put compares the live count",
-)
 def test_a_lost_create_answer_of_a_deployment_endpoint_ends_in_success(emu: Emulator) -> None:
     emu.settings.update({"deployment_seconds": 1.0})
     emu.faults.drop_response(method="PUT")

@@ -36,7 +36,7 @@ ENDPOINT_TYPE = "pulumi-python:dynamic/elasticsearch:InferenceEndpoint"
 # -- a mocked engine that keeps what was registered ---------------------------------------
 
 
-class _Mocks(pulumi.runtime.Mocks):
+class RecordingMocks(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.inputs: dict[str, dict[str, Any]] = {}
         self.types: dict[str, str] = {}
@@ -44,14 +44,20 @@ class _Mocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.inputs[args.name] = args.inputs
         self.types[args.name] = args.typ
-        return f"{args.name}-id", dict(args.inputs)
+        state = dict(args.inputs)
+        if args.typ == ENDPOINT_TYPE:  # what the provider adds: the cluster's view
+            effective = dict(rpc.unwrap_rpc_secret(args.inputs.get("service_settings")) or {})
+            if args.inputs.get("task_type") == "text_embedding":
+                effective.setdefault("dimensions", 1536)
+            state["effective_service_settings"] = effective
+        return f"{args.name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], None]:
         return {}, None
 
 
 class _Monitor(mocks.MockMonitor):  # type: ignore[misc]
-    def __init__(self, recorded: _Mocks) -> None:
+    def __init__(self, recorded: RecordingMocks) -> None:
         super().__init__(recorded)
         self.requests: dict[str, Any] = {}
 
@@ -83,17 +89,34 @@ class Run:
         return {key: value for key, value in self.inputs[name].items() if key != "__provider"}
 
 
-def run_program(program: Callable[[], None], *, stack: str = "test") -> Run:
-    recorded = _Mocks()
+def run_program(
+    program: Callable[[], None],
+    *,
+    stack: str = "test",
+    project: str = "proj",
+    mocks_: RecordingMocks | None = None,
+    config: Mapping[str, str] | None = None,
+    secret_config: Mapping[str, str] | None = None,
+) -> Run:
+    """Run ``program`` under mocks (``config`` keys without the project namespace)."""
+    recorded = mocks_ or RecordingMocks()
     monitor = _Monitor(recorded)
     logger = logging.getLogger(f"pulumi-mocks-{uuid.uuid4().hex}")
     logger.propagate = False
     warnings = _Warnings()
     logger.addHandler(warnings)
     pulumi.runtime.set_mocks(
-        recorded, project="proj", stack=stack, preview=False, monitor=monitor, logger=logger
+        recorded, project=project, stack=stack, preview=False, monitor=monitor, logger=logger
     )
-    pulumi.runtime.test(program)()
+    values = {**(config or {}), **(secret_config or {})}
+    pulumi.runtime.set_all_config(
+        {f"{project}:{key}": value for key, value in values.items()},
+        [f"{project}:{key}" for key in secret_config or {}],
+    )
+    try:
+        pulumi.runtime.test(program)()
+    finally:
+        pulumi.runtime.set_all_config({})
     return Run(recorded.inputs, recorded.types, monitor.requests, warnings.messages)
 
 
@@ -272,16 +295,6 @@ def test_secrets_is_declared_an_additional_secret_output_next_to_the_users_own()
 # -- whole sections given as Outputs ------------------------------------------------------
 
 
-_OUTPUT_GETATTR_BUG = (
-    "pulumi_inference/resource.py _plain() calls getattr(value, 'to_dict') and "
-    "getattr(value, 'model_dump') on a pulumi Output, which lifts the attribute into a new "
-    "Output whose apply raises AttributeError once the value turns out to be a dict: the "
-    "program fails ('dict' object has no attribute 'to_dict') whenever service_settings, "
-    "task_settings or chunking_settings is given as an Output of a dict"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=_OUTPUT_GETATTR_BUG)
 def test_service_settings_given_as_one_output_is_split_too() -> None:
     def program() -> None:
         settings = pulumi.Output.from_input("text-embedding-3-small").apply(
@@ -300,7 +313,6 @@ def test_service_settings_given_as_one_output_is_split_too() -> None:
     assert secret(props["secrets"]) == {"service_settings": {"api_key": "sk-from-output"}}
 
 
-@pytest.mark.xfail(strict=True, reason=_OUTPUT_GETATTR_BUG)
 def test_a_secret_output_of_service_settings_keeps_its_key_only_in_secrets() -> None:
     def program() -> None:
         inference.InferenceEndpoint(
@@ -601,15 +613,6 @@ def test_typed_elasticsearch_settings_warn_as_well() -> None:
     assert model in warnings[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "pulumi_inference/resource.py keeps the models seen in a module-level dict "
-        "(_deployed_models) for the whole process, so a second program run in the same "
-        "process (Automation API inline programs, two stacks, a test suite) warns about an "
-        "endpoint of another run"
-    ),
-)
 def test_the_shared_model_warning_is_per_program_run() -> None:
     model = f".e5-{uuid.uuid4().hex}"
     assert (
