@@ -213,11 +213,12 @@ class EndpointSpec:
 def _task_type(value: Any) -> str:
     text = _text(value)
     if text is catalogue.UNKNOWN:
-        return text
+        return text  # type: ignore[no-any-return]  # UNKNOWN passes through in previews
     return catalogue.canonical_task_type(text) or text
 
 
 def _text(value: Any) -> str:
+    """A text property; ``UNKNOWN`` (typed ``Any``) passes through during previews."""
     return value if value is catalogue.UNKNOWN else str(value)
 
 
