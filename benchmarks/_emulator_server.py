@@ -19,6 +19,11 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
     parser.add_argument("--deployment-seconds", type=float, default=0.05)
     parser.add_argument("--log-size", type=int, default=100_000)
+    parser.add_argument(
+        "--put-returns-early",
+        action="store_true",
+        help="PUT of a deployment answers at once (default: waits until started, as a cluster)",
+    )
     parser.add_argument("--max-seconds", type=float, default=4 * 3600.0)
     args = parser.parse_args()
     config = EmulatorConfig(
@@ -27,6 +32,7 @@ def main() -> int:
         latency=args.latency,
         deployment_seconds=args.deployment_seconds,
         request_log_size=args.log_size,
+        put_waits_for_deployment=not args.put_returns_early,
     )
     stdin_closed = threading.Event()
 

@@ -621,7 +621,14 @@ def _bounded(fn: Callable[[], _T], timeout: float, on_timeout: Callable[[], None
     return result
 
 
-def engine_sequence(emu: EmulatorProcess, ids: Sequence[str], cli_dir: Path) -> list[Measurement]:
+def engine_sequence(
+    emu: EmulatorProcess,
+    ids: Sequence[str],
+    cli_dir: Path,
+    *,
+    layer: str = "engine",
+    env: Mapping[str, str] | None = None,
+) -> list[Measurement]:
     """``up``, ``preview``, ``refresh``, ``up`` (a task_settings change) and ``destroy`` of an
     inline program of N endpoints, through the Automation API on a local file backend."""
     import pulumi_inference as inference
@@ -648,7 +655,7 @@ def engine_sequence(emu: EmulatorProcess, ids: Sequence[str], cli_dir: Path) -> 
         return None
 
     with tempfile.TemporaryDirectory(prefix="pulumi-inference-bench-") as workdir:
-        engine = Engine(Path(workdir), cli_dir)
+        engine = Engine(Path(workdir), cli_dir, env=env)
         stack = engine.stack(
             "bench", program, project="inference-bench", config={"elasticsearch:url": emu.url}
         )
@@ -698,7 +705,7 @@ def engine_sequence(emu: EmulatorProcess, ids: Sequence[str], cli_dir: Path) -> 
                 if changes.get(key) != count:
                     raise RuntimeError(f"engine {name}: expected {count} {key}, got {changes}")
                 measurement = Measurement(
-                    "engine", name, n, wall, summarize(emu.requests()), sampler.peak_mb
+                    layer, name, n, wall, summarize(emu.requests()), sampler.peak_mb
                 )
                 measurement.cpu_s = sampler.cpu_s  # lifetime, start included
                 measurement.detail["changes"] = changes
@@ -916,6 +923,7 @@ def run(
     latency_ms: float = 20.0,
     *,
     engine: bool = True,
+    engine_skip_checkpoints: bool = False,
     repeat: int = 3,
     deployments: int = 8,
     import_runs: int = 7,
@@ -956,6 +964,16 @@ def run(
             progress("engine (Automation API)")
             emu.reset()
             measurements += engine_sequence(emu, ids, cli_dir)
+            if engine_skip_checkpoints:
+                progress("engine (Automation API), PULUMI_SKIP_CHECKPOINTS=true")
+                emu.reset()
+                measurements += engine_sequence(
+                    emu,
+                    ids,
+                    cli_dir,
+                    layer="engine, no checkpoints",
+                    env={"PULUMI_SKIP_CHECKPOINTS": "true"},
+                )
         if deployments > 0:
             progress(f"elasticsearch-service deployments (M={deployments})")
             measurements += deployment_rows(emu, deployments)
@@ -987,6 +1005,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--endpoints", type=int, default=50, help="N endpoints (default 50)")
     parser.add_argument("--latency-ms", type=float, default=20.0, help="added per request")
     parser.add_argument("--no-engine", action="store_true", help="skip the Automation API rows")
+    parser.add_argument(
+        "--engine-skip-checkpoints",
+        action="store_true",
+        help="also run the engine with PULUMI_SKIP_CHECKPOINTS=true (the file backend's "
+        "per-step state writes left out)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of floor and provider (median)")
     parser.add_argument(
         "--deployments",
@@ -1007,6 +1031,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.endpoints,
         args.latency_ms,
         engine=not args.no_engine,
+        engine_skip_checkpoints=args.engine_skip_checkpoints,
         repeat=args.repeat,
         deployments=args.deployments,
         import_runs=args.import_runs,
