@@ -869,7 +869,8 @@ def _fmt(value: float | None, spec: str, empty: str = "—") -> str:
 def render(rows: Sequence[Row], meta: Mapping[str, Any], imports: Mapping[str, Any] | None) -> str:
     lines = [
         f"N={meta['endpoints']} endpoints, {meta['latency_ms']:g} ms added per request, "
-        f"{meta['cores']} cores, median of {meta['repeat']} (engine: 1 run)",
+        f"{meta['cores']} cores, median of {meta['repeat']} (engine: 1 run), load average "
+        f"{meta['load_average_start'][0]:.2f} at start",
         "",
         "| layer | operation | wall s | x floor | inference req/endpoint | GET / | other req "
         "| TCP conns | provider CPU s | provider peak RSS MiB |",
@@ -888,6 +889,16 @@ def render(rows: Sequence[Row], meta: Mapping[str, Any], imports: Mapping[str, A
             f"provider process start (spawn, import, Configure; not in wall s): "
             f"{statistics.median(starts):.2f} s median",
         ]
+    firsts = [
+        f"{r.operation} {r.detail['first_endpoint_s']:.2f}"
+        for r in rows
+        if r.layer == "provider" and "first_endpoint_s" in r.detail
+    ]
+    if firsts:
+        lines.append(
+            "provider time to the first finished endpoint (unpickling the provider imports "
+            f"pulumi_inference; then the HTTP client, GET /), s: {', '.join(firsts)}"
+        )
     if imports:
         wall = imports["wall_s"]
         itime = imports["importtime_ms"]
@@ -948,6 +959,7 @@ def run(
         "engine": bool(cli_dir),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": platform.machine(),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
     }
     if engine and cli_dir is None:
         progress("engine: no Pulumi CLI found (scripts/install-pulumi-cli); engine rows skipped")
@@ -981,6 +993,7 @@ def run(
     if import_runs > 0:
         progress("import time")
         imports = import_times(import_runs)
+    meta["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     rows = rows_of(measurements)
     return {
         "meta": meta,
