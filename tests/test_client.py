@@ -14,7 +14,14 @@ import httpx
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider
-from pulumi_inference.client import InferenceClient, PossiblyAppliedError, RetryPolicy, close_all
+from pulumi_inference.client import (
+    InferenceClient,
+    PossiblyAppliedError,
+    RetryPolicy,
+    client_for,
+    close_all,
+    pooled_clients,
+)
 from pulumi_inference.client._retry import parse_retry_after
 from pulumi_inference.connection import ClusterConnection
 from pulumi_inference.emulator import Emulator, EmulatorConfig
@@ -493,3 +500,25 @@ def test_one_client_shared_by_four_threads_pools_its_connections(emu: Emulator) 
     assert c.requests_sent == 200 and c.retries == 0
     with emu.state.lock:
         assert emu.state.endpoints == {}
+
+
+def test_client_for_gives_one_client_per_connection_even_when_raced(emu: Emulator) -> None:
+    close_all()
+    connection = ClusterConnection(url=emu.url)
+    found: list[InferenceClient] = []
+    barrier = threading.Barrier(4)
+
+    def get() -> None:
+        barrier.wait()
+        found.append(client_for(connection))
+
+    threads = [threading.Thread(target=get) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(c) for c in found}) == 1
+    assert client_for(ClusterConnection(url=emu.url, api_key="other")) is not found[0]
+    assert found[0] in pooled_clients()
+    close_all()
+    assert pooled_clients() == []
