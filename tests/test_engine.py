@@ -12,6 +12,7 @@ inference ids.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,7 @@ import httpx
 import pytest
 from pulumi import automation as auto
 
+from pulumi_inference import Connection
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.engine_programs import (
     API_KEY,
@@ -388,6 +390,26 @@ def test_connection_declared_on_the_resource(engine: Engine, cluster: Cluster) -
 
     stack.destroy(color="never")
     assert cluster.endpoint(inference_id) is None
+
+
+def test_a_wrong_api_key_fails_clearly_without_echoing_it(engine: Engine, cluster: Cluster) -> None:
+    wrong_raw = f"{API_KEY_ID}:{secret_value('wrong')}"
+    wrong = base64.b64encode(wrong_raw.encode()).decode()
+    inference_id = unique("denied")
+    declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
+    stack = engine.stack(
+        "denied",
+        program_of(declarations, lambda: Connection(url=cluster.url, api_key=wrong)),
+    )
+    with pytest.raises(auto.CommandError) as refused:
+        stack.up(color="never")
+    message = str(refused.value)
+    assert "refused the credentials" in message
+    assert "api_key" in message
+    assert wrong not in message
+    assert wrong_raw not in message
+    assert cluster.endpoint(inference_id) is None
+    assert exported_endpoints(export_without_secrets(stack)) == {}
 
 
 def test_connection_from_stack_config(engine: Engine, cluster: Cluster) -> None:
