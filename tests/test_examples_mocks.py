@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from tests.test_resource_mocks import RecordingMocks, Run, readable, run_program, secret
+from tests.test_resource_mocks import RecordingMocks, readable, run_program, secret
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEPLOYMENT_TYPE = "ec:index/deployment:Deployment"
@@ -51,12 +51,6 @@ class ElasticCloudMocks(RecordingMocks):
                 elasticsearchPassword=self.PASSWORD,
             )
         return resource_id, state
-
-
-def _urn_of(run: Run, name: str) -> str:
-    request = run.requests[name]
-    deployment_urns = [urn for urns in request.propertyDependencies.values() for urn in urns.urns]
-    return next((urn for urn in deployment_urns if urn.endswith("::search")), "")
 
 
 def test_elastic_cloud_wires_the_connection_from_the_deployment_and_keeps_credentials_secret() -> (
