@@ -325,6 +325,25 @@ def test_hand_made_change_shows_after_refresh_and_up_repairs_it(
     assert preview_changes(stack) == {}
 
 
+def test_endpoint_deleted_by_hand_leaves_state_at_refresh_and_up_recreates_it(
+    engine: Engine, cluster: Cluster
+) -> None:
+    inference_id = unique("deleted")
+    key = secret_value("openai")
+    declarations = {"emb": openai_embeddings(inference_id, key)}
+    stack = engine.stack("deleted", program_of(declarations, cluster.connection))
+    stack.up(color="never")
+    with cluster.http() as client:
+        assert client.delete(f"/_inference/text_embedding/{inference_id}").status_code == 200
+
+    refreshed = stack.refresh(color="never")
+    assert changes(refreshed.summary.resource_changes) == {"delete": 1}
+    assert preview_changes(stack) == {"create": 1}
+    assert up_changes(stack) == {"create": 1}
+    assert cluster.endpoint(inference_id) is not None
+    assert cluster.emulator.stored_secrets(inference_id) == {"api_key": key}
+
+
 # -- stacks and connections ---------------------------------------------------------------
 
 
