@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider
+from pulumi_inference.client import close_all
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import (
     AuthenticationError,
@@ -368,6 +369,7 @@ def test_unexpected_failures_never_carry_secrets(provider: InferenceEndpointProv
 def test_four_threads_share_one_provider_and_one_pooled_client(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    close_all()  # start from an empty pool: idle connections of earlier tests may have expired
     errors: list[BaseException] = []
 
     def work(index: int) -> None:
