@@ -29,7 +29,7 @@ def main() -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the emulator and stack until Ctrl-C"
     )
-    parser.add_argument("--stack", default="dev")
+    parser.add_argument("--stack", default="demo")
     args = parser.parse_args()
 
     program = runpy.run_path(str(ROOT / "__main__.py"), run_name="demo")["main"]
