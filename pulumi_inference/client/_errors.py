@@ -86,7 +86,11 @@ def to_cluster_error(
             )
         return AuthorizationError(f"{where}: permission denied ({said}). {hint}", **kwargs)
     if status == 404:
-        return EndpointNotFoundError(f"{where}: not found ({said}).", **kwargs)
+        return EndpointNotFoundError(
+            f"{where}: not found ({said}). If it was deleted outside Pulumi, run "
+            "`pulumi refresh` to record that; the next `pulumi up` creates it again.",
+            **kwargs,
+        )
     if status == 400 and error_type == "resource_already_exists_exception":
         return EndpointAlreadyExistsError(
             f"{where}: an endpoint with this id already exists and is not managed by this "
