@@ -42,7 +42,6 @@ from ._services import SERVICES
 from ._validate import INFERENCE_ID_PATTERN, canonical_task_type, validate_endpoint
 
 __all__ = [
-    "canonical_task_type",
     "CHUNKING_STRATEGIES",
     "DEFAULT_CHUNKING",
     "DEPLOYMENT_SERVICES",
@@ -60,6 +59,7 @@ __all__ = [
     "Issue",
     "ServiceSpec",
     "canonical_service",
+    "canonical_task_type",
     "chunking_updatable",
     "default_chunking_settings",
     "get_service",
