@@ -23,6 +23,7 @@ See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -36,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -900,6 +901,14 @@ def render(rows: Sequence[Row], meta: Mapping[str, Any], imports: Mapping[str, A
             f"pulumi_inference; then the HTTP client, GET /), s: {', '.join(firsts)}"
         )
     if imports:
+        cached = meta.get("bytecode_cache")
+        lines += [
+            "",
+            f"bytecode: cached in {cached}"
+            if cached
+            else "bytecode: as the environment has "
+            f"it (PYTHONDONTWRITEBYTECODE={meta.get('python_dont_write_bytecode')})",
+        ]
         wall = imports["wall_s"]
         itime = imports["importtime_ms"]
         by_package = ", ".join(f"{k} {v:.0f}" for k, v in list(itime["by_package"].items())[:6])
@@ -929,6 +938,36 @@ def cli_version(cli_dir: Path) -> str:
     return out.stdout.strip() or "unknown"
 
 
+BYTECODE_CACHE = Path.home() / ".cache" / "pulumi-inference" / "benchmark-pycache"
+_WARM_IMPORTS = (
+    "import pulumi, pulumi.dynamic, pulumi.automation, pulumi.runtime.proto, dill, grpc, httpx; "
+    "import pulumi_inference, pulumi_inference.services, pulumi_inference.emulator"
+)
+
+
+@contextlib.contextmanager
+def bytecode_environment(cache: Path | None) -> Iterator[None]:
+    """Child processes (emulator, provider, CLI and plugin, import timing) use compiled
+    bytecode from ``cache`` as an installed package would, even where PYTHONDONTWRITEBYTECODE
+    is set (as on CI machines); ``None`` leaves the environment as it is."""
+    if cache is None:
+        yield
+        return
+    saved = {key: os.environ.get(key) for key in ("PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE")}
+    cache.mkdir(parents=True, exist_ok=True)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(cache)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    try:
+        subprocess.run([sys.executable, "-c", _WARM_IMPORTS], check=True, timeout=300, cwd=ROOT)
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def run(
     endpoints: int = 50,
     latency_ms: float = 20.0,
@@ -938,9 +977,36 @@ def run(
     repeat: int = 3,
     deployments: int = 8,
     import_runs: int = 7,
+    bytecode_cache: Path | None = BYTECODE_CACHE,
     progress: Callable[[str], None] = lambda _message: None,
 ) -> dict[str, Any]:
     """Run every layer against one emulator; returns the report (rows, imports, meta)."""
+    with bytecode_environment(bytecode_cache):
+        return _run(
+            endpoints,
+            latency_ms,
+            engine=engine,
+            engine_skip_checkpoints=engine_skip_checkpoints,
+            repeat=repeat,
+            deployments=deployments,
+            import_runs=import_runs,
+            bytecode_cache=bytecode_cache,
+            progress=progress,
+        )
+
+
+def _run(
+    endpoints: int,
+    latency_ms: float,
+    *,
+    engine: bool,
+    engine_skip_checkpoints: bool,
+    repeat: int,
+    deployments: int,
+    import_runs: int,
+    bytecode_cache: Path | None,
+    progress: Callable[[str], None],
+) -> dict[str, Any]:
     import pulumi
 
     from tests.support.engine import find_cli_dir
@@ -960,6 +1026,8 @@ def run(
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": platform.machine(),
         "load_average_start": [round(x, 2) for x in os.getloadavg()],
+        "bytecode_cache": str(bytecode_cache) if bytecode_cache else None,
+        "python_dont_write_bytecode": os.environ.get("PYTHONDONTWRITEBYTECODE"),
     }
     if engine and cli_dir is None:
         progress("engine: no Pulumi CLI found (scripts/install-pulumi-cli); engine rows skipped")
@@ -1033,6 +1101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--import-runs", type=int, default=7, help="fresh interpreters per import")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the JSON")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help=f"leave PYTHONDONTWRITEBYTECODE as it is (default: compiled bytecode cached in "
+        f"{BYTECODE_CACHE} for every child process)",
+    )
     args = parser.parse_args(argv)
     if args.endpoints < 1 or args.repeat < 1:
         parser.error("--endpoints and --repeat must be at least 1")
@@ -1048,6 +1122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         repeat=args.repeat,
         deployments=args.deployments,
         import_runs=args.import_runs,
+        bytecode_cache=None if args.no_bytecode_cache else BYTECODE_CACHE,
         progress=progress,
     )
     print(report["table"])
