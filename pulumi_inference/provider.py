@@ -25,9 +25,8 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
-from pulumi.runtime import rpc
 
-from . import catalogue
+from . import _wire, catalogue
 from ._redact import redact
 from .client import InferenceClient, PossiblyAppliedError, client_for
 from .connection import CONFIG_KEYS, resolve_connection
@@ -45,17 +44,6 @@ from .validation import check_props
 log = logging.getLogger("pulumi_inference")
 _EXTRA_CONFIG_KEYS = ("elasticsearch:insecure", "elasticsearch:headers")
 _Result = TypeVar("_Result")
-
-
-def _from_wire(value: Any) -> Any:
-    """Pulumi's unknown marker becomes the catalogue's, recursively."""
-    if isinstance(value, str) and value == rpc.UNKNOWN:
-        return catalogue.UNKNOWN
-    if isinstance(value, Mapping):
-        return {key: _from_wire(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_from_wire(item) for item in value]
-    return value
 
 
 def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
@@ -101,14 +89,17 @@ class InferenceEndpointProvider(ResourceProvider):
 
     @_redacted_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        issues = check_props(_from_wire(news))
+        issues = check_props(_wire.unwrap(news)[0])
         return CheckResult(news, [CheckFailure(path, message) for path, message in issues])
 
     @_redacted_errors
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        new_props = _from_wire(news)
+        old_props, new_props = _wire.unwrap(olds)[0], _wire.unwrap(news)[0]
         plan = plan_change(
-            EndpointSpec.from_props(olds), EndpointSpec.from_props(new_props), olds, new_props
+            EndpointSpec.from_props(old_props),
+            EndpointSpec.from_props(new_props),
+            old_props,
+            new_props,
         )
         return DiffResult(
             changes=plan.changes,
@@ -120,16 +111,19 @@ class InferenceEndpointProvider(ResourceProvider):
 
     @_redacted_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
+        props, secret_paths = _wire.unwrap(props)
         spec = EndpointSpec.from_props(props)
         client = self._client(spec)
         live = self._put(client, spec)
         if spec.deploys_model and spec.wait_for_deployment:
             wait_until_ready(client, spec)
         version = _cluster_version(client, spec)
-        return CreateResult(spec.inference_id, _outputs(props, live, version_string(version)))
+        outs = _outputs(props, live, version_string(version))
+        return CreateResult(spec.inference_id, _wire.remark(outs, secret_paths))
 
     @_redacted_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        props, secret_paths = _wire.unwrap(props)
         spec = EndpointSpec.from_props(props)
         client = self._client(spec)
         live = client.get_endpoint(spec.task_type, spec.inference_id)
@@ -138,10 +132,16 @@ class InferenceEndpointProvider(ResourceProvider):
         old_inputs = {key: props[key] for key in INPUT_KEYS if key in props}
         inputs = live_inputs(old_inputs, spec, live)
         outs = _outputs(inputs, live, version_string(_cluster_version(client, spec)))
-        return ReadResult(id_ or spec.inference_id, outs, inputs)
+        return ReadResult(
+            id_ or spec.inference_id,
+            _wire.remark(outs, secret_paths),
+            _wire.remark(inputs, secret_paths),
+        )
 
     @_redacted_errors
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        olds = _wire.unwrap(olds)[0]
+        news, secret_paths = _wire.unwrap(news)
         old, new = EndpointSpec.from_props(olds), EndpointSpec.from_props(news)
         plan = plan_change(old, new, olds, news)
         if plan.replaces:
@@ -169,11 +169,11 @@ class InferenceEndpointProvider(ResourceProvider):
             version = version_string(cluster_version)
             if plan.rescales_deployment and new.deploys_model and new.wait_for_deployment:
                 wait_until_ready(client, new)
-        return UpdateResult(_outputs(news, live, version))
+        return UpdateResult(_wire.remark(_outputs(news, live, version), secret_paths))
 
     @_redacted_errors
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        spec = EndpointSpec.from_props(props)
+        spec = EndpointSpec.from_props(_wire.unwrap(props)[0])
         client = self._client(spec)
         if not client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete):
             log.info(

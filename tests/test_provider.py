@@ -387,5 +387,9 @@ def test_four_threads_share_one_provider_and_one_pooled_client(
     for thread in threads:
         thread.join()
     assert errors == []
-    connections = {r["connection_id"] for r in emulator.requests()}
-    assert len(connections) <= 8  # pooled: far fewer connections than the 48 requests
+    requests = emulator.requests()
+    connections = {r["connection_id"] for r in requests}
+    assert len(requests) >= 48
+    # Pooled (at most 8 at once): far fewer connections than requests. The bound leaves room
+    # for a keep-alive connection the server closed between two bursts.
+    assert len(connections) <= len(requests) // 4

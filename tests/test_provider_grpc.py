@@ -148,3 +148,25 @@ def test_deployment_progress_is_reported_on_stderr(process: ProviderProcess) -> 
     id_, outs = process.create(deployment)
     assert any("grpc-elser" in line and "deployment" in line for line in process.stderr_lines)
     process.delete(id_, outs)
+
+
+def test_secret_marked_inputs_are_accepted_and_stay_marked(process: ProviderProcess) -> None:
+    """A caller that sends secrets (the engine does not) gets them back marked secret."""
+    from pulumi_inference._wire import is_secret_marker, mark_secret
+
+    declared = props("grpc-marked")
+    declared["service_settings"] = {
+        "model_id": "text-embedding-3-small",
+        "api_key": mark_secret(SECRET),
+    }
+    _, failures = process.check(declared)
+    assert failures == []
+    id_, outs = process.create(declared)
+    # Python's deserializer lifts a nested secret to the enclosing dict.
+    assert is_secret_marker(outs["service_settings"])
+    assert outs["service_settings"]["value"]["api_key"] == SECRET
+    _, read_outs, read_inputs = process.read(id_, outs)
+    assert is_secret_marker(read_outs["service_settings"])
+    assert is_secret_marker(read_inputs["service_settings"])
+    assert process.diff(id_, read_outs, declared).changes == 1
+    process.delete(id_, read_outs)
