@@ -36,6 +36,7 @@ from pulumi_inference.errors import (
     EndpointNotFoundError,
     InferenceError,
 )
+from tests.support.fake_time import FakeTime
 
 FAST = RetryPolicy(deadline=3.0, base_delay=0.01, max_delay=0.05)
 SERVICE_KEY = "sk-service-secret-0042"
@@ -91,21 +92,6 @@ def openai_props(emu: Emulator, inference_id: str = "emb", **extra: Any) -> dict
     }
     props.update(extra)
     return props
-
-
-class FakeTime:
-    """An injectable clock and sleep: waits are recorded and advance the clock at once."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 # -- retries ----------------------------------------------------------------------------

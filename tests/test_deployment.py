@@ -18,6 +18,7 @@ from pulumi_inference.drift import matches_declaration
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import DeploymentTimeoutError, EndpointAlreadyExistsError
 from pulumi_inference.spec import EndpointSpec
+from tests.support.fake_time import FakeTime
 
 FAST = RetryPolicy(deadline=3.0, base_delay=0.01, max_delay=0.05)
 
@@ -81,19 +82,6 @@ def allocation(emu: Emulator, deployment_id: str) -> dict[str, Any]:
         assert deployment is not None
         stats: dict[str, Any] = deployment.stats()
     return stats
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def test_returns_only_when_fully_allocated(emu: Emulator) -> None:

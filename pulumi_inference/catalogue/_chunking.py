@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from ._fields import integer
-from ._model import EMBEDDING_TASK_TYPES, FieldSpec, Issue, is_unknown
+from ._model import EMBEDDING_TASK_TYPES, FieldSpec, Issue, is_unknown, known_int
 
 PATH = "chunking_settings"
 
@@ -165,20 +165,10 @@ def validate_chunking(chunking: object, task_type: str | None, check_field: Any)
     yield from _cross(strategy, chunking)
 
 
-def _int(value: object) -> int | None:
-    if isinstance(value, bool) or is_unknown(value):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
 def _cross(strategy: str, chunking: Mapping[str, Any]) -> Iterator[Issue]:
     if strategy == "word":
-        size = _int(chunking.get("max_chunk_size"))
-        overlap = _int(chunking.get("overlap"))
+        size = known_int(chunking.get("max_chunk_size"))
+        overlap = known_int(chunking.get("overlap"))
         if size is not None and overlap is not None and overlap > size // 2:
             yield Issue(
                 f"{PATH}.overlap",

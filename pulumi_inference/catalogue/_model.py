@@ -247,3 +247,14 @@ class ServiceSpec:
 
     def rate_limit_default(self, task_type: str) -> int | None:
         return self.rate_limits.get(task_type)
+
+
+def known_int(value: object) -> int | None:
+    """The integer in ``value`` if it is a plain known integer (or integral float)."""
+    if isinstance(value, bool) or is_unknown(value):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None

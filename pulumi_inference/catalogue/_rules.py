@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ._model import Issue, RuleContext, is_unknown
+from ._model import Issue, RuleContext, is_unknown, known_int
 
 SS = "service_settings"
 MAX_NUM_THREADS = 32
@@ -13,17 +13,6 @@ MAX_NUM_THREADS = 32
 
 def _present(settings: Mapping[str, Any], key: str) -> bool:
     return settings.get(key) is not None
-
-
-def _known_int(value: object) -> int | None:
-    """The integer in ``value`` if it is a plain known integer (or integral float)."""
-    if isinstance(value, bool) or is_unknown(value):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
 
 
 def deployment(*, model_id_required: bool) -> Any:
@@ -54,7 +43,7 @@ def deployment(*, model_id_required: bool) -> Any:
                     "{'enabled': true, 'min_number_of_allocations': ..., "
                     "'max_number_of_allocations': ...}",
                 )
-        threads = _known_int(ss.get("num_threads"))
+        threads = known_int(ss.get("num_threads"))
         if threads is not None and (
             threads < 1 or threads > MAX_NUM_THREADS or threads & (threads - 1)
         ):
@@ -73,8 +62,8 @@ def deployment(*, model_id_required: bool) -> Any:
 def _adaptive(adaptive: Mapping[str, Any], ss: Mapping[str, Any]) -> Iterator[Issue]:
     path = f"{SS}.adaptive_allocations"
     # The cluster reads -1 as "not set" for both bounds.
-    low = _known_int(adaptive.get("min_number_of_allocations"))
-    high = _known_int(adaptive.get("max_number_of_allocations"))
+    low = known_int(adaptive.get("min_number_of_allocations"))
+    high = known_int(adaptive.get("max_number_of_allocations"))
     low = None if low == -1 else low
     high = None if high == -1 else high
     if low is not None and low < 0:
