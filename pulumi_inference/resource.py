@@ -8,13 +8,13 @@ stays readable in ``pulumi preview --diff``; the provider merges the two back.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pydantic import BaseModel
 
 from . import catalogue
 from .connection import SECRET_CONNECTION_FIELDS, Connection
@@ -130,7 +130,12 @@ def _plain(value: Any) -> Any:
     Outputs are left alone: ``getattr`` on an Output would lift the attribute into a new
     Output instead of answering.
     """
-    if isinstance(value, pulumi.Output) or not isinstance(value, BaseModel):
+    pydantic = sys.modules.get("pydantic")  # typed settings imply it is loaded; never import it
+    if (
+        pydantic is None
+        or isinstance(value, pulumi.Output)
+        or not isinstance(value, pydantic.BaseModel)
+    ):
         return value
     to_dict = getattr(value, "to_dict", None)  # the typed settings of pulumi_inference.services
     return to_dict() if callable(to_dict) else value.model_dump(exclude_none=True)

@@ -128,7 +128,12 @@ def _load_client_cert(context: ssl.SSLContext, cert: str, key: str | None) -> No
 
 def ssl_context_for(connection: ClusterConnection) -> ssl.SSLContext | bool:
     if not connection.url.startswith("https://"):
-        return True
+        # Plain HTTP: no certificate bundle to load, unless a proxy is reached over TLS.
+        proxies = (
+            os.environ.get(name, "")
+            for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+        )
+        return any(proxy.startswith("https://") for proxy in proxies)
     context: ssl.SSLContext
     if connection.ssl_assert_fingerprint:
         pinned = _PinnedContext(ssl.PROTOCOL_TLS_CLIENT)

@@ -266,12 +266,16 @@ class Api:
     def inference_get(self, task_type: str | None, inference_id: str) -> Response:
         task = parse_task_type(task_type) if task_type is not None else None
         with self.state.lock:
-            everything = [self.view(ep, live=True) for ep in self.state.endpoints.values()]
-            everything += self._defaults()
-        if inference_id in {"_all", "*"}:
-            found = [e for e in everything if task is None or e["task_type"] == task]
-            return Response(200, {"endpoints": sorted(found, key=lambda e: e["inference_id"])})
-        match = [e for e in everything if e["inference_id"] == inference_id]
+            if inference_id in {"_all", "*"}:
+                everything = [self.view(ep, live=True) for ep in self.state.endpoints.values()]
+                everything += self._defaults()
+                found = [e for e in everything if task is None or e["task_type"] == task]
+                return Response(200, {"endpoints": sorted(found, key=lambda e: e["inference_id"])})
+            stored = self.state.endpoints.get(inference_id)
+            if stored is not None:
+                match = [self.view(stored, live=True)]
+            else:  # one of the preconfigured endpoints, or none
+                match = [e for e in self._defaults() if e["inference_id"] == inference_id]
         if not match:
             raise not_found(inference_id)
         if task is not None and match[0]["task_type"] != task:
