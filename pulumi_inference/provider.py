@@ -28,6 +28,7 @@ from pulumi.dynamic import (
 
 from . import _wire, catalogue
 from ._redact import redact
+from ._version import format_version, parse_version
 from .client import InferenceClient, PossiblyAppliedError, client_for
 from .connection import CONFIG_KEYS, resolve_connection
 from .deployment import wait_until_ready, with_target_allocations
@@ -38,7 +39,7 @@ from .errors import (
     InferenceError,
 )
 from .plan import plan_change
-from .spec import INPUT_KEYS, EndpointSpec, normalize_numbers, secret_leaves, version_string
+from .spec import INPUT_KEYS, EndpointSpec, normalize_numbers, secret_leaves
 from .validation import check_props
 
 log = logging.getLogger("pulumi_inference")
@@ -117,8 +118,7 @@ class InferenceEndpointProvider(ResourceProvider):
         live = self._put(client, spec)
         if spec.deploys_model and spec.wait_for_deployment:
             wait_until_ready(client, spec)
-        version = _cluster_version(client, spec)
-        outs = _outputs(props, live, version_string(version))
+        outs = _outputs(props, live, _cluster_version(client, spec))
         return CreateResult(spec.inference_id, _wire.remark(outs, secret_paths))
 
     @_redacted_errors
@@ -131,7 +131,7 @@ class InferenceEndpointProvider(ResourceProvider):
             return ReadResult("", {})
         old_inputs = {key: props[key] for key in INPUT_KEYS if key in props}
         inputs = live_inputs(old_inputs, spec, live)
-        outs = _outputs(inputs, live, version_string(_cluster_version(client, spec)))
+        outs = _outputs(inputs, live, _cluster_version(client, spec))
         return ReadResult(
             id_ or spec.inference_id,
             _wire.remark(outs, secret_paths),
@@ -154,19 +154,16 @@ class InferenceEndpointProvider(ResourceProvider):
         version = str(olds.get("cluster_version") or "")
         if plan.update_body:
             client = self._client(new)
-            cluster_version = _cluster_version(client, new)
-            if cluster_version < (8, 17, 0):
+            version = _cluster_version(client, new) or version
+            if not catalogue.task_settings_updatable(parse_version(version)):
                 raise InferenceError(
-                    f"inference endpoint '{new.inference_id}' on {client.cluster}: "
-                    "the cluster runs "
-                    f"{version_string(cluster_version)}, which has no _update API (8.17+). Run "
-                    "`pulumi refresh` so the plan knows the version; it will then replace the "
-                    "endpoint instead."
+                    f"inference endpoint '{new.inference_id}' on {client.cluster}: the cluster "
+                    f"runs {version}, which has no _update API (8.17+). Run `pulumi refresh` so "
+                    "the plan knows the version; it will then replace the endpoint instead."
                 )
             live = client.update_endpoint(
                 new.task_type, new.inference_id, plan.update_body, new.secret_values()
             )
-            version = version_string(cluster_version)
             if plan.rescales_deployment and new.deploys_model and new.wait_for_deployment:
                 wait_until_ready(client, new)
         return UpdateResult(_wire.remark(_outputs(news, live, version), secret_paths))
@@ -267,13 +264,22 @@ class InferenceEndpointProvider(ResourceProvider):
         )
 
 
-def _cluster_version(client: InferenceClient, spec: EndpointSpec) -> tuple[int, int, int]:
-    """``GET /`` (once per cluster per process); its errors name the endpoint concerned."""
+def _cluster_version(client: InferenceClient, spec: EndpointSpec) -> str:
+    """The cluster's version (``GET /``, once per cluster per process), or ``""`` if unknown.
+
+    Never raises: it is read after the endpoint was created or read, and failing then would
+    lose an endpoint that exists. ``GET /`` also needs the ``monitor`` privilege, which a key
+    limited to ``manage_inference`` lacks; plans then assume a current cluster.
+    """
     try:
-        return client.cluster_version()
+        return format_version(client.cluster_version())
     except InferenceError as exc:
-        exc.args = (f"inference endpoint '{spec.inference_id}': {exc}",)
-        raise
+        log.info(
+            "inference endpoint '%s': the cluster version is unknown (%s); plans assume 8.17+",
+            spec.inference_id,
+            exc,
+        )
+        return ""
 
 
 def _error_type(response: Any) -> str | None:

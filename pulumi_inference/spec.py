@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import catalogue
+from ._version import parse_version
 from .connection import SECRET_CONNECTION_FIELDS
 
 # Input property names: the public contract of the resource.
@@ -170,7 +171,7 @@ class EndpointSpec:
             force_delete=props.get("force_delete") is True,
             wait_for_deployment=props.get("wait_for_deployment") is not False,
             deployment_timeout=deployment_timeout,
-            cluster_version=_version_tuple(props.get("cluster_version")),
+            cluster_version=parse_version(props.get("cluster_version")),
             allow_unknown_service=props.get("allow_unknown_service") is True,
         )
 
@@ -233,17 +234,3 @@ def _chunking(value: Any) -> dict[str, Any] | None:
     if value is catalogue.UNKNOWN:
         return {"*": catalogue.UNKNOWN}
     return normalize_numbers(value) if isinstance(value, Mapping) and value else None
-
-
-def _version_tuple(value: Any) -> tuple[int, int, int] | None:
-    if not isinstance(value, str) or not value:
-        return None
-    parts = [*value.split("-")[0].split("."), "0", "0"][:3]
-    try:
-        return (int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        return None
-
-
-def version_string(version: tuple[int, int, int]) -> str:
-    return ".".join(str(part) for part in version)

@@ -393,3 +393,21 @@ def test_four_threads_share_one_provider_and_one_pooled_client(
     # Pooled (at most 8 at once): far fewer connections than requests. The bound leaves room
     # for a keep-alive connection the server closed between two bursts.
     assert len(connections) <= len(requests) // 4
+
+
+def test_a_key_without_monitor_privilege_still_creates_updates_and_refreshes(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    # GET / needs `monitor`; a key limited to manage_inference gets 403 there. The endpoint
+    # must not be lost for it: the version is recorded as unknown and plans assume 8.17+.
+    close_all()  # the pooled client would remember the version from an earlier test
+    emulator.faults.status(403, method="GET", path="^/$", count=None)
+    props = openai(emulator, inference_id="no-monitor")
+    outs = provider.create(props).outs or {}
+    assert emulator.endpoint("no-monitor") is not None
+    assert "cluster_version" not in outs
+    changed = openai(emulator, inference_id="no-monitor", task_settings={"user": "other"})
+    assert provider.diff("no-monitor", outs, changed).replaces == []
+    provider.update("no-monitor", outs, changed)
+    assert (emulator.endpoint("no-monitor") or {})["task_settings"] == {"user": "other"}
+    assert provider.read("no-monitor", outs).id == "no-monitor"

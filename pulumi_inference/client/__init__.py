@@ -1,6 +1,6 @@
 """HTTP access to a cluster's inference API (knows nothing about Pulumi)."""
 
-from ._client import InferenceClient, PossiblyAppliedError, parse_version
+from ._client import InferenceClient, PossiblyAppliedError
 from ._pool import client_for, close_all, pooled_clients
 from ._retry import RetryPolicy
 
@@ -10,6 +10,5 @@ __all__ = [
     "RetryPolicy",
     "client_for",
     "close_all",
-    "parse_version",
     "pooled_clients",
 ]

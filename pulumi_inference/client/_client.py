@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from .._redact import redact
+from .._version import parse_version
 from ..connection import ClusterConnection
 from ..errors import ClusterError, ClusterRejectedError, ClusterUnreachableError
 from ._errors import error_details, to_cluster_error
@@ -70,14 +71,6 @@ class _Exchange:
 def _is_tls_failure(exc: BaseException) -> bool:
     text = f"{exc} {exc.__cause__ or ''} {exc.__context__ or ''}"
     return any(marker in text for marker in _TLS_MARKERS)
-
-
-def parse_version(number: str) -> tuple[int, int, int]:
-    parts = [*number.split("-")[0].split("."), "0", "0", "0"][:3]
-    try:
-        return (int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        return (0, 0, 0)
 
 
 class InferenceClient:
@@ -132,7 +125,7 @@ class InferenceClient:
     def cluster_version(self) -> tuple[int, int, int]:
         version = self.cluster_info().get("version") or {}
         number = version.get("number", "0.0.0") if isinstance(version, dict) else "0.0.0"
-        return parse_version(str(number))
+        return parse_version(str(number)) or (0, 0, 0)
 
     def get_endpoint(self, task_type: str, inference_id: str) -> dict[str, Any] | None:
         subject = _subject(inference_id)
