@@ -188,6 +188,21 @@ def test_a_cluster_that_stays_down_fails_clearly_in_bounded_time() -> None:
     assert not isinstance(caught.value, PossiblyAppliedError)
 
 
+def test_refused_connections_stop_at_the_shorter_unreachable_deadline() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    c = InferenceClient(
+        ClusterConnection(url=f"http://127.0.0.1:{port}"),
+        policy=RetryPolicy(deadline=30.0, unreachable_deadline=0.5, base_delay=0.05, max_delay=0.1),
+    )
+    started = time.monotonic()
+    with pytest.raises(ClusterUnreachableError, match="PULUMI_INFERENCE_UNREACHABLE_DEADLINE"):
+        c.get_endpoint("text_embedding", "down")
+    assert time.monotonic() - started < 2.0  # not the 30 s of the overall deadline
+    assert RetryPolicy().unreachable_deadline < RetryPolicy().deadline
+
+
 def test_retry_policy_reads_the_environment_and_refuses_nonsense() -> None:
     policy = RetryPolicy.from_environment(
         {"PULUMI_INFERENCE_RETRY_DEADLINE": "5", "PULUMI_INFERENCE_RETRY_BASE_DELAY": "0.1"}

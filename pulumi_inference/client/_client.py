@@ -291,6 +291,7 @@ class InferenceClient:
         read_timeout: float = READ_TIMEOUT,
     ) -> _Exchange:
         deadline = Deadline(self.policy.deadline, self._clock)
+        unreachable: Deadline | None = None  # since the first of consecutive refused connects
         attempt = 0
         possibly_applied = False
         while True:
@@ -315,8 +316,12 @@ class InferenceClient:
                         f"({reason}); the cluster may have applied it"
                     ) from None
                 possibly_applied = possibly_applied or sent
+                if sent:
+                    unreachable = None
+                elif unreachable is None:
+                    unreachable = Deadline(self.policy.unreachable_deadline, self._clock)
                 wait = self.policy.delay(attempt, None)
-                if deadline.allows(wait):
+                if deadline.allows(wait) and (unreachable is None or unreachable.allows(wait)):
                     log.info(
                         "%s: %s %s failed (%s); retrying in %.2fs",
                         subject,
@@ -330,10 +335,12 @@ class InferenceClient:
                 raise ClusterUnreachableError(
                     f"{subject} on {self.cluster}: could not reach the cluster after {attempt} "
                     f"attempt(s) over {deadline.elapsed():.1f}s (last error: {reason}). Check "
-                    "the URL and that the cluster is up and reachable from here; the retry "
-                    "deadline is PULUMI_INFERENCE_RETRY_DEADLINE "
-                    f"({self.policy.deadline:g}s)."
+                    "the URL and that the cluster is up and reachable from here; retries stop "
+                    f"after PULUMI_INFERENCE_RETRY_DEADLINE ({self.policy.deadline:g}s), or "
+                    "PULUMI_INFERENCE_UNREACHABLE_DEADLINE "
+                    f"({self.policy.unreachable_deadline:g}s) of refused connections."
                 ) from None
+            unreachable = None
             status = response.status_code
             if status in RETRYABLE_STATUSES:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))

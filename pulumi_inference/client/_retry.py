@@ -17,6 +17,7 @@ RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 # Answers that may come after the cluster already acted (a gateway gave up waiting).
 MAYBE_APPLIED_STATUSES = frozenset({502, 503, 504})
 DEADLINE_ENV = "PULUMI_INFERENCE_RETRY_DEADLINE"
+UNREACHABLE_ENV = "PULUMI_INFERENCE_UNREACHABLE_DEADLINE"
 BASE_DELAY_ENV = "PULUMI_INFERENCE_RETRY_BASE_DELAY"
 MAX_DELAY_ENV = "PULUMI_INFERENCE_RETRY_MAX_DELAY"
 # A Retry-After is honoured (never retried earlier) plus up to this fraction, so that four
@@ -31,15 +32,17 @@ class RetryPolicy:
     ``deadline`` bounds the whole operation (all attempts and waits): no new attempt starts
     once waiting for it would cross the deadline. Wait before attempt ``n + 1``: a random
     value in ``[c/2, c]`` with ``c = min(max_delay, base_delay * 2**(n-1))``, or the
-    server's ``Retry-After`` when it sent one.
+    server's ``Retry-After`` when it sent one. ``unreachable_deadline`` is shorter: a cluster
+    that refuses every connection (down, or a wrong URL) fails fast instead of after a minute.
     """
 
     deadline: float = 60.0
+    unreachable_deadline: float = 15.0
     base_delay: float = 0.25
     max_delay: float = 8.0
 
     def __post_init__(self) -> None:
-        if self.deadline < 0 or self.base_delay < 0 or self.max_delay < 0:
+        if min(self.deadline, self.unreachable_deadline, self.base_delay, self.max_delay) < 0:
             raise ConfigurationError("retry policy: deadline and delays must not be negative")
 
     @classmethod
@@ -50,6 +53,7 @@ class RetryPolicy:
         values: dict[str, float] = {}
         for name, variable in (
             ("deadline", DEADLINE_ENV),
+            ("unreachable_deadline", UNREACHABLE_ENV),
             ("base_delay", BASE_DELAY_ENV),
             ("max_delay", MAX_DELAY_ENV),
         ):
