@@ -115,7 +115,7 @@ class InferenceEndpointProvider(ResourceProvider):
         props, secret_paths = _wire.unwrap(props)
         spec = EndpointSpec.from_props(props)
         client = self._client(spec)
-        live = self._put(client, spec)
+        live = self._put(client, spec, props)
         if spec.deploys_model and spec.wait_for_deployment:
             wait_until_ready(client, spec)
         outs = _outputs(props, live, _cluster_version(client, spec))
@@ -188,7 +188,9 @@ class InferenceEndpointProvider(ResourceProvider):
             raise ConfigurationError(f"inference endpoint '{spec.inference_id}': {exc}") from None
         return client_for(connection)
 
-    def _put(self, client: InferenceClient, spec: EndpointSpec) -> dict[str, Any]:
+    def _put(
+        self, client: InferenceClient, spec: EndpointSpec, props: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Create the endpoint exactly once, even when an answer is lost on the way back."""
         secrets = spec.secret_values()
         answer_lost = False
@@ -207,6 +209,8 @@ class InferenceEndpointProvider(ResourceProvider):
                         "inference endpoint '%s': created (its answer was lost)", spec.inference_id
                     )
                     return existing
+                if spec.adopt_existing:
+                    return self._adopt(client, spec, props, existing)
                 raise self._already_exists(client, spec) from None
             if response.status_code == 408 and spec.deploys_model:
                 # The cluster stored the endpoint and gave up waiting for the deployment.
@@ -233,6 +237,8 @@ class InferenceEndpointProvider(ResourceProvider):
                         client.cluster,
                     )
                     return existing
+                if existing is not None and spec.adopt_existing:
+                    return self._adopt(client, spec, props, existing)
                 raise self._already_exists(client, spec)
             client.raise_for_status(response, inference_id=spec.inference_id, secrets=secrets)
             created: dict[str, Any] = response.json()
@@ -241,6 +247,53 @@ class InferenceEndpointProvider(ResourceProvider):
             f"inference endpoint '{spec.inference_id}' on {client.cluster}: the create kept "
             "losing its answer and the endpoint never appeared; check the cluster's health"
         )
+
+    @staticmethod
+    def _adopt(
+        client: InferenceClient,
+        spec: EndpointSpec,
+        props: Mapping[str, Any],
+        existing: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """``adopt_existing``: take over an endpoint made elsewhere, never replacing it.
+
+        What differs and can change in place is updated; the declared secrets are always sent,
+        since the cluster never shows the ones it holds. Anything else that differs refuses.
+        """
+        live = with_target_allocations(client, spec, existing)
+        declared = {key: props[key] for key in INPUT_KEYS if key in props}
+        as_found = live_inputs(declared, spec, live)
+        found = EndpointSpec.from_props(as_found)
+        plan = plan_change(found, spec, as_found, declared)
+        where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
+        if plan.replaces:
+            raise EndpointAlreadyExistsError(
+                f"{where}: adopt_existing refuses the existing endpoint, which differs from the "
+                f"declaration in {', '.join(plan.replaces)} (settings that cannot change in "
+                "place). It was left untouched: declare it as it is, or delete it yourself.",
+                status=400,
+                error_type="resource_already_exists_exception",
+                reason=f"Inference endpoint [{spec.inference_id}] already exists",
+            )
+        secrets = {
+            key: value
+            for key, value in spec.service_settings.items()
+            if key in catalogue.SECRET_KEYS
+        }
+        body = plan.update_body
+        if secrets:
+            body["service_settings"] = {**body.get("service_settings", {}), **secrets}
+        log.info("%s: adopting the existing endpoint (adopt_existing)", where)
+        if not body:
+            return dict(existing)
+        version = parse_version(_cluster_version(client, spec))
+        if not catalogue.task_settings_updatable(version):
+            raise InferenceError(
+                f"{where}: adopt_existing needs to update the endpoint to the declaration "
+                "(settings or secrets), and this cluster has no _update API (8.17+). Delete the "
+                "endpoint and let `pulumi up` create it, or adopt it on a newer cluster."
+            )
+        return client.update_endpoint(spec.task_type, spec.inference_id, body, spec.secret_values())
 
     @staticmethod
     def _adoptable(spec: EndpointSpec, existing: Mapping[str, Any], answer_lost: bool) -> bool:

@@ -62,6 +62,7 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
         wait_for_deployment: pulumi.Input[bool] = True,
         deployment_timeout: pulumi.Input[float | str] | None = None,
         allow_unknown_service: pulumi.Input[bool] = False,
+        adopt_existing: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare an inference endpoint.
@@ -81,6 +82,10 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
             deployment is fully allocated (default ``True``).
         :param deployment_timeout: how long to wait: seconds or a duration like ``"20m"``
             (default 30 minutes).
+        :param adopt_existing: take over an endpoint that already exists with this id (made by
+            hand, or by another tool such as Terraform) instead of failing: its settings that
+            can change in place are updated to the declaration, its secrets set to the
+            declared ones; one that differs in anything else is refused, never replaced.
         :param allow_unknown_service: accept a service this library does not know yet,
             with its settings passed through unchecked.
         """
@@ -93,6 +98,7 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
             "wait_for_deployment": wait_for_deployment,
             "deployment_timeout": deployment_timeout,
             "allow_unknown_service": allow_unknown_service,
+            "adopt_existing": adopt_existing,
         }
         secrets: dict[str, Any] = {}
         for section, value in (

@@ -28,6 +28,7 @@ INPUT_KEYS = (
     "wait_for_deployment",
     "deployment_timeout",
     "allow_unknown_service",
+    "adopt_existing",
     "secrets",
 )
 SETTINGS_SECTIONS = ("service_settings", "task_settings", "chunking_settings")
@@ -38,6 +39,7 @@ PROVIDER_ONLY_KEYS = (
     "wait_for_deployment",
     "deployment_timeout",
     "allow_unknown_service",
+    "adopt_existing",
 )
 DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
 _DURATION = re.compile(
@@ -139,6 +141,7 @@ class EndpointSpec:
     cluster_version: tuple[int, int, int] | None = None
 
     allow_unknown_service: bool = False
+    adopt_existing: bool = False
 
     @classmethod
     def from_props(cls, props: Mapping[str, Any]) -> EndpointSpec:
@@ -173,6 +176,7 @@ class EndpointSpec:
             deployment_timeout=deployment_timeout,
             cluster_version=parse_version(props.get("cluster_version")),
             allow_unknown_service=props.get("allow_unknown_service") is True,
+            adopt_existing=props.get("adopt_existing") is True,
         )
 
     @property

@@ -9,7 +9,7 @@ from . import catalogue
 from .connection import ALL_FIELDS
 from .spec import deep_merge, parse_duration
 
-_BOOLEAN_KEYS = ("force_delete", "wait_for_deployment", "allow_unknown_service")
+_BOOLEAN_KEYS = ("force_delete", "wait_for_deployment", "allow_unknown_service", "adopt_existing")
 
 
 def _section(props: Mapping[str, Any], name: str) -> Any:

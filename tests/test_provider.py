@@ -411,3 +411,52 @@ def test_a_key_without_monitor_privilege_still_creates_updates_and_refreshes(
     provider.update("no-monitor", outs, changed)
     assert (emulator.endpoint("no-monitor") or {})["task_settings"] == {"user": "other"}
     assert provider.read("no-monitor", outs).id == "no-monitor"
+
+
+def test_adopt_existing_takes_over_a_hand_made_endpoint_and_applies_the_declaration(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    made_by_hand = {
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small", "api_key": "sk-old-hand-key"},
+        "task_settings": {"user": "someone"},
+    }
+    url = f"{emulator.url}/_inference/text_embedding/openai-emb"
+    assert httpx.put(url, json=made_by_hand).status_code == 200
+    emulator.clear_requests()
+    result = provider.create(openai(emulator, adopt_existing=True))
+    assert result.id == "openai-emb"
+    assert inference_calls(emulator) == [
+        ("PUT", "/_inference/text_embedding/openai-emb"),
+        ("GET", "/_inference/text_embedding/openai-emb"),
+        ("PUT", "/_inference/text_embedding/openai-emb/_update"),
+    ]
+    assert (emulator.endpoint("openai-emb") or {})["task_settings"] == {"user": "search"}
+    assert emulator.stored_secrets("openai-emb") == {"api_key": API_KEY}
+    outs = result.outs or {}
+    assert (
+        provider.diff(
+            "openai-emb",
+            provider.read("openai-emb", outs).outs or {},
+            openai(emulator, adopt_existing=True),
+        ).changes
+        is False
+    )
+
+
+def test_adopt_existing_never_replaces_an_endpoint_that_differs(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    other = {
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-ada-002", "api_key": "k"},
+    }
+    assert (
+        httpx.put(f"{emulator.url}/_inference/text_embedding/openai-emb", json=other).status_code
+        == 200
+    )
+    before = emulator.endpoint("openai-emb")
+    with pytest.raises(EndpointAlreadyExistsError) as raised:
+        provider.create(openai(emulator, adopt_existing=True))
+    assert "service_settings" in str(raised.value) and "adopt_existing" in str(raised.value)
+    assert emulator.endpoint("openai-emb") == before
