@@ -1,0 +1,176 @@
+"""A minimal Python language host for the Pulumi CLI, for machines where the real one
+(`pulumi-language-python`, an untagged Go module) cannot be built.
+
+`scripts/install-pulumi-cli` puts a `pulumi-language-python` wrapper beside the CLI that runs
+this file with `$PULUMI_PYTHON_CMD` (or `python3`), which must have `pulumi` installed. It lets
+`pulumi up` / `preview` / `refresh` / `destroy` run a Python project directory. It does not
+install dependencies (`pulumi install`), pick virtualenvs or report plugins: the interpreter
+is used as it is.
+
+Two modes:
+- plugin (what the CLI starts): serve the LanguageRuntime gRPC service, print the port;
+- `--run ...`: run one program against the engine (started by the plugin's Run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import runpy
+import subprocess
+import sys
+import threading
+import traceback
+from concurrent import futures
+from typing import Any
+
+# Exit code meaning "the error was already shown to the user" (as the real host uses it).
+ERROR_SHOWN = 32
+
+
+def serve() -> None:
+    import grpc
+    from pulumi.runtime.proto import language_pb2, language_pb2_grpc, plugin_pb2
+
+    class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):  # type: ignore[misc]
+        """The LanguageRuntime service; method names are the gRPC ones."""
+
+        def __init__(self, engine_address: str) -> None:
+            self.engine_address = engine_address
+
+        def GetPluginInfo(self, request: Any, context: Any) -> Any:
+            return plugin_pb2.PluginInfo(version="3.0.0")
+
+        def GetRequiredPlugins(self, request: Any, context: Any) -> Any:
+            return language_pb2.GetRequiredPluginsResponse(plugins=[])
+
+        def GetRequiredPackages(self, request: Any, context: Any) -> Any:
+            return language_pb2.GetRequiredPackagesResponse(packages=[])
+
+        def GetProgramDependencies(self, request: Any, context: Any) -> Any:
+            return language_pb2.GetProgramDependenciesResponse(dependencies=[])
+
+        def InstallDependencies(self, request: Any, context: Any) -> Any:
+            return iter(())
+
+        def About(self, request: Any, context: Any) -> Any:
+            return language_pb2.AboutResponse(
+                executable=sys.executable, version=sys.version.split()[0]
+            )
+
+        def Run(self, request: Any, context: Any) -> Any:
+            info = request.info
+            directory = info.program_directory or request.pwd or os.getcwd()
+            entry = info.entry_point or request.program or "."
+            program = os.path.normpath(os.path.join(directory, entry))
+            command = [
+                sys.executable,
+                "-u",
+                os.path.abspath(__file__),
+                "--run",
+                "--monitor",
+                request.monitor_address,
+                "--engine",
+                self.engine_address,
+                "--project",
+                request.project,
+                "--stack",
+                request.stack,
+                "--organization",
+                request.organization,
+                "--root",
+                info.root_directory or directory,
+                "--pwd",
+                request.pwd or directory,
+                "--parallel",
+                str(request.parallel),
+                *(["--dry-run"] if request.dryRun else []),
+                program,
+            ]
+            env = {
+                **os.environ,
+                "PULUMI_CONFIG": json.dumps(dict(request.config)),
+                "PULUMI_CONFIG_SECRET_KEYS": json.dumps(list(request.configSecretKeys)),
+            }
+            code = subprocess.call(command, env=env)
+            if code == 0:
+                return language_pb2.RunResponse()
+            if code == ERROR_SHOWN:
+                return language_pb2.RunResponse(bail=True)
+            return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {code}")
+
+        def Handshake(self, request: Any, context: Any) -> Any:
+            if request.engine_address:
+                self.engine_address = request.engine_address
+            return language_pb2.LanguageHandshakeResponse()
+
+    engine_address = sys.argv[-1] if len(sys.argv) > 1 else ""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(engine_address), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    print(port, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:  # the CLI interrupts its plugins when it is done with them
+        server.stop(0)
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    for name in ("monitor", "engine", "project", "stack", "organization", "root", "pwd"):
+        parser.add_argument(f"--{name}", default="")
+    parser.add_argument("--parallel", type=int, default=0)
+    parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("program")
+    args = parser.parse_args(argv)
+
+    import pulumi
+    import pulumi.runtime
+
+    pulumi.runtime.set_all_config(
+        json.loads(os.environ.get("PULUMI_CONFIG") or "{}"),
+        json.loads(os.environ.get("PULUMI_CONFIG_SECRET_KEYS") or "[]"),
+    )
+    pulumi.runtime.configure(
+        pulumi.runtime.Settings(
+            monitor=args.monitor,
+            engine=args.engine,
+            project=args.project,
+            stack=args.stack,
+            parallel=args.parallel,
+            dry_run=args.dry_run,
+            organization=args.organization or None,
+            root_directory=args.root or None,
+        )
+    )
+    if args.pwd:
+        os.chdir(args.pwd)
+    program = os.path.abspath(args.program)
+    sys.argv = [program]
+    sys.path.insert(0, program if os.path.isdir(program) else os.path.dirname(program))
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # unobserved futures on failure
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(
+            pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__"))
+        )
+    except pulumi.RunError as exc:
+        pulumi.log.error(str(exc))
+        return 1
+    except Exception:
+        pulumi.log.error("Program failed with an unhandled exception:\n" + traceback.format_exc())
+        return ERROR_SHOWN
+    finally:
+        loop.close()
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--run":
+        sys.exit(run(sys.argv[2:]))
+    serve()
