@@ -90,8 +90,12 @@ class InferenceEndpointProvider(ResourceProvider):
 
     @_redacted_errors
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        issues = check_props(_wire.unwrap(news)[0])
-        return CheckResult(news, [CheckFailure(path, message) for path, message in issues])
+        props = _wire.unwrap(news)[0]
+        hidden = _all_secrets(props)
+        failures = [
+            CheckFailure(path, redact(message, hidden)) for path, message in check_props(props)
+        ]
+        return CheckResult(news, failures)
 
     @_redacted_errors
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -460,3 +460,23 @@ def test_adopt_existing_never_replaces_an_endpoint_that_differs(
         provider.create(openai(emulator, adopt_existing=True))
     assert "service_settings" in str(raised.value) and "adopt_existing" in str(raised.value)
     assert emulator.endpoint("openai-emb") == before
+
+
+def test_check_failures_never_show_a_secret_value(provider: InferenceEndpointProvider) -> None:
+    result = provider.check(
+        {},
+        {
+            "inference_id": "x",
+            "task_type": "text_embedding",
+            "service": "custom",
+            "service_settings": {
+                "url": "https://example.com",
+                "request": "{}",
+                "response": {"json_parser": {"text_embeddings": "$.data"}},
+                "secret_parameters": "sk-not-a-dict-but-a-secret-1234",
+            },
+        },
+    )
+    reasons = " ".join(failure.reason for failure in result.failures)
+    assert "secret_parameters" in reasons
+    assert "sk-not-a-dict" not in reasons

@@ -270,7 +270,8 @@ def _check_value(path: str, field: FieldSpec, value: object) -> Iterator[Issue]:
             extra = " (a whole number; the cluster refuses fractions)"
         elif isinstance(value, bool):
             extra = " (not a boolean)"
-        yield Issue(path, f"'{field.name}' must be {wanted}{extra}; got {_describe(value)}")
+        got = f"a {type(value).__name__}" if field.secret else _describe(value)
+        yield Issue(path, f"'{field.name}' must be {wanted}{extra}; got {got}")
         return
     if isinstance(value, int | float) and not isinstance(value, bool):
         if field.minimum is not None and value < field.minimum:
