@@ -30,7 +30,7 @@ from . import _wire, catalogue
 from ._redact import redact
 from ._version import format_version, parse_version
 from .client import InferenceClient, PossiblyAppliedError, client_for
-from .connection import CONFIG_KEYS, resolve_connection
+from .connection import CONFIG_KEYS, SECRET_CONNECTION_FIELDS, resolve_connection
 from .deployment import wait_until_ready, with_target_allocations
 from .drift import live_inputs, matches_declaration
 from .errors import (
@@ -47,15 +47,28 @@ _EXTRA_CONFIG_KEYS = ("elasticsearch:insecure", "elasticsearch:headers")
 _Result = TypeVar("_Result")
 
 
+_SECRET_PROPS = catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS | {"secrets"}
+
+
 def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
+    """Every secret value in props, plain or secret-marked, for redaction."""
     values: list[str] = []
     for props in prop_sets:
-        values += secret_leaves(
-            props,
-            catalogue.SECRET_KEYS
-            | {"secrets", "password", "bearer_token", "client_key", "headers"},
-        )
+        plain, secret_paths = _wire.unwrap(props)
+        values += secret_leaves(plain, _SECRET_PROPS)
+        values += _values_at(plain, secret_paths)
     return values
+
+
+def _values_at(props: Mapping[str, Any], paths: list[_wire.Path]) -> list[str]:
+    """The string leaves under each path (what a caller marked secret)."""
+    found: list[str] = []
+    for path in paths:
+        value: Any = props
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        found += secret_leaves({"secrets": value}, frozenset({"secrets"}))
+    return found
 
 
 def _redacted_errors(method: Callable[..., _Result]) -> Callable[..., _Result]:
