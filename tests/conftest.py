@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
+from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.support.engine import Engine, find_cli_dir
 
 # --- engine fixtures ---
@@ -34,3 +37,29 @@ def engine(tmp_path: Path, pulumi_cli_dir: Path) -> Engine:
 
 
 # --- end of engine fixtures ---
+
+
+# --- emulator fixtures ---
+# One emulator per test module, reset before each test that asks for `client`; modules that
+# need another configuration define their own `emulator`.
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(version="9.1.0", deployment_seconds=0.05)) as emu:
+        yield emu
+
+
+@pytest.fixture(scope="module")
+def _client(emulator: Emulator) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=emulator.url, timeout=10) as c:
+        yield c
+
+
+@pytest.fixture
+def client(emulator: Emulator, _client: httpx.Client) -> httpx.Client:
+    emulator.reset()
+    return _client
+
+
+# --- end of emulator fixtures ---

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.emulator import Emulator
 
 OPENAI: dict[str, Any] = {
     "service": "openai",
@@ -22,24 +21,6 @@ ELSER: dict[str, Any] = {
     "service": "elser",
     "service_settings": {"num_allocations": 1, "num_threads": 1},
 }
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(version="9.1.0", deployment_seconds=0.05)) as emu:
-        yield emu
-
-
-@pytest.fixture(scope="module")
-def _client(emulator: Emulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emulator.url, timeout=10) as c:
-        yield c
-
-
-@pytest.fixture
-def client(emulator: Emulator, _client: httpx.Client) -> httpx.Client:
-    emulator.reset()
-    return _client
 
 
 def assert_error(r: httpx.Response, status: int, type_: str | None, reason: str) -> None:

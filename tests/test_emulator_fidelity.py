@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.emulator import Emulator
 
 FIXTURES = Path(__file__).parent / "fixtures" / "es_spec"
 SECRET_KEYS = {
@@ -106,24 +105,6 @@ def secret_paths(value: Any, prefix: str = "") -> list[str]:
         for child in value:
             found += secret_paths(child, prefix)
     return found
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(version="9.1.0", deployment_seconds=0.05)) as emu:
-        yield emu
-
-
-@pytest.fixture(scope="module")
-def _client(emulator: Emulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emulator.url, timeout=10) as c:
-        yield c
-
-
-@pytest.fixture
-def client(emulator: Emulator, _client: httpx.Client) -> httpx.Client:
-    emulator.reset()
-    return _client
 
 
 def _prepare(client: httpx.Client, name: str) -> None:
