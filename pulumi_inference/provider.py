@@ -39,7 +39,7 @@ from .errors import (
     InferenceError,
 )
 from .plan import plan_change
-from .spec import INPUT_KEYS, EndpointSpec, normalize_numbers, secret_leaves
+from .spec import INPUT_KEYS, EndpointSpec, normalize_numbers, secret_leaves, split_secrets
 from .validation import check_props
 
 log = logging.getLogger("pulumi_inference")
@@ -360,14 +360,8 @@ def _error_type(response: Any) -> str | None:
     return error.get("type") if isinstance(error, dict) else None
 
 
-def _strip_secrets(section: Any) -> Any:
-    if not isinstance(section, Mapping):
-        return section
-    return {
-        key: _strip_secrets(value)
-        for key, value in section.items()
-        if key not in catalogue.SECRET_KEYS
-    }
+def _public(section: Any) -> dict[str, Any]:
+    return split_secrets(section, catalogue.SECRET_KEYS)[0] if isinstance(section, Mapping) else {}
 
 
 def _effective(outputs: Mapping[str, Any]) -> dict[str, Any]:
@@ -384,8 +378,9 @@ def _outputs(
 ) -> dict[str, Any]:
     """State: every input echoed (diff gets old outputs) plus what the cluster computed."""
     outs = {key: normalize_numbers(inputs[key]) for key in INPUT_KEYS if key in inputs}
-    outs["effective_service_settings"] = _strip_secrets(live.get("service_settings") or {})
-    outs["effective_task_settings"] = _strip_secrets(live.get("task_settings") or {})
+    # The cluster never returns secrets; should one ever answer with them, keep them out.
+    outs["effective_service_settings"] = _public(live.get("service_settings"))
+    outs["effective_task_settings"] = _public(live.get("task_settings"))
     if live.get("chunking_settings"):
         outs["effective_chunking_settings"] = live["chunking_settings"]
     if cluster_version:

@@ -15,22 +15,6 @@ from . import catalogue
 from ._version import parse_version
 from .connection import SECRET_CONNECTION_FIELDS
 
-# Input property names: the public contract of the resource.
-INPUT_KEYS = (
-    "inference_id",
-    "task_type",
-    "service",
-    "service_settings",
-    "task_settings",
-    "chunking_settings",
-    "connection",
-    "force_delete",
-    "wait_for_deployment",
-    "deployment_timeout",
-    "allow_unknown_service",
-    "adopt_existing",
-    "secrets",
-)
 SETTINGS_SECTIONS = ("service_settings", "task_settings", "chunking_settings")
 # Inputs that only steer the provider: changing them calls nothing on the cluster.
 PROVIDER_ONLY_KEYS = (
@@ -40,6 +24,15 @@ PROVIDER_ONLY_KEYS = (
     "deployment_timeout",
     "allow_unknown_service",
     "adopt_existing",
+)
+# Input property names: the public contract of the resource.
+INPUT_KEYS = (
+    "inference_id",
+    "task_type",
+    "service",
+    *SETTINGS_SECTIONS,
+    *PROVIDER_ONLY_KEYS,
+    "secrets",
 )
 DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
 _DURATION = re.compile(
