@@ -34,7 +34,7 @@ from .resource import InferenceEndpoint
 if TYPE_CHECKING:
     from . import services as services
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "AuthenticationError",
