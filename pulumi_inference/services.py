@@ -274,6 +274,9 @@ class AlibabaCloudServiceSettings(SettingsModel):
     workspace: String
     """Workspace name."""
 
+    http_schema: String | None = None
+    """Scheme used to call the host: https (default) or http. One of: https, http."""
+
     rate_limit: _RateLimitField | None = None
     """Requests per minute this endpoint may send to the service; the cluster adds a per-service
     default when omitted.
@@ -289,12 +292,17 @@ class AlibabaCloudServiceSettings(SettingsModel):
     one when omitted). Task types: text_embedding. One of: cosine, dot_product, l2_norm.
     """
 
+    max_input_tokens: Integer | None = None
+    """Maximum number of input tokens the model accepts. Task types: text_embedding."""
+
 
 class AlibabaCloudTaskSettings(SettingsModel):
     """``task_settings`` of service ``alibabacloud-ai-search``."""
 
     input_type: String | None = None
-    """Embeddings: ingest or search. Task types: embedding, sparse_embedding, text_embedding."""
+    """Embeddings: ingest or search. Task types: embedding, sparse_embedding, text_embedding. One
+    of: ingest, search.
+    """
 
     return_token: Boolean | None = None
     """Sparse embeddings: return tokens instead of ids. Task types: sparse_embedding."""
@@ -409,11 +417,6 @@ class AmazonBedrockServiceSettings(SettingsModel):
     rate_limit: _RateLimitField | None = None
     """Requests per minute this endpoint may send to the service; the cluster adds a per-service
     default when omitted.
-    """
-
-    dimensions: Integer | None = None
-    """Number of dimensions of the output embeddings; the cluster fills it from a test call when
-    omitted. Task types: text_embedding.
     """
 
     similarity: String | None = None
@@ -631,6 +634,9 @@ class CohereServiceSettings(SettingsModel):
     model_id: String
     """Name of the model to use."""
 
+    url: String | None = None
+    """Cohere API URL; the Cohere default when omitted."""
+
     embedding_type: String | None = None
     """Embedding type: binary, bit, byte, float or int8. Server default: 'float'. Filled by the
     cluster when omitted. Task types: text_embedding. One of: binary, bit, byte, float, int8.
@@ -659,10 +665,12 @@ class CohereTaskSettings(SettingsModel):
     """``task_settings`` of service ``cohere``."""
 
     input_type: String | None = None
-    """classification, clustering, ingest or search (embeddings). Task types: text_embedding."""
+    """classification, clustering, ingest or search (embeddings). Task types: text_embedding. One
+    of: classification, clustering, ingest, search.
+    """
 
     truncate: String | None = None
-    """END, NONE or START (embeddings). Task types: text_embedding."""
+    """END, NONE or START (embeddings). Task types: text_embedding. One of: end, none, start."""
 
     return_documents: Boolean | None = None
     """Whether the rerank results include the document texts. Task types: rerank."""
@@ -686,9 +694,6 @@ class ContextualAIServiceSettings(SettingsModel):
 
     model_id: String
     """Name of the model to use."""
-
-    url: String | None = None
-    """URL of the service endpoint."""
 
     rate_limit: _RateLimitField | None = None
     """Requests per minute this endpoint may send to the service; the cluster adds a per-service
@@ -868,11 +873,6 @@ class ElasticsearchServiceSettings(SettingsModel):
     rerank.
     """
 
-    dimensions: Integer | None = None
-    """Number of dimensions of the output embeddings; the cluster fills it from a test call when
-    omitted. Task types: text_embedding.
-    """
-
     similarity: String | None = None
     """Similarity measure of the embeddings: cosine, dot_product or l2_norm (the cluster picks
     one when omitted). Task types: text_embedding. One of: cosine, dot_product, l2_norm.
@@ -880,7 +880,7 @@ class ElasticsearchServiceSettings(SettingsModel):
 
     element_type: String | None = None
     """Element type of the embeddings (the cluster adds 'float' for Eland models). Task types:
-    text_embedding.
+    text_embedding. One of: byte, float.
     """
 
 
@@ -1106,6 +1106,9 @@ class GroqServiceSettings(SettingsModel):
     url: String | None = None
     """URL of the service endpoint."""
 
+    organization_id: String | None = None
+    """Organization id sent to Groq."""
+
     rate_limit: _RateLimitField | None = None
     """Requests per minute this endpoint may send to the service; the cluster adds a per-service
     default when omitted.
@@ -1226,7 +1229,9 @@ class JinaAITaskSettings(SettingsModel):
     """Number of most relevant documents to return. Task types: rerank."""
 
     input_type: String | None = None
-    """classification, clustering, ingest or search. Task types: embedding, text_embedding."""
+    """classification, clustering, ingest or search. Task types: embedding, text_embedding. One
+    of: classification, clustering, ingest, search.
+    """
 
     late_chunking: Boolean | None = None
     """Apply late chunking. Server default: False. Task types: embedding, text_embedding."""
@@ -1355,10 +1360,10 @@ class NvidiaTaskSettings(SettingsModel):
     """``task_settings`` of service ``nvidia``."""
 
     input_type: String | None = None
-    """ingest or search (embeddings). Task types: text_embedding."""
+    """ingest or search (embeddings). Task types: text_embedding. One of: ingest, search."""
 
     truncate: String | None = None
-    """END, NONE or START (embeddings). Task types: text_embedding."""
+    """END, NONE or START (embeddings). Task types: text_embedding. One of: end, none, start."""
 
 
 # --- openai ---
@@ -1497,8 +1502,8 @@ class VoyageAIServiceSettings(SettingsModel):
     """
 
     embedding_type: String | None = None
-    """float, int8, bit (and aliases). Filled by the cluster when omitted. Task types:
-    text_embedding.
+    """float, int8 (alias byte) or bit (alias binary). Filled by the cluster when omitted. Task
+    types: text_embedding. One of: float, int8, byte, bit, binary.
     """
 
     similarity: String | None = None
@@ -1519,7 +1524,7 @@ class VoyageAITaskSettings(SettingsModel):
     """``task_settings`` of service ``voyageai``."""
 
     input_type: String | None = None
-    """ingest or search (embeddings). Task types: text_embedding."""
+    """ingest or search (embeddings). Task types: text_embedding. One of: ingest, search."""
 
     return_documents: Boolean | None = None
     """Include documents in rerank results. Server default: False. Task types: rerank."""

@@ -7,6 +7,9 @@ from typing import Any
 from ._model import EMBEDDING_TASK_TYPES, UPDATE_API_SINCE, FieldSpec
 
 SIMILARITIES = ("cosine", "dot_product", "l2_norm")
+INPUT_TYPES = ("classification", "clustering", "ingest", "search")
+RETRIEVAL_INPUT_TYPES = ("ingest", "search")
+TRUNCATIONS = ("end", "none", "start")  # parsed case-insensitively: END, NONE, START
 
 EMBEDDINGS = EMBEDDING_TASK_TYPES
 DENSE = frozenset({"text_embedding", "embedding"})
@@ -77,6 +80,11 @@ RATE_LIMIT = FieldSpec(
         ),
     ),
 )
+
+
+# The specification lists similarity, dimensions and max_input_tokens for only some services;
+# the plugin's *EmbeddingsServiceSettings parse them for every embedding service that uses
+# these helpers, so the catalogue follows the plugin (docs/catalogue-vs-spec.md, "omitted").
 
 
 def dimensions(task_types: frozenset[str] = DENSE, **kw: Any) -> FieldSpec:

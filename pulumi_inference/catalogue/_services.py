@@ -16,12 +16,15 @@ from ._fields import (
     DIMENSIONS_SET_BY_USER,
     EMBEDDINGS,
     HEADERS,
+    INPUT_TYPES,
     RATE_LIMIT,
     RERANK,
+    RETRIEVAL_INPUT_TYPES,
     RETURN_DOCUMENTS,
     SIMILARITIES,
     TEXT_EMBEDDING,
     TOP_N,
+    TRUNCATIONS,
     USER,
     api_key,
     boolean,
@@ -103,7 +106,10 @@ ELASTICSEARCH = ServiceSpec(
             "Rerank only, with long_document_strategy chunk: chunks kept per document.",
             task_types=RERANK,
         ),
-        dimensions(TEXT_EMBEDDING),
+        # spec: absent. The plugin's Eland text_embedding settings read dimensions only from
+        # stored config (the cluster fills it) and parse similarity and element_type
+        # (byte or float) from the request.
+        dimensions(TEXT_EMBEDDING, response_only=True),
         similarity(TEXT_EMBEDDING),
         FieldSpec(
             "element_type",
@@ -111,6 +117,7 @@ ELASTICSEARCH = ServiceSpec(
             "Element type of the embeddings (the cluster adds 'float' for Eland models).",
             task_types=TEXT_EMBEDDING,
             server_computed=True,
+            choices=("byte", "float"),
         ),
     ),
     task_settings=(
@@ -157,15 +164,24 @@ ALIBABA = ServiceSpec(
         string("host", "Host of the AI Search service.", required=True),
         string("service_id", "Model service id (e.g. ops-text-embedding-001).", required=True),
         string("workspace", "Workspace name.", required=True),
+        # spec: absent; the plugin's common settings take an optional http_schema.
+        string(
+            "http_schema",
+            "Scheme used to call the host: https (default) or http.",
+            choices=("https", "http"),
+        ),
         RATE_LIMIT,
         dimensions(TEXT_EMBEDDING),
         similarity(TEXT_EMBEDDING),
+        max_input_tokens(TEXT_EMBEDDING),
     ),
     task_settings=(
+        # spec: a plain string; the plugin accepts ingest and search only.
         string(
             "input_type",
             "Embeddings: ingest or search.",
             task_types=EMBEDDINGS,
+            choices=RETRIEVAL_INPUT_TYPES,
         ),
         boolean(
             "return_token",
@@ -195,7 +211,9 @@ AMAZON_BEDROCK = ServiceSpec(
             required=True,
         ),
         RATE_LIMIT,
-        dimensions(TEXT_EMBEDDING),
+        # spec: absent. Every plugin version refuses dimensions in a request ("does not allow
+        # the setting [dimensions]") and fills it itself, so it is response-only here.
+        dimensions(TEXT_EMBEDDING, response_only=True),
         similarity(TEXT_EMBEDDING),
         max_input_tokens(TEXT_EMBEDDING),
     ),
@@ -351,6 +369,8 @@ COHERE = ServiceSpec(
     service_settings=(
         api_key(),
         model_id(),
+        # spec: absent; the plugin's common Cohere settings parse an optional url.
+        url("Cohere API URL; the Cohere default when omitted."),
         FieldSpec(
             "embedding_type",
             "string",
@@ -366,12 +386,19 @@ COHERE = ServiceSpec(
         RATE_LIMIT,
     ),
     task_settings=(
+        # spec: required; the plugin parses input_type as optional (extractOptionalEnum).
         string(
             "input_type",
             "classification, clustering, ingest or search (embeddings).",
             task_types=TEXT_EMBEDDING,
+            choices=INPUT_TYPES,
         ),
-        string("truncate", "END, NONE or START (embeddings).", task_types=TEXT_EMBEDDING),
+        string(
+            "truncate",
+            "END, NONE or START (embeddings).",
+            task_types=TEXT_EMBEDDING,
+            choices=TRUNCATIONS,
+        ),
         RETURN_DOCUMENTS,
         TOP_N,
     ),
@@ -383,7 +410,10 @@ CONTEXTUAL_AI = ServiceSpec(
     description="Contextual AI rerankers.",
     task_types=("rerank",),
     rate_limits={"rerank": 1000},
-    service_settings=(api_key(), model_id(), url(), RATE_LIMIT),
+    # spec: no url. The first release parsed an optional url; the plugin has since removed
+    # it (transport version INFERENCE_CONTEXTUAL_AI_URL_SERVICE_SETTING_REMOVED), so it is
+    # not accepted here.
+    service_settings=(api_key(), model_id(), RATE_LIMIT),
     task_settings=(
         string("instruction", "Instruction that steers the reranker."),
         integer("top_k", "Number of most relevant documents to return."),
@@ -429,6 +459,7 @@ CUSTOM = ServiceSpec(
                     "JSONPath per result field, e.g. {'text_embeddings': "
                     "'$.data[*].embedding[*]'}.",
                     required=True,
+                    items="string",
                 ),
             ),
         ),
@@ -599,7 +630,15 @@ GROQ = ServiceSpec(
     description="Groq chat models.",
     task_types=("chat_completion",),
     rate_limits={"chat_completion": 1000},
-    service_settings=(api_key(required=False), model_id(), url(), RATE_LIMIT),
+    # spec: no url or organization_id, no task_settings. The plugin's Groq settings mirror
+    # OpenAI's: optional url and organization_id, task_settings user and headers.
+    service_settings=(
+        api_key(required=False),
+        model_id(),
+        url(),
+        string("organization_id", "Organization id sent to Groq."),
+        RATE_LIMIT,
+    ),
     task_settings=(USER, HEADERS),
 )
 
@@ -654,7 +693,12 @@ JINA_AI = ServiceSpec(
     task_settings=(
         RETURN_DOCUMENTS,
         TOP_N,
-        string("input_type", "classification, clustering, ingest or search.", task_types=DENSE),
+        string(
+            "input_type",
+            "classification, clustering, ingest or search.",
+            task_types=DENSE,
+            choices=INPUT_TYPES,
+        ),
         boolean("late_chunking", "Apply late chunking.", task_types=DENSE, default=False),
     ),
 )
@@ -710,8 +754,18 @@ NVIDIA = ServiceSpec(
         RATE_LIMIT,
     ),
     task_settings=(
-        string("input_type", "ingest or search (embeddings).", task_types=TEXT_EMBEDDING),
-        string("truncate", "END, NONE or START (embeddings).", task_types=TEXT_EMBEDDING),
+        string(
+            "input_type",
+            "ingest or search (embeddings).",
+            task_types=TEXT_EMBEDDING,
+            choices=RETRIEVAL_INPUT_TYPES,
+        ),
+        string(
+            "truncate",
+            "END, NONE or START (embeddings).",
+            task_types=TEXT_EMBEDDING,
+            choices=TRUNCATIONS,
+        ),
     ),
 )
 
@@ -776,19 +830,27 @@ VOYAGE_AI = ServiceSpec(
         api_key(required=False),
         model_id(),
         dimensions(TEXT_EMBEDDING),
+        # spec: types embedding_type as a number; the plugin parses a name
+        # (VoyageAIEmbeddingType: float, int8, byte, bit, binary).
         FieldSpec(
             "embedding_type",
             "string",
-            "float, int8, bit (and aliases).",
+            "float, int8 (alias byte) or bit (alias binary).",
             task_types=TEXT_EMBEDDING,
             server_computed=True,
+            choices=("float", "int8", "byte", "bit", "binary"),
         ),
         similarity(TEXT_EMBEDDING),
         max_input_tokens(TEXT_EMBEDDING),
         RATE_LIMIT,
     ),
     task_settings=(
-        string("input_type", "ingest or search (embeddings).", task_types=TEXT_EMBEDDING),
+        string(
+            "input_type",
+            "ingest or search (embeddings).",
+            task_types=TEXT_EMBEDDING,
+            choices=RETRIEVAL_INPUT_TYPES,
+        ),
         boolean(
             "return_documents",
             "Include documents in rerank results.",
