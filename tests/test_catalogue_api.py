@@ -53,8 +53,42 @@ def test_canonical_names() -> None:
 
 
 def test_deploying_services() -> None:
-    deploying = {name for name in SERVICES if catalogue.get_service(name).deploys_model}  # type: ignore[union-attr]
-    assert deploying == catalogue.DEPLOYMENT_SERVICES
+    deploying = {name for name in SERVICES if catalogue.deploys_model(name)}
+    assert deploying == catalogue.DEPLOYMENT_SERVICES == {"elasticsearch", "elser"}
+    assert not catalogue.deploys_model("openai")
+    assert not catalogue.deploys_model("brand_new")
+
+
+def test_deployment_services_follow_the_services_table() -> None:
+    derived = {name for name, spec in catalogue.SERVICES.items() if spec.deploys_model}
+    assert derived == catalogue.DEPLOYMENT_SERVICES
+
+
+@pytest.mark.parametrize(
+    ("service", "linux_x86", "expected"),
+    [
+        ("elser", None, ".elser_model_2"),
+        ("elser", False, ".elser_model_2"),
+        ("elser", True, ".elser_model_2_linux-x86_64"),
+        ("elasticsearch", True, None),  # model_id is required (or deployment_id)
+        ("openai", None, None),
+        ("brand_new", True, None),
+    ],
+)
+def test_default_model_id(service: str, linux_x86: bool | None, expected: str | None) -> None:
+    assert catalogue.default_model_id(service, linux_x86=linux_x86) == expected
+
+
+def test_a_linux_default_model_needs_a_portable_one() -> None:
+    with pytest.raises(ValueError, match="portable"):
+        catalogue.ServiceSpec(
+            name="x",
+            title="X",
+            description="",
+            task_types=("sparse_embedding",),
+            service_settings=(),
+            default_model_id_linux_x86=".m_linux-x86_64",
+        )
 
 
 def test_secret_fields_are_secret_keys_and_every_secret_key_is_used() -> None:
@@ -216,29 +250,6 @@ def test_server_managed_keys_of_third_party_services() -> None:
     assert catalogue.server_managed_service_keys("brand_new", {}) == {"rate_limit"}
 
 
-def test_integer_paths() -> None:
-    paths = catalogue.integer_paths("openai", "text_embedding")
-    assert {
-        "service_settings.dimensions",
-        "service_settings.max_input_tokens",
-        "service_settings.rate_limit.requests_per_minute",
-        "chunking_settings.max_chunk_size",
-        "chunking_settings.overlap",
-        "chunking_settings.sentence_overlap",
-    } <= paths
-    assert "service_settings.model_id" not in paths
-    assert "service_settings.dimensions" not in catalogue.integer_paths("openai", "completion")
-    assert "task_settings.max_tokens" in catalogue.integer_paths("anthropic", "completion")
-    assert "task_settings.temperature" not in catalogue.integer_paths("anthropic", "completion")
-    deployment = catalogue.integer_paths("elasticsearch", "sparse_embedding")
-    assert {
-        "service_settings.num_threads",
-        "service_settings.num_allocations",
-        "service_settings.adaptive_allocations.min_number_of_allocations",
-        "service_settings.adaptive_allocations.max_number_of_allocations",
-    } <= deployment
-
-
 def test_every_spec_is_internally_consistent() -> None:
     for name in SERVICES:
         spec = catalogue.get_service(name)
@@ -251,7 +262,6 @@ def test_every_spec_is_internally_consistent() -> None:
             for field in spec.section(section):
                 if field.task_types is not None:
                     assert field.task_types & set(spec.task_types), (name, field.name)
-                assert field.required_for <= set(spec.task_types)
         for wrong, right in spec.renamed.items():
             assert spec.field("service_settings", wrong) is None
             assert spec.field("service_settings", right) is not None

@@ -9,8 +9,9 @@ what the cluster would refuse. Pure data and pure functions: no Pulumi, no HTTP.
 from ._api import (
     canonical_service,
     chunking_updatable,
+    default_model_id,
+    deploys_model,
     get_service,
-    integer_paths,
     known_services,
     rate_limit_default,
     secret_keys,
@@ -21,11 +22,9 @@ from ._api import (
 from ._chunking import (
     CHUNKING_STRATEGIES,
     DEFAULT_CHUNKING,
-    LEGACY_DEFAULT_CHUNKING,
     default_chunking_settings,
 )
 from ._model import (
-    DEPLOYMENT_SERVICES,
     EMBEDDING_TASK_TYPES,
     NO_DEFAULT,
     PULUMI_UNKNOWN_WIRE_VALUE,
@@ -38,7 +37,7 @@ from ._model import (
     ServiceSpec,
     is_unknown,
 )
-from ._services import SERVICES
+from ._services import DEPLOYMENT_SERVICES, SERVICES
 from ._validate import INFERENCE_ID_PATTERN, canonical_task_type, validate_endpoint
 
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "DEPLOYMENT_SERVICES",
     "EMBEDDING_TASK_TYPES",
     "INFERENCE_ID_PATTERN",
-    "LEGACY_DEFAULT_CHUNKING",
     "NO_DEFAULT",
     "PULUMI_UNKNOWN_WIRE_VALUE",
     "SECRET_KEYS",
@@ -62,8 +60,9 @@ __all__ = [
     "canonical_task_type",
     "chunking_updatable",
     "default_chunking_settings",
+    "default_model_id",
+    "deploys_model",
     "get_service",
-    "integer_paths",
     "is_unknown",
     "known_services",
     "rate_limit_default",

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._chunking import CHUNKING_STRATEGIES
-from ._model import (
-    DEPLOYMENT_SERVICES,
-    SECRET_KEYS,
-    UPDATE_API_SINCE,
-    FieldSpec,
-    ServiceSpec,
-    Version,
-)
+from ._model import SECRET_KEYS, UPDATE_API_SINCE, ServiceSpec, Version
 from ._services import SERVICES
 
 
@@ -30,6 +22,27 @@ def canonical_service(name: str) -> str:
     """The ``service`` the cluster stores for ``name``: ``elser`` -> ``elasticsearch``."""
     spec = SERVICES.get(name)
     return spec.canonical_name if spec is not None else name
+
+
+def deploys_model(service: str) -> bool:
+    """Whether PUT starts a trained model deployment in the cluster (elasticsearch, elser)."""
+    spec = SERVICES.get(service)
+    return spec is not None and spec.deploys_model
+
+
+def default_model_id(service: str, *, linux_x86: bool | None = None) -> str | None:
+    """The ``model_id`` the cluster uses when ``service`` is declared without one, if any.
+
+    ``linux_x86``: whether every ML node of the cluster is linux-x86_64, where ELSER has a
+    platform-optimized build (``.elser_model_2_linux-x86_64``). ``None`` (not known) gives the
+    portable id, which every cluster can run.
+    """
+    spec = SERVICES.get(service)
+    if spec is None:
+        return None
+    if linux_x86 and spec.default_model_id_linux_x86:
+        return spec.default_model_id_linux_x86
+    return spec.default_model_id
 
 
 def _at_least(version: Version | None, since: Version | None) -> bool:
@@ -103,38 +116,9 @@ def server_managed_service_keys(service: str, declared: Mapping[str, object]) ->
         if field.server_computed and field.name not in declared
     }
     keys.discard("num_allocations")
-    if service in DEPLOYMENT_SERVICES or spec.deploys_model:
+    if spec.deploys_model:
         if declared.get("adaptive_allocations") is not None:
             keys.add("num_allocations")
         if declared.get("deployment_id") is not None:
             keys.update({"num_allocations", "num_threads", "model_id"})
     return frozenset(keys)
-
-
-def _integer_paths(prefix: str, fields: tuple[FieldSpec, ...], task_type: str) -> set[str]:
-    paths: set[str] = set()
-    for field in fields:
-        if not field.accepts_task(task_type):
-            continue
-        path = f"{prefix}.{field.name}"
-        if "integer" in field.kinds:
-            paths.add(path)
-        if field.fields:
-            paths |= _integer_paths(path, field.fields, task_type)
-    return paths
-
-
-def integer_paths(service: str, task_type: str) -> frozenset[str]:
-    """Dotted paths of the settings parsed as integers, e.g. ``service_settings.dimensions``.
-
-    Pulumi sends every number as a float; the cluster refuses ``2.0`` where it parses an
-    integer, so these are the values to turn back into ``int``.
-    """
-    paths: set[str] = set()
-    for strategy_fields in CHUNKING_STRATEGIES.values():
-        paths |= _integer_paths("chunking_settings", strategy_fields, task_type)
-    spec = SERVICES.get(service)
-    if spec is not None:
-        paths |= _integer_paths("service_settings", spec.service_settings, task_type)
-        paths |= _integer_paths("task_settings", spec.task_settings, task_type)
-    return frozenset(paths)

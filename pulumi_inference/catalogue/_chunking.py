@@ -22,18 +22,12 @@ PATH = "chunking_settings"
 DEFAULT_CHUNKING: Final[Mapping[str, Any]] = MappingProxyType(
     {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}
 )
-"""What the cluster stores for an embedding endpoint created without chunking settings."""
+"""What the cluster stores for an embedding endpoint created without chunking settings.
 
-LEGACY_DEFAULT_CHUNKING: Final[Mapping[str, Any]] = MappingProxyType(
-    {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
-)
-"""How endpoints created before 8.16 (no chunking settings stored) behave."""
+(Endpoints created before 8.16 store none and behave as word/250/overlap 100.)
+"""
 
 SEPARATOR_GROUPS: Final[tuple[str, ...]] = ("plaintext", "markdown")
-
-_STRATEGY = FieldSpec(
-    "strategy", "string", "Chunking strategy.", choices=("sentence", "word", "recursive", "none")
-)
 
 CHUNKING_STRATEGIES: Final[Mapping[str, tuple[FieldSpec, ...]]] = MappingProxyType(
     {

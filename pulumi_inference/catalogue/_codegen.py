@@ -174,8 +174,6 @@ def _doc(field: FieldSpec) -> str:
         parts.append(f"Updatable in place since {'.'.join(map(str, field.updatable_since))}.")
     if field.task_types is not None:
         parts.append(f"Task types: {', '.join(sorted(field.task_types))}.")
-    if field.required_for:
-        parts.append(f"Required for: {', '.join(sorted(field.required_for))}.")
     if field.required_note:
         parts.append(f"Required {field.required_note}.")
     if field.choices:
@@ -355,8 +353,6 @@ def _cell(text: str) -> str:
 def _required_cell(field: FieldSpec) -> str:
     if field.required:
         return "yes"
-    if field.required_for:
-        return "for " + ", ".join(sorted(field.required_for))
     if field.required_note:
         return field.required_note
     return ""
@@ -449,6 +445,13 @@ def render_services_doc() -> str:
             lines.append(f"- Deprecated {spec.deprecated}.")
         if spec.deploys_model:
             lines.append("- Starts a trained model deployment in the cluster.")
+        if spec.default_model_id:
+            default = f"- Default `model_id`: `{spec.default_model_id}`"
+            if spec.default_model_id_linux_x86:
+                default += (
+                    f" (`{spec.default_model_id_linux_x86}` when every ML node is linux-x86_64)"
+                )
+            lines.append(default + ".")
         lines.append(f"- Task types: {', '.join(spec.task_types)}.")
         if spec.rate_limits:
             limits = ", ".join(f"{task} {value}" for task, value in spec.rate_limits.items())

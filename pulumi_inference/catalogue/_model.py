@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 Version = tuple[int, int, int]
 
@@ -39,9 +39,6 @@ SECRET_KEYS: Final[frozenset[str]] = frozenset(
     }
 )
 """Setting names whose values the cluster stores apart and never returns."""
-
-DEPLOYMENT_SERVICES: Final[frozenset[str]] = frozenset({"elasticsearch", "elser"})
-"""Services whose endpoints run a trained model deployment inside the cluster."""
 
 UPDATE_API_SINCE: Final[Version] = (8, 17, 0)
 """First version with ``PUT _inference/{task_type}/{id}/_update``."""
@@ -80,7 +77,6 @@ def is_unknown(value: object) -> bool:
     return value is UNKNOWN or (type(value) is str and value == PULUMI_UNKNOWN_WIRE_VALUE)
 
 
-Kind = Literal["string", "integer", "number", "boolean", "object", "list", "any"]
 KINDS: Final[tuple[str, ...]] = ("string", "integer", "number", "boolean", "object", "list", "any")
 
 
@@ -114,8 +110,7 @@ class FieldSpec:
             several allowed kinds are written ``"string|object"``.
         description: one line for docs and typed-class docstrings.
         required: required for every task type the service supports.
-        required_for: task types for which the key is required (when ``required`` is False).
-        required_note: extra words on requiredness for the docs, e.g. "unless deployment_id".
+        required_note: extra words on a requiredness a rule checks, e.g. "unless deployment_id".
         task_types: task types that accept the key; ``None`` means all of the service's.
         secret: stored apart by the cluster and never returned (always in ``SECRET_KEYS``).
         default: constant server default, or ``NO_DEFAULT``.
@@ -135,7 +130,6 @@ class FieldSpec:
     kind: str
     description: str = ""
     required: bool = False
-    required_for: frozenset[str] = frozenset()
     required_note: str = ""
     task_types: frozenset[str] | None = None
     secret: bool = False
@@ -164,11 +158,6 @@ class FieldSpec:
     def accepts_task(self, task_type: str | None) -> bool:
         return self.task_types is None or task_type is None or task_type in self.task_types
 
-    def is_required(self, task_type: str | None) -> bool:
-        if self.required:
-            return True
-        return task_type is not None and task_type in self.required_for
-
     def child(self, name: str) -> FieldSpec | None:
         for spec in self.fields:
             if spec.name == name:
@@ -196,6 +185,9 @@ class ServiceSpec:
         canonical_name: the ``service`` the cluster stores and returns (``elser`` ->
             ``elasticsearch``).
         deploys_model: PUT starts a trained model deployment (elasticsearch, elser).
+        default_model_id: the ``model_id`` the cluster uses when none is declared.
+        default_model_id_linux_x86: the one it uses instead when every ML node is
+            linux-x86_64 (ELSER's platform-optimized build).
         rate_limits: ``rate_limit.requests_per_minute`` the cluster adds, per task type.
         open_task_settings: task_settings are passed through to the provider unchecked.
         renamed: keys users often write for a key this service spells differently.
@@ -211,6 +203,8 @@ class ServiceSpec:
     task_settings: tuple[FieldSpec, ...] = ()
     canonical_name: str = ""
     deploys_model: bool = False
+    default_model_id: str | None = None
+    default_model_id_linux_x86: str | None = None
     rate_limits: Mapping[str, int] = field(default_factory=dict)
     open_task_settings: bool = False
     renamed: Mapping[str, str] = field(default_factory=dict)
@@ -228,6 +222,8 @@ class ServiceSpec:
         for task_type in self.rate_limits:
             if task_type not in self.task_types:
                 raise ValueError(f"{self.name}: rate limit for unsupported {task_type!r}")
+        if self.default_model_id_linux_x86 and not self.default_model_id:
+            raise ValueError(f"{self.name}: a linux-x86 default model needs a portable one")
 
     def section(self, section: str) -> tuple[FieldSpec, ...]:
         if section == "service_settings":

@@ -8,6 +8,7 @@ the choice is written next to the field.
 from __future__ import annotations
 
 from types import MappingProxyType
+from typing import Final
 
 from . import _rules
 from ._fields import (
@@ -138,6 +139,8 @@ ELSER = ServiceSpec(
     task_types=("sparse_embedding",),
     canonical_name="elasticsearch",
     deploys_model=True,
+    default_model_id=".elser_model_2",
+    default_model_id_linux_x86=".elser_model_2_linux-x86_64",
     deprecated="since 8.16; stored and returned as service 'elasticsearch'",
     service_settings=(
         *_ALLOCATIONS,
@@ -922,3 +925,11 @@ _ALL = (
 
 SERVICES = MappingProxyType({spec.name: spec for spec in sorted(_ALL, key=lambda s: s.name)})
 """Every service by its ``service`` value, sorted by name."""
+
+DEPLOYMENT_SERVICES: Final[frozenset[str]] = frozenset(
+    name for name, spec in SERVICES.items() if spec.deploys_model
+)
+"""Services whose endpoints run a trained model deployment inside the cluster.
+
+Derived from each service's ``deploys_model``; ``deploys_model(service)`` asks the same.
+"""

@@ -204,7 +204,7 @@ def _section(
             continue
         yield from _check_value(f"{path}.{key}", field, value)
     for field in fields.values():
-        if not field.accepts_task(task_type) or not field.is_required(task_type):
+        if not field.required or not field.accepts_task(task_type):
             continue
         if values.get(field.name) is None:
             secret = " (a secret)" if field.secret else ""
