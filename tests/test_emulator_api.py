@@ -564,6 +564,18 @@ def test_no_preconfigured_endpoints_before_8_16(client: httpx.Client, emulator: 
 
 
 # ----------------------------------------------------------------------------- _update
+# Facts from Elasticsearch's RestUpdateInferenceModelAction, UpdateInferenceModelAction.Request
+# and TransportUpdateInferenceModelAction: the body is checked before the endpoint is looked up,
+# maps in messages print in Java HashMap order, the one-segment path needs `task_type` in the
+# body (8.18+), and the 404 wording is the update action's own.
+
+COHERE_EMBED: dict[str, Any] = {
+    "service": "cohere",
+    "service_settings": {"api_key": "ck", "model_id": "embed-english-v3.0"},
+}
+NOT_UPDATABLE = (
+    "Request contained fields which cannot be updated, remove these fields and try again [{}]"
+)
 
 
 def test_update_secrets_and_task_settings(client: httpx.Client, emulator: Emulator) -> None:
@@ -573,28 +585,243 @@ def test_update_secrets_and_task_settings(client: httpx.Client, emulator: Emulat
         json={"service_settings": {"api_key": "rotated"}, "task_settings": {"headers": {"a": "b"}}},
     )
     assert r.status_code == 200, r.text
-    assert r.json()["task_settings"] == {"user": "me", "headers": {"a": "b"}}
-    assert "api_key" not in r.text
+    assert r.json() == {
+        "inference_id": "u",
+        "task_type": "completion",
+        "service": "openai",
+        "service_settings": {"model_id": "gpt-4o", "rate_limit": {"requests_per_minute": 500}},
+        "task_settings": {"user": "me", "headers": {"a": "b"}},
+    }
     assert emulator.stored_secrets("u") == {"api_key": "rotated"}
-    # one-segment form
-    r = client.put("/_inference/u/_update", json={"task_settings": {"user": "you"}})
+    # task settings alone leave the secrets as they are
+    r = client.put("/_inference/completion/u/_update", json={"task_settings": {"user": "you"}})
     assert r.status_code == 200
     assert r.json()["task_settings"]["user"] == "you"
+    assert emulator.stored_secrets("u") == {"api_key": "rotated"}
 
 
-def test_update_ignores_then_rejects_other_service_settings(
+def test_update_one_segment_path_needs_task_type_in_body(
     client: httpx.Client, emulator: Emulator
 ) -> None:
     put(client, "/_inference/completion/u", OPENAI)
-    r = client.put(
-        "/_inference/completion/u/_update", json={"service_settings": {"model_id": "other"}}
+    assert_error(
+        client.put("/_inference/u/_update", json={"task_settings": {"user": "you"}}),
+        400,
+        "status_exception",
+        "model is missing required setting [task_type]",
     )
-    assert r.status_code == 200
-    assert r.json()["service_settings"]["model_id"] == "gpt-4o"
+    r = client.put(
+        "/_inference/u/_update", json={"task_type": "completion", "task_settings": {"user": "x"}}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["task_settings"] == {"user": "x"}
+    emulator.set_version("8.17.0")  # the REST layer refused the one-segment form before 8.18
+    assert_error(
+        client.put("/_inference/u/_update", json={"task_type": "completion", "task_settings": {}}),
+        400,
+        "status_exception",
+        "Inference ID must be provided in the path",
+    )
+
+
+def test_update_refuses_fields_other_than_settings_and_task_type(client: httpx.Client) -> None:
+    put(client, "/_inference/text_embedding/c", COHERE_EMBED)
+    assert_error(
+        client.put("/_inference/text_embedding/c/_update", json={"service": "cohere"}),
+        400,
+        "status_exception",
+        NOT_UPDATABLE.format("{service=cohere}"),
+    )
+    # every leftover field is listed, as Java prints the parsed body (a HashMap)
+    body = {
+        "service_settings": {"api_key": "k"},
+        "service": "x",
+        "foo": 1,
+        "chunking_settings": {"strategy": "word", "max_chunk_size": 100, "overlap": 20},
+    }
+    assert_error(
+        client.put("/_inference/text_embedding/c/_update", json=body),
+        400,
+        "status_exception",
+        NOT_UPDATABLE.format(
+            "{service=x, foo=1, chunking_settings={overlap=20, max_chunk_size=100, strategy=word}}"
+        ),
+    )
+    # checked before the endpoint is looked up
+    assert_error(
+        client.put("/_inference/text_embedding/missing/_update", json={"service": "cohere"}),
+        400,
+        "status_exception",
+        NOT_UPDATABLE.format("{service=cohere}"),
+    )
+
+
+def test_update_empty_or_missing_body(client: httpx.Client) -> None:
+    put(client, "/_inference/completion/u", OPENAI)
+    assert_error(
+        client.put("/_inference/completion/u/_update", json={}),
+        400,
+        "status_exception",
+        "Request body is empty",
+    )
+    assert_error(
+        client.put("/_inference/completion/u/_update", json=[]),
+        400,
+        "status_exception",
+        "Request body is empty",
+    )
+    assert_error(
+        client.put("/_inference/completion/u/_update"),
+        400,
+        "parse_exception",
+        "request body is required",
+    )
+
+
+def test_update_sections_of_the_wrong_type(client: httpx.Client, emulator: Emulator) -> None:
+    put(client, "/_inference/completion/u", OPENAI)
+    assert_error(
+        client.put(
+            "/_inference/completion/u/_update",
+            json={"service_settings": "x", "task_settings": {}},
+        ),
+        400,
+        "status_exception",
+        "Unable to parse service settings in the request [{service_settings=x, task_settings={}}]",
+    )
+    assert_error(
+        client.put(
+            "/_inference/completion/u/_update",
+            json={"task_type": "completion", "task_settings": 5},
+        ),
+        400,
+        "status_exception",
+        "Unable to parse task settings in the request [{task_settings=5}]",
+    )
+    assert_error(
+        client.put(
+            "/_inference/completion/u/_update",
+            json={"task_type": 1, "task_settings": {"user": "a"}},
+        ),
+        500,
+        "status_exception",
+        "Failed to parse [task_type] in update request [{task_settings={user=a}, task_type=1}]",
+    )
+    assert_error(
+        client.put("/_inference/completion/u/_update", json={"task_type": "bad"}),
+        400,
+        "status_exception",
+        "Unknown task_type [bad]",
+    )
+    emulator.set_version("9.5.0")  # the newest code words these errors differently
+    assert_error(
+        client.put("/_inference/completion/u/_update", json={"service_settings": [1]}),
+        400,
+        "status_exception",
+        "Unable to parse [service_settings] in the request [{service_settings=[1]}]",
+    )
+    assert_error(
+        client.put("/_inference/completion/u/_update", json={"task_type": True}),
+        400,
+        "status_exception",
+        "Failed to parse [task_type] in update request [{task_type=true}]",
+    )
+
+
+def test_update_task_type_checks(client: httpx.Client) -> None:
+    put(client, "/_inference/completion/u", OPENAI)
+    assert_error(
+        client.put("/_inference/completion/u/_update", json={"task_type": "rerank"}),
+        400,
+        "status_exception",
+        "Cannot resolve conflicting task_type parameter in the request URL [completion] and the "
+        "request body [rerank]",
+    )
+    assert_error(
+        client.put("/_inference/rerank/u/_update", json={"task_settings": {"user": "a"}}),
+        400,
+        "status_exception",
+        "Task type must match the task type of the existing endpoint",
+    )
+    assert_error(
+        client.put("/_inference/u/_update", json={"task_type": "rerank"}),
+        400,
+        "status_exception",
+        "Task type must match the task type of the existing endpoint",
+    )
+
+
+def test_update_missing_endpoint(client: httpx.Client) -> None:
+    assert_error(
+        client.put("/_inference/completion/missing/_update", json={"task_settings": {"a": 1}}),
+        404,
+        "resource_not_found_exception",
+        "The inference endpoint [missing] does not exist and cannot be updated",
+    )
+
+
+def test_update_of_a_default_endpoint(client: httpx.Client, emulator: Emulator) -> None:
+    # Before the newest code the request's id check refuses every id starting with "."
+    assert_error(
+        client.put(
+            "/_inference/sparse_embedding/.elser-2-elasticsearch/_update",
+            json={"service_settings": {"num_allocations": 2}},
+        ),
+        400,
+        "action_request_validation_exception",
+        "Validation Failed: 1: Invalid inference_id; '.elser-2-elasticsearch' can contain "
+        "lowercase alphanumeric (a-z and 0-9), hyphens or underscores; must start and end with "
+        "alphanumeric;",
+    )
     emulator.set_version("9.5.0")
     assert_error(
         client.put(
+            "/_inference/sparse_embedding/.elser-2-elasticsearch/_update",
+            json={"service_settings": {"num_allocations": 2}},
+        ),
+        400,
+        "status_exception",
+        "Default endpoint [.elser-2-elasticsearch] cannot be updated",
+    )
+    assert_error(
+        client.put("/_inference/completion/.nope/_update", json={"task_settings": {"a": 1}}),
+        404,
+        "resource_not_found_exception",
+        "The inference endpoint [.nope] does not exist and cannot be updated",
+    )
+
+
+def test_update_service_settings_need_the_secret(client: httpx.Client, emulator: Emulator) -> None:
+    """The secret settings are rebuilt from service_settings, so a change without the key fails."""
+    put(client, "/_inference/completion/u", OPENAI)
+    assert_error(
+        client.put(
             "/_inference/completion/u/_update", json={"service_settings": {"model_id": "other"}}
+        ),
+        400,
+        "validation_exception",
+        "Validation Failed: 1: [secret_settings] does not contain the required setting [api_key];",
+    )
+    assert emulator.stored_secrets("u") == {"api_key": "sk"}
+    # with the key, other service settings are silently ignored (up to the newest code)
+    r = client.put(
+        "/_inference/completion/u/_update",
+        json={"service_settings": {"model_id": "other", "api_key": "sk2"}},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["service_settings"]["model_id"] == "gpt-4o"
+    assert emulator.stored_secrets("u") == {"api_key": "sk2"}
+
+
+def test_update_rejects_other_service_settings_on_the_newest_code(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    emulator.set_version("9.5.0")
+    put(client, "/_inference/completion/u", OPENAI)
+    assert_error(
+        client.put(
+            "/_inference/completion/u/_update",
+            json={"service_settings": {"model_id": "other", "api_key": "k"}},
         ),
         400,
         "status_exception",
@@ -607,46 +834,8 @@ def test_update_ignores_then_rejects_other_service_settings(
             "task_settings": {"user": None},
         },
     )
-    assert r.status_code == 200
+    assert r.status_code == 200, r.text
     assert r.json()["service_settings"]["rate_limit"] == {"requests_per_minute": 9}
-
-
-def test_update_errors(client: httpx.Client, emulator: Emulator) -> None:
-    assert_error(
-        client.put("/_inference/completion/missing/_update", json={"task_settings": {}}),
-        404,
-        "resource_not_found_exception",
-        "Inference endpoint not found [missing]",
-    )
-    assert_error(
-        client.put(
-            "/_inference/sparse_embedding/.elser-2-elasticsearch/_update",
-            json={"task_settings": {}},
-        ),
-        400,
-        "status_exception",
-        "Default endpoint [.elser-2-elasticsearch] cannot be updated",
-    )
-    put(client, "/_inference/completion/u", OPENAI)
-    assert_error(
-        client.put("/_inference/rerank/u/_update", json={"task_settings": {}}),
-        400,
-        "status_exception",
-        "Task type must match the task type of the existing endpoint",
-    )
-    assert_error(
-        client.put("/_inference/u/_update", json={"task_type": "rerank"}),
-        400,
-        "status_exception",
-        "Task type must match the task type of the existing endpoint",
-    )
-    assert_error(
-        client.put("/_inference/completion/u/_update", json={"foo": 1, "chunking_settings": {}}),
-        400,
-        "status_exception",
-        "Request contained fields which cannot be updated, remove these fields and try again "
-        "[foo, chunking_settings]",
-    )
 
 
 def test_update_route_missing_before_8_17(client: httpx.Client, emulator: Emulator) -> None:
@@ -660,25 +849,55 @@ def test_update_route_missing_before_8_17(client: httpx.Client, emulator: Emulat
     }
 
 
-def test_update_chunking_on_newer_versions(client: httpx.Client, emulator: Emulator) -> None:
-    emulator.set_version("9.2.0")
+def test_update_accepts_only_put(client: httpx.Client) -> None:
+    put(client, "/_inference/completion/u", OPENAI)
+    r = client.post("/_inference/completion/u/_update", json={"task_settings": {"user": "a"}})
+    assert r.status_code == 405
+    assert r.headers["allow"] == "PUT"
+    assert r.json() == {
+        "error": "Incorrect HTTP method for uri [/_inference/completion/u/_update] and method "
+        "[POST], allowed: [PUT]",
+        "status": 405,
+    }
+
+
+def test_update_chunking_settings_only_on_the_newest_code(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    emulator.set_version("9.4.0")
     put(client, "/_inference/text_embedding/u", OPENAI_EMBED)
     chunking = {"strategy": "word", "max_chunk_size": 100, "overlap": 20}
+    assert_error(
+        client.put("/_inference/text_embedding/u/_update", json={"chunking_settings": chunking}),
+        400,
+        "status_exception",
+        NOT_UPDATABLE.format("{chunking_settings={overlap=20, max_chunk_size=100, strategy=word}}"),
+    )
+    emulator.set_version("9.5.0")
     r = client.put("/_inference/text_embedding/u/_update", json={"chunking_settings": chunking})
-    assert r.json()["chunking_settings"] == chunking
+    assert r.status_code == 200, r.text
+    assert r.json()["chunking_settings"] == chunking  # replaced, not merged
 
 
-def test_update_resets_chunking_on_8_17(client: httpx.Client, emulator: Emulator) -> None:
-    emulator.set_version("8.17.0")
+@pytest.mark.parametrize(
+    ("version", "after"),
+    [
+        ("8.17.0", {"strategy": "word", "max_chunk_size": 250, "overlap": 100}),
+        ("9.1.0", {"strategy": "word", "max_chunk_size": 250, "overlap": 100}),
+        ("9.4.0", {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}),
+    ],
+)
+def test_update_resets_chunking_until_9_4(
+    client: httpx.Client, emulator: Emulator, version: str, after: dict[str, Any]
+) -> None:
+    emulator.set_version(version)
     put(client, "/_inference/text_embedding/u", OPENAI_EMBED)
     r = client.put(
         "/_inference/text_embedding/u/_update", json={"service_settings": {"api_key": "n"}}
     )
-    assert r.json()["chunking_settings"] == {
-        "strategy": "word",
-        "max_chunk_size": 250,
-        "overlap": 100,
-    }
+    assert r.status_code == 200, r.text
+    assert r.json()["chunking_settings"] == after
+    assert client.get("/_inference/u").json()["endpoints"][0]["chunking_settings"] == after
 
 
 def test_update_rescales_deployment(client: httpx.Client) -> None:
@@ -709,6 +928,73 @@ def test_update_rescales_deployment(client: httpx.Client) -> None:
         "validation_exception",
         "Validation Failed: 1: field [num_allocations] is not of the expected type. "
         "The value [2.0] cannot be converted to a [Integer];",
+    )
+
+
+def test_update_of_a_deployment_backed_endpoint_on_8_17(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    emulator.set_version("8.17.0")
+    put(client, "/_inference/sparse_embedding/e", ELSER)
+    raw = '{"service_settings":{"adaptive_allocations":{"enabled":true}}}'
+    r = client.put(
+        "/_inference/sparse_embedding/e/_update",
+        content=raw,
+        headers={"content-type": "application/json"},
+    )
+    assert_error(
+        r, 400, "status_exception", f"Failed to parse [num_allocations] of update request [{raw}]"
+    )
+    assert client.post("/_ml/trained_models/e/deployment/_stop?force=true").status_code == 200
+    assert_error(
+        client.put(
+            "/_inference/sparse_embedding/e/_update",
+            json={"service_settings": {"num_allocations": 2}},
+        ),
+        404,
+        "resource_not_found_exception",
+        "Requested model ID [e] does not have a matching trained model and thus cannot be updated.",
+    )
+
+
+def test_update_of_an_endpoint_on_another_endpoints_deployment(client: httpx.Client) -> None:
+    put(client, "/_inference/sparse_embedding/owner", ELSER)
+    put(
+        client,
+        "/_inference/sparse_embedding/guest",
+        {"service": "elasticsearch", "service_settings": {"deployment_id": "owner"}},
+    )
+    assert_error(
+        client.put(
+            "/_inference/sparse_embedding/guest/_update",
+            json={"service_settings": {"num_allocations": 4}},
+        ),
+        409,
+        "status_exception",
+        "Cannot update inference endpoint [guest] for model deployment [owner] as it was created "
+        "by another inference endpoint. The model can only be updated using inference endpoint "
+        "id [owner].",
+    )
+
+
+def test_update_of_an_endpoint_on_a_trained_models_api_deployment(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    emulator.add_deployment(".elser_model_2", deployment_id="ml-dep")
+    put(
+        client,
+        "/_inference/sparse_embedding/guest",
+        {"service": "elasticsearch", "service_settings": {"deployment_id": "ml-dep"}},
+    )
+    assert_error(
+        client.put(
+            "/_inference/sparse_embedding/guest/_update",
+            json={"service_settings": {"num_allocations": 4}},
+        ),
+        409,
+        "status_exception",
+        "Cannot update inference endpoint [guest] using model deployment [ml-dep]. The model "
+        "deployment must be updated through the trained models API.",
     )
 
 
@@ -843,6 +1129,84 @@ def test_reference_checks_follow_versions(client: httpx.Client, emulator: Emulat
     put(client, "/_inference/completion/b", OPENAI)
     client.put("/_ingest/pipeline/p", json={"processors": [{"inference": {"model_id": "b"}}]})
     assert client.delete("/_inference/b").status_code == 200
+
+
+def test_dry_run_reports_references_in_java_set_order_and_never_deletes(
+    client: httpx.Client,
+) -> None:
+    put(client, "/_inference/text_embedding/emb", OPENAI_EMBED)
+    dry = client.delete("/_inference/emb", params={"dry_run": "true"})
+    assert dry.json() == {
+        "acknowledged": False,
+        "pipelines": [],
+        "indexes": [],
+        "error_message": "",
+    }
+    for pid in ("zeta", "alpha", "mid"):
+        client.put(
+            f"/_ingest/pipeline/{pid}", json={"processors": [{"inference": {"model_id": "emb"}}]}
+        )
+    mappings = {"properties": {"s": {"type": "semantic_text", "inference_id": "emb"}}}
+    for index in ("docs-b", "docs-a", "archive"):
+        client.put(f"/{index}", json={"mappings": mappings})
+    # Elasticsearch collects both lists in HashSets: arrays and message follow their order
+    message = PIPELINE_MSG.format(id="emb", p="zeta, alpha, mid") + INDEX_MSG.format(
+        id="emb", i="docs-a, archive, docs-b"
+    )
+    for params in ({"dry_run": "true"}, {"dry_run": "true", "force": "true"}):
+        dry = client.delete("/_inference/text_embedding/emb", params=params)
+        assert dry.status_code == 200
+        assert dry.json() == {
+            "acknowledged": False,
+            "pipelines": ["zeta", "alpha", "mid"],
+            "indexes": ["docs-a", "archive", "docs-b"],
+            "error_message": message,
+        }
+    assert client.get("/_inference/emb").status_code == 200
+    assert_error(client.delete("/_inference/emb"), 409, "status_exception", message)
+
+
+def test_delete_on_8_15_checks_pipelines_with_the_older_wording(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    emulator.set_version("8.15.0")
+    put(client, "/_inference/completion/b", OPENAI)
+    client.put("/_ingest/pipeline/p", json={"processors": [{"inference": {"model_id": "b"}}]})
+    dry = client.delete("/_inference/b", params={"dry_run": "true"})
+    assert dry.status_code == 200
+    assert dry.json() == {"acknowledged": False, "pipelines": ["p"]}  # no indexes, no message
+    assert_error(
+        client.delete("/_inference/b"),
+        409,
+        "status_exception",
+        "Inference endpoint b is referenced by pipelines and cannot be deleted. Use `force` to "
+        "delete it anyway, or use `dry_run` to list the pipelines that reference it.",
+    )
+    assert client.delete("/_inference/b", params={"force": "true"}).json() == {
+        "acknowledged": True,
+        "pipelines": [],
+    }
+
+
+def test_delete_before_8_15_knows_neither_force_nor_dry_run(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    emulator.set_version("8.14.3")
+    put(client, "/_inference/completion/b", OPENAI)
+    assert_error(
+        client.delete("/_inference/b", params={"dry_run": "true"}),
+        400,
+        "illegal_argument_exception",
+        "request [/_inference/b] contains unrecognized parameter: [dry_run]",
+    )
+    assert_error(
+        client.delete("/_inference/completion/b", params={"force": "true", "dry_run": "true"}),
+        400,
+        "illegal_argument_exception",
+        "request [/_inference/completion/b] contains unrecognized parameters: [dry_run], [force]",
+    )
+    assert client.get("/_inference/b").status_code == 200
+    assert client.delete("/_inference/b").json() == {"acknowledged": True}
 
 
 def test_pipeline_and_index_errors(client: httpx.Client) -> None:

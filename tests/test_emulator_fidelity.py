@@ -183,7 +183,10 @@ def test_use_existing_deployment_answer_matches_example(client: httpx.Client) ->
     assert got["endpoints"][0] == expected
 
 
-def test_update_example_after_create(client: httpx.Client, emulator: Emulator) -> None:
+def test_update_example_is_refused_like_elasticsearch(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    """The official example sends `service`, which the update action refuses; nothing changes."""
     created = client.put(
         "/_inference/completion/my-inference-endpoint",
         json={"service": "openai", "service_settings": {"api_key": "old", "model_id": "gpt-4o"}},
@@ -192,8 +195,16 @@ def test_update_example_after_create(client: httpx.Client, emulator: Emulator) -
     fixture = REQUESTS["update/InferenceUpdateExample1"]
     method, path = split_request(fixture["method_request"])
     r = client.request(method, path, json=fixture["body"])
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["reason"] == (
+        "Request contained fields which cannot be updated, remove these fields and try again "
+        "[{service=example-service}]"
+    )
+    assert emulator.stored_secrets("my-inference-endpoint") == {"api_key": "old"}
+    # without `service` and with the task type the one-segment path needs, the rotation works
+    body = {k: v for k, v in fixture["body"].items() if k != "service"}
+    r = client.request(method, path, json={**body, "task_type": "completion"})
     assert r.status_code == 200, r.text
-    assert r.json()["service"] == "openai"  # "service" in the body is accepted and ignored
     assert secret_paths(r.json()) == []
     assert emulator.stored_secrets("my-inference-endpoint") == {"api_key": "<API_KEY>"}
 

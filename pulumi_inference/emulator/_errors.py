@@ -54,13 +54,16 @@ class EsError(Exception):
 class RawError(Exception):
     """An error whose body is not the structured form (e.g. ``no handler found``)."""
 
-    def __init__(self, status: int, body: Any) -> None:
+    def __init__(
+        self, status: int, body: Any, headers: list[tuple[str, str]] | None = None
+    ) -> None:
         super().__init__(str(body))
         self.status = status
         self.body = body
+        self.headers = headers or []
 
     def response(self) -> Response:
-        return Response(self.status, self.body)
+        return Response(self.status, self.body, list(self.headers))
 
 
 def bad_request(reason: str, type_: str = "status_exception") -> EsError:
@@ -82,6 +85,29 @@ def not_found(inference_id: str) -> EsError:
 def no_handler(method: str, uri: str) -> RawError:
     return RawError(
         400, {"error": f"no handler found for uri [{uri}] and method [{method}]", "status": 400}
+    )
+
+
+def method_not_allowed(method: str, uri: str, allowed: str) -> RawError:
+    """A known path asked with a method it has no route for (``allowed``: e.g. ``PUT``)."""
+    return RawError(
+        405,
+        {
+            "error": f"Incorrect HTTP method for uri [{uri}] and method [{method}], "
+            f"allowed: [{allowed}]",
+            "status": 405,
+        },
+        [("Allow", allowed)],
+    )
+
+
+def unrecognized_parameters(path: str, names: list[str]) -> EsError:
+    """A query parameter the route does not know (names sorted, as Elasticsearch lists them)."""
+    plural = "s" if len(names) > 1 else ""
+    listed = ", ".join(f"[{n}]" for n in names)
+    return bad_request(
+        f"request [{path}] contains unrecognized parameter{plural}: {listed}",
+        "illegal_argument_exception",
     )
 
 

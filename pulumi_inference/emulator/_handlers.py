@@ -16,29 +16,27 @@ from ._errors import (
     JsonDict,
     Response,
     bad_request,
+    method_not_allowed,
     no_handler,
     not_found,
-    validation_failed,
+    unrecognized_parameters,
 )
 from ._faults import Faults
+from ._java import set_items, set_repr
 from ._rules import (
     DEPLOYMENT_SERVICES,
     ELSER_MODEL,
     ELSER_MODEL_LINUX,
-    EMBEDDING_TASK_TYPES,
-    LEGACY_CHUNKING,
     PRECONFIGURED_IDS,
     SECRET_KEYS,
-    SERVICES,
     apply_defaults,
     canonical_service,
-    integer_errors,
     parse_put,
     parse_task_type,
     preconfigured_endpoints,
-    unknown_keys_error,
 )
 from ._store import State, StoredEndpoint, deep_copy
+from ._update import UPDATE_API, Updater
 
 
 @dataclass
@@ -125,6 +123,7 @@ class Api:
         self.state = state
         self.faults = faults
         self.auth = auth
+        self.updater = Updater(state, lambda ep: self.view(ep, live=False))
 
     # ------------------------------------------------------------------ entry point
     def handle(self, req: Request) -> Response:
@@ -192,12 +191,13 @@ class Api:
             if len(rest) == 1:
                 return "inference_get", lambda: self.inference_get(None, rest[0])
             return "inference_get", lambda: self.inference_get(rest[0], rest[1])
-        if m == "PUT":
-            if rest and rest[-1] == "_update" and len(rest) in {2, 3}:
-                if self.version < (8, 17, 0):
-                    raise no_handler(m, req.uri)
+        if rest and rest[-1] == "_update" and len(rest) in {2, 3} and self.version >= UPDATE_API:
+            if m == "PUT":
                 task = rest[0] if len(rest) == 3 else None
-                return "inference_update", lambda: self.inference_update(task, rest[-2], req.body)
+                return "inference_update", lambda: self.inference_update(task, rest[-2], req)
+            if len(rest) == 3:  # no other route has this path
+                raise method_not_allowed(m, req.uri, "PUT")
+        if m == "PUT":
             if len(rest) == 1:
                 return "inference_put", lambda: self.inference_put(None, rest[0], req)
             if len(rest) == 2:
@@ -385,133 +385,55 @@ class Api:
         return Response(200, answer)
 
     # ------------------------------------------------------------------ _update
-    def inference_update(self, task_type: str | None, inference_id: str, body: Any) -> Response:
-        path_task = parse_task_type(task_type) if task_type is not None else None
-        with self.state.lock:
-            version = self.version
-            if inference_id in PRECONFIGURED_IDS and version >= (8, 16, 0):
-                raise bad_request(f"Default endpoint [{inference_id}] cannot be updated")
-            ep = self.state.endpoints.get(inference_id)
-            if ep is None:
-                raise not_found(inference_id)
-            if not isinstance(body, dict):
-                raise EsError(400, "parse_exception", "request body is required")
-            allowed = {"task_type", "service_settings", "task_settings", "service"}
-            if version >= (9, 2, 0):
-                allowed.add("chunking_settings")
-            extra = [k for k in body if k not in allowed]
-            if extra:
-                raise bad_request(
-                    "Request contained fields which cannot be updated, remove these fields and "
-                    f"try again [{', '.join(extra)}]"
-                )
-            body_task = body.get("task_type")
-            for requested in (path_task, body_task):
-                if requested is not None and parse_task_type(str(requested)) != ep.task_type:
-                    raise bad_request("Task type must match the task type of the existing endpoint")
-            ss = body.get("service_settings") or {}
-            ts = body.get("task_settings") or {}
-            cs = body.get("chunking_settings")
-            if not isinstance(ss, dict) or not isinstance(ts, dict):
-                raise bad_request("[service_settings] and [task_settings] must be objects")
-            if cs is not None and not isinstance(cs, dict):
-                raise bad_request("[chunking_settings] must be an object")
-            errors = integer_errors(ss, ts, cs)
-            if errors:
-                raise validation_failed(errors)
-            deployment_service = ep.service in DEPLOYMENT_SERVICES
-            rule = SERVICES.get(ep.service)
-            updatable = set(SECRET_KEYS)
-            if deployment_service:
-                updatable |= {"num_allocations", "adaptive_allocations", "num_threads"}
-            if version >= (9, 5, 0):
-                updatable.add("rate_limit")
-            fixed = {k: v for k, v in ss.items() if k not in updatable}
-            if fixed and version >= (9, 5, 0):
-                raise unknown_keys_error(ep.service, fixed, version)
-            if rule is not None and rule.task_keys is not None:
-                unknown = {k: v for k, v in ts.items() if k not in rule.task_keys}
-                if unknown:
-                    raise unknown_keys_error(ep.service, unknown, version)
-            scaling = {k: ss[k] for k in ("num_allocations", "adaptive_allocations") if k in ss}
-            if deployment_service and scaling and ep.deployment_id not in {None, inference_id}:
-                raise EsError(
-                    409,
-                    "status_exception",
-                    f"Cannot update inference endpoint [{inference_id}] using model deployment "
-                    f"[{ep.deployment_id}]. The model deployment must be updated through the "
-                    "trained models API.",
-                )
-            # apply
-            for key, value in ss.items():
-                if key in SECRET_KEYS:
-                    ep.secrets[key] = value
-            if "rate_limit" in ss and version >= (9, 5, 0):
-                ep.service_settings["rate_limit"] = deep_copy(ss["rate_limit"])
-            if deployment_service and scaling:
-                self._rescale(ep, scaling)
-            for key, value in ts.items():
-                if value is None:
-                    if version >= (9, 5, 0):
-                        ep.task_settings.pop(key, None)
-                else:
-                    ep.task_settings[key] = deep_copy(value)
-            if cs is not None:
-                ep.chunking_settings = deep_copy(cs)
-            elif version < (8, 18, 0) and ep.task_type in EMBEDDING_TASK_TYPES:
-                ep.chunking_settings = dict(LEGACY_CHUNKING)
-            return Response(200, self.view(ep, live=False))
-
-    def _rescale(self, ep: StoredEndpoint, scaling: JsonDict) -> None:
-        settings = ep.service_settings
-        if "adaptive_allocations" in scaling:
-            settings["adaptive_allocations"] = deep_copy(scaling["adaptive_allocations"])
-        if "num_allocations" in scaling:
-            settings["num_allocations"] = scaling["num_allocations"]
-            if "adaptive_allocations" not in scaling:
-                settings.pop("adaptive_allocations", None)
-        elif "adaptive_allocations" in scaling:
-            settings.pop("num_allocations", None)
-        if ep.deployment_id is not None:
-            deployment = self.state.deployments.get(ep.deployment_id)
-            if deployment is not None:
-                deployment.duration = self.state.settings.deployment_seconds
-                deployment.rescale(
-                    settings.get("num_allocations"), deep_copy(settings.get("adaptive_allocations"))
-                )
+    def inference_update(self, task_type: str | None, inference_id: str, req: Request) -> Response:
+        answer = self.updater.update(task_type, inference_id, req.body, req.raw_body)
+        return Response(200, answer)
 
     # ------------------------------------------------------------------ DELETE
     def _references(self, inference_id: str) -> tuple[list[str], list[str]]:
+        """Pipelines (8.15+) and semantic_text indexes (8.16+) naming the endpoint.
+
+        Elasticsearch collects both in HashSets, so they come back in Java hash order.
+        """
         version = self.version
         pipelines: list[str] = []
         indexes: list[str] = []
         if version >= (8, 15, 0):
-            pipelines = sorted(
+            pipelines = set_items(
                 pid
-                for pid, body in self.state.pipelines.items()
+                for pid, body in sorted(self.state.pipelines.items())
                 if inference_id in pipeline_references(body)
             )
         if version >= (8, 16, 0):
-            indexes = sorted(
+            indexes = set_items(
                 name
-                for name, index in self.state.indices.items()
+                for name, index in sorted(self.state.indices.items())
                 if inference_id in mapping_references(index.get("mappings"))
             )
         return pipelines, indexes
 
-    @staticmethod
-    def _reference_message(inference_id: str, pipelines: list[str], indexes: list[str]) -> str:
+    def _reference_message(
+        self, inference_id: str, pipelines: list[str], indexes: list[str]
+    ) -> str:
+        if self.version < (8, 16, 0):
+            if not pipelines:
+                return ""
+            return (
+                f"Inference endpoint {inference_id} is referenced by pipelines and cannot be "
+                "deleted. Use `force` to delete it anyway, or use `dry_run` to list the pipelines "
+                "that reference it."
+            )
         text = ""
         if pipelines:
             text += (
                 f"Inference endpoint {inference_id} is referenced by pipelines: "
-                f"[{', '.join(pipelines)}]. Ensure that no pipelines are using this inference "
+                f"{set_repr(pipelines)}. Ensure that no pipelines are using this inference "
                 "endpoint, or use force to ignore this warning and delete the inference endpoint."
             )
         if indexes:
             text += (
                 f" Inference endpoint {inference_id} is being used in the mapping for indexes: "
-                f"[{', '.join(indexes)}]. Ensure that no index mappings are using this inference "
+                f"{set_repr(indexes)}. Ensure that no index mappings are using this inference "
                 "endpoint, or use force to ignore this warning and delete the inference endpoint."
             )
         return text
@@ -519,13 +441,19 @@ class Api:
     def _delete_body(
         self, acknowledged: bool, pipelines: list[str], indexes: list[str]
     ) -> JsonDict:
-        body: JsonDict = {"acknowledged": acknowledged, "pipelines": pipelines}
+        body: JsonDict = {"acknowledged": acknowledged}
+        if self.version >= (8, 15, 0):  # force and dry_run came with the pipeline list
+            body["pipelines"] = pipelines
         if self.version >= (8, 16, 0):
             body["indexes"] = indexes
         return body
 
     def inference_delete(self, task_type: str | None, inference_id: str, req: Request) -> Response:
         task = parse_task_type(task_type) if task_type is not None else None
+        if self.version < (8, 15, 0):
+            unknown = sorted({"force", "dry_run"} & set(req.query))
+            if unknown:
+                raise unrecognized_parameters(req.path, unknown)
         force, dry_run = req.flag("force"), req.flag("dry_run")
         with self.state.lock:
             default = next((d for d in self._defaults() if d["inference_id"] == inference_id), None)
@@ -537,9 +465,10 @@ class Api:
                 raise self._task_mismatch(task, actual)
             pipelines, indexes = self._references(inference_id)
             message = self._reference_message(inference_id, pipelines, indexes)
-            if dry_run:
+            if dry_run:  # never deletes, whatever else is asked
                 body = self._delete_body(False, pipelines, indexes)
-                body["error_message"] = message
+                if self.version >= (8, 16, 0):
+                    body["error_message"] = message
                 return Response(200, body)
             if default is not None:
                 if not force:

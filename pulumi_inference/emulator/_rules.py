@@ -554,17 +554,29 @@ def requirement_errors(
     for key in rule.required:
         if service_settings.get(key) is None:
             errors.append(f"[service_settings] does not contain the required setting [{key}]")
-    for key in rule.secret_required:
-        if service_settings.get(key) is None:
-            errors.append(f"[secret_settings] does not contain the required setting [{key}]")
-    if rule.secret_any_of and not any(service_settings.get(k) for k in rule.secret_any_of):
+    errors += secret_errors(rule, service_settings)
+    for key in rule.required_task.get(task_type, ()):
+        if task_settings.get(key) is None:
+            errors.append(f"[task_settings] does not contain the required setting [{key}]")
+    return errors
+
+
+def secret_errors(rule: ServiceRule, settings: Mapping[str, Any]) -> list[str]:
+    """What the service's secret settings parser says of ``settings`` (empty when all is there).
+
+    The same parser rebuilds the secrets on ``_update``, so an update's ``service_settings``
+    must carry the secret again.
+    """
+    errors = [
+        f"[secret_settings] does not contain the required setting [{key}]"
+        for key in rule.secret_required
+        if settings.get(key) is None
+    ]
+    if rule.secret_any_of and not any(settings.get(k) for k in rule.secret_any_of):
         errors.append(
             rule.secret_any_message
             or f"[secret_settings] does not contain the required setting [{rule.secret_any_of[0]}]"
         )
-    for key in rule.required_task.get(task_type, ()):
-        if task_settings.get(key) is None:
-            errors.append(f"[task_settings] does not contain the required setting [{key}]")
     return errors
 
 
