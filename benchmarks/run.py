@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
 
 from pulumi.runtime.proto import provider_pb2  # noqa: E402
 
-from pulumi_inference.spec import EndpointSpec  # noqa: E402
+from pulumi_inference._layout import endpoint_spec  # noqa: E402
 from tests.support.provider_process import ProviderProcess  # noqa: E402
 
 CONCURRENCY = 4  # the dynamic-provider process serves at most 4 calls at once
@@ -108,7 +108,7 @@ def deploy_props(inference_id: str) -> dict[str, Any]:
 
 def request_body(props: Mapping[str, Any]) -> dict[str, Any]:
     """The create body the provider sends (secrets merged back), for the floor."""
-    return EndpointSpec.from_props(dict(props)).request_body()
+    return endpoint_spec(props).request_body()
 
 
 UPDATE_BODY = {"task_settings": {"user": "b"}}

@@ -6,60 +6,155 @@ variables Elastic's own tools read. Resolution is per group, most specific sourc
 the location (``url`` / ``cloud_id``), the credentials (``api_key`` | ``username`` +
 ``password`` | ``bearer_token``) and the TLS settings are each taken whole from the first
 source that sets any of them, so credentials of one source are never half-mixed with another's.
+
+``FIELDS`` is the one table of connection settings: their names, groups, secrecy, stack
+config keys, environment variables and command-line flags all come from it, for the dynamic
+resource, the native provider's schema and the ``pulumi-inference import`` command alike.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ConfigurationError
 
-# Connection fields whose values are credentials: always stored as Pulumi secrets.
-SECRET_CONNECTION_FIELDS = frozenset(
-    {"api_key", "password", "bearer_token", "client_key", "headers"}
+if TYPE_CHECKING:  # the HTTP client imports this module and must not load Pulumi
+    import pulumi
+
+Group = Literal["location", "credentials", "tls", "headers"]
+Kind = Literal["string", "boolean", "map"]
+
+DYNAMIC_CONFIG_NAMESPACE = "elasticsearch"
+"""Stack config namespace read by the dynamic resource: ``elasticsearch:url``."""
+
+
+@dataclass(frozen=True)
+class ConnectionField:
+    """One connection setting, as every front end spells it."""
+
+    name: str
+    group: Group
+    description: str
+    secret: bool = False
+    kind: Kind = "string"
+    env: tuple[str, ...] = ()
+
+    @property
+    def config_key(self) -> str:
+        """The camelCase name used in stack config and in the native provider's schema."""
+        head, *rest = self.name.split("_")
+        return head + "".join(word.capitalize() for word in rest)
+
+    @property
+    def cli_flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+FIELDS: tuple[ConnectionField, ...] = (
+    ConnectionField(
+        "url",
+        "location",
+        "The cluster's URL, e.g. https://es.example.com:9200.",
+        env=("ELASTICSEARCH_URL", "ELASTICSEARCH_ENDPOINTS"),
+    ),
+    ConnectionField(
+        "cloud_id",
+        "location",
+        "An Elastic Cloud id, decoded to the deployment's Elasticsearch URL.",
+        env=("ELASTICSEARCH_CLOUD_ID", "ELASTIC_CLOUD_ID"),
+    ),
+    ConnectionField(
+        "api_key",
+        "credentials",
+        "An Elasticsearch API key (the encoded form, base64 of id:key).",
+        secret=True,
+        env=("ELASTICSEARCH_API_KEY",),
+    ),
+    ConnectionField(
+        "username",
+        "credentials",
+        "Basic-auth user (with password).",
+        env=("ELASTICSEARCH_USERNAME",),
+    ),
+    ConnectionField(
+        "password",
+        "credentials",
+        "Basic-auth password.",
+        secret=True,
+        env=("ELASTICSEARCH_PASSWORD",),
+    ),
+    ConnectionField(
+        "bearer_token",
+        "credentials",
+        "An OAuth2/JWT bearer token.",
+        secret=True,
+        env=("ELASTICSEARCH_BEARER_TOKEN",),
+    ),
+    ConnectionField(
+        "ca_certs",
+        "tls",
+        "A private CA: a PEM file path or the PEM text itself.",
+        env=("ELASTICSEARCH_CA_FILE", "ELASTICSEARCH_CA_CERTS"),
+    ),
+    ConnectionField(
+        "verify_certs",
+        "tls",
+        "Verify the server certificate (default true); false warns loudly.",
+        kind="boolean",
+        env=("ELASTICSEARCH_VERIFY_CERTS",),
+    ),
+    ConnectionField(
+        "ssl_assert_fingerprint",
+        "tls",
+        "Pin the server (or CA) certificate by its SHA-256 fingerprint.",
+        env=("ELASTICSEARCH_SSL_ASSERT_FINGERPRINT",),
+    ),
+    ConnectionField(
+        "client_cert",
+        "tls",
+        "Client certificate for mutual TLS (PEM path or text).",
+        env=("ELASTICSEARCH_CLIENT_CERT",),
+    ),
+    ConnectionField(
+        "client_key",
+        "tls",
+        "The client certificate's private key (PEM path or text).",
+        secret=True,
+        env=("ELASTICSEARCH_CLIENT_KEY",),
+    ),
+    ConnectionField(
+        "headers",
+        "headers",
+        "Extra HTTP headers sent with every request (stored as a secret).",
+        secret=True,
+        kind="map",
+    ),
 )
-LOCATION_FIELDS = ("url", "cloud_id")
-CREDENTIAL_FIELDS = ("api_key", "username", "password", "bearer_token")
-TLS_FIELDS = ("ca_certs", "verify_certs", "ssl_assert_fingerprint", "client_cert", "client_key")
-ALL_FIELDS = (*LOCATION_FIELDS, *CREDENTIAL_FIELDS, *TLS_FIELDS, "headers")
+FIELDS_BY_NAME: dict[str, ConnectionField] = {f.name: f for f in FIELDS}
+ALL_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS)
+SECRET_CONNECTION_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.secret)
 
-# Stack config keys (namespace `elasticsearch:`) for each connection field.
-CONFIG_KEYS = {
-    "url": "elasticsearch:url",
-    "cloud_id": "elasticsearch:cloudId",
-    "api_key": "elasticsearch:apiKey",
-    "username": "elasticsearch:username",
-    "password": "elasticsearch:password",
-    "bearer_token": "elasticsearch:bearerToken",
-    "ca_certs": "elasticsearch:caCerts",
-    "verify_certs": "elasticsearch:verifyCerts",
-    "ssl_assert_fingerprint": "elasticsearch:sslAssertFingerprint",
-    "client_cert": "elasticsearch:clientCert",
-    "client_key": "elasticsearch:clientKey",
-}
-
-# Environment variables, as Elastic's tools (Terraform provider, clients) name them.
-ENV_KEYS: dict[str, tuple[str, ...]] = {
-    "url": ("ELASTICSEARCH_URL", "ELASTICSEARCH_ENDPOINTS"),
-    "cloud_id": ("ELASTICSEARCH_CLOUD_ID", "ELASTIC_CLOUD_ID"),
-    "api_key": ("ELASTICSEARCH_API_KEY",),
-    "username": ("ELASTICSEARCH_USERNAME",),
-    "password": ("ELASTICSEARCH_PASSWORD",),
-    "bearer_token": ("ELASTICSEARCH_BEARER_TOKEN",),
-    "ca_certs": ("ELASTICSEARCH_CA_FILE", "ELASTICSEARCH_CA_CERTS"),
-    "verify_certs": ("ELASTICSEARCH_VERIFY_CERTS",),
-    "ssl_assert_fingerprint": ("ELASTICSEARCH_SSL_ASSERT_FINGERPRINT",),
-    "client_cert": ("ELASTICSEARCH_CLIENT_CERT",),
-    "client_key": ("ELASTICSEARCH_CLIENT_KEY",),
-}
+INSECURE_CONFIG_KEY = "insecure"
+"""``<namespace>:insecure: true`` is the same as ``verify_certs: false``."""
 ENV_INSECURE = "ELASTICSEARCH_INSECURE"
+
+
+def _group(name: Group) -> tuple[str, ...]:
+    return tuple(f.name for f in FIELDS if f.group == name)
+
+
+def config_keys(namespace: str = DYNAMIC_CONFIG_NAMESPACE) -> tuple[str, ...]:
+    """Every stack config key a connection may be read from, e.g. ``elasticsearch:apiKey``."""
+    names = [f.config_key for f in FIELDS] + [INSECURE_CONFIG_KEY]
+    return tuple(f"{namespace}:{name}" for name in names)
 
 
 class Connection:
@@ -81,19 +176,19 @@ class Connection:
 
     def __init__(
         self,
-        url: Any = None,
+        url: pulumi.Input[str] | None = None,
         *,
-        api_key: Any = None,
-        username: Any = None,
-        password: Any = None,
-        bearer_token: Any = None,
-        cloud_id: Any = None,
-        ca_certs: Any = None,
-        verify_certs: Any = True,
-        ssl_assert_fingerprint: Any = None,
-        client_cert: Any = None,
-        client_key: Any = None,
-        headers: Any = None,
+        api_key: pulumi.Input[str] | None = None,
+        username: pulumi.Input[str] | None = None,
+        password: pulumi.Input[str] | None = None,
+        bearer_token: pulumi.Input[str] | None = None,
+        cloud_id: pulumi.Input[str] | None = None,
+        ca_certs: pulumi.Input[str] | None = None,
+        verify_certs: pulumi.Input[bool] = True,
+        ssl_assert_fingerprint: pulumi.Input[str] | None = None,
+        client_cert: pulumi.Input[str] | None = None,
+        client_key: pulumi.Input[str] | None = None,
+        headers: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
     ) -> None:
         self.url = url
         self.api_key = api_key
@@ -121,7 +216,7 @@ class ClusterConnection:
     """A resolved connection: plain values, ready for the HTTP client."""
 
     url: str
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     bearer_token: str | None = field(default=None, repr=False)
@@ -130,7 +225,7 @@ class ClusterConnection:
     ssl_assert_fingerprint: str | None = None
     client_cert: str | None = None
     client_key: str | None = field(default=None, repr=False)
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
         return f"ClusterConnection(url={self.display_url!r})"
@@ -143,29 +238,22 @@ class ClusterConnection:
     @property
     def pool_key(self) -> str:
         """Identity of this connection for the client pool (a digest, never the secrets)."""
-        material = json.dumps(
-            [
-                self.url,
-                self.api_key,
-                self.username,
-                self.password,
-                self.bearer_token,
-                self.ca_certs,
-                self.verify_certs,
-                self.ssl_assert_fingerprint,
-                self.client_cert,
-                self.client_key,
-                self.headers,
-            ]
-        )
+        material = json.dumps(dataclasses.astuple(self))
         return hashlib.sha256(material.encode()).hexdigest()
 
     def secret_values(self) -> list[str]:
         """Every credential, for redaction of messages."""
-        values = [self.api_key, self.password, self.bearer_token, self.client_key]
+        values: list[str] = []
+        for name in SECRET_CONNECTION_FIELDS - {"headers"}:
+            value = getattr(self, name)
+            if value:
+                values.append(value)
         values += [value for _, value in self.headers]
         if self.api_key:
             values.append(_decoded_api_key(self.api_key))
+        password = urlsplit(self.url).password
+        if password:
+            values.append(password)
         return [value for value in values if value]
 
 
@@ -215,21 +303,26 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _config_source(config: Mapping[str, Any]) -> dict[str, Any]:
-    source = {name: config.get(key) for name, key in CONFIG_KEYS.items()}
-    insecure = config.get("elasticsearch:insecure")
+def config_source(
+    config: Mapping[str, Any], namespace: str | None = DYNAMIC_CONFIG_NAMESPACE
+) -> dict[str, Any]:
+    """Connection fields from config keyed ``<namespace>:<camelCase>`` (or bare camelCase
+    keys when ``namespace`` is None, as a native provider's own configuration arrives)."""
+    prefix = f"{namespace}:" if namespace else ""
+    source = {f.name: config.get(prefix + f.config_key) for f in FIELDS}
+    insecure = config.get(prefix + INSECURE_CONFIG_KEY)
     if insecure is not None and source["verify_certs"] is None:
         source["verify_certs"] = not _truthy(insecure)
-    headers = config.get("elasticsearch:headers")
-    if headers:
-        source["headers"] = json.loads(headers) if isinstance(headers, str) else headers
+    headers = source["headers"]
+    if isinstance(headers, str):
+        source["headers"] = json.loads(headers) if headers.strip() else None
     return source
 
 
-def _env_source(environ: Mapping[str, str]) -> dict[str, Any]:
+def environment_source(environ: Mapping[str, str]) -> dict[str, Any]:
     source: dict[str, Any] = {}
-    for name, variables in ENV_KEYS.items():
-        source[name] = next((environ[v] for v in variables if environ.get(v)), None)
+    for f in FIELDS:
+        source[f.name] = next((environ[v] for v in f.env if environ.get(v)), None)
     if source["url"] and "," in source["url"]:  # ELASTICSEARCH_ENDPOINTS lists several
         source["url"] = source["url"].split(",")[0].strip()
     if environ.get(ENV_INSECURE) and source["verify_certs"] is None:
@@ -249,26 +342,29 @@ def resolve_connection(
     declared: Mapping[str, Any] | None,
     config: Mapping[str, Any],
     environ: Mapping[str, str],
+    *,
+    namespace: str | None = DYNAMIC_CONFIG_NAMESPACE,
 ) -> ClusterConnection:
-    """Resolve the connection: the resource's, then stack config, then the environment."""
+    """Resolve the connection: the declared one, then config, then the environment."""
     declared_source = dict(declared or {})
     if declared_source.get("verify_certs") is True:
         # The default; not a statement that should hide TLS settings from config or env.
         declared_source.pop("verify_certs")
-    sources = [declared_source, _config_source(config), _env_source(environ)]
-    location = _first_group(sources, LOCATION_FIELDS)
-    credentials = _first_group(sources, CREDENTIAL_FIELDS)
-    tls = _first_group(sources, TLS_FIELDS)
+    sources = [declared_source, config_source(config, namespace), environment_source(environ)]
+    location = _first_group(sources, _group("location"))
+    credentials = _first_group(sources, _group("credentials"))
+    tls = _first_group(sources, _group("tls"))
     headers = next((s["headers"] for s in sources if s.get("headers")), None)
 
     url = location["url"]
     if not url and location["cloud_id"]:
         url = decode_cloud_id(str(location["cloud_id"]))
     if not url:
+        where = f"`pulumi config set {namespace}:url https://...`" if namespace else "config"
         raise ConfigurationError(
             "no Elasticsearch cluster to call: set `connection=Connection(url=...)` on the "
-            "resource, or stack config `pulumi config set elasticsearch:url https://...`, or "
-            "the ELASTICSEARCH_URL environment variable (or a cloud_id)"
+            f"resource (or the provider's url), or stack config {where}, or the "
+            "ELASTICSEARCH_URL environment variable (or a cloud_id)"
         )
     url = str(url).rstrip("/")
     if urlsplit(url).scheme not in {"http", "https"}:

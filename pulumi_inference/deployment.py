@@ -142,9 +142,8 @@ def wait_until_ready(
                 f"not ready after {_duration(timeout)} (last seen: {last}). "
                 f"Look at GET /_ml/trained_models/{deployment_id}/_stats (allocation_status, "
                 "reason, nodes) and at free memory and processors on the ML nodes (or ML "
-                "autoscaling). The endpoint exists on the cluster; the next `pulumi up` adopts "
-                "it if it still matches the declaration. Raise deployment_timeout to wait "
-                "longer, or set wait_for_deployment=False.",
+                "autoscaling). Raise deployment_timeout to wait longer, or set "
+                "wait_for_deployment=False.",
                 inference_id=spec.inference_id,
                 last_state=last,
             )

@@ -7,26 +7,60 @@
   the old endpoint is deleted first when the id stays the same (the create would collide);
 - a provider-only update (no HTTP call) for ``connection``, ``force_delete`` and the
   deployment-wait settings.
+
+Every difference is a :class:`Change` with its full property path, so a front end can show
+each one (the native provider's detailed diff) or only the top-level names (the dynamic one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from . import catalogue
 from .spec import PROVIDER_ONLY_KEYS, EndpointSpec, normalize_numbers
 
+ChangeKind = Literal["add", "delete", "update"]
+Path = tuple[str, ...]
+
+SECRETS_PATH: Path = ("secrets",)
+"""The path of a change to secret values whose keys are not known yet (a preview)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed property: ``path`` from the top (``("service_settings", "model_id")``)."""
+
+    path: Path
+    kind: ChangeKind
+    replaces: bool
+
+    @property
+    def secret(self) -> bool:
+        return self.path == SECRETS_PATH or any(key in catalogue.SECRET_KEYS for key in self.path)
+
 
 @dataclass
 class Plan:
-    replaces: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     service_settings_update: dict[str, Any] = field(default_factory=dict)
     task_settings_update: dict[str, Any] = field(default_factory=dict)
     chunking_settings_update: dict[str, Any] | None = None
-    provider_only_changes: list[str] = field(default_factory=list)
-    delete_before_replace: bool = False
+
+    @property
+    def replaces(self) -> list[str]:
+        """Top-level properties whose change needs a replacement, sorted."""
+        return sorted({change.path[0] for change in self.changes if change.replaces})
+
+    @property
+    def delete_before_replace(self) -> bool:
+        """The old endpoint goes first when the id stays: the create would collide with it."""
+        return bool(self.replaces) and "inference_id" not in self.replaces
+
+    @property
+    def provider_only_changes(self) -> list[str]:
+        return [c.path[0] for c in self.changes if c.path[0] in (*PROVIDER_ONLY_KEYS, "secrets")]
 
     @property
     def update_body(self) -> dict[str, Any]:
@@ -40,55 +74,63 @@ class Plan:
         return body
 
     @property
-    def changes(self) -> bool:
-        return bool(self.replaces or self.update_body or self.provider_only_changes)
+    def has_changes(self) -> bool:
+        return bool(self.changes)
 
     @property
     def rescales_deployment(self) -> bool:
         return bool({"num_allocations", "adaptive_allocations"} & set(self.service_settings_update))
 
 
-def _has_unknown(value: Any) -> bool:
+def has_unknown(value: Any) -> bool:
     if value is catalogue.UNKNOWN:
         return True
     if isinstance(value, Mapping):
-        return any(_has_unknown(item) for item in value.values())
+        return any(has_unknown(item) for item in value.values())
     if isinstance(value, list | tuple):
-        return any(_has_unknown(item) for item in value)
+        return any(has_unknown(item) for item in value)
     return False
 
 
 def _differs(old: Any, new: Any) -> bool:
-    return _has_unknown(new) or normalize_numbers(old) != normalize_numbers(new)
+    return has_unknown(new) or normalize_numbers(old) != normalize_numbers(new)
 
 
-def plan_change(
-    old: EndpointSpec,
-    new: EndpointSpec,
-    old_props: Mapping[str, Any],
-    new_props: Mapping[str, Any],
-) -> Plan:
+def _kind(before: Any, after: Any) -> ChangeKind:
+    if before is None:
+        return "add"
+    if after is None:
+        return "delete"
+    return "update"
+
+
+def plan_change(old: EndpointSpec, new: EndpointSpec) -> Plan:
     """Compare the stored endpoint (old outputs) with the new declaration (checked inputs)."""
     plan = Plan()
     version = old.cluster_version
+
+    def change(path: Path, before: Any, after: Any, *, replaces: bool) -> None:
+        plan.changes.append(Change(path, _kind(before, after), replaces))
+
     for key in ("inference_id", "task_type"):
-        if _differs(getattr(old, key), getattr(new, key)):
-            plan.replaces.append(key)
-    if _has_unknown(new.service) or old.canonical_service != new.canonical_service:
-        plan.replaces.append("service")
+        before, after = getattr(old, key), getattr(new, key)
+        if _differs(before, after):
+            change((key,), before, after, replaces=True)
+    if has_unknown(new.service) or old.canonical_service != new.canonical_service:
+        change(("service",), old.service, new.service, replaces=True)
 
     updatable = catalogue.updatable_service_settings(new.service, version)
-    secrets_unknown = new_props.get("secrets") is catalogue.UNKNOWN
     for key in sorted(set(old.service_settings) | set(new.service_settings)):
         before, after = old.service_settings.get(key), new.service_settings.get(key)
-        if secrets_unknown and key in catalogue.SECRET_KEYS:
+        if new.secrets_unknown and key in catalogue.SECRET_KEYS:
             continue  # judged below, as a rotation
         if not _differs(before, after):
             continue
         if key in updatable and key in new.service_settings:
             plan.service_settings_update[key] = after
+            change(("service_settings", key), before, after, replaces=False)
         else:
-            plan.replaces.append(_section_of(key, "service_settings", old_props, new_props))
+            change(("service_settings", key), before, after, replaces=True)
 
     in_place = catalogue.task_settings_updatable(version)
     for key in sorted(set(old.task_settings) | set(new.task_settings)):
@@ -97,35 +139,26 @@ def plan_change(
             continue
         if in_place and key in new.task_settings:
             plan.task_settings_update[key] = after
+            change(("task_settings", key), before, after, replaces=False)
         else:  # a key cannot be removed in place: _update merges task settings
-            plan.replaces.append("task_settings")
+            change(("task_settings", key), before, after, replaces=True)
 
     if _differs(old.chunking_settings, new.chunking_settings):
-        if catalogue.chunking_updatable(version) and new.chunking_settings:
+        in_place = catalogue.chunking_updatable(version) and bool(new.chunking_settings)
+        if in_place:
             plan.chunking_settings_update = new.chunking_settings
-        else:
-            plan.replaces.append("chunking_settings")
+        before_chunking, after_chunking = old.chunking_settings or {}, new.chunking_settings or {}
+        for key in sorted(set(before_chunking) | set(after_chunking)):
+            before, after = before_chunking.get(key), after_chunking.get(key)
+            if _differs(before, after):
+                change(("chunking_settings", key), before, after, replaces=not in_place)
 
     for key in PROVIDER_ONLY_KEYS:
-        if _differs(getattr(old, key), getattr(new, key)):
-            plan.provider_only_changes.append(key)
+        before, after = getattr(old, key), getattr(new, key)
+        if _differs(before, after):
+            change((key,), before, after, replaces=False)
 
-    if secrets_unknown:
+    if new.secrets_unknown:
         # Secret values not known until apply: at most a rotation, which updates in place.
-        plan.provider_only_changes.append("secrets")
-
-    plan.replaces = sorted(set(plan.replaces))
-    plan.delete_before_replace = bool(plan.replaces) and "inference_id" not in plan.replaces
+        plan.changes.append(Change(SECRETS_PATH, "update", replaces=False))
     return plan
-
-
-def _section_of(
-    key: str, section: str, old_props: Mapping[str, Any], new_props: Mapping[str, Any]
-) -> str:
-    """The top-level property that carries ``key``: ``secrets`` for moved secret values."""
-    for props in (new_props, old_props):
-        secrets = props.get("secrets")
-        hidden = secrets.get(section) if isinstance(secrets, Mapping) else None
-        if isinstance(hidden, Mapping) and key in hidden:
-            return "secrets"
-    return section

@@ -11,17 +11,27 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 import pulumi
 import pulumi.dynamic
 
 from . import catalogue
-from .connection import SECRET_CONNECTION_FIELDS, Connection
+from ._layout import SECRET_SECTIONS, SECRETS
+from .connection import Connection
+from .operations._observed import OBSERVED_KEYS
 from .provider import InferenceEndpointProvider
 from .spec import split_secrets
 
-_SECTIONS_WITH_SECRETS = ("service_settings", "task_settings")
+
+class TypedSettings(Protocol):
+    """The typed settings classes of ``pulumi_inference.services``."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+SettingsInput: TypeAlias = TypedSettings | pulumi.Input[Mapping[str, pulumi.Input[Any]]]
+"""A settings section: a typed class of ``pulumi_inference.services`` or a dict."""
 
 
 class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="InferenceEndpoint"):
@@ -54,10 +64,10 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
         inference_id: pulumi.Input[str],
         task_type: pulumi.Input[str],
         service: pulumi.Input[str],
-        service_settings: Any,
-        task_settings: Any = None,
-        chunking_settings: Any = None,
-        connection: Connection | pulumi.Input[Mapping[str, Any]] | None = None,
+        service_settings: SettingsInput,
+        task_settings: SettingsInput | None = None,
+        chunking_settings: pulumi.Input[Mapping[str, pulumi.Input[Any]]] | None = None,
+        connection: Connection | pulumi.Input[Mapping[str, pulumi.Input[Any]]] | None = None,
         force_delete: pulumi.Input[bool] = False,
         wait_for_deployment: pulumi.Input[bool] = True,
         deployment_timeout: pulumi.Input[float | str] | None = None,
@@ -100,32 +110,26 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
             "allow_unknown_service": allow_unknown_service,
             "adopt_existing": adopt_existing,
         }
-        secrets: dict[str, Any] = {}
-        for section, value in (
-            ("service_settings", service_settings),
-            ("task_settings", task_settings),
-        ):
-            props[section], hidden = _split(_plain(value), catalogue.SECRET_KEYS)
-            if hidden is not None:
-                secrets[section] = hidden
         declared_connection = (
             connection.to_props() if isinstance(connection, Connection) else connection
         )
-        props["connection"], hidden = _split(declared_connection, SECRET_CONNECTION_FIELDS)
-        if hidden is not None:
-            secrets["connection"] = hidden
-        props["secrets"] = pulumi.Output.secret(secrets) if secrets else None
-        for output_only in (
-            "effective_service_settings",
-            "effective_task_settings",
-            "effective_chunking_settings",
-            "cluster_version",
-        ):
+        declared = {
+            "service_settings": service_settings,
+            "task_settings": task_settings,
+            "connection": declared_connection,
+        }
+        secrets: dict[str, Any] = {}
+        for section, secret_keys in SECRET_SECTIONS.items():
+            props[section], hidden = _split(_plain(declared[section]), secret_keys)
+            if hidden is not None:
+                secrets[section] = hidden
+        props[SECRETS] = pulumi.Output.secret(secrets) if secrets else None
+        for output_only in OBSERVED_KEYS:
             props[output_only] = None
 
         _warn_on_shared_model(resource_name, service, service_settings)
         opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["secrets"])
+            opts, pulumi.ResourceOptions(additional_secret_outputs=[SECRETS])
         )
         super().__init__(InferenceEndpointProvider(), resource_name, props, opts)
 

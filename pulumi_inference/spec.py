@@ -1,7 +1,9 @@
-"""The desired endpoint, built from resource props: secrets merged back, integers as integers.
+"""The desired endpoint, built from canonical props: integers as integers, canonical names.
 
-Props reach the provider with every number a float (Pulumi's wire format) and with secret
-values moved by the resource into the ``secrets`` property; ``EndpointSpec`` undoes both.
+Canonical props are what both front ends hand the core: snake_case keys (``INPUT_KEYS``
+without ``secrets``), secret values inline where they belong (``service_settings.api_key``,
+``connection.password``), values not known yet as ``catalogue.UNKNOWN``. Pulumi sends every
+number as a float; ``EndpointSpec`` turns integral ones back into integers.
 """
 
 from __future__ import annotations
@@ -135,11 +137,14 @@ class EndpointSpec:
 
     allow_unknown_service: bool = False
     adopt_existing: bool = False
+    secrets_unknown: bool = False
 
     @classmethod
-    def from_props(cls, props: Mapping[str, Any]) -> EndpointSpec:
-        """Build from props; in a preview, values not known yet stay ``catalogue.UNKNOWN``."""
-        secrets = _mapping(props.get("secrets"))
+    def from_props(cls, props: Mapping[str, Any], *, secrets_unknown: bool = False) -> EndpointSpec:
+        """Build from canonical props; in a preview, values not known yet stay ``UNKNOWN``.
+
+        ``secrets_unknown``: some secret values (which keys, even) are not known yet.
+        """
         timeout = props.get("deployment_timeout")
         if timeout is None:
             deployment_timeout: Any = DEFAULT_DEPLOYMENT_TIMEOUT
@@ -151,25 +156,17 @@ class EndpointSpec:
             inference_id=_text(props["inference_id"]),
             task_type=_task_type(props["task_type"]),
             service=_text(props["service"]),
-            service_settings=normalize_numbers(
-                deep_merge(
-                    _mapping(props.get("service_settings")),
-                    _mapping(secrets.get("service_settings")),
-                )
-            ),
-            task_settings=normalize_numbers(
-                deep_merge(
-                    _mapping(props.get("task_settings")), _mapping(secrets.get("task_settings"))
-                )
-            ),
+            service_settings=normalize_numbers(_mapping(props.get("service_settings"))),
+            task_settings=normalize_numbers(_mapping(props.get("task_settings"))),
             chunking_settings=_chunking(props.get("chunking_settings")),
-            connection=deep_merge(_mapping(props.get("connection")), secrets.get("connection")),
+            connection=_mapping(props.get("connection")),
             force_delete=props.get("force_delete") is True,
             wait_for_deployment=props.get("wait_for_deployment") is not False,
             deployment_timeout=deployment_timeout,
             cluster_version=parse_version(props.get("cluster_version")),
             allow_unknown_service=props.get("allow_unknown_service") is True,
             adopt_existing=props.get("adopt_existing") is True,
+            secrets_unknown=secrets_unknown,
         )
 
     @property
@@ -193,18 +190,19 @@ class EndpointSpec:
             body["chunking_settings"] = self.chunking_settings
         return body
 
-    def secret_values(self) -> list[str]:
-        """Every secret this endpoint carries (settings and connection), for redaction."""
+    def endpoint_secrets(self) -> list[str]:
+        """The secrets the endpoint itself carries (API keys of its service, ...).
+
+        Never the connection's credentials: those belong to the cluster, not the endpoint.
+        """
         values = secret_leaves(self.service_settings, catalogue.SECRET_KEYS)
         values += secret_leaves(self.task_settings, catalogue.SECRET_KEYS)
-        values += [
-            str(v)
-            for k, v in self.connection.items()
-            if k in SECRET_CONNECTION_FIELDS and isinstance(v, str)
-        ]
-        headers = self.connection.get("headers")
-        if isinstance(headers, Mapping):
-            values += [str(v) for v in headers.values()]
+        return values
+
+    def secret_values(self) -> list[str]:
+        """Every secret of this declaration (endpoint and connection), for redaction."""
+        values = self.endpoint_secrets()
+        values += secret_leaves(self.connection, SECRET_CONNECTION_FIELDS)
         return values
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from pulumi_inference import InferenceEndpointProvider
 from pulumi_inference.client import (
+    Created,
     InferenceClient,
     PossiblyAppliedError,
     RetryPolicy,
@@ -117,7 +118,9 @@ def test_429_is_retried_after_exactly_what_retry_after_asks(emu: Emulator) -> No
 def test_gateway_and_unavailable_statuses_are_retried(emu: Emulator, status: int) -> None:
     emu.faults.status(status, path="^/_inference", count=3)
     c = client(emu)
-    assert c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY]).status_code == 200
+    created = c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY])
+    assert isinstance(created, Created)
+    assert created.endpoint["inference_id"] == "e1"
     assert [r["status"] for r in logged(emu, "PUT")] == [status] * 3 + [200]
     assert emu.endpoint("e1") is not None
 
@@ -351,11 +354,7 @@ def test_missing_privilege_names_manage_inference() -> None:
         c = client(emu, username="reader", password="reader-pass")
         assert c.get_endpoint("text_embedding", "e1") is None  # reading is allowed
         with pytest.raises(AuthorizationError) as caught:
-            c.raise_for_status(
-                c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY]),
-                inference_id="e1",
-                secrets=[SERVICE_KEY],
-            )
+            c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY])
     assert caught.value.status == 403
     assert "manage_inference" in str(caught.value)
     assert "reader-pass" not in str(caught.value)
@@ -365,7 +364,8 @@ def test_not_found_is_typed(emu: Emulator) -> None:
     with pytest.raises(EndpointNotFoundError) as caught:
         client(emu).update_endpoint("text_embedding", "nope", {"task_settings": {"a": 1}}, [])
     assert caught.value.status == 404
-    assert "Inference endpoint not found [nope]" in str(caught.value)
+    assert caught.value.reason and "nope" in caught.value.reason
+    assert caught.value.reason in str(caught.value)  # the cluster's own words, passed through
 
 
 def test_delete_of_a_used_endpoint_names_pipelines_and_indexes(emu: Emulator) -> None:
@@ -389,9 +389,8 @@ def test_delete_of_a_used_endpoint_names_pipelines_and_indexes(emu: Emulator) ->
 
 def test_400_reason_is_passed_through(emu: Emulator) -> None:
     c = client(emu)
-    response = c.put_endpoint("text_embedding", "e1", {"service": "nosuch"}, [])
     with pytest.raises(ClusterRejectedError) as caught:
-        c.raise_for_status(response, inference_id="e1")
+        c.put_endpoint("text_embedding", "e1", {"service": "nosuch"}, [])
     assert caught.value.status == 400
     assert "Unknown service [nosuch]" in str(caught.value)
     assert caught.value.reason is not None and "Unknown service [nosuch]" in caught.value.reason
@@ -421,14 +420,13 @@ def test_secrets_echoed_back_by_the_cluster_never_reach_a_message(
         assert "[secret]" in text
     # the client alone redacts the connection's credentials too
     c = client(emu, api_key=connection_key)
-    response = c.put_endpoint(
-        "text_embedding",
-        "e2",
-        {"service": "openai", "service_settings": {"model_id": "m", "x": connection_key}},
-        [],
-    )
     with pytest.raises(ClusterRejectedError) as caught:
-        c.raise_for_status(response, inference_id="e2")
+        c.put_endpoint(
+            "text_embedding",
+            "e2",
+            {"service": "openai", "service_settings": {"model_id": "m", "x": connection_key}},
+            [],
+        )
     assert connection_key not in str(caught.value)
 
 
@@ -477,7 +475,8 @@ def test_one_client_shared_by_four_threads_pools_its_connections(emu: Emulator) 
         try:
             for i in range(10):
                 inference_id = f"w{worker}-{i}"
-                assert c.put_endpoint("text_embedding", inference_id, OPENAI_BODY, []).is_success
+                created = c.put_endpoint("text_embedding", inference_id, OPENAI_BODY, [])
+                assert isinstance(created, Created)
                 assert c.get_endpoint("text_embedding", inference_id) is not None
                 c.update_endpoint(
                     "text_embedding", inference_id, {"task_settings": {"user": f"u{i}"}}, []

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider
-from pulumi_inference.client import InferenceClient, RetryPolicy, close_all
+from pulumi_inference.client import Created, InferenceClient, RetryPolicy, close_all
 from pulumi_inference.connection import ClusterConnection
 from pulumi_inference.deployment import read_status, wait_until_ready, with_target_allocations
 from pulumi_inference.drift import matches_declaration
@@ -67,8 +67,8 @@ def client(emu: Emulator) -> InferenceClient:
 
 def create_without_waiting(emu: Emulator, props: dict[str, Any]) -> EndpointSpec:
     spec = EndpointSpec.from_props(props)
-    response = client(emu).put_endpoint(spec.task_type, spec.inference_id, spec.request_body(), [])
-    assert response.status_code == 200, response.text
+    created = client(emu).put_endpoint(spec.task_type, spec.inference_id, spec.request_body(), [])
+    assert isinstance(created, Created), created
     return spec
 
 
@@ -216,27 +216,20 @@ def test_wait_for_deployment_false_returns_at_once(emu: Emulator) -> None:
     assert allocation(emu, "e5")["state"] == "starting"
 
 
-def wait_for_emulated_deployment(emu: Emulator, deployment_id: str) -> None:
-    for _ in range(200):
-        with emu.state.lock:
-            deployment = emu.state.deployments.get(deployment_id)
-            if deployment is not None and deployment.is_ready():
-                return
-        time.sleep(0.05)
-    raise AssertionError("the emulated deployment never became ready")
-
-
-def test_after_a_timeout_the_next_create_adopts_the_matching_endpoint(emu: Emulator) -> None:
+def test_a_timed_out_create_rolls_back_and_the_next_create_makes_it_again(
+    emu: Emulator,
+) -> None:
+    """REQ-CREATE-5: a deployment not ready in time leaves nothing unmanaged behind."""
     emu.settings.update({"deployment_seconds": 1.5})
     provider = InferenceEndpointProvider()
-    with pytest.raises(DeploymentTimeoutError):
+    with pytest.raises(DeploymentTimeoutError) as caught:
         provider.create(e5_props(emu, deployment_timeout=0.3))
-    assert emu.endpoint("e5") is not None  # left on the cluster
-    wait_for_emulated_deployment(emu, "e5")  # the next `pulumi up`, a little later
-    result = provider.create(e5_props(emu, deployment_timeout=30))
+    assert "rolled back" in str(caught.value)
+    assert emu.endpoint("e5") is None  # the create's own endpoint was deleted again
+    result = provider.create(e5_props(emu, deployment_timeout=30))  # the next `pulumi up`
     assert result.id == "e5"
     assert result.outs["effective_service_settings"]["num_allocations"] == 2
-    assert [r["status"] for r in emu.requests() if r["method"] == "PUT"] == [200, 400]
+    assert [r["status"] for r in emu.requests() if r["method"] == "PUT"] == [200, 200]
     with emu.state.lock:
         assert list(emu.state.endpoints) == ["e5"]
 
@@ -258,13 +251,16 @@ def test_the_target_allocation_view_matches_a_deployment_still_starting(emu: Emu
     assert not matches_declaration(other, with_target_allocations(c, other, live))
 
 
-def test_a_create_retried_while_the_deployment_still_starts_adopts_it(emu: Emulator) -> None:
-    emu.settings.update({"deployment_seconds": 3.0})
+def test_an_identical_endpoint_another_stack_made_is_never_taken_over(emu: Emulator) -> None:
+    """REQ-CREATE-3: two stacks declaring the same id on one cluster never share it."""
+    emu.settings.update({"deployment_seconds": 0.2})
     provider = InferenceEndpointProvider()
-    with pytest.raises(DeploymentTimeoutError):
-        provider.create(e5_props(emu, deployment_timeout=0.3))
-    result = provider.create(e5_props(emu, deployment_timeout=30))  # still starting
-    assert result.id == "e5"
+    provider.create(e5_props(emu))  # the first stack
+    with pytest.raises(EndpointAlreadyExistsError) as caught:
+        provider.create(e5_props(emu))  # the second stack, same declaration
+    message = str(caught.value)
+    assert "not managed by this stack" in message and "adopt_existing" in message
+    assert [r["status"] for r in emu.requests() if r["method"] == "PUT"] == [200, 400]
 
 
 def test_a_lost_create_answer_of_a_deployment_endpoint_ends_in_success(emu: Emulator) -> None:
@@ -277,8 +273,7 @@ def test_a_lost_create_answer_of_a_deployment_endpoint_ends_in_success(emu: Emul
 def test_a_different_declaration_with_the_same_id_is_not_adopted(emu: Emulator) -> None:
     emu.settings.update({"deployment_seconds": 2.0})
     provider = InferenceEndpointProvider()
-    with pytest.raises(DeploymentTimeoutError):
-        provider.create(e5_props(emu, deployment_timeout=0.5))
+    create_without_waiting(emu, e5_props(emu))
     other = e5_props(emu)
     other["service_settings"] = {**other["service_settings"], "num_threads": 2}
     with pytest.raises(EndpointAlreadyExistsError) as caught:

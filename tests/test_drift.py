@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference import catalogue
+from pulumi_inference import _layout, catalogue
 from pulumi_inference.drift import live_inputs, matches_declaration
 from pulumi_inference.plan import plan_change
 from pulumi_inference.spec import EndpointSpec, split_secrets
@@ -41,12 +41,16 @@ def test_every_response_example_has_its_request() -> None:
 @pytest.mark.parametrize(("request_", "response"), PAIRS, ids=[r.name for _, r in PAIRS])
 def test_response_examples_are_not_drift(request_: Example, response: Example) -> None:
     props = _props_from_request(request_)
-    spec = EndpointSpec.from_props(props)
+    spec = _spec(props)
     refreshed = live_inputs(props, spec, response.body)
     assert refreshed == props
     assert matches_declaration(spec, response.body)
     after = {**props, **refreshed}
-    assert not plan_change(spec, EndpointSpec.from_props(after), props, after).changes
+    assert not plan_change(spec, _spec(after)).has_changes
+
+
+def _spec(props: dict[str, Any]) -> EndpointSpec:
+    return EndpointSpec.from_props(_layout.canonical(props)[0])
 
 
 def _openai_props() -> dict[str, Any]:
@@ -81,31 +85,27 @@ def test_hand_made_change_to_a_declared_setting_is_drift() -> None:
         **LIVE,
         "service_settings": {**LIVE["service_settings"], "model_id": "text-embedding-3-large"},
     }
-    refreshed = live_inputs(props, EndpointSpec.from_props(props), live)
+    refreshed = live_inputs(props, _spec(props), live)
     assert refreshed["service_settings"]["model_id"] == "text-embedding-3-large"
-    plan = plan_change(
-        EndpointSpec.from_props(refreshed), EndpointSpec.from_props(props), refreshed, props
-    )
+    plan = plan_change(_spec(refreshed), _spec(props))
     assert plan.replaces == ["service_settings"]
 
 
 def test_hand_made_change_to_task_settings_is_drift_fixed_in_place() -> None:
     props = _openai_props()
     live = {**LIVE, "task_settings": {"user": "mallory"}}
-    refreshed = live_inputs(props, EndpointSpec.from_props(props), live)
+    refreshed = live_inputs(props, _spec(props), live)
     assert refreshed["task_settings"] == {"user": "mallory"}
-    plan = plan_change(
-        EndpointSpec.from_props(refreshed), EndpointSpec.from_props(props), refreshed, props
-    )
+    plan = plan_change(_spec(refreshed), _spec(props))
     assert plan.replaces == [] and plan.update_body == {"task_settings": {"user": "alice"}}
 
 
 def test_secrets_are_kept_from_state_because_the_cluster_never_returns_them() -> None:
     props = _openai_props()
-    refreshed = live_inputs(props, EndpointSpec.from_props(props), LIVE)
+    refreshed = live_inputs(props, _spec(props), LIVE)
     assert refreshed["secrets"] == {"service_settings": {"api_key": "sk"}}
     inline = {**props, "service_settings": {**props["service_settings"], "api_key": "sk"}}
-    refreshed_inline = live_inputs(inline, EndpointSpec.from_props(inline), LIVE)
+    refreshed_inline = live_inputs(inline, _spec(inline), LIVE)
     assert refreshed_inline["service_settings"]["api_key"] == "sk"
 
 
@@ -131,7 +131,7 @@ def test_live_allocation_count_is_not_drift_with_adaptive_allocations() -> None:
         "service_settings": {**props["service_settings"], "num_allocations": 3},
         "chunking_settings": {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1},
     }
-    assert live_inputs(props, EndpointSpec.from_props(props), live) == props
+    assert live_inputs(props, _spec(props), live) == props
 
 
 def test_elser_answered_as_elasticsearch_is_not_drift() -> None:
@@ -151,7 +151,7 @@ def test_elser_answered_as_elasticsearch_is_not_drift() -> None:
             "model_id": ".elser_model_2_linux-x86_64",
         },
     }
-    assert live_inputs(props, EndpointSpec.from_props(props), live) == props
+    assert live_inputs(props, _spec(props), live) == props
 
 
 def test_task_type_spelled_as_the_cluster_accepts_is_not_drift() -> None:
@@ -167,7 +167,7 @@ def test_task_type_spelled_as_the_cluster_accepts_is_not_drift() -> None:
         "service": "openai",
         "service_settings": {"model_id": "gpt-4o"},
     }
-    spec = EndpointSpec.from_props(props)
+    spec = _spec(props)
     assert spec.task_type == "chat_completion"
     assert spec.request_body()["service"] == "openai"
     assert live_inputs(props, spec, live) == props

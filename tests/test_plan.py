@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference import catalogue
+from pulumi_inference import _layout, catalogue
 from pulumi_inference.plan import Plan, plan_change
 from pulumi_inference.spec import EndpointSpec
 
@@ -26,15 +26,20 @@ def _openai(**overrides: Any) -> dict[str, Any]:
     return props
 
 
+def _spec(props: dict[str, Any]) -> EndpointSpec:
+    """Props as the dynamic resource sends them (secret values under ``secrets``)."""
+    return _layout.endpoint_spec(props)
+
+
 def _plan(old: dict[str, Any], new: dict[str, Any]) -> Plan:
-    return plan_change(EndpointSpec.from_props(old), EndpointSpec.from_props(new), old, new)
+    return plan_change(_spec(old), _spec(new))
 
 
 def test_equal_declaration_is_no_change_even_with_floats_from_the_wire() -> None:
     old = _openai(service_settings={"model_id": "m", "dimensions": 512})
     new = _openai(service_settings={"model_id": "m", "dimensions": 512.0})
     plan = _plan(old, new)
-    assert not plan.changes
+    assert not plan.has_changes
     assert plan.replaces == []
 
 
@@ -42,7 +47,7 @@ def test_task_settings_change_updates_in_place_with_only_the_changed_keys() -> N
     plan = _plan(
         _openai(task_settings={"user": "a", "x": 1}), _openai(task_settings={"user": "b", "x": 1})
     )
-    assert plan.changes and plan.replaces == []
+    assert plan.has_changes and plan.replaces == []
     assert plan.update_body == {"task_settings": {"user": "b"}}
 
 
@@ -80,7 +85,7 @@ def test_changed_id_replaces_creating_first() -> None:
 
 def test_force_delete_and_connection_concern_only_pulumi() -> None:
     plan = _plan(_openai(), _openai(force_delete=True, connection={"url": "http://localhost:9200"}))
-    assert plan.changes
+    assert plan.has_changes
     assert plan.replaces == []
     assert plan.update_body == {}
     assert set(plan.provider_only_changes) == {"force_delete", "connection"}
@@ -97,10 +102,12 @@ def test_old_cluster_without_update_api_plans_replacements() -> None:
         _openai(cluster_version="8.15.0", task_settings={"user": "b"}),
     )
     assert plan.replaces == ["task_settings"]
-    rotation = _plan(
-        _openai(cluster_version="8.15.0"), _openai(secrets={"service_settings": {"api_key": "new"}})
-    )
-    assert rotation.replaces == ["secrets"]
+    new = _openai(secrets={"service_settings": {"api_key": "new"}})
+    rotation = _plan(_openai(cluster_version="8.15.0"), new)
+    assert rotation.replaces == ["service_settings"]
+    assert [c.path for c in rotation.changes] == [("service_settings", "api_key")]
+    # the dynamic resource keeps that value in its `secrets` property, which it names
+    assert [_layout.carried_by(c.path, new) for c in rotation.changes] == ["secrets"]
 
 
 def test_allocations_scale_in_place_for_deployments() -> None:
@@ -142,6 +149,25 @@ def test_unknown_values_in_preview_plan_the_worst_honest_case() -> None:
     )
     assert "inference_id" in _plan(_openai(), _openai(inference_id=unknown)).replaces
     rotation = _plan(_openai(), _openai(secrets=unknown))
-    assert rotation.replaces == [] and rotation.changes
+    assert rotation.replaces == [] and rotation.has_changes
     task = _plan(_openai(), _openai(task_settings={"user": unknown}))
     assert task.replaces == [] and task.update_body == {"task_settings": {"user": unknown}}
+
+
+def test_every_change_is_named_by_its_full_path_and_kind() -> None:
+    plan = _plan(
+        _openai(task_settings={"user": "a", "gone": 1}),
+        _openai(
+            service_settings={"model_id": "text-embedding-3-large", "dimensions": 256},
+            secrets={"service_settings": {"api_key": "sk-2"}},
+            task_settings={"user": "b"},
+        ),
+    )
+    found = {(c.path, c.kind, c.replaces, c.secret) for c in plan.changes}
+    assert found == {
+        (("service_settings", "api_key"), "update", False, True),
+        (("service_settings", "dimensions"), "add", True, False),
+        (("service_settings", "model_id"), "update", True, False),
+        (("task_settings", "gone"), "delete", True, False),
+        (("task_settings", "user"), "update", False, False),
+    }

@@ -228,12 +228,18 @@ def test_hand_made_change_shows_as_drift_in_the_next_diff(
 # -- diff -------------------------------------------------------------------------------
 
 
-def test_diff_makes_no_http_call(emulator: Emulator, provider: InferenceEndpointProvider) -> None:
+def test_diff_calls_the_cluster_only_to_check_a_replacement_read_only(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    """REQ-REVIEW-1: no call unless replacing; then one dry-run delete, nothing deleted."""
     outs = provider.create(openai(emulator)).outs or {}
     emulator.clear_requests()
     provider.diff("openai-emb", outs, openai(emulator, task_settings={"user": "other"}))
-    provider.diff("openai-emb", outs, openai(emulator, service_settings={"model_id": "other"}))
     assert emulator.requests() == []
+    provider.diff("openai-emb", outs, openai(emulator, service_settings={"model_id": "other"}))
+    calls = [(r["method"], r["path"], r["query"]) for r in emulator.requests()]
+    assert calls == [("DELETE", "/_inference/text_embedding/openai-emb", "dry_run=true")]
+    assert emulator.endpoint("openai-emb") is not None
 
 
 # -- update -----------------------------------------------------------------------------

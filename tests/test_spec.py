@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_inference import _layout
 from pulumi_inference.spec import EndpointSpec, normalize_numbers, parse_duration, split_secrets
 
 SECRET_KEYS = frozenset({"api_key", "secret_parameters"})
@@ -37,7 +38,7 @@ def test_secrets_split_at_any_depth_and_merge_back() -> None:
     public, secret = split_secrets(settings, SECRET_KEYS)
     assert public == {"model_id": "m", "nested": {"x": 1}}
     assert secret == {"api_key": "k", "secret_parameters": {"a": "b"}, "nested": {"api_key": "n"}}
-    spec = EndpointSpec.from_props(
+    canonical, _ = _layout.canonical(
         {
             "inference_id": "e",
             "task_type": "text_embedding",
@@ -46,7 +47,7 @@ def test_secrets_split_at_any_depth_and_merge_back() -> None:
             "secrets": {"service_settings": secret},
         }
     )
-    assert spec.service_settings == settings
+    assert EndpointSpec.from_props(canonical).service_settings == settings
 
 
 def test_request_body_has_integers_and_omits_empty_sections() -> None:
@@ -97,7 +98,7 @@ def test_bad_durations_are_refused(value: object) -> None:
 
 
 def test_secret_values_cover_settings_and_connection() -> None:
-    spec = EndpointSpec.from_props(
+    canonical, _ = _layout.canonical(
         {
             "inference_id": "e",
             "task_type": "completion",
@@ -110,5 +111,8 @@ def test_secret_values_cover_settings_and_connection() -> None:
             },
         }
     )
+    spec = EndpointSpec.from_props(canonical)
     assert set(spec.secret_values()) >= {"sk-123", "pw-456", "ek-789"}
     assert "gpt" not in spec.secret_values()
+    # the endpoint's own secrets never include the cluster's credentials (REQ-CREATE-4)
+    assert spec.endpoint_secrets() == ["sk-123"]

@@ -10,6 +10,10 @@ A create is not: :meth:`InferenceClient.put_endpoint` raises :class:`PossiblyApp
 so the caller can look before creating again. A create answered 502/503/504 (a gateway that
 may have given up after forwarding it) is sent again; if that second create finds the
 endpoint already there, that also raises :class:`PossiblyAppliedError`.
+
+Creates answer with a typed outcome (:class:`Created` or :class:`DeploymentPending`) or a
+typed error (:class:`EndpointAlreadyExistsError` when the id is taken, and the rest of
+``errors.py``); no caller sees an HTTP response.
 """
 
 from __future__ import annotations
@@ -17,11 +21,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
@@ -56,6 +59,32 @@ _TLS_MARKERS = (
 
 class PossiblyAppliedError(ClusterUnreachableError):
     """The request was sent but its answer was lost: the cluster may have acted on it."""
+
+
+@dataclass(frozen=True)
+class Created:
+    """The cluster created the endpoint and answered with it."""
+
+    endpoint: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeploymentPending:
+    """408: the cluster stored the endpoint but stopped waiting for its model deployment to
+    start (``reason`` is the cluster's own words). The deployment goes on starting."""
+
+    reason: str
+
+
+CreateOutcome = Created | DeploymentPending
+
+
+@dataclass(frozen=True)
+class EndpointUsers:
+    """What uses an endpoint: ingest pipelines and indexes with ``semantic_text`` fields."""
+
+    pipelines: list[str]
+    indexes: list[str]
 
 
 @dataclass
@@ -97,9 +126,6 @@ class InferenceClient:
         self._info: dict[str, Any] | None = None
         self._info_lock = threading.Lock()
         self._stats_lock = threading.Lock()
-        self._exchanges: weakref.WeakKeyDictionary[httpx.Response, _Exchange] = (
-            weakref.WeakKeyDictionary()
-        )
         self.requests_sent = 0  # attempts, retries included
         self.retries = 0  # attempts after the first of each operation
 
@@ -142,11 +168,12 @@ class InferenceClient:
 
     def put_endpoint(
         self, task_type: str, inference_id: str, body: Mapping[str, Any], secrets: Iterable[str]
-    ) -> httpx.Response:
-        """Send the create. Answers are returned raw (408 is not an error for deployments).
+    ) -> CreateOutcome:
+        """Send the create.
 
         Raises :class:`PossiblyAppliedError` when the cluster may have created the endpoint
-        without the answer reaching us (see the module documentation).
+        without the answer reaching us (see the module documentation), and
+        :class:`EndpointAlreadyExistsError` when the id is taken.
         """
         subject = _subject(inference_id)
         secrets = list(secrets)
@@ -166,7 +193,13 @@ class InferenceClient:
                 "by a gateway error and the retry found the endpoint already there; it was "
                 "probably created by that earlier attempt"
             )
-        return response
+        if response.status_code == 408:
+            _, reason = error_details(response)
+            if "deployment" in reason:
+                return DeploymentPending(redact(reason, self._hidden(secrets)))
+        self._raise_for_status(exchange, subject=subject, secrets=secrets)
+        created = self._json(response, subject=subject)
+        return Created(created if isinstance(created, dict) else {})
 
     def update_endpoint(
         self, task_type: str, inference_id: str, body: Mapping[str, Any], secrets: Iterable[str]
@@ -203,6 +236,33 @@ class InferenceClient:
         self._raise_for_status(exchange, subject=subject)
         return True
 
+    def endpoint_users(
+        self, task_type: str, inference_id: str, *, policy: RetryPolicy | None = None
+    ) -> EndpointUsers | None:
+        """``DELETE ...?dry_run=true``: who uses the endpoint; nothing is deleted.
+
+        ``None`` when the endpoint does not exist. Only for clusters of 8.15 or newer (older
+        ones do not know ``dry_run``); the caller checks the version. ``policy`` overrides the
+        client's retries for this call (a preview's look-up should not wait a minute).
+        """
+        subject = _subject(inference_id)
+        exchange = self._send(
+            "DELETE",
+            _path(task_type, inference_id),
+            subject=subject,
+            params={"dry_run": "true"},
+            policy=policy,
+        )
+        if exchange.response.status_code == 404:
+            return None
+        self._raise_for_status(exchange, subject=subject)
+        body = self._json(exchange.response, subject=subject)
+        body = body if isinstance(body, dict) else {}
+        return EndpointUsers(
+            pipelines=[str(name) for name in body.get("pipelines") or []],
+            indexes=[str(name) for name in body.get("indexes") or []],
+        )
+
     def trained_model_stats(self, model_id: str) -> dict[str, Any] | None:
         """``GET /_ml/trained_models/{id}/_stats``; ``None`` when no such model/deployment."""
         subject = f"deployment '{model_id}'"
@@ -217,21 +277,9 @@ class InferenceClient:
 
     # -- errors -----------------------------------------------------------------------
 
-    def raise_for_status(
-        self, response: httpx.Response, *, inference_id: str, secrets: Iterable[str] = ()
-    ) -> None:
-        """Raise the typed error for an error answer of :meth:`put_endpoint`."""
-        with self._stats_lock:
-            exchange = self._exchanges.get(response) or _Exchange(response, 1, 0.0, False)
-        self._raise_for_status(exchange, subject=_subject(inference_id), secrets=secrets)
-
     def _hidden(self, secrets: Iterable[str] = ()) -> list[str]:
         """Every value that must never appear in a message."""
-        hidden = [*self.connection.secret_values(), *secrets]
-        password = urlsplit(self.connection.url).password
-        if password:
-            hidden.append(password)
-        return hidden
+        return [*self.connection.secret_values(), *secrets]
 
     def _raise_for_status(
         self, exchange: _Exchange, *, subject: str, secrets: Iterable[str] = ()
@@ -289,8 +337,10 @@ class InferenceClient:
         secrets: Iterable[str] = (),
         resend_unanswered: bool = True,
         read_timeout: float = READ_TIMEOUT,
+        policy: RetryPolicy | None = None,
     ) -> _Exchange:
-        deadline = Deadline(self.policy.deadline, self._clock)
+        policy = policy or self.policy
+        deadline = Deadline(policy.deadline, self._clock)
         unreachable: Deadline | None = None  # since the first of consecutive refused connects
         attempt = 0
         possibly_applied = False
@@ -319,8 +369,8 @@ class InferenceClient:
                 if sent:
                     unreachable = None
                 elif unreachable is None:
-                    unreachable = Deadline(self.policy.unreachable_deadline, self._clock)
-                wait = self.policy.delay(attempt, None)
+                    unreachable = Deadline(policy.unreachable_deadline, self._clock)
+                wait = policy.delay(attempt, None)
                 if deadline.allows(wait) and (unreachable is None or unreachable.allows(wait)):
                     log.info(
                         "%s: %s %s failed (%s); retrying in %.2fs",
@@ -336,15 +386,15 @@ class InferenceClient:
                     f"{subject} on {self.cluster}: could not reach the cluster after {attempt} "
                     f"attempt(s) over {deadline.elapsed():.1f}s (last error: {reason}). Check "
                     "the URL and that the cluster is up and reachable from here; retries stop "
-                    f"after PULUMI_INFERENCE_RETRY_DEADLINE ({self.policy.deadline:g}s), or "
+                    f"after PULUMI_INFERENCE_RETRY_DEADLINE ({policy.deadline:g}s), or "
                     "PULUMI_INFERENCE_UNREACHABLE_DEADLINE "
-                    f"({self.policy.unreachable_deadline:g}s) of refused connections."
+                    f"({policy.unreachable_deadline:g}s) of refused connections."
                 ) from None
             unreachable = None
             status = response.status_code
             if status in RETRYABLE_STATUSES:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                wait = self.policy.delay(attempt, retry_after)
+                wait = policy.delay(attempt, retry_after)
                 if deadline.allows(wait):
                     possibly_applied = possibly_applied or status in MAYBE_APPLIED_STATUSES
                     log.info(
@@ -359,10 +409,7 @@ class InferenceClient:
                     response.close()
                     self._sleep(wait)
                     continue
-            exchange = _Exchange(response, attempt, deadline.elapsed(), possibly_applied)
-            with self._stats_lock:
-                self._exchanges[response] = exchange
-            return exchange
+            return _Exchange(response, attempt, deadline.elapsed(), possibly_applied)
 
     def _tls_message(self, subject: str, reason: str) -> str:
         if "WRONG_VERSION_NUMBER" in reason:

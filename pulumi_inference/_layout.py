@@ -1,0 +1,62 @@
+"""The dynamic resource's property layout, a public contract of every stack's state.
+
+The dynamic ``InferenceEndpoint`` moves every secret value into one always-secret ``secrets``
+property (``{"service_settings": {"api_key": ...}, "connection": {"password": ...}}``), so
+that the rest of ``service_settings`` stays readable in previews, since Pulumi's Python SDK
+would otherwise hide the whole dict. The core works on canonical props, with each secret back
+in its place; :func:`canonical` turns the first into the second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import catalogue
+from .connection import SECRET_CONNECTION_FIELDS
+from .spec import EndpointSpec, deep_merge
+
+SECRETS = "secrets"
+SECRET_SECTIONS: dict[str, frozenset[str]] = {
+    "service_settings": catalogue.SECRET_KEYS,
+    "task_settings": catalogue.SECRET_KEYS,
+    "connection": SECRET_CONNECTION_FIELDS,
+}
+"""Which properties carry secret keys, and which keys are secret in each."""
+
+
+def canonical(props: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Props with the ``secrets`` property merged back; and whether its values (some, or
+    which keys even) are not known yet, as in a preview where a secret is an Output."""
+    merged = {key: value for key, value in props.items() if key != SECRETS}
+    hidden = props.get(SECRETS)
+    if hidden is catalogue.UNKNOWN:
+        return merged, True
+    if not isinstance(hidden, Mapping):
+        return merged, False
+    unknown = False
+    for section in SECRET_SECTIONS:
+        extra = hidden.get(section)
+        if extra is catalogue.UNKNOWN:
+            unknown = True
+        elif isinstance(extra, Mapping):
+            base = merged.get(section)
+            if base is None or isinstance(base, Mapping):  # else: reported as the wrong shape
+                merged[section] = deep_merge(base, extra)
+    return merged, unknown
+
+
+def carried_by(path: tuple[str, ...], props: Mapping[str, Any]) -> str:
+    """The top-level property that holds the value at ``path``: ``secrets`` for the secret
+    values the resource moved there, else the path's own first key."""
+    hidden = props.get(SECRETS)
+    section = hidden.get(path[0]) if isinstance(hidden, Mapping) else None
+    if len(path) > 1 and isinstance(section, Mapping) and path[1] in section:
+        return SECRETS
+    return path[0]
+
+
+def endpoint_spec(props: Mapping[str, Any]) -> EndpointSpec:
+    """The endpoint declared by props in this layout."""
+    merged, secrets_unknown = canonical(props)
+    return EndpointSpec.from_props(merged, secrets_unknown=secrets_unknown)

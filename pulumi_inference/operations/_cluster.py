@@ -1,0 +1,32 @@
+"""Which cluster an endpoint lives on: its declared connection, then config, then environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ..client import InferenceClient, client_for
+from ..connection import DYNAMIC_CONFIG_NAMESPACE, resolve_connection
+from ..errors import ConfigurationError
+from ..spec import EndpointSpec
+
+
+def connect(
+    spec: EndpointSpec,
+    config: Mapping[str, Any],
+    *,
+    namespace: str | None = DYNAMIC_CONFIG_NAMESPACE,
+    environ: Mapping[str, str] | None = None,
+) -> InferenceClient:
+    """The pooled client for the cluster of ``spec``; the error names the endpoint."""
+    try:
+        connection = resolve_connection(
+            spec.connection,
+            config,
+            os.environ if environ is None else environ,
+            namespace=namespace,
+        )
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"inference endpoint '{spec.inference_id}': {exc}") from None
+    return client_for(connection)

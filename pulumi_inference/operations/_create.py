@@ -1,0 +1,194 @@
+"""Create: exactly one endpoint, never an overwrite, never someone else's endpoint taken.
+
+An existing endpoint with the declared id is taken over only when this very call provably
+made it (the create's answer was lost on the way back and the endpoint now matches), or when
+the program asks for it (``adopt_existing``). Two stacks that declare the same id on one
+cluster therefore never share an endpoint silently: the second is refused.
+
+A model deployment that is not ready in ``deployment_timeout`` is rolled back: the endpoint
+this call created is deleted again before the error, so nothing is left on the cluster that
+no stack manages, and the next ``pulumi up`` simply creates it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from .. import catalogue
+from .._version import parse_version
+from ..client import Created, InferenceClient, PossiblyAppliedError
+from ..deployment import wait_until_ready, with_target_allocations
+from ..drift import live_inputs, matches_declaration
+from ..errors import (
+    DeploymentTimeoutError,
+    EndpointAlreadyExistsError,
+    InferenceError,
+)
+from ..plan import plan_change
+from ..spec import INPUT_KEYS, EndpointSpec
+from ._observed import Observed, cluster_version_of
+
+log = logging.getLogger("pulumi_inference")
+
+_ATTEMPTS = 5
+
+
+def create(client: InferenceClient, spec: EndpointSpec, props: Mapping[str, Any]) -> Observed:
+    """Create the endpoint of ``spec`` (canonical ``props`` are the declaration as given)."""
+    live, created_here = _put(client, spec, props)
+    if spec.deploys_model and spec.wait_for_deployment:
+        try:
+            wait_until_ready(client, spec)
+        except DeploymentTimeoutError as timeout:
+            if created_here:
+                raise _rolled_back(client, spec, timeout) from None
+            raise
+    return Observed.of(live, cluster_version_of(client, spec.inference_id))
+
+
+def _put(
+    client: InferenceClient, spec: EndpointSpec, props: Mapping[str, Any]
+) -> tuple[dict[str, Any], bool]:
+    """The endpoint as the cluster has it, and whether this call created it."""
+    secrets = spec.secret_values()
+    answer_lost = False
+    for _ in range(_ATTEMPTS):
+        try:
+            outcome = client.put_endpoint(
+                spec.task_type, spec.inference_id, spec.request_body(), secrets
+            )
+        except PossiblyAppliedError:
+            answer_lost = True
+            existing = client.get_endpoint(spec.task_type, spec.inference_id)
+            if existing is None:
+                continue  # never applied: send it again
+            return _existing(client, spec, props, existing, answer_lost=True)
+        except EndpointAlreadyExistsError:
+            existing = client.get_endpoint(spec.task_type, spec.inference_id)
+            if existing is None:
+                continue  # deleted in between: create it now
+            return _existing(client, spec, props, existing, answer_lost=answer_lost)
+        if isinstance(outcome, Created):
+            return outcome.endpoint, True
+        # 408: the cluster stored the endpoint and gave up waiting for the deployment.
+        log.info(
+            "inference endpoint '%s': the cluster stopped waiting for the deployment to start "
+            "(408); the endpoint is stored, waiting for the deployment",
+            spec.inference_id,
+        )
+        stored = client.get_endpoint(spec.task_type, spec.inference_id)
+        if stored is None:
+            raise InferenceError(
+                f"inference endpoint '{spec.inference_id}' on {client.cluster}: the cluster "
+                f"answered 408 ({outcome.reason}) and did not store the endpoint; run "
+                "`pulumi up` again, or look at the cluster's ML nodes"
+            )
+        return stored, True
+    raise InferenceError(
+        f"inference endpoint '{spec.inference_id}' on {client.cluster}: the create kept "
+        "losing its answer and the endpoint never appeared; check the cluster's health"
+    )
+
+
+def _existing(
+    client: InferenceClient,
+    spec: EndpointSpec,
+    props: Mapping[str, Any],
+    existing: dict[str, Any],
+    *,
+    answer_lost: bool,
+) -> tuple[dict[str, Any], bool]:
+    """An endpoint with the declared id is there: ours, adopted on request, or refused."""
+    if answer_lost and matches_declaration(spec, with_target_allocations(client, spec, existing)):
+        log.info("inference endpoint '%s': created (its answer was lost)", spec.inference_id)
+        return existing, True
+    if spec.adopt_existing:
+        return _adopt(client, spec, props, existing), False
+    raise already_exists(client, spec)
+
+
+def _adopt(
+    client: InferenceClient,
+    spec: EndpointSpec,
+    props: Mapping[str, Any],
+    existing: Mapping[str, Any],
+) -> dict[str, Any]:
+    """``adopt_existing``: take over an endpoint made elsewhere, never replacing it.
+
+    What differs and can change in place is updated; the declared secrets are always sent,
+    since the cluster never shows the ones it holds. Anything else that differs refuses.
+    """
+    live = with_target_allocations(client, spec, existing)
+    declared = {key: props[key] for key in INPUT_KEYS if key in props}
+    as_found = live_inputs(declared, spec, live)
+    found = EndpointSpec.from_props(as_found)
+    plan = plan_change(found, spec)
+    where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
+    if plan.replaces:
+        raise EndpointAlreadyExistsError(
+            f"{where}: adopt_existing refuses the existing endpoint, which differs from the "
+            f"declaration in {', '.join(plan.replaces)} (settings that cannot change in "
+            "place). It was left untouched: declare it as it is, or delete it yourself.",
+            status=400,
+            error_type="resource_already_exists_exception",
+            reason=f"Inference endpoint [{spec.inference_id}] already exists",
+        )
+    secrets = {
+        key: value for key, value in spec.service_settings.items() if key in catalogue.SECRET_KEYS
+    }
+    body = plan.update_body
+    if secrets:
+        body["service_settings"] = {**body.get("service_settings", {}), **secrets}
+    log.info("%s: adopting the existing endpoint (adopt_existing)", where)
+    if not body:
+        return dict(existing)
+    version = parse_version(cluster_version_of(client, spec.inference_id))
+    if not catalogue.task_settings_updatable(version):
+        raise InferenceError(
+            f"{where}: adopt_existing needs to update the endpoint to the declaration "
+            "(settings or secrets), and this cluster has no _update API (8.17+). Delete the "
+            "endpoint and let `pulumi up` create it, or adopt it on a newer cluster."
+        )
+    return client.update_endpoint(spec.task_type, spec.inference_id, body, spec.secret_values())
+
+
+def already_exists(client: InferenceClient, spec: EndpointSpec) -> EndpointAlreadyExistsError:
+    return EndpointAlreadyExistsError(
+        f"inference endpoint '{spec.inference_id}' already exists on {client.cluster} and is "
+        "not managed by this stack (another stack or tool made it, or it differs from the "
+        "declaration). It was left untouched. Pick another inference_id; or, if this endpoint "
+        "is meant to be managed here (made by hand, by Terraform, or left by an interrupted "
+        "`pulumi up` of this stack), set adopt_existing=True to take it over; or delete it "
+        f"(DELETE /_inference/{spec.task_type}/{spec.inference_id}) if nothing uses it.",
+        status=400,
+        error_type="resource_already_exists_exception",
+        reason=f"Inference endpoint [{spec.inference_id}] already exists",
+    )
+
+
+def _rolled_back(
+    client: InferenceClient, spec: EndpointSpec, timeout: DeploymentTimeoutError
+) -> DeploymentTimeoutError:
+    """Delete the endpoint this create made, so that no unmanaged endpoint is left behind."""
+    try:
+        client.delete_endpoint(spec.task_type, spec.inference_id, force=False)
+    except InferenceError as exc:
+        outcome = (
+            f"Removing it again failed ({exc}), so it is still on the cluster and no stack "
+            "manages it: delete it, or set adopt_existing=True for the next `pulumi up`."
+        )
+    else:
+        outcome = (
+            "The endpoint this create made was deleted again (rolled back), so nothing is left "
+            "behind; the next `pulumi up` creates it again."
+        )
+    log.info(
+        "inference endpoint '%s': deployment not ready in time; %s", spec.inference_id, outcome
+    )
+    return DeploymentTimeoutError(
+        f"{timeout} {outcome}",
+        inference_id=timeout.inference_id,
+        last_state=timeout.last_state,
+    )

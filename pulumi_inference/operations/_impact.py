@@ -1,0 +1,112 @@
+"""What a planned replacement would break, asked read-only before anyone approves it.
+
+A replacement deletes the old endpoint. When ingest pipelines or ``semantic_text`` fields use
+it, that delete is refused (without ``force_delete``), or it succeeds and leaves them pointing
+at an endpoint with another model (with it). A preview should say so before review, not the
+apply after it: ``DELETE ...?dry_run=true`` lists the users without deleting anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..client import InferenceClient, RetryPolicy
+from ..errors import InferenceError
+from ..plan import Plan
+from ..spec import EndpointSpec
+
+log = logging.getLogger("pulumi_inference")
+
+LOOKUP_POLICY = RetryPolicy(deadline=10.0, unreachable_deadline=3.0)
+"""A preview's look-up gives up sooner than an apply's requests do."""
+
+DRY_RUN_SINCE = (8, 15, 0)
+"""``dry_run`` on delete (and pipeline references) exist since 8.15: an older cluster would
+take ``DELETE ...?dry_run=true`` for a real delete, so it is never sent to one."""
+
+
+@dataclass(frozen=True)
+class ReplacementImpact:
+    inference_id: str
+    replaced_by: str
+    reasons: tuple[str, ...]
+    pipelines: tuple[str, ...]
+    indexes: tuple[str, ...]
+    force_delete: bool
+    force_delete_in_this_change: bool
+
+    def message(self) -> str:
+        users = []
+        if self.pipelines:
+            users.append(f"ingest pipelines {list(self.pipelines)}")
+        if self.indexes:
+            users.append(f"semantic_text fields of indexes {list(self.indexes)}")
+        used_by = " and ".join(users)
+        what = (
+            f"replacing inference endpoint '{self.inference_id}' "
+            f"(because {', '.join(self.reasons)} changes)"
+        )
+        if self.replaced_by != self.inference_id:
+            renamed = (
+                f" They name '{self.inference_id}', not the new id '{self.replaced_by}': point "
+                "them at the new id first."
+            )
+        else:
+            renamed = ""
+        if not self.force_delete:
+            later = (
+                " (force_delete=True set in this same change does not apply to this delete: "
+                "the old endpoint is deleted with its recorded settings; apply it first)"
+                if self.force_delete_in_this_change
+                else ""
+            )
+            return (
+                f"{what} will FAIL: it is used by {used_by}, and the cluster refuses to delete "
+                f"an endpoint in use{later}.{renamed} Remove those uses first, or set "
+                "force_delete=True and reindex afterwards (documents already indexed hold "
+                "embeddings of the old endpoint)."
+            )
+        return (
+            f"{what} will BREAK SEARCH: it is used by {used_by}; force_delete deletes it "
+            "anyway, and they then use an endpoint with other settings (or none), while the "
+            f"documents already indexed hold embeddings of the old one.{renamed} Reindex them "
+            "after the change."
+        )
+
+
+def replacement_impact(
+    connect: Callable[[], InferenceClient], old: EndpointSpec, new: EndpointSpec, plan: Plan
+) -> ReplacementImpact | None:
+    """Who uses the endpoint a replacement would delete; no call when nothing is replaced.
+
+    Never raises: a look-up that fails (no privilege, cluster away) only says so in the log.
+    """
+    if not plan.replaces:
+        return None
+    subject = f"inference endpoint '{old.inference_id}'"
+    if old.cluster_version is None or old.cluster_version < DRY_RUN_SINCE:
+        log.info(
+            "%s: not checked for pipelines or indexes that use it before the replacement (the "
+            "cluster's version is unknown or older than 8.15; run `pulumi refresh` to record it)",
+            subject,
+        )
+        return None
+    try:
+        client = connect()
+        users = client.endpoint_users(old.task_type, old.inference_id, policy=LOOKUP_POLICY)
+    except InferenceError as exc:
+        log.info("%s: could not check what uses it before the replacement (%s)", subject, exc)
+        return None
+    if users is None or not (users.pipelines or users.indexes):
+        return None
+    return ReplacementImpact(
+        inference_id=old.inference_id,
+        replaced_by=new.inference_id if isinstance(new.inference_id, str) else "(not known yet)",
+        reasons=tuple(plan.replaces),
+        pipelines=tuple(users.pipelines),
+        indexes=tuple(users.indexes),
+        force_delete=old.force_delete,
+        force_delete_in_this_change=new.force_delete and not old.force_delete,
+    )

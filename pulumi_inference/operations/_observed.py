@@ -1,0 +1,97 @@
+"""What the cluster computed for an endpoint, as recorded in state next to the declaration."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import catalogue
+from .._version import format_version
+from ..client import InferenceClient
+from ..errors import InferenceError
+from ..spec import split_secrets
+
+log = logging.getLogger("pulumi_inference")
+
+OBSERVED_KEYS = (
+    "effective_service_settings",
+    "effective_task_settings",
+    "effective_chunking_settings",
+    "cluster_version",
+)
+
+
+def _public(section: Any) -> dict[str, Any]:
+    return split_secrets(section, catalogue.SECRET_KEYS)[0] if isinstance(section, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class Observed:
+    """The live endpoint's settings (defaults included, never a secret) and the version."""
+
+    service_settings: dict[str, Any] = field(default_factory=dict)
+    task_settings: dict[str, Any] = field(default_factory=dict)
+    chunking_settings: dict[str, Any] | None = None
+    cluster_version: str = ""
+
+    @classmethod
+    def of(cls, live: Mapping[str, Any], cluster_version: str) -> Observed:
+        # The cluster never returns secrets; should one ever answer with them, keep them out.
+        return cls(
+            service_settings=_public(live.get("service_settings")),
+            task_settings=_public(live.get("task_settings")),
+            chunking_settings=dict(live["chunking_settings"])
+            if live.get("chunking_settings")
+            else None,
+            cluster_version=cluster_version,
+        )
+
+    @classmethod
+    def from_outputs(cls, outputs: Mapping[str, Any]) -> Observed:
+        """As last recorded in state (no call)."""
+        chunking = outputs.get("effective_chunking_settings")
+        return cls(
+            service_settings=dict(outputs.get("effective_service_settings") or {}),
+            task_settings=dict(outputs.get("effective_task_settings") or {}),
+            chunking_settings=dict(chunking) if chunking else None,
+            cluster_version=str(outputs.get("cluster_version") or ""),
+        )
+
+    def live_view(self) -> dict[str, Any]:
+        return {
+            "service_settings": self.service_settings,
+            "task_settings": self.task_settings,
+            "chunking_settings": self.chunking_settings,
+        }
+
+    def outputs(self) -> dict[str, Any]:
+        """The output properties, snake_case (``OBSERVED_KEYS``); empty ones left out."""
+        outs: dict[str, Any] = {
+            "effective_service_settings": self.service_settings,
+            "effective_task_settings": self.task_settings,
+        }
+        if self.chunking_settings:
+            outs["effective_chunking_settings"] = self.chunking_settings
+        if self.cluster_version:
+            outs["cluster_version"] = self.cluster_version
+        return outs
+
+
+def cluster_version_of(client: InferenceClient, inference_id: str) -> str:
+    """The cluster's version (``GET /``, once per cluster per process), or ``""`` if unknown.
+
+    Never raises: it is read after the endpoint was created or read, and failing then would
+    lose an endpoint that exists. ``GET /`` also needs the ``monitor`` privilege, which a key
+    limited to ``manage_inference`` lacks; plans then assume a current cluster.
+    """
+    try:
+        return format_version(client.cluster_version())
+    except InferenceError as exc:
+        log.info(
+            "inference endpoint '%s': the cluster version is unknown (%s); plans assume 8.17+",
+            inference_id,
+            exc,
+        )
+        return ""

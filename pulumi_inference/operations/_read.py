@@ -1,0 +1,36 @@
+"""Read (refresh): the live endpoint as declared inputs and observed outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..client import InferenceClient
+from ..drift import live_inputs
+from ..spec import EndpointSpec
+from ._observed import Observed, cluster_version_of
+
+
+@dataclass(frozen=True)
+class ReadOutcome:
+    """``inputs``: the stored inputs rewritten with live values (drift shows in the next
+    diff; server defaults and secrets never do); ``observed``: what the cluster reports."""
+
+    inputs: dict[str, Any]
+    observed: Observed
+
+
+def read(
+    client: InferenceClient, spec: EndpointSpec, declared: Mapping[str, Any]
+) -> ReadOutcome | None:
+    """The endpoint as it is now, or ``None`` when it is gone.
+
+    ``declared`` are the stored inputs in the front end's own layout: the settings sections
+    are projected onto the live endpoint and every other key is kept as it is.
+    """
+    live = client.get_endpoint(spec.task_type, spec.inference_id)
+    if live is None:
+        return None
+    inputs = live_inputs(declared, spec, live)
+    return ReadOutcome(inputs, Observed.of(live, cluster_version_of(client, spec.inference_id)))

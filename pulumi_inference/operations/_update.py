@@ -1,0 +1,50 @@
+"""Update: ``_update`` with only the changed keys; a change only Pulumi sees calls nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import catalogue
+from .._version import parse_version
+from ..client import InferenceClient
+from ..deployment import wait_until_ready
+from ..errors import InferenceError
+from ..plan import plan_change
+from ..spec import EndpointSpec
+from ._observed import Observed, cluster_version_of
+
+
+def update(
+    connect: Callable[[], InferenceClient],
+    old: EndpointSpec,
+    new: EndpointSpec,
+    recorded: Observed,
+) -> Observed:
+    """Apply the in-place part of the change from ``old`` (state) to ``new`` (declaration).
+
+    ``recorded`` is what state holds of the live endpoint; it is returned unchanged (and the
+    cluster never called) when only Pulumi-side settings changed.
+    """
+    plan = plan_change(old, new)
+    if plan.replaces:
+        raise InferenceError(
+            f"inference endpoint '{new.inference_id}': {', '.join(plan.replaces)} cannot "
+            "change in place; this change needs a replacement (run `pulumi refresh` and "
+            "`pulumi up` again)"
+        )
+    if not plan.update_body:
+        return recorded
+    client = connect()
+    version = cluster_version_of(client, new.inference_id) or recorded.cluster_version
+    if not catalogue.task_settings_updatable(parse_version(version)):
+        raise InferenceError(
+            f"inference endpoint '{new.inference_id}' on {client.cluster}: the cluster "
+            f"runs {version}, which has no _update API (8.17+). Run `pulumi refresh` so "
+            "the plan knows the version; it will then replace the endpoint instead."
+        )
+    live = client.update_endpoint(
+        new.task_type, new.inference_id, plan.update_body, new.secret_values()
+    )
+    if plan.rescales_deployment and new.deploys_model and new.wait_for_deployment:
+        wait_until_ready(client, new)
+    return Observed.of(live, version)
