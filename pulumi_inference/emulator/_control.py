@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ._api import Api
 from ._errors import EsError, JsonDict, RawError, Response, no_handler
 from ._faults import Fault, Faults
-from ._handlers import Api, Request
+from ._request import Request
 from ._store import State
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
+from ._api import Api
 from ._auth import ApiKey, Authenticator, BearerToken, User
 from ._control import Control
 from ._errors import JsonDict
 from ._faults import Faults
-from ._handlers import Api
 from ._server import EmulatorHTTPServer
 from ._store import RequestLog, Settings, State, deep_copy
 

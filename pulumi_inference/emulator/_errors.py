@@ -109,16 +109,3 @@ def unrecognized_parameters(path: str, names: list[str]) -> EsError:
         f"request [{path}] contains unrecognized parameter{plural}: {listed}",
         "illegal_argument_exception",
     )
-
-
-def java_repr(value: Any) -> str:
-    """Render a parsed JSON value the way Java's ``Map.toString`` does (``{foo=bar}``)."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={java_repr(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(java_repr(v) for v in value) + "]"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

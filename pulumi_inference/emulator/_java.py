@@ -81,6 +81,19 @@ def value_repr(value: Any, entries: int | None = None) -> str:
     return str(value)
 
 
+def java_repr(value: Any) -> str:
+    """Like :func:`value_repr` but in the body's own key order (what the PUT messages use)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={java_repr(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(java_repr(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def set_items(items: Iterable[str]) -> list[str]:
     """The elements of a HashSet filled from ``items`` (duplicates dropped), in its order."""
     return hash_order(list(dict.fromkeys(items)))

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._errors import EsError, JsonDict, bad_request, java_repr, validation_failed
+from ._errors import EsError, JsonDict, bad_request, validation_failed
+from ._java import java_repr
 
 Version = tuple[int, int, int]
 

@@ -16,10 +16,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ._api import Api
 from ._control import Control
 from ._errors import EsError, RawError, Response
 from ._faults import RESPONSE_ACTIONS, Faults
-from ._handlers import Api, Request
+from ._request import Request
 from ._store import State
 
 PRODUCT_HEADER = ("X-elastic-product", "Elasticsearch")

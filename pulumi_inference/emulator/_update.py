@@ -10,7 +10,6 @@ Every body error therefore comes before a 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +31,7 @@ from ._rules import (
     unknown_keys_error,
 )
 from ._store import State, StoredEndpoint, deep_copy
+from ._views import endpoint_view
 
 # Versions where the update action changed (see the module README).
 UPDATE_API: Version = (8, 17, 0)
@@ -41,8 +41,6 @@ CHUNKING_KEPT: Version = (9, 4, 0)  # before, the rebuilt endpoint lost its chun
 NEWEST: Version = (9, 5, 0)  # unknown settings refused, chunking_settings, default-id message
 
 SCALING_KEYS = ("num_allocations", "adaptive_allocations")
-
-View = Callable[[StoredEndpoint], JsonDict]
 
 
 @dataclass
@@ -120,11 +118,10 @@ class _Change:
 
 
 class Updater:
-    """Answers ``_update`` from the shared :class:`State`; ``view`` renders the answer."""
+    """Answers ``_update`` from the shared :class:`State`."""
 
-    def __init__(self, state: State, view: View) -> None:
+    def __init__(self, state: State) -> None:
         self.state = state
-        self.view = view
 
     def update(
         self, task_type: str | None, inference_id: str, body: Any, raw_body: bytes
@@ -161,7 +158,7 @@ class Updater:
             ep.secrets = change.secrets
             ep.task_settings = change.task_settings
             ep.chunking_settings = change.chunking_settings
-            return self.view(ep)
+            return endpoint_view(self.state, ep, live=False)
 
     def _change(self, ep: StoredEndpoint, parsed: UpdateBody, version: Version) -> _Change:
         ss = parsed.service_settings or {}
