@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
+from ._names import camel
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:  # the HTTP client imports this module and must not load Pulumi
@@ -50,8 +51,7 @@ class ConnectionField:
     @property
     def config_key(self) -> str:
         """The camelCase name used in stack config and in the native provider's schema."""
-        head, *rest = self.name.split("_")
-        return head + "".join(word.capitalize() for word in rest)
+        return camel(self.name)
 
     @property
     def cli_flag(self) -> str:

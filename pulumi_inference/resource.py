@@ -8,30 +8,18 @@ stays readable in ``pulumi preview --diff``; the provider merges the two back.
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections.abc import Mapping
-from typing import Any, Protocol, TypeAlias
+from typing import Any
 
 import pulumi
 import pulumi.dynamic
 
-from . import catalogue
 from ._layout import SECRET_SECTIONS, SECRETS
+from ._program import SettingsInput, plain_settings, warn_on_shared_model
 from .connection import Connection
 from .operations._observed import OBSERVED_KEYS
 from .provider import InferenceEndpointProvider
 from .spec import split_secrets
-
-
-class TypedSettings(Protocol):
-    """The typed settings classes of ``pulumi_inference.services``."""
-
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-SettingsInput: TypeAlias = TypedSettings | pulumi.Input[Mapping[str, pulumi.Input[Any]]]
-"""A settings section: a typed class of ``pulumi_inference.services`` or a dict."""
 
 
 class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="InferenceEndpoint"):
@@ -103,7 +91,7 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
             "inference_id": inference_id,
             "task_type": task_type,
             "service": service,
-            "chunking_settings": _plain(chunking_settings),
+            "chunking_settings": plain_settings(chunking_settings),
             "force_delete": force_delete,
             "wait_for_deployment": wait_for_deployment,
             "deployment_timeout": deployment_timeout,
@@ -120,35 +108,18 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
         }
         secrets: dict[str, Any] = {}
         for section, secret_keys in SECRET_SECTIONS.items():
-            props[section], hidden = _split(_plain(declared[section]), secret_keys)
+            props[section], hidden = _split(plain_settings(declared[section]), secret_keys)
             if hidden is not None:
                 secrets[section] = hidden
         props[SECRETS] = pulumi.Output.secret(secrets) if secrets else None
         for output_only in OBSERVED_KEYS:
             props[output_only] = None
 
-        _warn_on_shared_model(resource_name, service, service_settings)
+        warn_on_shared_model(resource_name, service, service_settings)
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=[SECRETS])
         )
         super().__init__(InferenceEndpointProvider(), resource_name, props, opts)
-
-
-def _plain(value: Any) -> Any:
-    """A typed settings object becomes its dict; anything else is returned as is.
-
-    Outputs are left alone: ``getattr`` on an Output would lift the attribute into a new
-    Output instead of answering.
-    """
-    pydantic = sys.modules.get("pydantic")  # typed settings imply it is loaded; never import it
-    if (
-        pydantic is None
-        or isinstance(value, pulumi.Output)
-        or not isinstance(value, pydantic.BaseModel)
-    ):
-        return value
-    to_dict = getattr(value, "to_dict", None)  # the typed settings of pulumi_inference.services
-    return to_dict() if callable(to_dict) else value.model_dump(exclude_none=True)
 
 
 def _split(value: Any, secret_keys: frozenset[str]) -> tuple[Any, Any]:
@@ -159,33 +130,6 @@ def _split(value: Any, secret_keys: frozenset[str]) -> tuple[Any, Any]:
         public, secret = split_secrets(value, secret_keys)
         return public, (secret or None)
     whole = pulumi.Output.from_input(value)
-    public_part = whole.apply(lambda v: split_secrets(_plain(v) or {}, secret_keys)[0])
-    secret_part = whole.apply(lambda v: split_secrets(_plain(v) or {}, secret_keys)[1])
+    public_part = whole.apply(lambda v: split_secrets(plain_settings(v) or {}, secret_keys)[0])
+    secret_part = whole.apply(lambda v: split_secrets(plain_settings(v) or {}, secret_keys)[1])
     return public_part, secret_part
-
-
-_models_lock = threading.Lock()
-# (project, stack) -> model id -> the first resource deploying it. Keyed by stack, because
-# one process may run several programs (Automation API inline programs, tests).
-_deployed_models: dict[tuple[str, str], dict[str, str]] = {}
-
-
-def _warn_on_shared_model(resource_name: str, service: Any, service_settings: Any) -> None:
-    """Each elasticsearch-service endpoint is its own deployment, costing ML node memory."""
-    settings = _plain(service_settings)
-    if service not in catalogue.DEPLOYMENT_SERVICES or not isinstance(settings, Mapping):
-        return
-    if settings.get("deployment_id") is not None:
-        return  # attaches to an existing deployment: no new one
-    model_id = settings.get("model_id", ".elser_model_2" if service == "elser" else None)
-    if not isinstance(model_id, str):
-        return
-    with _models_lock:
-        seen = _deployed_models.setdefault((pulumi.get_project(), pulumi.get_stack()), {})
-        first = seen.setdefault(model_id, resource_name)
-    if first != resource_name:
-        pulumi.log.warn(
-            f"'{resource_name}' and '{first}' both deploy model '{model_id}': each endpoint starts "
-            "its own deployment, which uses ML node memory. To share one, give the second "
-            "endpoint service_settings.deployment_id set to the first one's inference_id."
-        )

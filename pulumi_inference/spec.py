@@ -16,26 +16,13 @@ from typing import Any
 from . import catalogue
 from ._version import parse_version
 from .connection import SECRET_CONNECTION_FIELDS
+from .properties import names
 
-SETTINGS_SECTIONS = ("service_settings", "task_settings", "chunking_settings")
-# Inputs that only steer the provider: changing them calls nothing on the cluster.
-PROVIDER_ONLY_KEYS = (
-    "connection",
-    "force_delete",
-    "wait_for_deployment",
-    "deployment_timeout",
-    "allow_unknown_service",
-    "adopt_existing",
-)
-# Input property names: the public contract of the resource.
-INPUT_KEYS = (
-    "inference_id",
-    "task_type",
-    "service",
-    *SETTINGS_SECTIONS,
-    *PROVIDER_ONLY_KEYS,
-    "secrets",
-)
+SETTINGS_SECTIONS = names("settings")
+PROVIDER_ONLY_KEYS = ("connection", *names("provider"))
+"""Inputs that only steer the provider: changing them calls nothing on the cluster."""
+INPUT_KEYS = names("identity", "settings", "provider", "dynamic")
+"""Input property names of the dynamic resource: the public contract of its state."""
 DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
 _DURATION = re.compile(
     r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$"
@@ -175,7 +162,7 @@ class EndpointSpec:
 
     @property
     def deploys_model(self) -> bool:
-        return self.service in catalogue.DEPLOYMENT_SERVICES
+        return catalogue.deploys_model(self.service)
 
     @property
     def deployment_id(self) -> str:

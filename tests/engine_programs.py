@@ -251,10 +251,20 @@ class Cluster:
         return self.emulator.requests()
 
     def inference_requests(self) -> list[tuple[str, str]]:
+        """(method, path) of the inference API calls that can change something: the
+        read-only look-ups of a preview (``DELETE ...?dry_run=true``) are left out."""
         return [
             (entry["method"], entry["path"])
             for entry in self.requests()
-            if entry["path"].startswith("/_inference")
+            if entry["path"].startswith("/_inference") and "dry_run=true" not in entry["query"]
+        ]
+
+    def dry_runs(self) -> list[str]:
+        """Paths of the read-only ``DELETE ...?dry_run=true`` look-ups since the last clear."""
+        return [
+            entry["path"]
+            for entry in self.requests()
+            if entry["method"] == "DELETE" and "dry_run=true" in entry["query"]
         ]
 
     def clear(self) -> None:

@@ -159,12 +159,33 @@ class InferenceClient:
         if exchange.response.status_code == 404:
             return None
         self._raise_for_status(exchange, subject=subject)
-        body = self._json(exchange.response, subject=subject)
+        return self._one_of(self._json(exchange.response, subject=subject), inference_id)
+
+    @staticmethod
+    def _one_of(body: Any, inference_id: str) -> dict[str, Any] | None:
         endpoints = body.get("endpoints", []) if isinstance(body, dict) else []
         return next(
             (e for e in endpoints if isinstance(e, dict) and e.get("inference_id") == inference_id),
             None,
         )
+
+    def find_endpoint(self, inference_id: str) -> dict[str, Any] | None:
+        """``GET /_inference/{inference_id}``: the endpoint whatever its task type, or None."""
+        subject = _subject(inference_id)
+        exchange = self._send("GET", f"/_inference/{quote(inference_id, safe='')}", subject=subject)
+        if exchange.response.status_code == 404:
+            return None
+        self._raise_for_status(exchange, subject=subject)
+        return self._one_of(self._json(exchange.response, subject=subject), inference_id)
+
+    def list_endpoints(self) -> list[dict[str, Any]]:
+        """``GET /_inference/_all``: every endpoint, the preconfigured ones included."""
+        subject = "the inference endpoints"
+        exchange = self._send("GET", "/_inference/_all", subject=subject)
+        self._raise_for_status(exchange, subject=subject)
+        body = self._json(exchange.response, subject=subject)
+        endpoints = body.get("endpoints", []) if isinstance(body, dict) else []
+        return [endpoint for endpoint in endpoints if isinstance(endpoint, dict)]
 
     def put_endpoint(
         self, task_type: str, inference_id: str, body: Mapping[str, Any], secrets: Iterable[str]

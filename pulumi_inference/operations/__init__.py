@@ -13,12 +13,14 @@ functions, and convert the plain results back. Progress and warnings are log rec
     read(client, spec, inputs)        live state and drift, or None when gone
     update(connect, old, new, ...)    ``_update`` with only the changed keys
     delete(client, spec)              gone is success; in use is refused unless forced
+    find_declaration(client, id)      an existing endpoint as a program would declare it
 """
 
 from ..plan import Change, Plan, plan_change
 from ..validation import check_props as check
 from ._cluster import connect
 from ._create import create
+from ._declaration import declaration_of, find_declaration
 from ._delete import delete
 from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
@@ -36,8 +38,10 @@ __all__ = [
     "cluster_version_of",
     "connect",
     "create",
+    "declaration_of",
     "delete",
     "diff",
+    "find_declaration",
     "plan_change",
     "read",
     "replacement_impact",

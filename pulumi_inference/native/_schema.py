@@ -1,0 +1,103 @@
+"""The native provider's Pulumi package schema, built from the property and connection tables."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from .._names import camel
+from ..connection import FIELDS, ConnectionField
+from ..properties import PROPERTIES, ResourceProperty, names
+
+PACKAGE = "elasticsearch-inference"
+RESOURCE_TOKEN = f"{PACKAGE}:index:InferenceEndpoint"
+PLUGIN_EXECUTABLE = f"pulumi-resource-{PACKAGE}"
+
+INPUT_NAMES = names("identity", "settings", "provider")
+OUTPUT_NAMES = (*INPUT_NAMES, *names("output"))
+
+_ANY_MAP: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": {"$ref": "pulumi.json#/Any"},
+}
+_KIND_TYPES: dict[str, dict[str, Any]] = {
+    "string": {"type": "string"},
+    "boolean": {"type": "boolean"},
+    "settings": _ANY_MAP,
+    "duration": {"oneOf": [{"type": "string"}, {"type": "number"}]},
+}
+
+
+def _resource_property(prop: ResourceProperty) -> dict[str, Any]:
+    return {**_KIND_TYPES[prop.kind], "description": prop.description}
+
+
+def _connection_property(field: ConnectionField) -> dict[str, Any]:
+    spec: dict[str, Any]
+    if field.kind == "map":
+        spec = {"type": "object", "additionalProperties": {"type": "string"}}
+    else:
+        spec = {"type": field.kind}
+    spec["description"] = field.description + (
+        f" Environment: {', '.join(field.env)}." if field.env else ""
+    )
+    if field.secret:
+        spec["secret"] = True
+    return spec
+
+
+def _connection_properties() -> dict[str, Any]:
+    properties = {field.config_key: _connection_property(field) for field in FIELDS}
+    properties["insecure"] = {
+        "type": "boolean",
+        "description": "Skip TLS verification (the same as verifyCerts: false); warns loudly. "
+        "Environment: ELASTICSEARCH_INSECURE.",
+    }
+    return properties
+
+
+def schema() -> dict[str, Any]:
+    by_name = {prop.name: prop for prop in PROPERTIES}
+    inputs = {camel(name): _resource_property(by_name[name]) for name in INPUT_NAMES}
+    outputs = {camel(name): _resource_property(by_name[name]) for name in OUTPUT_NAMES}
+    required = [camel(name) for name in INPUT_NAMES if by_name[name].required]
+    connection = _connection_properties()
+    return {
+        "name": PACKAGE,
+        "displayName": "Elasticsearch inference endpoints",
+        "version": __version__,
+        "description": "Elasticsearch inference endpoints (PUT /_inference/{task_type}/"
+        "{inference_id}) with typed checks, per-key secrets, drift detection and model "
+        "deployment waits.",
+        "keywords": ["elasticsearch", "inference", "category/database", "kind/native"],
+        "license": "Apache-2.0",
+        "publisher": "pulumi-inference",
+        "config": {"variables": connection},
+        "provider": {
+            "description": "Which Elasticsearch cluster, and how to reach it. Each group "
+            "(location, credentials, TLS) falls back as a whole to the ELASTICSEARCH_* "
+            "environment variables.",
+            "inputProperties": connection,
+            "properties": {},
+        },
+        "resources": {
+            RESOURCE_TOKEN: {
+                "description": "An Elasticsearch inference endpoint.",
+                "inputProperties": inputs,
+                "requiredInputs": required,
+                "properties": outputs,
+                "required": [*required, "effectiveServiceSettings", "effectiveTaskSettings"],
+            }
+        },
+        "language": {
+            "python": {
+                "packageName": "pulumi_elasticsearch_inference",
+                "respectSchemaVersion": True,
+            }
+        },
+    }
+
+
+def schema_json() -> str:
+    return json.dumps(schema(), indent=2, sort_keys=True)

@@ -1,0 +1,122 @@
+"""Serving the native provider over gRPC, with errors as one clear message.
+
+Pulumi's experimental server appends a formatted Python stack to every error it reports.
+This servicer reports the error's own message instead, redacted of every secret in the
+request (``PULUMI_INFERENCE_DEBUG=1`` keeps the stack, for bug reports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import grpc
+import grpc.aio
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+from pulumi.runtime.proto import provider_pb2_grpc
+
+from .. import _engine_log, catalogue
+from .._redact import redact
+from ..connection import SECRET_CONNECTION_FIELDS
+from ..spec import secret_leaves
+from ._provider import InferenceEndpointPlugin
+from ._values import to_plain
+
+DEBUG_ENV = "PULUMI_INFERENCE_DEBUG"
+_CALLS = (
+    "GetSchema",
+    "CheckConfig",
+    "DiffConfig",
+    "Configure",
+    "Check",
+    "Diff",
+    "Create",
+    "Read",
+    "Update",
+    "Delete",
+)
+_REQUEST_FIELDS = ("properties", "olds", "news", "inputs", "args")
+
+
+def _request_secrets(request: Any) -> list[str]:
+    """Every secret value a request carries: marked secret, or under a secret key."""
+    found: list[str] = []
+    for name in _REQUEST_FIELDS:
+        struct = getattr(request, name, None)
+        if struct is None or not hasattr(struct, "fields"):
+            continue
+        plain, secret_paths = to_plain(PropertyValue.unmarshal_map(struct))
+        found += secret_leaves(plain, catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS)
+        for path in secret_paths:
+            value: Any = plain
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            found += secret_leaves({"v": value}, frozenset({"v"}))
+    return found
+
+
+def _original(exc: BaseException) -> BaseException:
+    """The provider's own exception, under the server's re-raise that adds a stack."""
+    return exc.__context__ if exc.__context__ is not None else exc
+
+
+def _clean(
+    call: Callable[[Any, Any, Any], Awaitable[Any]],
+    hidden: Callable[[], Iterable[str]],
+) -> Callable[[Any, Any, Any], Awaitable[Any]]:
+    async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        try:
+            return await call(self, request, context)
+        except NotImplementedError:
+            raise
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV):
+                raise
+            error = _original(exc)
+            message = redact(str(error), [*_request_secrets(request), *hidden()])
+            await context.abort(grpc.StatusCode.UNKNOWN, message)
+            raise  # abort raises; this line is for type checkers
+
+    return wrapper
+
+
+def servicer_class(provider: InferenceEndpointPlugin) -> type[ProviderServicer]:
+    methods = {
+        name: _clean(getattr(ProviderServicer, name), provider.config_secrets) for name in _CALLS
+    }
+    return type("InferenceProviderServicer", (ProviderServicer,), methods)
+
+
+async def serve(engine_address: str, version: str) -> None:
+    provider = InferenceEndpointPlugin()
+    server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+    servicer = servicer_class(provider)([], version, provider, engine_address=engine_address)
+    provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
+    port = server.add_insecure_port(address="127.0.0.1:0")
+    await server.start()
+    sys.stdout.buffer.write(f"{port}\n".encode())
+    sys.stdout.buffer.flush()
+    await server.wait_for_termination()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``pulumi-resource-elasticsearch-inference <engine address>``: run the plugin."""
+    from .. import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="pulumi-resource-elasticsearch-inference",
+        description="The Pulumi resource provider plugin for Elasticsearch inference "
+        "endpoints. The Pulumi engine starts it; see `pulumi-inference install-plugin`.",
+    )
+    parser.add_argument("engine", help="the Pulumi engine's address")
+    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    _engine_log.route_to_engine([sys.argv[0], args.engine])
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args.engine, __version__))

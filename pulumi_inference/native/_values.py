@@ -1,0 +1,91 @@
+"""PropertyValues (the native protocol's values) to canonical props and back.
+
+Inputs arrive camelCase, each value possibly secret or not known yet; the core takes
+snake_case plain values with ``catalogue.UNKNOWN`` for what is not known. Going back, a value
+is secret where the caller marked it so, and wherever the catalogue says a settings key is
+secret (``serviceSettings.api_key``), but never a whole settings map for one key in it:
+``model_id`` stays readable in review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+
+from .. import catalogue
+from .._names import camel
+from ._schema import OUTPUT_NAMES
+
+Path = tuple[str, ...]
+
+_SNAKE = {camel(name): name for name in OUTPUT_NAMES}
+_CAMEL = {name: camel(name) for name in OUTPUT_NAMES}
+_SECRET_SECTIONS = frozenset({"service_settings", "task_settings"})
+
+
+def snake(name: str) -> str:
+    return _SNAKE.get(name, name)
+
+
+def _plain(value: PropertyValue, path: Path, secret_paths: set[Path]) -> Any:
+    if value.is_secret:
+        secret_paths.add(path)
+    inner = value.value
+    if isinstance(inner, Computed) or catalogue.is_unknown(inner):
+        return catalogue.UNKNOWN
+    if isinstance(inner, Mapping):
+        return {key: _plain(item, (*path, key), secret_paths) for key, item in inner.items()}
+    if isinstance(inner, tuple | list):
+        return [_plain(item, (*path, str(index)), secret_paths) for index, item in enumerate(inner)]
+    if isinstance(inner, float) and inner.is_integer():
+        return int(inner)
+    return inner
+
+
+def to_plain(props: Mapping[str, PropertyValue]) -> tuple[dict[str, Any], set[Path]]:
+    """Canonical props (snake_case top-level names), and the paths the caller marked secret."""
+    secret_paths: set[Path] = set()
+    plain = {snake(key): _plain(value, (snake(key),), secret_paths) for key, value in props.items()}
+    return plain, secret_paths
+
+
+def is_secret_path(path: Path, secret_paths: set[Path]) -> bool:
+    """Secret when the caller marked it (or a map holding it), or it is a secret setting."""
+    if any(path[: len(marked)] == marked for marked in secret_paths):
+        return True
+    return path[0] in _SECRET_SECTIONS and any(key in catalogue.SECRET_KEYS for key in path[1:])
+
+
+def _wire(value: Any, path: Path, secret_paths: set[Path]) -> PropertyValue:
+    secret = path in secret_paths or (
+        len(path) > 1 and path[0] in _SECRET_SECTIONS and path[-1] in catalogue.SECRET_KEYS
+    )
+    if value is catalogue.UNKNOWN:
+        # The engine's own encoding: the SDK cannot marshal PropertyValue.computed().
+        wired = PropertyValue(catalogue.PULUMI_UNKNOWN_WIRE_VALUE)
+    elif isinstance(value, Mapping):
+        wired = PropertyValue(
+            {str(key): _wire(item, (*path, str(key)), secret_paths) for key, item in value.items()}
+        )
+    elif isinstance(value, list | tuple):
+        wired = PropertyValue(
+            [_wire(item, (*path, str(index)), secret_paths) for index, item in enumerate(value)]
+        )
+    elif isinstance(value, bool) or value is None or isinstance(value, str):
+        wired = PropertyValue(value)
+    elif isinstance(value, int | float):
+        wired = PropertyValue(float(value))
+    else:
+        wired = PropertyValue(str(value))
+    return wired.with_secret(True) if secret else wired
+
+
+def to_wire(plain: Mapping[str, Any], secret_paths: set[Path]) -> dict[str, PropertyValue]:
+    """camelCase PropertyValues; secret at the caller's paths and at every secret setting."""
+    return {
+        _CAMEL.get(key, key): _wire(value, (key,), secret_paths)
+        for key, value in plain.items()
+        if value is not None
+    }
