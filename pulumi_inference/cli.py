@@ -1,7 +1,8 @@
 """The ``pulumi-inference`` console script.
 
 ``pulumi-inference emulator`` runs the stand-in Elasticsearch inference API until SIGINT or
-SIGTERM (see ``pulumi_inference/emulator/README.md``).
+SIGTERM (see ``pulumi_inference/emulator/README.md``); ``pulumi-inference install-plugin``
+registers the native provider plugin with Pulumi.
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ def _build_parser() -> argparse.ArgumentParser:
         help="PUT of an elasticsearch/elser endpoint waits for its deployment (408 on timeout)",
     )
     emu.add_argument("--verbose", action="store_true", help="log every request to stderr")
+
+    plugin = commands.add_parser(
+        "install-plugin",
+        help="register the elasticsearch-inference provider plugin with Pulumi",
+        description="Install the native provider plugin (pulumi-resource-elasticsearch-inference) "
+        "as a Pulumi plugin that runs with this Python, so that Pulumi finds it without the "
+        "warning it gives for plugins found on $PATH.",
+    )
+    plugin.add_argument("--pulumi", default="pulumi", help="the pulumi command (default: pulumi)")
     return parser
 
 
@@ -112,10 +122,26 @@ def _run_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
+def _install_plugin(args: argparse.Namespace) -> int:
+    from pulumi_inference.errors import ConfigurationError
+    from pulumi_inference.native._plugin import install_plugin
+
+    try:
+        said = install_plugin(args.pulumi)
+    except ConfigurationError as err:
+        print(f"pulumi-inference install-plugin: {err}", file=sys.stderr)
+        return 1
+    if said:
+        print(said)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     if args.command == "emulator":
         return _run_emulator(args)
+    if args.command == "install-plugin":
+        return _install_plugin(args)
     return 2  # pragma: no cover - argparse refuses unknown commands
 
 

@@ -23,7 +23,11 @@ import pulumi
 from pulumi import automation as auto
 
 import pulumi_inference as inference
+import pulumi_inference.native as native_es
+from pulumi_inference._names import camel
+from pulumi_inference.connection import FIELDS_BY_NAME
 from pulumi_inference.emulator import ApiKey, Emulator
+from pulumi_inference.properties import PROPERTIES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PRECONFIGURED_IDS = frozenset(
@@ -61,15 +65,64 @@ def program_of(
     connection: Callable[[], inference.Connection | None] | None = None,
 ) -> Callable[[], None]:
     """An inline program declaring one ``InferenceEndpoint`` per entry of ``declarations``."""
+    return DYNAMIC.program(declarations, connection)
 
-    def program() -> None:
-        for name, declared in declarations.items():
-            kwargs = _resolve(copy.deepcopy(declared))
-            if connection is not None and "connection" not in kwargs:
-                kwargs["connection"] = connection()
-            inference.InferenceEndpoint(name, **kwargs)
 
-    return program
+@dataclass(frozen=True)
+class Door:
+    """A front end: the dynamic ``InferenceEndpoint`` or the native plugin's resource.
+
+    The same declarations (keyword arguments of ``InferenceEndpoint``) make the same
+    endpoints through either; the cluster comes from a ``Connection`` on each resource
+    (dynamic) or from one explicit ``Provider`` (native), else from config or environment.
+    """
+
+    name: str
+
+    @property
+    def native(self) -> bool:
+        return self.name == "native"
+
+    def config_key(self, field: str) -> str:
+        """The stack config key of a connection field (``url`` -> ``elasticsearch:url``)."""
+        namespace = native_es.PACKAGE if self.native else "elasticsearch"
+        return f"{namespace}:{FIELDS_BY_NAME[field].config_key}"
+
+    def program(
+        self,
+        declarations: Declarations,
+        connection: Callable[[], inference.Connection | None] | None = None,
+    ) -> Callable[[], None]:
+        def program() -> None:
+            provider = None
+            if self.native and connection is not None:
+                provider = native_es.Provider("cluster", connection())
+            for name, declared in declarations.items():
+                kwargs = _resolve(copy.deepcopy(declared))
+                if not self.native:
+                    if connection is not None and "connection" not in kwargs:
+                        kwargs["connection"] = connection()
+                    inference.InferenceEndpoint(name, **kwargs)
+                    continue
+                kwargs.pop("connection", None)
+                opts = pulumi.ResourceOptions(provider=provider) if provider else None
+                native_es.InferenceEndpoint(name, **kwargs, opts=opts)
+
+        return program
+
+    def around(self, endpoints: int, *, explicit_cluster: bool = True) -> int:
+        """Resources of a stack with ``endpoints``: plus the stack, plus the native door's
+        explicit provider when the program names the cluster."""
+        return endpoints + 1 + (1 if self.native and explicit_cluster else 0)
+
+    def state_props(self, resource: Mapping[str, Any], side: str) -> dict[str, Any]:
+        """An exported resource's inputs or outputs with snake_case names."""
+        return {_SNAKE_NAMES.get(key, key): value for key, value in resource[side].items()}
+
+
+DYNAMIC, NATIVE = Door("dynamic"), Door("native")
+DOORS = (DYNAMIC, NATIVE)
+_SNAKE_NAMES = {camel(name): name for prop in PROPERTIES for name in [prop.name]}
 
 
 def example_program(name: str) -> Callable[[], None]:

@@ -27,15 +27,16 @@ from tests.engine_programs import (
     API_KEY_ID,
     API_KEY_RAW,
     CLUSTER_API_KEYS,
+    DOORS,
     PRECONFIGURED_IDS,
     Cluster,
+    Door,
     changes,
     example_program,
     exported_endpoints,
     is_secret,
     openai_embeddings,
     preview_changes,
-    program_of,
     secret_value,
     several_services,
     unique,
@@ -44,6 +45,12 @@ from tests.engine_programs import (
 from tests.support.engine import Engine, export_without_secrets, stored_state_text
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(params=DOORS, ids=lambda door: door.name)
+def door(request: pytest.FixtureRequest) -> Door:
+    """Each test below that takes ``door`` runs against both front ends: the behaviour is one."""
+    return request.param  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -98,7 +105,7 @@ def updates(cluster: Cluster) -> list[tuple[str, Any]]:
 
 
 def test_up_creates_every_endpoint_and_no_secret_is_readable_in_state(
-    engine: Engine, cluster: Cluster
+    engine: Engine, cluster: Cluster, door: Door
 ) -> None:
     prefix = unique("up")
     keys = {name: secret_value(name) for name in ("openai", "azure", "custom")}
@@ -106,11 +113,12 @@ def test_up_creates_every_endpoint_and_no_secret_is_readable_in_state(
     declarations = several_services(prefix, keys)
     stack = engine.stack(
         "up",
-        program_of(declarations, cluster.connection),
+        door.program(declarations, cluster.connection),
         secret_config={"cohereApiKey": cohere_key},
     )
 
-    assert up_changes(stack) == {"create": 1 + len(declarations)}  # the stack and 5 endpoints
+    # the stack, the 5 endpoints and, for the native door, its explicit provider
+    assert up_changes(stack) == {"create": door.around(len(declarations))}
 
     openai = cluster.endpoint(f"{prefix}-openai")
     assert openai is not None
@@ -132,7 +140,7 @@ def test_up_creates_every_endpoint_and_no_secret_is_readable_in_state(
     assert azure is not None
     assert azure["service_settings"]["resource_name"] == "engine-tests"
 
-    # The secrets the resource moved into `secrets` reached the cluster, merged back in place.
+    # The secrets reached the cluster, in place (the dynamic resource merged them back).
     emulator = cluster.emulator
     assert emulator.stored_secrets(f"{prefix}-openai") == {"api_key": keys["openai"]}
     assert emulator.stored_secrets(f"{prefix}-rerank") == {"api_key": cohere_key}
@@ -152,34 +160,47 @@ def test_up_creates_every_endpoint_and_no_secret_is_readable_in_state(
     )
 
     # What a reviewer reads in state: model ids and settings in clear, credentials encrypted.
-    exported = exported_endpoints(export_without_secrets(stack))
+    exported = {
+        name: {side: door.state_props(resource, side) for side in ("inputs", "outputs")}
+        for name, resource in exported_endpoints(export_without_secrets(stack)).items()
+    }
     assert set(exported) == set(declarations)
     for name, resource in exported.items():
         for side in ("inputs", "outputs"):
             props = resource[side]
             hidden = is_secret(props["service_settings"])
             assert not hidden, f"{name}.{side}.service_settings is hidden"
-            assert is_secret(props["secrets"]), f"{name}.{side}.secrets is not a secret"
-            assert props["connection"] == {"url": cluster.url}
+            if door.native:  # each secret key is a secret of its own, in place
+                secret_keys = {"api_key", "secret_parameters"} & set(props["service_settings"])
+                assert bool(secret_keys) == (name != "e5"), f"{name}.{side}: {secret_keys}"
+                for key in secret_keys:
+                    assert is_secret(props["service_settings"][key]), f"{name}.{side}.{key}"
+            else:  # secrets moved to the always-secret `secrets` property
+                assert is_secret(props["secrets"]), f"{name}.{side}.secrets is not a secret"
+                assert props["connection"] == {"url": cluster.url}
     openai_outputs = exported["openai"]["outputs"]
-    assert openai_outputs["service_settings"] == {"model_id": "text-embedding-3-small"}
+    assert openai_outputs["service_settings"]["model_id"] == "text-embedding-3-small"
     assert openai_outputs["effective_service_settings"]["dimensions"] == 1536
-    assert exported["rerank"]["outputs"]["service_settings"] == {"model_id": "rerank-v3.5"}
+    assert exported["rerank"]["outputs"]["service_settings"]["model_id"] == "rerank-v3.5"
     assert exported["rerank"]["outputs"]["task_settings"] == {"top_n": 3, "return_documents": True}
     assert exported["e5"]["inputs"]["service_settings"]["model_id"] == ".multilingual-e5-small"
-    assert "secret_parameters" not in exported["custom"]["outputs"]["service_settings"]
-    assert "api_key" not in exported["azure"]["outputs"]["service_settings"]
     assert "api_key" not in exported["azure"]["outputs"]["effective_service_settings"]
+    if not door.native:
+        assert openai_outputs["service_settings"] == {"model_id": "text-embedding-3-small"}
+        assert "secret_parameters" not in exported["custom"]["outputs"]["service_settings"]
+        assert "api_key" not in exported["azure"]["outputs"]["service_settings"]
 
 
-def test_preview_and_refresh_after_up_change_nothing(engine: Engine, cluster: Cluster) -> None:
+def test_preview_and_refresh_after_up_change_nothing(
+    engine: Engine, cluster: Cluster, door: Door
+) -> None:
     prefix = unique("quiet")
     keys = {name: secret_value(name) for name in ("openai", "azure", "custom")}
     cohere_key = secret_value("cohere")
     declarations = several_services(prefix, keys)
     stack = engine.stack(
         "quiet",
-        program_of(declarations, cluster.connection),
+        door.program(declarations, cluster.connection),
         secret_config={"cohereApiKey": cohere_key},
     )
     stack.up(color="never")
@@ -208,7 +229,7 @@ def test_preview_and_refresh_after_up_change_nothing(engine: Engine, cluster: Cl
 
 
 def test_task_settings_change_and_key_rotation_update_in_place(
-    engine: Engine, cluster: Cluster
+    engine: Engine, cluster: Cluster, door: Door
 ) -> None:
     prefix = unique("upd")
     old_key, new_key = secret_value("cohere-old"), secret_value("cohere-new")
@@ -217,7 +238,9 @@ def test_task_settings_change_and_key_rotation_update_in_place(
     declarations = {name: declarations[name] for name in ("openai", "rerank")}
     rerank_id = f"{prefix}-rerank"
     stack = engine.stack(
-        "upd", program_of(declarations, cluster.connection), secret_config={"cohereApiKey": old_key}
+        "upd",
+        door.program(declarations, cluster.connection),
+        secret_config={"cohereApiKey": old_key},
     )
     stack.up(color="never")
 
@@ -249,12 +272,12 @@ def test_task_settings_change_and_key_rotation_update_in_place(
 
 
 def test_model_change_replaces_delete_first_and_id_change_creates_first(
-    engine: Engine, cluster: Cluster
+    engine: Engine, cluster: Cluster, door: Door
 ) -> None:
     prefix = unique("repl")
     first_id, second_id = f"{prefix}-a", f"{prefix}-b"
     declarations = {"emb": openai_embeddings(first_id, secret_value("openai"))}
-    stack = engine.stack("repl", program_of(declarations, cluster.connection))
+    stack = engine.stack("repl", door.program(declarations, cluster.connection))
     stack.up(color="never")
 
     # Same inference_id: the old endpoint must go first, or the create would collide.
@@ -287,7 +310,7 @@ def test_model_change_replaces_delete_first_and_id_change_creates_first(
 
 
 def test_hand_made_change_shows_after_refresh_and_up_repairs_it(
-    engine: Engine, cluster: Cluster
+    engine: Engine, cluster: Cluster, door: Door
 ) -> None:
     prefix = unique("drift")
     model_id, settings_id = f"{prefix}-model", f"{prefix}-settings"
@@ -295,7 +318,7 @@ def test_hand_made_change_shows_after_refresh_and_up_repairs_it(
         "model": openai_embeddings(model_id, secret_value("openai")),
         "settings": openai_embeddings(settings_id, secret_value("openai")),
     }
-    stack = engine.stack("drift", program_of(declarations, cluster.connection))
+    stack = engine.stack("drift", door.program(declarations, cluster.connection))
     stack.up(color="never")
 
     cluster.hand_edit(model_id, {"service_settings": {"model_id": "text-embedding-ada-002"}})
@@ -326,12 +349,12 @@ def test_hand_made_change_shows_after_refresh_and_up_repairs_it(
 
 
 def test_endpoint_deleted_by_hand_leaves_state_at_refresh_and_up_recreates_it(
-    engine: Engine, cluster: Cluster
+    engine: Engine, cluster: Cluster, door: Door
 ) -> None:
     inference_id = unique("deleted")
     key = secret_value("openai")
     declarations = {"emb": openai_embeddings(inference_id, key)}
-    stack = engine.stack("deleted", program_of(declarations, cluster.connection))
+    stack = engine.stack("deleted", door.program(declarations, cluster.connection))
     stack.up(color="never")
     with cluster.http() as client:
         assert client.delete(f"/_inference/text_embedding/{inference_id}").status_code == 200
@@ -389,7 +412,7 @@ def test_dev_and_prod_stacks_share_a_cluster_and_destroy_apart(
     assert set(cluster.all_ids()) == PRECONFIGURED_IDS
 
 
-def test_connection_declared_on_the_resource(engine: Engine, cluster: Cluster) -> None:
+def test_connection_declared_on_the_resource(engine: Engine, cluster: Cluster, door: Door) -> None:
     # The cluster refuses anonymous calls, so everything below went through the declared key.
     assert httpx.get(f"{cluster.url}/_inference/_all").status_code == 401
     cluster.clear()
@@ -398,9 +421,9 @@ def test_connection_declared_on_the_resource(engine: Engine, cluster: Cluster) -
     # Config and environment point elsewhere: the resource's own connection comes first.
     stack = engine.stack(
         "explicit",
-        program_of(declarations, cluster.connection),
-        config={"elasticsearch:url": "http://127.0.0.1:9"},
-        secret_config={"elasticsearch:apiKey": "wrong-config-key"},
+        door.program(declarations, cluster.connection),
+        config={door.config_key("url"): "http://127.0.0.1:9"},
+        secret_config={door.config_key("api_key"): "wrong-config-key"},
         env={"ELASTICSEARCH_URL": "http://127.0.0.1:9", "ELASTICSEARCH_API_KEY": "wrong-env-key"},
     )
     stack.up(color="never")
@@ -411,14 +434,16 @@ def test_connection_declared_on_the_resource(engine: Engine, cluster: Cluster) -
     assert cluster.endpoint(inference_id) is None
 
 
-def test_a_wrong_api_key_fails_clearly_without_echoing_it(engine: Engine, cluster: Cluster) -> None:
+def test_a_wrong_api_key_fails_clearly_without_echoing_it(
+    engine: Engine, cluster: Cluster, door: Door
+) -> None:
     wrong_raw = f"{API_KEY_ID}:{secret_value('wrong')}"
     wrong = base64.b64encode(wrong_raw.encode()).decode()
     inference_id = unique("denied")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
     stack = engine.stack(
         "denied",
-        program_of(declarations, lambda: Connection(url=cluster.url, api_key=wrong)),
+        door.program(declarations, lambda: Connection(url=cluster.url, api_key=wrong)),
     )
     with pytest.raises(auto.CommandError) as refused:
         stack.up(color="never")
@@ -431,14 +456,14 @@ def test_a_wrong_api_key_fails_clearly_without_echoing_it(engine: Engine, cluste
     assert exported_endpoints(export_without_secrets(stack)) == {}
 
 
-def test_connection_from_stack_config(engine: Engine, cluster: Cluster) -> None:
+def test_connection_from_stack_config(engine: Engine, cluster: Cluster, door: Door) -> None:
     inference_id = unique("config")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
     stack = engine.stack(
         "config",
-        program_of(declarations),  # no connection on the resource
-        config={"elasticsearch:url": cluster.url},
-        secret_config={"elasticsearch:apiKey": API_KEY},
+        door.program(declarations),  # no connection on the resource
+        config={door.config_key("url"): cluster.url},
+        secret_config={door.config_key("api_key"): API_KEY},
         # Stack config comes before the environment.
         env={"ELASTICSEARCH_URL": "http://127.0.0.1:9", "ELASTICSEARCH_API_KEY": "wrong-env-key"},
     )
@@ -453,12 +478,14 @@ def test_connection_from_stack_config(engine: Engine, cluster: Cluster) -> None:
     assert {e["principal"] for e in cluster.requests()} == {API_KEY_ID}
 
 
-def test_connection_from_environment_variables(engine: Engine, cluster: Cluster) -> None:
+def test_connection_from_environment_variables(
+    engine: Engine, cluster: Cluster, door: Door
+) -> None:
     inference_id = unique("env")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
     stack = engine.stack(
         "env",
-        program_of(declarations),  # no connection on the resource, none in config
+        door.program(declarations),  # no connection on the resource, none in config
         env={"ELASTICSEARCH_URL": cluster.url, "ELASTICSEARCH_API_KEY": API_KEY},
     )
     stack.up(color="never")
@@ -473,39 +500,40 @@ def test_connection_from_environment_variables(engine: Engine, cluster: Cluster)
 # -- destroy, validation, deletes in use --------------------------------------------------
 
 
-def test_destroy_leaves_nothing_behind(engine: Engine, cluster: Cluster) -> None:
+def test_destroy_leaves_nothing_behind(engine: Engine, cluster: Cluster, door: Door) -> None:
     prefix = unique("gone")
     declarations = several_services(
         prefix, {name: secret_value(name) for name in ("openai", "azure", "custom")}
     )
     stack = engine.stack(
         "gone",
-        program_of(declarations, cluster.connection),
+        door.program(declarations, cluster.connection),
         secret_config={"cohereApiKey": secret_value("cohere")},
     )
     stack.up(color="never")
     assert len(set(cluster.all_ids()) - PRECONFIGURED_IDS) == len(declarations)
 
     destroyed = stack.destroy(color="never")
-    assert changes(destroyed.summary.resource_changes) == {"delete": 1 + len(declarations)}
+    assert changes(destroyed.summary.resource_changes) == {"delete": door.around(len(declarations))}
     assert set(cluster.all_ids()) == PRECONFIGURED_IDS
     assert cluster.get(f"/_ml/trained_models/{prefix}-e5/_stats").status_code == 404
     assert exported_endpoints(export_without_secrets(stack)) == {}
 
 
 def test_misspelled_setting_fails_at_preview_without_calling_the_cluster(
-    engine: Engine, cluster: Cluster
+    engine: Engine, cluster: Cluster, door: Door
 ) -> None:
     inference_id = unique("typo")
     declared = openai_embeddings(inference_id, secret_value("openai"))
     declared["service_settings"] = {"modelid": "text-embedding-3-small", "api_key": "sk-x"}
-    stack = engine.stack("typo", program_of({"emb": declared}, cluster.connection))
+    stack = engine.stack("typo", door.program({"emb": declared}, cluster.connection))
 
     with pytest.raises(auto.CommandError) as failed:
         stack.preview(color="never")
     message = str(failed.value)
-    assert "service_settings.modelid" in message
-    assert "model_id" in message.replace("service_settings.modelid", "")
+    path = "serviceSettings.modelid" if door.native else "service_settings.modelid"
+    assert path in message
+    assert "model_id" in message.replace(path, "")
     assert "sk-x" not in message
 
     with pytest.raises(auto.CommandError):
@@ -515,12 +543,12 @@ def test_misspelled_setting_fails_at_preview_without_calling_the_cluster(
 
 
 def test_delete_of_an_endpoint_used_by_a_pipeline_needs_force_delete(
-    engine: Engine, cluster: Cluster
+    engine: Engine, cluster: Cluster, door: Door
 ) -> None:
     inference_id = unique("inuse")
     pipeline = unique("pipeline")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
-    stack = engine.stack("inuse", program_of(declarations, cluster.connection))
+    stack = engine.stack("inuse", door.program(declarations, cluster.connection))
     stack.up(color="never")
     response = cluster.put(
         f"/_ingest/pipeline/{pipeline}",

@@ -171,3 +171,24 @@ def test_every_change_is_named_by_its_full_path_and_kind() -> None:
         (("task_settings", "gone"), "delete", True, False),
         (("task_settings", "user"), "update", False, False),
     }
+
+
+def test_an_update_of_service_settings_resends_every_declared_secret() -> None:
+    """The cluster rebuilds the secret settings from the service_settings it is sent."""
+    from pulumi_inference.operations._update import update_body
+
+    old = _openai(cluster_version="9.1.0")
+    new = _openai(secrets={"service_settings": {"api_key": "sk-2"}}, task_settings={"user": "b"})
+    plan = _plan(old, new)
+    spec = _spec(new)
+    assert update_body(plan, spec) == {
+        "service_settings": {"api_key": "sk-2"},
+        "task_settings": {"user": "b"},
+    }
+    plan.service_settings_update = {"rate_limit": {"requests_per_minute": 10}}
+    assert update_body(plan, spec)["service_settings"] == {
+        "rate_limit": {"requests_per_minute": 10},
+        "api_key": "sk-2",
+    }
+    task_only = _plan(old, _openai(task_settings={"user": "b"}))
+    assert update_body(task_only, _spec(old)) == {"task_settings": {"user": "b"}}

@@ -29,6 +29,7 @@ from ..errors import (
 from ..plan import plan_change
 from ..spec import INPUT_KEYS, EndpointSpec
 from ._observed import Observed, cluster_version_of
+from ._update import update_body
 
 log = logging.getLogger("pulumi_inference")
 
@@ -135,10 +136,9 @@ def _adopt(
             error_type="resource_already_exists_exception",
             reason=f"Inference endpoint [{spec.inference_id}] already exists",
         )
-    secrets = {
-        key: value for key, value in spec.service_settings.items() if key in catalogue.SECRET_KEYS
-    }
-    body = plan.update_body
+    # The declared secrets are always sent: the cluster never shows the ones it holds.
+    body = update_body(plan, spec)
+    secrets = {k: v for k, v in spec.service_settings.items() if k in catalogue.SECRET_KEYS}
     if secrets:
         body["service_settings"] = {**body.get("service_settings", {}), **secrets}
     log.info("%s: adopting the existing endpoint (adopt_existing)", where)

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .. import catalogue
 from .._version import parse_version
 from ..client import InferenceClient
 from ..deployment import wait_until_ready
 from ..errors import InferenceError
-from ..plan import plan_change
+from ..plan import Plan, plan_change
 from ..spec import EndpointSpec
 from ._observed import Observed, cluster_version_of
+
+
+def update_body(plan: Plan, spec: EndpointSpec) -> dict[str, Any]:
+    """The ``_update`` body of ``plan``: only the changed keys, plus, whenever
+    ``service_settings`` is sent, every declared secret of it, because the cluster rebuilds
+    the endpoint's secret settings from that object and refuses one without them."""
+    body = plan.update_body
+    if "service_settings" in body:
+        secrets = {
+            key: value
+            for key, value in spec.service_settings.items()
+            if key in catalogue.SECRET_KEYS
+        }
+        body["service_settings"] = {**body["service_settings"], **secrets}
+    return body
 
 
 def update(
@@ -43,7 +59,7 @@ def update(
             "the plan knows the version; it will then replace the endpoint instead."
         )
     live = client.update_endpoint(
-        new.task_type, new.inference_id, plan.update_body, new.secret_values()
+        new.task_type, new.inference_id, update_body(plan, new), new.secret_values()
     )
     if plan.rescales_deployment and new.deploys_model and new.wait_for_deployment:
         wait_until_ready(client, new)

@@ -14,6 +14,10 @@ from pathlib import Path
 
 from pulumi import automation as auto
 
+from pulumi_inference import __version__
+from pulumi_inference.native import PACKAGE
+from pulumi_inference.native._plugin import write_launcher
+
 PASSPHRASE = "engine-tests-passphrase"
 LAUNCHER = "pulumi-resource-pulumi-python"
 
@@ -33,6 +37,11 @@ def find_cli_dir() -> Path | None:
     return None
 
 
+def install_native_plugin(pulumi_home: Path) -> Path:
+    """What `pulumi-inference install-plugin` leaves in PULUMI_HOME, without running the CLI."""
+    return write_launcher(pulumi_home / "plugins" / f"resource-{PACKAGE}-v{__version__}")
+
+
 class Engine:
     """A private PULUMI_HOME and file backend; stacks of inline programs."""
 
@@ -43,6 +52,7 @@ class Engine:
         home = workdir / "pulumi-home"
         backend.mkdir(parents=True, exist_ok=True)
         home.mkdir(parents=True, exist_ok=True)
+        install_native_plugin(home)
         self.backend = backend
         self.env = {
             "PULUMI_BACKEND_URL": backend.as_uri(),
@@ -50,6 +60,9 @@ class Engine:
             "PULUMI_HOME": str(home),
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            # Plugins come from PULUMI_HOME (the native one, installed as
+            # `pulumi-inference install-plugin` does) or beside `pulumi`, never from PATH.
+            "PULUMI_IGNORE_AMBIENT_PLUGINS": "true",
             "PULUMI_PYTHON_CMD": sys.executable,
             "PATH": f"{cli_dir}{os.pathsep}{os.environ.get('PATH', '')}",
             **(env or {}),

@@ -1,0 +1,72 @@
+"""Registering the plugin with Pulumi as an installed plugin.
+
+``pip install`` puts ``pulumi-resource-elasticsearch-inference`` beside the interpreter. The
+engine finds a plugin on ``$PATH`` too, but warns about it every run; an installed plugin
+(``$PULUMI_HOME/plugins/resource-elasticsearch-inference-v<version>/``) is found quietly.
+``pulumi plugin install --file`` installs a directory holding a launcher that starts this
+package's plugin with this interpreter.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import __version__
+from ..errors import ConfigurationError
+from ._schema import PACKAGE, PLUGIN_EXECUTABLE
+
+
+def launcher_text(python: str) -> str:
+    return (
+        "#!/bin/sh\n"
+        f"# The {PACKAGE} Pulumi plugin of pulumi-inference {__version__}.\n"
+        f'exec {shlex.quote(python)} -m pulumi_inference.native "$@"\n'
+    )
+
+
+def write_launcher(directory: Path, python: str = sys.executable) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / PLUGIN_EXECUTABLE
+    path.write_text(launcher_text(python))
+    path.chmod(0o755)
+    return path
+
+
+def install_plugin(pulumi: str = "pulumi", python: str = sys.executable) -> str:
+    """``pulumi plugin install resource elasticsearch-inference <version> --file <dir>``.
+
+    Returns what the CLI printed. Raises :class:`ConfigurationError` with the CLI's words
+    when it fails.
+    """
+    with tempfile.TemporaryDirectory(prefix=f"{PACKAGE}-plugin-") as staging:
+        write_launcher(Path(staging), python)
+        command = [
+            pulumi,
+            "plugin",
+            "install",
+            "resource",
+            PACKAGE,
+            __version__,
+            "--file",
+            staging,
+            "--reinstall",
+        ]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, check=False, env=dict(os.environ)
+            )
+        except FileNotFoundError:
+            raise ConfigurationError(
+                f"'{pulumi}' was not found: install the Pulumi CLI, or pass --pulumi PATH"
+            ) from None
+    if done.returncode != 0:
+        raise ConfigurationError(
+            f"`{' '.join(command[:6])}` failed ({done.returncode}): "
+            f"{(done.stderr or done.stdout).strip()}"
+        )
+    return (done.stdout + done.stderr).strip()
