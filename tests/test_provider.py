@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -486,3 +487,22 @@ def test_check_failures_never_show_a_secret_value(provider: InferenceEndpointPro
     reasons = " ".join(failure.reason for failure in result.failures)
     assert "secret_parameters" in reasons
     assert "sk-not-a-dict" not in reasons
+
+
+@pytest.mark.parametrize(("version", "warned"), [("9.1.0", True), ("9.4.0", False)])
+def test_an_in_place_update_that_resets_chunking_is_warned_of(
+    emulator: Emulator,
+    provider: InferenceEndpointProvider,
+    caplog: pytest.LogCaptureFixture,
+    version: str,
+    warned: bool,
+) -> None:
+    """Before 9.4 the cluster's _update drops an embedding endpoint's chunking settings."""
+    emulator.set_version(version)
+    close_all()  # GET / is read once per pooled client
+    outs = provider.create(openai(emulator)).outs or {}
+    assert outs["cluster_version"] == version
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        provider.diff("openai-emb", outs, openai(emulator, task_settings={"user": "other"}))
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert ("resets its chunking_settings" in said) is warned

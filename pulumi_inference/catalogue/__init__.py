@@ -18,6 +18,7 @@ from ._api import (
     server_managed_service_keys,
     task_settings_updatable,
     updatable_service_settings,
+    update_resets_chunking,
 )
 from ._chunking import (
     CHUNKING_STRATEGIES,
@@ -70,5 +71,6 @@ __all__ = [
     "server_managed_service_keys",
     "task_settings_updatable",
     "updatable_service_settings",
+    "update_resets_chunking",
     "validate_endpoint",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._model import SECRET_KEYS, UPDATE_API_SINCE, ServiceSpec, Version
+from ._model import EMBEDDING_TASK_TYPES, SECRET_KEYS, UPDATE_API_SINCE, ServiceSpec, Version
 from ._services import SERVICES
 
 
@@ -84,6 +84,21 @@ def chunking_updatable(version: Version | None) -> bool:
     """
     del version
     return False
+
+
+UPDATE_KEEPS_CHUNKING_SINCE: Version = (9, 4, 0)
+"""Before 9.4 (elastic/elasticsearch#139574) ``_update`` rebuilt an embedding endpoint
+without its chunking settings, which then behaved as the legacy word/250/100."""
+
+
+def update_resets_chunking(task_type: str, version: Version | None) -> bool:
+    """Whether an ``_update`` of this endpoint also resets its chunking (a cluster bug).
+
+    ``None`` (version unknown) is taken as a current cluster, as everywhere else.
+    """
+    if task_type not in EMBEDDING_TASK_TYPES or version is None:
+        return False
+    return _at_least(version, UPDATE_API_SINCE) and tuple(version) < UPDATE_KEEPS_CHUNKING_SINCE
 
 
 def rate_limit_default(service: str, task_type: str) -> int | None:

@@ -225,30 +225,21 @@ class InferenceEndpointPlugin(Provider):
     async def _import(self, request: ReadRequest) -> ReadResponse:
         inference_id = request.resource_id
         probe = EndpointSpec.from_props(
-            {"inference_id": inference_id, "task_type": "text_embedding", "service": "?"}
+            {"inference_id": inference_id, "task_type": "?", "service": "?"}
         )
-
-        def find() -> tuple[dict[str, Any], operations.Observed] | None:
-            client = self._client(probe)
-            declared = operations.find_declaration(client, inference_id)
-            if declared is None:
-                return None
-            spec = EndpointSpec.from_props(declared)
-            found = operations.read(client, spec, declared)
-            return (declared, found.observed) if found is not None else None
-
-        result = await self._run(request.urn, find)
-        if result is None:
+        found = await self._run(
+            request.urn, lambda: operations.existing_endpoint(self._client(probe), inference_id)
+        )
+        if found is None:
             raise EndpointNotFoundError(
                 f"inference endpoint '{inference_id}' does not exist on the cluster; check "
                 "the id (GET /_inference/_all lists them) and the provider's url",
                 status=404,
             )
-        declared, observed = result
         return ReadResponse(
             resource_id=inference_id,
-            properties=to_wire({**declared, **observed.outputs()}, set()),
-            inputs=to_wire(declared, set()),
+            properties=to_wire({**found.declaration, **found.observed.outputs()}, set()),
+            inputs=to_wire(found.declaration, set()),
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:

@@ -20,7 +20,7 @@ from ..plan import Change, Plan, plan_change
 from ..validation import check_props as check
 from ._cluster import connect
 from ._create import create
-from ._declaration import declaration_of, find_declaration
+from ._declaration import ExistingEndpoint, declaration_of, existing_endpoint, find_declaration
 from ._delete import delete
 from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
@@ -30,6 +30,7 @@ from ._update import update
 
 __all__ = [
     "Change",
+    "ExistingEndpoint",
     "Observed",
     "Plan",
     "ReadOutcome",
@@ -41,6 +42,7 @@ __all__ = [
     "declaration_of",
     "delete",
     "diff",
+    "existing_endpoint",
     "find_declaration",
     "plan_change",
     "read",

@@ -11,11 +11,13 @@ the cluster never returns them, so a program must declare them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .. import catalogue
 from ..client import InferenceClient
 from ..deployment import target_allocations
+from ._observed import Observed, cluster_version_of
 
 PRECONFIGURED_PREFIX = "."
 
@@ -72,8 +74,16 @@ def declaration_of(live: Mapping[str, Any], stats: Mapping[str, Any] | None) -> 
     return declared
 
 
-def find_declaration(client: InferenceClient, inference_id: str) -> dict[str, Any] | None:
-    """The declaration of the endpoint ``inference_id`` on the cluster, or None if absent."""
+@dataclass(frozen=True)
+class ExistingEndpoint:
+    """An endpoint found on the cluster: its declaration (secrets unknown) and live state."""
+
+    declaration: dict[str, Any]
+    observed: Observed
+
+
+def existing_endpoint(client: InferenceClient, inference_id: str) -> ExistingEndpoint | None:
+    """The endpoint ``inference_id`` as a program would declare it, or None if absent."""
     live = client.find_endpoint(inference_id)
     if live is None:
         return None
@@ -81,4 +91,12 @@ def find_declaration(client: InferenceClient, inference_id: str) -> dict[str, An
     if catalogue.deploys_model(str(live.get("service"))):
         settings = live.get("service_settings") or {}
         stats = client.trained_model_stats(str(settings.get("deployment_id") or inference_id))
-    return declaration_of(live, stats)
+    return ExistingEndpoint(
+        declaration_of(live, stats), Observed.of(live, cluster_version_of(client, inference_id))
+    )
+
+
+def find_declaration(client: InferenceClient, inference_id: str) -> dict[str, Any] | None:
+    """The declaration of the endpoint ``inference_id`` on the cluster, or None if absent."""
+    found = existing_endpoint(client, inference_id)
+    return found.declaration if found is not None else None

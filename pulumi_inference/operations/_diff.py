@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from .. import catalogue
 from ..client import InferenceClient
 from ..plan import Plan, plan_change
 from ..spec import EndpointSpec
@@ -23,4 +24,13 @@ def diff(old: EndpointSpec, new: EndpointSpec, connect: Callable[[], InferenceCl
     impact = replacement_impact(connect, old, new, plan)
     if impact is not None:
         log.warning("%s", impact.message())
+    if plan.update_body and catalogue.update_resets_chunking(new.task_type, old.cluster_version):
+        log.warning(
+            "inference endpoint '%s': updating it in place on this cluster (Elasticsearch %s, "
+            "before 9.4) also resets its chunking_settings to word/250/100, a cluster bug "
+            "(elastic/elasticsearch#139574); documents indexed afterwards are chunked that way. "
+            "Upgrade the cluster, or declare chunking_settings and replace the endpoint.",
+            new.inference_id,
+            ".".join(map(str, old.cluster_version or ())),
+        )
     return plan
