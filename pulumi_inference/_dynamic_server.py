@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
@@ -39,11 +40,16 @@ def _wanted_workers() -> int:
 
 
 def _executor_of(thread: threading.Thread) -> ThreadPoolExecutor | None:
-    for candidate in gc.get_objects():
-        if isinstance(candidate, ThreadPoolExecutor) and thread in getattr(
-            candidate, "_threads", ()
-        ):
-            return candidate
+    # A new worker may run its first task before the executor has recorded it: look again.
+    for _ in range(50):
+        for candidate in gc.get_objects():
+            if isinstance(candidate, ThreadPoolExecutor) and thread in getattr(
+                candidate, "_threads", ()
+            ):
+                return candidate
+        if not thread.name.startswith("ThreadPoolExecutor"):
+            return None
+        time.sleep(0.01)
     return None
 
 
