@@ -2,7 +2,8 @@
 
 ``pulumi-inference emulator`` runs the stand-in Elasticsearch inference API until SIGINT or
 SIGTERM (see ``pulumi_inference/emulator/README.md``); ``pulumi-inference install-plugin``
-registers the native provider plugin with Pulumi.
+registers the native provider plugin with Pulumi; ``pulumi-inference import`` writes a
+program that adopts a cluster's existing endpoints (``docs/import.md``).
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ def _build_parser() -> argparse.ArgumentParser:
         "warning it gives for plugins found on $PATH.",
     )
     plugin.add_argument("--pulumi", default="pulumi", help="the pulumi command (default: pulumi)")
+
+    importer = commands.add_parser(
+        "import",
+        help="write a Pulumi program that adopts every inference endpoint of a cluster",
+        description="Read every inference endpoint of a cluster and write a Pulumi Python "
+        "project (Pulumi.yaml, requirements.txt, __main__.py) that adopts them as they are, "
+        "with their secrets read from stack config. See docs/import.md.",
+    )
+    from pulumi_inference.importer import add_arguments as add_import_arguments
+
+    add_import_arguments(importer)
     return parser
 
 
@@ -142,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_emulator(args)
     if args.command == "install-plugin":
         return _install_plugin(args)
+    if args.command == "import":
+        from pulumi_inference.importer import run as run_import
+
+        return run_import(args)
     return 2  # pragma: no cover - argparse refuses unknown commands
 
 

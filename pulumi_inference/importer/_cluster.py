@@ -1,0 +1,92 @@
+"""Reading the cluster: every endpoint as a person would have declared it.
+
+One ``GET /_inference/_all``, plus the trained model stats of each model deployment (the
+allocation target of a fixed-size deployment is in the stats, not in the endpoint), turned
+into declarations by :func:`pulumi_inference.operations.declaration_of`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import catalogue
+from ..client import InferenceClient
+from ..errors import AuthorizationError
+from ..operations import declaration_of
+from ..operations._declaration import PRECONFIGURED_PREFIX
+
+Version = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Found:
+    """An endpoint to write: its declaration, and whether the cluster made it itself."""
+
+    declaration: dict[str, Any]
+    preconfigured: bool = False
+
+    @property
+    def inference_id(self) -> str:
+        return str(self.declaration["inference_id"])
+
+
+@dataclass(frozen=True)
+class Skipped:
+    inference_id: str
+    reason: str
+
+
+@dataclass
+class Inventory:
+    cluster: str
+    version: Version
+    found: list[Found] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+NOT_MATCHED = "does not match --match"
+PRECONFIGURED = "preconfigured by the cluster (--include-preconfigured reads it into the program)"
+
+
+def read_cluster(
+    client: InferenceClient, *, match: Sequence[str] = (), include_preconfigured: bool = False
+) -> Inventory:
+    """Every endpoint of the cluster behind ``client``, sorted by id, filtered."""
+    inventory = Inventory(cluster=client.cluster, version=client.cluster_version())
+    endpoints = sorted(client.list_endpoints(), key=lambda e: str(e.get("inference_id")))
+    for live in endpoints:
+        inference_id = str(live.get("inference_id"))
+        preconfigured = inference_id.startswith(PRECONFIGURED_PREFIX)
+        if match and not any(fnmatch.fnmatchcase(inference_id, glob) for glob in match):
+            inventory.skipped.append(Skipped(inference_id, NOT_MATCHED))
+        elif preconfigured and not include_preconfigured:
+            inventory.skipped.append(Skipped(inference_id, PRECONFIGURED))
+        elif not all(isinstance(live.get(key), str) for key in ("task_type", "service")):
+            inventory.skipped.append(
+                Skipped(inference_id, "the cluster's answer lacks its task_type or service")
+            )
+        else:
+            stats = _stats(client, live, inventory)
+            inventory.found.append(Found(declaration_of(live, stats), preconfigured))
+    return inventory
+
+
+def _stats(client: InferenceClient, live: dict[str, Any], inventory: Inventory) -> Any:
+    """The deployment's stats, for its allocation target; None when not a deployment."""
+    if not catalogue.deploys_model(str(live["service"])):
+        return None
+    settings = live.get("service_settings") or {}
+    deployment_id = str(settings.get("deployment_id") or live["inference_id"])
+    try:
+        return client.trained_model_stats(deployment_id)
+    except AuthorizationError:
+        inventory.warnings.append(
+            f"{live['inference_id']}: the credentials cannot read the deployment's stats "
+            "(monitor_ml or manage_ml is needed), so num_allocations is the live count, "
+            "which may still be scaling"
+        )
+        return None

@@ -1,0 +1,103 @@
+"""What the program will say about each endpoint: its names, the secrets it reads from stack
+config, the comments it carries and what the user must check before ``pulumi up``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .. import catalogue
+from ._cluster import Found, Inventory, Skipped
+from ._names import RESERVED, Names, config_stem, python_stem
+from ._secrets import SecretPlan, secrets_of
+
+
+@dataclass(frozen=True)
+class SecretConfig:
+    """One secret read from stack config: ``path`` inside ``service_settings``, config key
+    ``name``; ``whole``: a JSON object (``config.require_secret_object``)."""
+
+    path: tuple[str, ...]
+    name: str
+    whole: bool = False
+
+
+@dataclass(frozen=True)
+class Planned:
+    found: Found
+    variable: str
+    secrets: tuple[SecretConfig, ...] = ()
+    comments: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+
+    @property
+    def inference_id(self) -> str:
+        return self.found.inference_id
+
+    @property
+    def declaration(self) -> dict[str, Any]:
+        return self.found.declaration
+
+    @property
+    def read_only(self) -> bool:
+        """Preconfigured endpoints cannot be created, updated or deleted: read, not managed."""
+        return self.found.preconfigured
+
+
+def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
+    """The endpoints to write, in id order, and the ones that cannot be written."""
+    variables = Names(RESERVED)
+    config_names = Names()
+    planned: list[Planned] = []
+    skipped: list[Skipped] = []
+    updatable = catalogue.task_settings_updatable(inventory.version)
+    for found in inventory.found:
+        secrets = SecretPlan() if found.preconfigured else secrets_of(found.declaration)
+        if secrets.any and not updatable:
+            version = ".".join(map(str, inventory.version))
+            skipped.append(
+                Skipped(
+                    found.inference_id,
+                    f"holds secrets, and Elasticsearch {version} has no _update API (8.17+) "
+                    "to give them to Pulumi without recreating the endpoint",
+                )
+            )
+            continue
+        configs = [
+            SecretConfig(path, config_names.claim(config_stem(found.inference_id, path[-1])))
+            for path in secrets.paths
+        ]
+        if secrets.whole is not None:
+            stem = config_stem(found.inference_id, secrets.whole)
+            configs.append(SecretConfig((secrets.whole,), config_names.claim(stem), whole=True))
+        checks = list(secrets.checks)
+        if not found.preconfigured:
+            checks += _problems(found.declaration, configs)
+        planned.append(
+            Planned(
+                found,
+                variables.claim(python_stem(found.inference_id)),
+                tuple(configs),
+                secrets.comments,
+                tuple(checks),
+            )
+        )
+    return planned, skipped
+
+
+def _problems(declaration: dict[str, Any], secrets: Sequence[SecretConfig]) -> list[str]:
+    """What ``pulumi preview`` would refuse in the written declaration."""
+    settings = dict(declaration.get("service_settings") or {})
+    for secret in secrets:
+        settings[secret.path[0]] = catalogue.UNKNOWN
+    issues = catalogue.validate_endpoint(
+        inference_id=declaration["inference_id"],
+        task_type=declaration["task_type"],
+        service=declaration["service"],
+        service_settings=settings,
+        task_settings=declaration.get("task_settings"),
+        chunking_settings=declaration.get("chunking_settings"),
+        allow_unknown_service=catalogue.get_service(declaration["service"]) is None,
+    )
+    return [f"pulumi preview will refuse {issue}" for issue in issues]

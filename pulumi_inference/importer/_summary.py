@@ -1,0 +1,116 @@
+"""What the command prints: the ``pulumi config set`` lines and the summary.
+
+Secret values are never known here for endpoints (the cluster does not return them) and are
+never printed for the connection: every secret line carries the ``<value>`` placeholder.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..connection import FIELDS, ClusterConnection
+from ._cluster import Skipped
+from ._plan import Planned
+from ._render import PLACEHOLDER, Door
+
+
+def _shown(value: str) -> str:
+    """A non-secret value as a shell word; PEM text (several lines) as the placeholder."""
+    return PLACEHOLDER if "\n" in value else shlex.quote(value)
+
+
+def connection_lines(connection: ClusterConnection, door: Door) -> list[str]:
+    """``pulumi config set`` lines pointing the program at ``connection``'s cluster."""
+    lines = []
+    for field in FIELDS:
+        if not hasattr(connection, field.name):
+            continue  # cloud_id: resolved into the url
+        value = getattr(connection, field.name)
+        if field.name == "url":
+            value = connection.display_url
+        if field.kind == "boolean":
+            if value is False:
+                key = f"{door.config_namespace}:{field.config_key}"
+                lines.append(f"pulumi config set {key} false")
+            continue
+        if not value:
+            continue
+        key = f"{door.config_namespace}:{field.config_key}"
+        if field.secret:
+            lines.append(f"pulumi config set --secret {key} {PLACEHOLDER}")
+        else:
+            lines.append(f"pulumi config set {key} {_shown(str(value))}")
+    return lines
+
+
+def secret_lines(planned: Sequence[Planned]) -> list[str]:
+    return [
+        f"pulumi config set --secret {secret.name} {PLACEHOLDER}"
+        for endpoint in planned
+        for secret in endpoint.secrets
+    ]
+
+
+def _wrapped(prefix: str, words: Sequence[str], width: int = 96) -> list[str]:
+    lines: list[str] = []
+    current = prefix
+    for word in words:
+        candidate = f"{current} {word}" if current.strip() else f"{current}{word}"
+        if len(candidate) > width and current.strip():
+            lines.append(current)
+            current = " " * len(prefix) + word
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+def summary(
+    *,
+    out: Path,
+    files: Sequence[str],
+    cluster: str,
+    door: Door,
+    planned: Sequence[Planned],
+    skipped: Sequence[Skipped],
+    warnings: Sequence[str],
+    config_lines: Sequence[str],
+) -> str:
+    how = "imported with the import_ option" if door.native else "adopted with adopt_existing=True"
+    lines = [
+        f"Wrote {', '.join(files)} to {out}: {len(planned)} inference endpoint(s) of "
+        f"{cluster}, {how}.",
+        "",
+        f"Written ({len(planned)}):",
+    ]
+    width = max(len(p.inference_id) for p in planned)
+    for endpoint in planned:
+        declaration = endpoint.declaration
+        what = f"{declaration['task_type']}, {declaration['service']}"
+        if endpoint.read_only:
+            what += ", read only (preconfigured)"
+        secrets = ", ".join(secret.name for secret in endpoint.secrets)
+        if secrets:
+            what += f"; secrets from config: {secrets}"
+        lines.append(f"  {endpoint.inference_id.ljust(width)}  {what}")
+    if skipped:
+        lines += ["", f"Skipped ({len(skipped)}):"]
+        reasons: dict[str, list[str]] = {}
+        for item in skipped:
+            reasons.setdefault(item.reason, []).append(item.inference_id)
+        for reason, ids in reasons.items():
+            lines += _wrapped(f"  {reason}:", ids)
+    checks = [
+        f"  {endpoint.inference_id}: {check}" for endpoint in planned for check in endpoint.checks
+    ]
+    checks += [f"  {warning}" for warning in warnings]
+    if checks:
+        lines += ["", "Check before `pulumi up` (comments in __main__.py say more):", *checks]
+    lines += ["", "Next:", f"  cd {shlex.quote(str(out))}"]
+    if door.native:
+        lines.append("  pulumi-inference install-plugin    # once per machine")
+    lines += ["  pulumi stack init <stack>", *[f"  {line}" for line in config_lines]]
+    lines += ["  pulumi up", "  pulumi preview --expect-no-changes"]
+    return "\n".join(lines) + "\n"
