@@ -232,9 +232,7 @@ def snapshot(cluster: Cluster) -> dict[str, Any]:
     }
 
 
-def assert_nothing_leaked(
-    out: Path, printed: str, engine: Engine, secrets: dict[str, str]
-) -> None:
+def assert_nothing_leaked(out: Path, printed: str, engine: Engine, secrets: dict[str, str]) -> None:
     written = "".join(path.read_text() for path in out.iterdir() if path.is_file())
     state = stored_state_text(engine)
     for value in [API_KEY, API_KEY_RAW, *secrets.values()]:
@@ -302,10 +300,13 @@ def test_the_written_program_adopts_every_endpoint_without_changing_the_cluster(
         )
         assert {e["status"] for e in creates} == {400}
     updates = [(path, body) for method, path, body in cluster.bodies if path.endswith("/_update")]
-    assert sorted(path.split("/")[3] for path, _ in updates) == sorted(
-        ["openai-embeddings", "cohere-rerank", "azure-embeddings", "bedrock-embeddings"]
-        + ["custom-rerank"]
-    )
+    assert sorted(path.split("/")[3] for path, _ in updates) == [  # those with secrets
+        "azure-embeddings",
+        "bedrock-embeddings",
+        "cohere-rerank",
+        "custom-rerank",
+        "openai-embeddings",
+    ]
     for path, body in updates:  # only the secrets: nothing else changes, no deployment scales
         assert set(body) == {"service_settings"}, (path, body)
     after = snapshot(cluster)  # same endpoints, same secrets, same deployments
