@@ -11,6 +11,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also the endpoints the cluster made itself (ids starting with '.'), as read-only",
     )
     group = parser.add_argument_group(
-        "cluster", "Which cluster to read; each setting falls back to its environment variable."
+        "cluster",
+        "Which cluster to read. Each group of settings (location, credentials, TLS) comes "
+        "whole from these flags, else from the environment; --password and --client-key are "
+        "also read from their variables when --username or --client-cert is a flag.",
     )
     for field in FIELDS:
         env = f" [env: {', '.join(field.env)}]" if field.env else ""
-        secret = " Secret: prefer the environment (command lines are visible)." * field.secret
+        secret = ""
+        if field.secret:
+            secret = " Never printed." + (
+                " Prefer the environment: command lines are visible." if field.env else ""
+            )
         text = f"{field.description}{env}{secret}"
         dest = f"connection_{field.name}"
         if field.kind == "boolean":
@@ -78,8 +86,14 @@ class _Refused(Exception):
         self.code = code
 
 
-def _declared(args: argparse.Namespace) -> dict[str, Any]:
-    """The connection fields given as flags."""
+_SECRET_HALVES = {"password": "username", "client_key": "client_cert"}
+"""Secrets that complete a setting given as a flag. Settings resolve per group, whole from
+one source; these are still read from their own environment variable when their partner is
+a flag, so that ``--username`` works with the password kept off the command line."""
+
+
+def _declared(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The connection fields given as flags (and the secret halves above)."""
     declared: dict[str, Any] = {}
     for field in FIELDS:
         value = getattr(args, f"connection_{field.name}", None)
@@ -94,6 +108,11 @@ def _declared(args: argparse.Namespace) -> dict[str, Any]:
                 headers[name.strip()] = text
             value = headers
         declared[field.name] = value
+    for secret, partner in _SECRET_HALVES.items():
+        if partner in declared and secret not in declared:
+            found = [environ[name] for name in FIELDS_BY_NAME[secret].env if environ.get(name)]
+            if found:
+                declared[secret] = found[0]
     return declared
 
 
@@ -183,7 +202,7 @@ def _run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     door = Door(native=args.native)
-    declared = _declared(args)
+    declared = _declared(args, os.environ)
     _check_out(out)
     environment = environment_source(os.environ)
     if not any(

@@ -12,6 +12,10 @@ from ._cluster import Found, Inventory, Skipped
 from ._names import RESERVED, Names, config_stem, python_stem
 from ._secrets import SecretPlan, secrets_of
 
+CHUNKING_KEPT_ON_UPDATE_SINCE = (9, 4, 0)
+"""Before 9.4 every ``_update`` of an embedding endpoint resets its chunking to word/250/100
+(Elasticsearch issue 139574; some later 8.19, 9.2 and 9.3 patch releases carry the fix)."""
+
 
 @dataclass(frozen=True)
 class SecretConfig:
@@ -74,6 +78,12 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
         checks = list(secrets.checks)
         if not found.preconfigured:
             checks += _problems(found.declaration, configs)
+        if secrets.any and _resets_chunking(found.declaration, inventory.version):
+            checks.append(
+                "handing it the secrets is an _update, which resets chunking_settings to "
+                f"word/250/100 on Elasticsearch {'.'.join(map(str, inventory.version))} "
+                "(issue 139574, fixed in 9.4)"
+            )
         planned.append(
             Planned(
                 found,
@@ -84,6 +94,11 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
             )
         )
     return planned, skipped
+
+
+def _resets_chunking(declaration: dict[str, Any], version: tuple[int, int, int]) -> bool:
+    embedding = declaration["task_type"] in catalogue.EMBEDDING_TASK_TYPES
+    return embedding and version < CHUNKING_KEPT_ON_UPDATE_SINCE
 
 
 def _problems(declaration: dict[str, Any], secrets: Sequence[SecretConfig]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..connection import FIELDS, ClusterConnection
 from ._cluster import Skipped
@@ -17,19 +18,26 @@ from ._render import PLACEHOLDER, Door
 
 
 def _shown(value: str) -> str:
-    """A non-secret value as a shell word; PEM text (several lines) as the placeholder."""
-    return PLACEHOLDER if "\n" in value else shlex.quote(value)
+    """A non-secret value as a shell word: a file as its absolute path (the program runs in
+    another directory), PEM text (several lines) as the placeholder."""
+    if "\n" in value:
+        return PLACEHOLDER
+    path = Path(value)
+    return shlex.quote(str(path.resolve()) if path.is_file() else value)
 
 
 def connection_lines(connection: ClusterConnection, door: Door) -> list[str]:
     """``pulumi config set`` lines pointing the program at ``connection``'s cluster."""
     lines = []
+    in_url = urlsplit(connection.url)  # user info in the URL is written as its own settings
     for field in FIELDS:
         if not hasattr(connection, field.name):
             continue  # cloud_id: resolved into the url
         value = getattr(connection, field.name)
         if field.name == "url":
             value = connection.display_url
+        elif field.name in {"username", "password"} and in_url.username and not value:
+            value = getattr(in_url, field.name)
         if field.kind == "boolean":
             if value is False:
                 key = f"{door.config_namespace}:{field.config_key}"
@@ -107,7 +115,7 @@ def summary(
     ]
     checks += [f"  {warning}" for warning in warnings]
     if checks:
-        lines += ["", "Check before `pulumi up` (comments in __main__.py say more):", *checks]
+        lines += ["", "Check before `pulumi up`:", *checks]
     lines += ["", "Next:", f"  cd {shlex.quote(str(out))}"]
     if door.native:
         lines.append("  pulumi-inference install-plugin    # once per machine")
