@@ -9,6 +9,7 @@ this library) is written as a plain dict, which the resource takes as well.
 from __future__ import annotations
 
 import json
+import keyword
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,12 +57,16 @@ def _secret_value(secret: SecretConfig) -> Code:
     return Code(f"config.{method}({string(secret.name)})")
 
 
+def _keyword_argument(key: str) -> bool:
+    return key.isidentifier() and not keyword.iskeyword(key)
+
+
 def _typed_class(
     classes: Mapping[str, type[SettingsModel]], service: str, values: Mapping[str, Any]
 ) -> str | None:
     """The typed class of ``service`` if it takes ``values`` as they are, else None."""
     cls = classes.get(service)
-    if cls is None:
+    if cls is None or not all(_keyword_argument(key) for key in values):
         return None
     try:
         cls(**values)
@@ -104,7 +109,7 @@ def _task_settings(planned: Planned, imports: _Imports) -> Any:
     declared: dict[str, Any] = dict(planned.declaration.get("task_settings") or {})
     items = tuple(Item(key, as_node(value)) for key, value in declared.items())
     name = _typed_class(TASK_SETTINGS_CLASSES, str(planned.declaration["service"]), declared)
-    if name is None or not all(key.isidentifier() for key in declared):
+    if name is None:
         return Dict(items)
     imports.classes.add(name)
     return Call(name, items)
@@ -176,8 +181,9 @@ def _docstring(cluster: str, door: Door, config_lines: Sequence[str], *, read_on
     ]
     if read_only:
         lines.append("Preconfigured endpoints are only read: the cluster manages them.")
-    lines += ["", "Set the stack config first:", ""]
-    lines += [f"    {line}" for line in config_lines]
+    if config_lines:
+        lines += ["", "Set the stack config first:", ""]
+        lines += [f"    {line}" for line in config_lines]
     lines.append('"""')
     return "\n".join(lines)
 
