@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="pulumi up --parallel (default 64; the engine's own default is 4 x CPUs, "
         "8 on a 2-core machine, which caps every provider alike)",
     )
-    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "deployments.json")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "deployments.json")
     args = parser.parse_args(argv)
     cli_dir = find_cli_dir()
     if cli_dir is None:
@@ -94,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append({"door": door.name, "one_s": one, "n": args.endpoints, "n_s": many})
         print(f"{door.name:<10} {one:>10.2f}s {many:>11.2f}s {many / one:>6.2f}x")
     meta = {"deployment_seconds": args.deployment_seconds, "parallel": args.parallel}
+    args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({**meta, "rows": rows}, indent=2))
     return 0
 
