@@ -76,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="pulumi up --parallel (default 64; the engine's own default is 4 x CPUs, "
         "8 on a 2-core machine, which caps every provider alike)",
     )
-    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "deployments.json")
+    parser.add_argument(
+        "--json", type=Path, default=ROOT / "benchmarks" / "results" / "deployments.json"
+    )
     args = parser.parse_args(argv)
     cli_dir = find_cli_dir()
     if cli_dir is None:

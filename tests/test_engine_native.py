@@ -8,6 +8,8 @@ Behaviour both front ends share is tested once for both in tests/test_engine.py.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -273,3 +275,60 @@ def test_endpoints_move_from_the_dynamic_resource_to_the_native_one_in_place(
     assert types == {es.RESOURCE_TOKEN}
     stack.destroy(color="never")
     assert cluster.endpoint(inference_id) is None
+
+
+def test_install_plugin_registers_it_so_pulumi_finds_it_quietly(
+    engine: Engine, cluster: Cluster, tmp_path: Path
+) -> None:
+    """`pulumi-inference install-plugin`, the README's way: an installed plugin, no warning."""
+    home = tmp_path / "fresh-pulumi-home"
+    home.mkdir()
+    env = {**engine.env, "PULUMI_HOME": str(home)}
+    env.pop("PULUMI_IGNORE_AMBIENT_PLUGINS")  # as a user runs it: PATH would be searched too
+    env["PATH"] = str(engine.cli_dir) + ":/usr/bin:/bin"  # no plugin on PATH
+    installed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pulumi_inference.cli",
+            "install-plugin",
+            "--pulumi",
+            str(engine.cli_dir / "pulumi"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stderr
+    listed = subprocess.run(
+        [str(engine.cli_dir / "pulumi"), "plugin", "ls"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"{es.PACKAGE}" in listed and "resource" in listed
+
+    inference_id = unique("installed")
+    stack = auto.create_or_select_stack(
+        stack_name="installed",
+        project_name="installed-plugin",
+        program=NATIVE.program({"emb": openai_embeddings(inference_id, secret_value("openai"))}),
+        opts=auto.LocalWorkspaceOptions(
+            work_dir=str(tmp_path),
+            pulumi_home=str(home),
+            env_vars=env,
+            pulumi_command=engine.command,
+            project_settings=auto.ProjectSettings(name="installed-plugin", runtime="python"),
+        ),
+    )
+    plain, secret = cluster_config(cluster)
+    for key, value in plain.items():
+        stack.set_config(key, auto.ConfigValue(value))
+    for key, value in secret.items():
+        stack.set_config(key, auto.ConfigValue(value, secret=True))
+    up = stack.up(color="never")
+    assert "from $PATH" not in up.stdout + up.stderr
+    assert cluster.endpoint(inference_id) is not None
+    stack.destroy(color="never")
