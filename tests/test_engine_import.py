@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
+from pulumi_inference import catalogue
 from pulumi_inference.cli import main
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.engine_programs import (
@@ -308,7 +309,8 @@ def test_the_written_program_adopts_every_endpoint_without_changing_the_cluster(
         "openai-embeddings",
     ]
     for path, body in updates:  # only the secrets: nothing else changes, no deployment scales
-        assert set(body) == {"service_settings"}, (path, body)
+        assert set(body) == {"service_settings"}, path
+        assert set(body["service_settings"]) <= catalogue.SECRET_KEYS, path
     after = snapshot(cluster)  # same endpoints, same secrets, same deployments
     for part in ("endpoints", "secrets", "deployments"):
         for key, value in before[part].items():
