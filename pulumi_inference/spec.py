@@ -18,7 +18,6 @@ from ._version import parse_version
 from .connection import SECRET_CONNECTION_FIELDS
 from .properties import names
 
-SETTINGS_SECTIONS = names("settings")
 PROVIDER_ONLY_KEYS = ("connection", *names("provider"))
 """Inputs that only steer the provider: changing them calls nothing on the cluster."""
 INPUT_KEYS = names("identity", "settings", "provider", "dynamic")

@@ -198,9 +198,5 @@ class Authenticator:
         )
 
 
-def parse_privileges(text: str) -> tuple[str, ...]:
-    return _privileges(text)
-
-
 def as_tuple(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(values or ())

@@ -75,10 +75,6 @@ class Deployment:
         """What a PUT waits for: deployment state ``started`` (not necessarily all allocations)."""
         return self._started(time.monotonic())
 
-    def is_ready(self) -> bool:
-        now = time.monotonic()
-        return self._started(now) and self.allocation_count(now) == self.target
-
     def stats(self, *, serverless: bool = False) -> JsonDict:
         now = time.monotonic()
         count = self.allocation_count(now)

@@ -48,7 +48,7 @@ from ..errors import EndpointNotFoundError
 from ..plan import Change
 from ..spec import EndpointSpec, normalize_numbers, secret_leaves
 from ._schema import INPUT_NAMES, PACKAGE, schema_json
-from ._values import Path, to_plain, to_wire
+from ._values import to_plain, to_wire
 
 WORKERS_ENV = "PULUMI_INFERENCE_NATIVE_WORKERS"
 _T = TypeVar("_T")
@@ -275,6 +275,3 @@ def _unknown_outputs() -> dict[str, Any]:
 
 def _secrets_in(plain: Mapping[str, Any]) -> list[str]:
     return secret_leaves(plain, catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS)
-
-
-__all__ = ["InferenceEndpointPlugin", "Path"]

@@ -51,13 +51,6 @@ def to_plain(props: Mapping[str, PropertyValue]) -> tuple[dict[str, Any], set[Pa
     return plain, secret_paths
 
 
-def is_secret_path(path: Path, secret_paths: set[Path]) -> bool:
-    """Secret when the caller marked it (or a map holding it), or it is a secret setting."""
-    if any(path[: len(marked)] == marked for marked in secret_paths):
-        return True
-    return path[0] in _SECRET_SECTIONS and any(key in catalogue.SECRET_KEYS for key in path[1:])
-
-
 def _wire(value: Any, path: Path, secret_paths: set[Path]) -> PropertyValue:
     secret = path in secret_paths or (
         len(path) > 1 and path[0] in _SECRET_SECTIONS and path[-1] in catalogue.SECRET_KEYS

@@ -59,13 +59,6 @@ class Observed:
             cluster_version=str(outputs.get("cluster_version") or ""),
         )
 
-    def live_view(self) -> dict[str, Any]:
-        return {
-            "service_settings": self.service_settings,
-            "task_settings": self.task_settings,
-            "chunking_settings": self.chunking_settings,
-        }
-
     def outputs(self) -> dict[str, Any]:
         """The output properties, snake_case (``OBSERVED_KEYS``); empty ones left out."""
         outs: dict[str, Any] = {
