@@ -20,7 +20,7 @@ import pytest
 from pulumi.runtime import mocks, rpc
 
 import pulumi_inference as inference
-from pulumi_inference import resource as resource_module
+from pulumi_inference import _program
 from pulumi_inference.services import (
     AdaptiveAllocations,
     CohereServiceSettings,
@@ -141,7 +141,7 @@ def readable(value: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _fresh_model_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """The shared-model warning remembers models per process; each test starts empty."""
-    monkeypatch.setattr(resource_module, "_deployed_models", {})
+    monkeypatch.setattr(_program, "_deployed_models", {})
 
 
 def _openai(name: str = "emb", **overrides: Any) -> Callable[[], None]:
