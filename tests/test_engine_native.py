@@ -332,3 +332,30 @@ def test_install_plugin_registers_it_so_pulumi_finds_it_quietly(
     assert "from $PATH" not in up.stdout + up.stderr
     assert cluster.endpoint(inference_id) is not None
     stack.destroy(color="never")
+
+
+def test_explicit_providers_put_endpoints_on_two_clusters(engine: Engine, cluster: Cluster) -> None:
+    """One program, two clusters: each endpoint lands where its provider points."""
+    with Emulator(EmulatorConfig()) as other:
+        first_id, second_id = unique("east"), unique("west")
+        key = secret_value("openai")
+
+        def program() -> None:
+            east = es.Provider("east", cluster.connection())
+            west = es.Provider("west", inference.Connection(url=other.url))
+            for inference_id, provider in ((first_id, east), (second_id, west)):
+                es.InferenceEndpoint(
+                    inference_id,
+                    **openai_embeddings(inference_id, key),
+                    opts=pulumi.ResourceOptions(provider=provider),
+                )
+
+        stack = engine.stack("two-clusters", program)
+        stack.up(color="never")
+        assert cluster.endpoint(first_id) is not None and other.endpoint(first_id) is None
+        assert other.endpoint(second_id) is not None and cluster.endpoint(second_id) is None
+        assert preview_changes(stack) == {}
+        exported = export_without_secrets(stack)
+        assert API_KEY not in exported  # the provider's key is a secret in state
+        stack.destroy(color="never")
+        assert other.endpoint(second_id) is None and cluster.endpoint(first_id) is None
