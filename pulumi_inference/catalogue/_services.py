@@ -485,6 +485,8 @@ CUSTOM = ServiceSpec(
             "parameters", "object", "Values for ${...} placeholders of the request template."
         ),
     ),
+    # CustomServiceSettings.DEFAULT_RATE_LIMIT_SETTINGS: 10 000 requests a minute.
+    rate_limits=_same(10000, "text_embedding", "sparse_embedding", "rerank", "completion"),
 )
 
 DEEPSEEK = ServiceSpec(

@@ -15,8 +15,7 @@ from typing import Any
 from .. import catalogue
 from ..client import InferenceClient
 from ..errors import AuthorizationError
-from ..operations import declaration_of
-from ..operations._declaration import PRECONFIGURED_PREFIX
+from ..operations import PRECONFIGURED_PREFIX, declaration_of
 
 Version = tuple[int, int, int]
 

@@ -20,7 +20,13 @@ from ..plan import Change, Plan, plan_change
 from ..validation import check_props as check
 from ._cluster import connect
 from ._create import create
-from ._declaration import ExistingEndpoint, declaration_of, existing_endpoint, find_declaration
+from ._declaration import (
+    PRECONFIGURED_PREFIX,
+    ExistingEndpoint,
+    declaration_of,
+    existing_endpoint,
+    find_declaration,
+)
 from ._delete import delete
 from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
@@ -29,6 +35,7 @@ from ._read import ReadOutcome, read
 from ._update import update
 
 __all__ = [
+    "PRECONFIGURED_PREFIX",
     "Change",
     "ExistingEndpoint",
     "Observed",
