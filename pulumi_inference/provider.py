@@ -35,7 +35,7 @@ from ._redact import redact
 from .client import InferenceClient
 from .connection import SECRET_CONNECTION_FIELDS, config_keys
 from .errors import InferenceError
-from .spec import INPUT_KEYS, EndpointSpec, normalize_numbers, secret_leaves
+from .spec import INPUT_KEYS, EndpointSpec, leaves_at, normalize_numbers, secret_leaves
 
 log = logging.getLogger("pulumi_inference")
 _Result = TypeVar("_Result")
@@ -49,19 +49,8 @@ def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
     for props in prop_sets:
         plain, secret_paths = _wire.unwrap(props)
         values += secret_leaves(plain, _SECRET_PROPS)
-        values += _values_at(plain, secret_paths)
+        values += leaves_at(plain, secret_paths)
     return values
-
-
-def _values_at(props: Mapping[str, Any], paths: list[_wire.Path]) -> list[str]:
-    """The string leaves under each path (what a caller marked secret)."""
-    found: list[str] = []
-    for path in paths:
-        value: Any = props
-        for key in path:
-            value = value.get(key) if isinstance(value, Mapping) else None
-        found += secret_leaves({"secrets": value}, frozenset({"secrets"}))
-    return found
 
 
 DEBUG_ENV = "PULUMI_INFERENCE_DEBUG"

@@ -9,7 +9,7 @@ number as a float; ``EndpointSpec`` turns integral ones back into integers.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,17 @@ def secret_leaves(value: Any, secret_keys: frozenset[str], inside: bool = False)
             found += secret_leaves(item, secret_keys, inside)
     elif inside and isinstance(value, str):
         found.append(value)
+    return found
+
+
+def leaves_at(value: Any, paths: Iterable[Sequence[str | int]]) -> list[str]:
+    """Every string found at or under each path (the values a caller marked secret)."""
+    found: list[str] = []
+    for path in paths:
+        node: Any = value
+        for key in path:
+            node = node.get(key) if isinstance(node, Mapping) else None
+        found += secret_leaves({"": node}, frozenset({""}))
     return found
 
 

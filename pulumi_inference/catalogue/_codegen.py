@@ -6,6 +6,7 @@ they are up to date. Pure text generation: the output must be stable for a given
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 from ._chunking import CHUNKING_STRATEGIES
@@ -120,16 +121,7 @@ def _docstring(text: str, *, indent: str) -> list[str]:
     """``text`` as a docstring wrapped to 100 columns, then a blank line."""
     width = 100 - len(indent) - 6
     safe = text.replace("\\", "\\\\").replace('"', "'")
-    lines: list[str] = []
-    current = ""
-    for word in safe.split():
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) > width and current:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    lines.append(current)
+    lines = textwrap.wrap(safe, width, break_long_words=False, break_on_hyphens=False) or [""]
     quote = '"' * 3
     if len(lines) == 1:
         return [f"{indent}{quote}{lines[0]}{quote}", ""]

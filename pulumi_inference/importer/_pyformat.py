@@ -7,6 +7,7 @@ the output passes ``ruff format --check`` at the default line length.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -161,15 +162,4 @@ def statement(target: str | None, node: Any) -> str:
 
 def wrap(text: str, width: int = 76) -> tuple[str, ...]:
     """``text`` in lines of at most ``width`` characters (comments above an :class:`Item`)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if len(candidate) > width and current:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    if current:
-        lines.append(current)
-    return tuple(lines)
+    return tuple(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))

@@ -25,7 +25,7 @@ from pulumi.runtime.proto import provider_pb2_grpc
 from .. import _engine_log, catalogue
 from .._redact import redact
 from ..connection import SECRET_CONNECTION_FIELDS
-from ..spec import secret_leaves
+from ..spec import leaves_at, secret_leaves
 from ._provider import InferenceEndpointPlugin
 from ._values import to_plain
 
@@ -54,11 +54,7 @@ def _request_secrets(request: Any) -> list[str]:
             continue
         plain, secret_paths = to_plain(PropertyValue.unmarshal_map(struct))
         found += secret_leaves(plain, catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS)
-        for path in secret_paths:
-            value: Any = plain
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            found += secret_leaves({"v": value}, frozenset({"v"}))
+        found += leaves_at(plain, secret_paths)
     return found
 
 
