@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import difflib
 import functools
 import os
 from collections.abc import Callable, Mapping
@@ -84,8 +85,6 @@ def _inputs_of(plain: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _suggest(name: str) -> str:
-    import difflib
-
     close = difflib.get_close_matches(name, [camel(n) for n in INPUT_NAMES], n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -95,8 +94,11 @@ class InferenceEndpointPlugin(Provider):
 
     def __init__(self) -> None:
         self._config: dict[str, Any] = {}
-        workers = int(os.environ.get(WORKERS_ENV) or 64)
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=PACKAGE)
+        workers = os.environ.get(WORKERS_ENV, "")
+        self._executor = ThreadPoolExecutor(
+            max_workers=int(workers) if workers.isdigit() and int(workers) > 0 else 64,
+            thread_name_prefix=PACKAGE,
+        )
 
     async def _run(self, urn: str | None, work: Callable[[], _T]) -> _T:
         """Blocking ``work`` on the provider's executor, its log records on ``urn``."""
