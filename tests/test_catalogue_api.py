@@ -15,6 +15,7 @@ SERVICES = [
 
 
 def test_constants() -> None:
+    """REQ-SECRET-1: the secret keys and the embedding task types."""
     assert catalogue.TASK_TYPES == (
         "text_embedding",
         "sparse_embedding",
@@ -197,10 +198,12 @@ def test_default_chunking() -> None:
 def test_updatable_service_settings(
     service: str, version: tuple[int, int, int] | None, expected: set[str]
 ) -> None:
+    """REQ-PLAN-2, REQ-PLAN-3: secrets and allocations change in place from 8.17; nothing before."""
     assert catalogue.updatable_service_settings(service, version) == expected
 
 
 def test_keys_ignored_by_update_are_not_updatable() -> None:
+    """REQ-PLAN-3: keys the cluster ignores on _update are replaced, never updated."""
     for name in SERVICES:
         keys = catalogue.updatable_service_settings(name, None)
         assert not keys & {
@@ -215,6 +218,7 @@ def test_keys_ignored_by_update_are_not_updatable() -> None:
 
 
 def test_task_settings_and_chunking_updates() -> None:
+    """REQ-PLAN-2, REQ-PLAN-3: task settings in place from 8.17; chunking always replaces."""
     assert not catalogue.task_settings_updatable((8, 16, 9))
     assert catalogue.task_settings_updatable((8, 17, 0))
     assert catalogue.task_settings_updatable((9, 2, 1))
@@ -224,6 +228,8 @@ def test_task_settings_and_chunking_updates() -> None:
 
 
 def test_server_managed_keys_of_deployments() -> None:
+    """REQ-READ-1: a live num_allocations under adaptive allocations and the default ELSER model are
+    the cluster's."""
     adaptive = {
         "model_id": ".elser_model_2",
         "num_threads": 1,
@@ -241,6 +247,7 @@ def test_server_managed_keys_of_deployments() -> None:
 
 
 def test_server_managed_keys_of_third_party_services() -> None:
+    """REQ-READ-1: rate_limit, dimensions and similarity the cluster adds are not drift."""
     declared = {"model_id": "text-embedding-3-small", "api_key": "k"}
     managed = catalogue.server_managed_service_keys("openai", declared)
     assert {"rate_limit", "dimensions", "similarity"} <= managed

@@ -65,11 +65,13 @@ def test_fixture_set_is_complete() -> None:
 
 @pytest.mark.parametrize(("name", "doc"), REQUESTS, ids=[name for name, _ in REQUESTS])
 def test_every_request_example_is_valid(name: str, doc: dict[str, Any]) -> None:
+    """REQ-CHECK-2: no official request example is refused."""
     task_type, _ = _target(name, doc)
     assert _validate(name, doc, task_type) == []
 
 
 def test_task_type_spellings_the_cluster_accepts_are_canonicalized() -> None:
+    """REQ-CHECK-1: any case and '-' for '_' are accepted and sent in canonical form."""
     (doc,) = [doc for found, doc in REQUESTS if found == HYPHENATED_TASK_TYPE]
     task_type, _ = _target(HYPHENATED_TASK_TYPE, doc)
     assert task_type == "chat-completion"
@@ -101,6 +103,7 @@ def _secret_paths_by_catalogue(service: str, settings: Mapping[str, Any]) -> set
 
 @pytest.mark.parametrize(("name", "doc"), REQUESTS, ids=[name for name, _ in REQUESTS])
 def test_secret_values_are_exactly_those_under_secret_keys(name: str, doc: dict[str, Any]) -> None:
+    """REQ-SECRET-1: every secret of the official examples is under a secret key, nothing else."""
     body = doc["body"]
     by_name = set(_secret_paths_by_name(body["service_settings"], "service_settings"))
     by_name |= set(_secret_paths_by_name(body.get("task_settings") or {}, "task_settings"))
@@ -134,7 +137,7 @@ def test_response_keys_are_known(name: str, doc: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(("name", "doc"), RESPONSES, ids=[name for name, _ in RESPONSES])
 def test_keys_the_cluster_added_are_marked(name: str, doc: dict[str, Any]) -> None:
-    """Keys in a response that the matching request did not send are server-computed."""
+    """REQ-READ-1: Keys in a response that the matching request did not send are server-computed."""
     body = doc["body"]
     requests = [
         req["body"]

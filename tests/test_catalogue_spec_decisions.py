@@ -155,6 +155,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("label", "endpoint"), ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_keys_the_plugin_parses_are_accepted(label: str, endpoint: dict[str, Any]) -> None:
+    """REQ-CHECK-2: keys the cluster parses are never refused."""
     assert validate_endpoint(**endpoint) == []
 
 
@@ -164,6 +165,7 @@ def test_keys_the_plugin_parses_are_accepted(label: str, endpoint: dict[str, Any
 def test_keys_the_plugin_refuses_are_refused(
     label: str, endpoint: dict[str, Any], path: str, text: str
 ) -> None:
+    """REQ-CHECK-2: keys the cluster refuses are refused offline."""
     issues = [issue for issue in validate_endpoint(**endpoint) if issue.path == path]
     assert issues, validate_endpoint(**endpoint)
     assert any(text in issue.message for issue in issues), issues

@@ -703,6 +703,8 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
 def test_invalid_declarations_are_refused(
     label: str, endpoint: dict[str, Any], path: str, text: str
 ) -> None:
+    """REQ-CHECK-1, REQ-CHECK-2: each invalid declaration is refused at its path, saying how to fix
+    it."""
     issues = validate_endpoint(**endpoint)
     matching = [issue for issue in issues if issue.path == path]
     assert matching, f"no issue at {path}: {issues}"
@@ -719,6 +721,7 @@ def test_the_bases_of_the_table_are_valid(endpoint: dict[str, Any]) -> None:
 
 
 def test_valid_variants_are_accepted() -> None:
+    """REQ-CHECK-2: integral floats, any-case choices and every valid variant pass."""
     oauth = {**AZURE["service_settings"], **AZURE_OAUTH}
     del oauth["api_key"]
     assert validate_endpoint(**with_(AZURE, service_settings=oauth)) == []
@@ -793,6 +796,7 @@ def test_issue_reads_as_path_and_message() -> None:
 
 
 def test_every_problem_is_reported_not_only_the_first() -> None:
+    """REQ-CHECK-2: all problems at once, each once."""
     issues = validate_endpoint(
         inference_id="Bad Id",
         task_type="text_embedding",
@@ -813,6 +817,7 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
 
 
 def test_unknown_service_allowed_checks_only_shapes() -> None:
+    """REQ-CHECK-1: an unknown service is refused unless allow_unknown_service passes it through."""
     endpoint = with_(OPENAI, service="brand_new", service_settings={"whatever": 1})
     assert [i.path for i in validate_endpoint(**endpoint)] == ["service"]
     assert validate_endpoint(**endpoint, allow_unknown_service=True) == []
@@ -870,6 +875,8 @@ def test_unknown_service_allowed_checks_only_shapes() -> None:
     ],
 )
 def test_unknown_values_are_skipped(endpoint: dict[str, Any], unknown: object) -> None:
+    """REQ-CHECK-4: a value not known during a preview skips the checks that need it."""
+
     def swap(value: Any) -> Any:
         if value == "<U>":
             return unknown
@@ -883,6 +890,7 @@ def test_unknown_values_are_skipped(endpoint: dict[str, Any], unknown: object) -
 
 
 def test_unknown_values_do_not_hide_other_problems() -> None:
+    """REQ-CHECK-4: what is known is still checked."""
     issues = validate_endpoint(
         **with_(OPENAI, service_settings__model_id=UNKNOWN, service_settings__modelid="x")
     )

@@ -136,6 +136,7 @@ def test_connection_resets_are_retried_for_reads_and_updates(emu: Emulator) -> N
 
 
 def test_backoff_is_exponential_with_jitter_and_bounded_by_the_deadline(emu: Emulator) -> None:
+    """REQ-ERROR-1: 5xx after retries: ClusterUnavailableError with status, reason and attempts."""
     emu.faults.status(503, count=None)
     fake = FakeTime()
     policy = RetryPolicy(deadline=20.0, base_delay=0.5, max_delay=4.0)
@@ -157,6 +158,7 @@ def test_backoff_is_exponential_with_jitter_and_bounded_by_the_deadline(emu: Emu
 
 
 def test_retry_after_beyond_the_deadline_fails_at_once_with_the_429(emu: Emulator) -> None:
+    """REQ-ERROR-1: a 429 to wait out past the deadline fails at once, naming the deadline."""
     emu.faults.status(429, count=None, retry_after=120)
     fake = FakeTime()
     c = InferenceClient(
@@ -174,6 +176,7 @@ def test_retry_after_beyond_the_deadline_fails_at_once_with_the_429(emu: Emulato
 
 
 def test_a_cluster_that_stays_down_fails_clearly_in_bounded_time() -> None:
+    """REQ-ERROR-1: connection failures after retries: ClusterUnreachableError with the URL."""
     with socket.socket() as sock:  # a port that nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -223,6 +226,7 @@ def test_retry_policy_reads_the_environment_and_refuses_nonsense() -> None:
 
 
 def test_client_reports_a_lost_create_answer_instead_of_sending_it_twice(emu: Emulator) -> None:
+    """REQ-CREATE-1: a PUT whose answer was lost is never sent again blindly."""
     emu.faults.drop_response(method="PUT")
     with pytest.raises(PossiblyAppliedError):
         client(emu).put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY])
@@ -233,6 +237,7 @@ def test_client_reports_a_lost_create_answer_instead_of_sending_it_twice(emu: Em
 def test_provider_create_with_a_lost_answer_succeeds_with_exactly_one_endpoint(
     emu: Emulator, fast_env: None
 ) -> None:
+    """REQ-CREATE-1: a matching endpoint found after a lost answer is this create's own."""
     emu.faults.drop_response(method="PUT", path="^/_inference/text_embedding/emb$")
     result = InferenceEndpointProvider().create(openai_props(emu))
     assert result.id == "emb"
@@ -245,6 +250,7 @@ def test_provider_create_with_a_lost_answer_succeeds_with_exactly_one_endpoint(
 def test_provider_create_after_a_reset_before_applying_sends_it_again(
     emu: Emulator, fast_env: None
 ) -> None:
+    """REQ-CREATE-1: none found: the PUT never applied and is sent again."""
     emu.faults.reset_connection(method="PUT", path="^/_inference/text_embedding/emb$")
     InferenceEndpointProvider().create(openai_props(emu))
     assert [r["fault"] for r in logged(emu, "PUT")] == ["reset", None]
@@ -252,7 +258,8 @@ def test_provider_create_after_a_reset_before_applying_sends_it_again(
 
 
 def test_create_answered_by_a_gateway_error_after_applying_is_not_reported_as_taken() -> None:
-    """A proxy that forwarded the create then answered 504: the retry finds the endpoint."""
+    """REQ-CREATE-1: A proxy that forwarded the create then answered 504: the retry finds the
+    endpoint."""
     created: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -272,6 +279,7 @@ def test_create_answered_by_a_gateway_error_after_applying_is_not_reported_as_ta
 
 
 def test_delete_retried_after_a_lost_answer_succeeds(emu: Emulator, fast_env: None) -> None:
+    """REQ-DELETE-1: a lost answer to DELETE, then 404 on the retry: success."""
     c = client(emu)
     c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [])
     emu.faults.drop_response(method="DELETE")
@@ -288,6 +296,7 @@ def test_delete_retried_after_a_lost_answer_succeeds(emu: Emulator, fast_env: No
 
 
 def test_update_retried_after_a_lost_answer_succeeds(emu: Emulator, fast_env: None) -> None:
+    """REQ-UPDATE-1: the same _update sent again after a lost answer."""
     provider = InferenceEndpointProvider()
     olds = provider.create(openai_props(emu, task_settings={"user": "a"})).outs
     news = {**olds, "task_settings": {"user": "b"}}
@@ -304,6 +313,7 @@ def test_update_retried_after_a_lost_answer_succeeds(emu: Emulator, fast_env: No
 def test_a_persistently_lost_create_answer_ends_with_an_error_not_a_hang(
     emu: Emulator, fast_env: None
 ) -> None:
+    """REQ-CREATE-1: bounded attempts, then an error naming the endpoint."""
     emu.faults.reset_connection(method="PUT", count=None)
     with pytest.raises(InferenceError, match="emb"):
         InferenceEndpointProvider().create(openai_props(emu))
@@ -314,6 +324,7 @@ def test_a_persistently_lost_create_answer_ends_with_an_error_not_a_hang(
 
 
 def test_wrong_credentials_say_to_check_api_key_or_username() -> None:
+    """REQ-ERROR-1, REQ-SECRET-2: 401: AuthenticationError, check the credentials, never echoed."""
     good = base64.b64encode(b"id1:right-key-value").decode()
     wrong = base64.b64encode(b"id1:wrong-key-value").decode()
     with Emulator(EmulatorConfig(api_keys=[good])) as emu:
@@ -330,6 +341,7 @@ def test_wrong_credentials_say_to_check_api_key_or_username() -> None:
 def test_a_rejected_service_key_is_not_reported_as_a_cluster_credential_problem(
     emu: Emulator, fast_env: None
 ) -> None:
+    """REQ-ERROR-1, REQ-SECRET-2: the service's own 401 on PUT names the key in service_settings."""
     reason = (
         "Received an authentication error status code for request from inference entity id "
         "[emb] status [401]. Error message: [Incorrect API key provided]"
@@ -350,6 +362,7 @@ def test_a_rejected_service_key_is_not_reported_as_a_cluster_credential_problem(
 
 
 def test_missing_privilege_names_manage_inference() -> None:
+    """REQ-ERROR-1, REQ-SECRET-2: 403: grant manage_inference."""
     with Emulator(EmulatorConfig(users=["reader:reader-pass:monitor_inference"])) as emu:
         c = client(emu, username="reader", password="reader-pass")
         assert c.get_endpoint("text_embedding", "e1") is None  # reading is allowed
@@ -361,6 +374,7 @@ def test_missing_privilege_names_manage_inference() -> None:
 
 
 def test_not_found_is_typed(emu: Emulator) -> None:
+    """REQ-ERROR-1: 404: EndpointNotFoundError with the cluster's reason."""
     with pytest.raises(EndpointNotFoundError) as caught:
         client(emu).update_endpoint("text_embedding", "nope", {"task_settings": {"a": 1}}, [])
     assert caught.value.status == 404
@@ -369,6 +383,7 @@ def test_not_found_is_typed(emu: Emulator) -> None:
 
 
 def test_delete_of_a_used_endpoint_names_pipelines_and_indexes(emu: Emulator) -> None:
+    """REQ-DELETE-1, REQ-ERROR-1: 409 names pipelines and indexes; force deletes."""
     c = client(emu)
     c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [])
     http = httpx.Client(base_url=emu.url)
@@ -388,6 +403,7 @@ def test_delete_of_a_used_endpoint_names_pipelines_and_indexes(emu: Emulator) ->
 
 
 def test_400_reason_is_passed_through(emu: Emulator) -> None:
+    """REQ-ERROR-1: other 4xx: ClusterRejectedError with the cluster's reason."""
     c = client(emu)
     with pytest.raises(ClusterRejectedError) as caught:
         c.put_endpoint("text_embedding", "e1", {"service": "nosuch"}, [])
@@ -399,6 +415,7 @@ def test_400_reason_is_passed_through(emu: Emulator) -> None:
 def test_secrets_echoed_back_by_the_cluster_never_reach_a_message(
     emu: Emulator, fast_env: None
 ) -> None:
+    """REQ-SECRET-2: secrets the cluster repeats are redacted, the connection's too."""
     connection_key = base64.b64encode(b"conn-id:conn-secret-value").decode()
     props = openai_props(emu)
     # Unknown keys whose values are secrets: the cluster repeats them in its 400 reason.

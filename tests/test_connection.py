@@ -16,6 +16,7 @@ from pulumi_inference.errors import ConfigurationError
 
 
 def test_resource_connection_wins_over_config_and_environment() -> None:
+    """REQ-CONN-1: the resource's connection first."""
     resolved = resolve_connection(
         {"url": "https://declared:9200", "api_key": "declared-key"},
         {"elasticsearch:url": "https://config:9200", "elasticsearch:apiKey": "config-key"},
@@ -25,6 +26,7 @@ def test_resource_connection_wins_over_config_and_environment() -> None:
 
 
 def test_stack_config_wins_over_environment() -> None:
+    """REQ-CONN-1: then stack config."""
     resolved = resolve_connection(
         None,
         {
@@ -39,6 +41,7 @@ def test_stack_config_wins_over_environment() -> None:
 
 
 def test_environment_variables_elastic_tools_use() -> None:
+    """REQ-CONN-1: then the ELASTICSEARCH_* environment."""
     resolved = resolve_connection(
         None,
         {},
@@ -53,6 +56,7 @@ def test_environment_variables_elastic_tools_use() -> None:
 
 def test_credentials_are_taken_whole_from_one_source() -> None:
     # URL from the resource, credentials whole from the first source that has any.
+    """REQ-CONN-1: credentials come whole from the first source that has any."""
     resolved = resolve_connection(
         {"url": "http://declared:9200"},
         {"elasticsearch:username": "config-user", "elasticsearch:password": "config-pass"},
@@ -67,6 +71,7 @@ def test_credentials_are_taken_whole_from_one_source() -> None:
 
 
 def test_no_cluster_anywhere_says_how_to_configure_one() -> None:
+    """REQ-CONN-1: no source: the error names each way to give one."""
     with pytest.raises(ConfigurationError) as raised:
         resolve_connection(None, {}, {})
     message = str(raised.value)
@@ -75,6 +80,7 @@ def test_no_cluster_anywhere_says_how_to_configure_one() -> None:
 
 
 def test_url_must_be_http() -> None:
+    """REQ-CHECK-3: an http(s) URL only."""
     with pytest.raises(ConfigurationError, match=r"connection\.url"):
         resolve_connection({"url": "es.example.com:9200"}, {}, {})
 
@@ -96,6 +102,7 @@ def test_bad_cloud_id_is_a_clear_error() -> None:
 
 
 def test_secrets_never_in_repr_or_display_url() -> None:
+    """REQ-SECRET-2: credentials stay out of repr and the URL shown."""
     resolved = resolve_connection(
         {
             "url": "https://user:hunter22@es:9200",
@@ -120,6 +127,7 @@ def test_connection_props_keep_only_declared_fields() -> None:
 
 
 def test_insecure_setting_from_config_or_env() -> None:
+    """REQ-CONN-1: TLS settings from config or environment."""
     assert (
         resolve_connection(
             None, {"elasticsearch:url": "https://x", "elasticsearch:insecure": "true"}, {}
@@ -133,3 +141,27 @@ def test_insecure_setting_from_config_or_env() -> None:
         is False
     )
     assert resolve_connection(None, {}, {"ELASTICSEARCH_URL": "https://x"}).verify_certs is True
+
+
+def test_tls_settings_are_taken_whole_from_one_source() -> None:
+    """REQ-CONN-1: a CA on the resource is not mixed with config's fingerprint or insecure
+    flag, nor with the environment's client certificate."""
+    fingerprint = "AB" * 32
+    config = {"elasticsearch:sslAssertFingerprint": fingerprint, "elasticsearch:insecure": "true"}
+    environ = {"ELASTICSEARCH_CLIENT_CERT": "/env/client.pem"}
+    declared = resolve_connection(
+        {"url": "https://declared:9200", "ca_certs": "/declared/ca.pem"}, config, environ
+    )
+    assert (
+        declared.ca_certs,
+        declared.ssl_assert_fingerprint,
+        declared.verify_certs,
+        declared.client_cert,
+    ) == ("/declared/ca.pem", None, True, None)
+    from_config = resolve_connection({"url": "https://declared:9200"}, config, environ)
+    assert (
+        from_config.ca_certs,
+        from_config.ssl_assert_fingerprint,
+        from_config.verify_certs,
+        from_config.client_cert,
+    ) == (None, fingerprint, False, None)

@@ -85,6 +85,7 @@ def allocation(emu: Emulator, deployment_id: str) -> dict[str, Any]:
 
 
 def test_returns_only_when_fully_allocated(emu: Emulator) -> None:
+    """REQ-DEPLOY-1: ready means started, fully allocated, count equal to target."""
     emu.settings.update({"deployment_seconds": 1.0})
     spec = create_without_waiting(emu, e5_props(emu))
     wait_until_ready(client(emu), spec)
@@ -98,6 +99,8 @@ def test_returns_only_when_fully_allocated(emu: Emulator) -> None:
 
 
 def test_half_allocated_or_starting_is_not_ready() -> None:
+    """REQ-DEPLOY-1: starting or half allocated is not ready."""
+
     def stats(state: str, count: int, alloc_state: str) -> dict[str, Any]:
         deployment = {
             "deployment_id": "e5",
@@ -123,6 +126,7 @@ def test_half_allocated_or_starting_is_not_ready() -> None:
 def test_polls_with_backoff_not_in_a_hot_loop_and_logs_each_state_once(
     emu: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """REQ-DEPLOY-1: polls back off; each new state is one progress line."""
     emu.settings.update({"deployment_seconds": 3.0})
     spec = create_without_waiting(emu, e5_props(emu))
     caplog.set_level(logging.INFO, logger="pulumi_inference")
@@ -142,6 +146,7 @@ def test_polls_with_backoff_not_in_a_hot_loop_and_logs_each_state_once(
 
 
 def test_adaptive_with_minimum_zero_resting_at_zero_is_ready(emu: Emulator) -> None:
+    """REQ-DEPLOY-1: zero allocations is ready with an adaptive minimum of 0."""
     props = e5_props(emu, "e5-adaptive")
     props["service_settings"] = {
         "model_id": ".multilingual-e5-small",
@@ -160,6 +165,7 @@ def test_adaptive_with_minimum_zero_resting_at_zero_is_ready(emu: Emulator) -> N
 
 
 def test_timeout_names_the_endpoint_the_last_state_and_what_to_look_at(emu: Emulator) -> None:
+    """REQ-DEPLOY-1: the deployment_timeout bounds the wait; polls at most 15 s apart."""
     emu.faults.never_ready()
     spec = create_without_waiting(emu, e5_props(emu, deployment_timeout="2m"))
     fake = FakeTime()
@@ -178,6 +184,7 @@ def test_timeout_names_the_endpoint_the_last_state_and_what_to_look_at(emu: Emul
 
 
 def test_an_unreachable_moment_while_polling_does_not_end_the_wait(emu: Emulator) -> None:
+    """REQ-DEPLOY-1: a failing poll does not end the wait."""
     spec = create_without_waiting(emu, e5_props(emu))
     emu.faults.status(503, path="/_stats$", count=None)
     brief = InferenceClient(ClusterConnection(url=emu.url), policy=RetryPolicy(0.05, 0.01, 0.02))
@@ -198,6 +205,7 @@ def test_an_unreachable_moment_while_polling_does_not_end_the_wait(emu: Emulator
 
 
 def test_provider_create_waits_out_a_408_from_the_cluster(emu: Emulator) -> None:
+    """REQ-DEPLOY-1: a 408 from the cluster is waited out."""
     emu.settings.update({"deployment_seconds": 1.0})
     emu.faults.deployment_timeout()
     result = InferenceEndpointProvider().create(e5_props(emu))
@@ -208,6 +216,7 @@ def test_provider_create_waits_out_a_408_from_the_cluster(emu: Emulator) -> None
 
 
 def test_wait_for_deployment_false_returns_at_once(emu: Emulator) -> None:
+    """REQ-DEPLOY-1: wait_for_deployment=False does not poll."""
     emu.settings.update({"deployment_seconds": 5.0})
     started = time.monotonic()
     InferenceEndpointProvider().create(e5_props(emu, wait_for_deployment=False))
@@ -232,6 +241,20 @@ def test_a_timed_out_create_rolls_back_and_the_next_create_makes_it_again(
     assert [r["status"] for r in emu.requests() if r["method"] == "PUT"] == [200, 200]
     with emu.state.lock:
         assert list(emu.state.endpoints) == ["e5"]
+
+
+def test_a_timed_out_create_whose_rollback_fails_says_so_and_how_to_adopt(emu: Emulator) -> None:
+    """REQ-CREATE-5: the endpoint could not be removed again: the error says it is still
+    there and how to take it over."""
+    emu.settings.update({"deployment_seconds": 1.5})
+    emu.faults.status(403, method="DELETE", count=None)
+    with pytest.raises(DeploymentTimeoutError) as caught:
+        InferenceEndpointProvider().create(e5_props(emu, deployment_timeout=0.3))
+    message = str(caught.value)
+    assert "Removing it again failed" in message and "still on the cluster" in message
+    assert "adopt_existing=True" in message
+    assert "rolled back" not in message
+    assert emu.endpoint("e5") is not None
 
 
 def test_the_target_allocation_view_matches_a_deployment_still_starting(emu: Emulator) -> None:
@@ -264,6 +287,7 @@ def test_an_identical_endpoint_another_stack_made_is_never_taken_over(emu: Emula
 
 
 def test_a_lost_create_answer_of_a_deployment_endpoint_ends_in_success(emu: Emulator) -> None:
+    """REQ-CREATE-1: a lost answer is looked up, not resent."""
     emu.settings.update({"deployment_seconds": 1.0})
     emu.faults.drop_response(method="PUT")
     result = InferenceEndpointProvider().create(e5_props(emu))
@@ -271,6 +295,7 @@ def test_a_lost_create_answer_of_a_deployment_endpoint_ends_in_success(emu: Emul
 
 
 def test_a_different_declaration_with_the_same_id_is_not_adopted(emu: Emulator) -> None:
+    """REQ-CREATE-1, REQ-CREATE-3: never an overwrite: the existing endpoint stays untouched."""
     emu.settings.update({"deployment_seconds": 2.0})
     provider = InferenceEndpointProvider()
     create_without_waiting(emu, e5_props(emu))

@@ -40,6 +40,7 @@ def test_every_response_example_has_its_request() -> None:
 
 @pytest.mark.parametrize(("request_", "response"), PAIRS, ids=[r.name for _, r in PAIRS])
 def test_response_examples_are_not_drift(request_: Example, response: Example) -> None:
+    """REQ-READ-1: every official response is the declaration it answers."""
     props = _props_from_request(request_)
     spec = _spec(props)
     refreshed = live_inputs(props, spec, response.body)
@@ -80,6 +81,7 @@ LIVE = {
 
 
 def test_hand_made_change_to_a_declared_setting_is_drift() -> None:
+    """REQ-READ-1: a declared model_id changed by hand shows, and replaces."""
     props = _openai_props()
     live = {
         **LIVE,
@@ -92,6 +94,7 @@ def test_hand_made_change_to_a_declared_setting_is_drift() -> None:
 
 
 def test_hand_made_change_to_task_settings_is_drift_fixed_in_place() -> None:
+    """REQ-READ-1: a task setting changed by hand is repaired in place."""
     props = _openai_props()
     live = {**LIVE, "task_settings": {"user": "mallory"}}
     refreshed = live_inputs(props, _spec(props), live)
@@ -101,6 +104,7 @@ def test_hand_made_change_to_task_settings_is_drift_fixed_in_place() -> None:
 
 
 def test_secrets_are_kept_from_state_because_the_cluster_never_returns_them() -> None:
+    """REQ-READ-3: refresh keeps the secrets from state."""
     props = _openai_props()
     refreshed = live_inputs(props, _spec(props), LIVE)
     assert refreshed["secrets"] == {"service_settings": {"api_key": "sk"}}
@@ -110,6 +114,7 @@ def test_secrets_are_kept_from_state_because_the_cluster_never_returns_them() ->
 
 
 def test_live_allocation_count_is_not_drift_with_adaptive_allocations() -> None:
+    """REQ-READ-1: the live count under adaptive allocations is the cluster's."""
     props = {
         "inference_id": "elser",
         "task_type": "sparse_embedding",
@@ -135,6 +140,7 @@ def test_live_allocation_count_is_not_drift_with_adaptive_allocations() -> None:
 
 
 def test_elser_answered_as_elasticsearch_is_not_drift() -> None:
+    """REQ-READ-1: the cluster's service name and default ELSER model are not drift."""
     props = {
         "inference_id": "e",
         "task_type": "sparse_embedding",
@@ -155,6 +161,7 @@ def test_elser_answered_as_elasticsearch_is_not_drift() -> None:
 
 
 def test_task_type_spelled_as_the_cluster_accepts_is_not_drift() -> None:
+    """REQ-CHECK-1, REQ-READ-1: the canonical task type is sent; the declared spelling is kept."""
     props = {
         "inference_id": "chat",
         "task_type": "Chat-Completion",

@@ -30,7 +30,8 @@ def test_the_pool_serving_the_call_is_widened_once() -> None:
 def test_without_a_pool_to_widen_it_says_so_and_carries_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """If Pulumi's server changes, calls still work, four at a time, and the log says why."""
+    """REQ-DEPLOY-2: If Pulumi's server changes, calls still work, four at a time, and the log says
+    why."""
     result: list[bool] = []
     with caplog.at_level(logging.INFO, logger="pulumi_inference"):
         worker = threading.Thread(target=lambda: result.append(_dynamic_server.widen_worker_pool()))
@@ -42,6 +43,7 @@ def test_without_a_pool_to_widen_it_says_so_and_carries_on(
 
 
 def test_the_worker_count_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """REQ-DEPLOY-2: PULUMI_INFERENCE_DYNAMIC_WORKERS sets the width."""
     monkeypatch.setenv(_dynamic_server.WORKERS_ENV, "12")
     with ThreadPoolExecutor(max_workers=4) as server_pool:
         assert server_pool.submit(_dynamic_server.widen_worker_pool).result() is True

@@ -107,6 +107,8 @@ def updates(cluster: Cluster) -> list[tuple[str, Any]]:
 def test_up_creates_every_endpoint_and_no_secret_is_readable_in_state(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-SECRET-1, REQ-DEPLOY-1: secrets encrypted in state, the rest readable; up waits for the
+    deployment."""
     prefix = unique("up")
     keys = {name: secret_value(name) for name in ("openai", "azure", "custom")}
     cohere_key = secret_value("cohere")
@@ -194,6 +196,7 @@ def test_up_creates_every_endpoint_and_no_secret_is_readable_in_state(
 def test_preview_and_refresh_after_up_change_nothing(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-PLAN-1, REQ-READ-1: a preview and a refresh after up are clean."""
     prefix = unique("quiet")
     keys = {name: secret_value(name) for name in ("openai", "azure", "custom")}
     cohere_key = secret_value("cohere")
@@ -231,6 +234,7 @@ def test_preview_and_refresh_after_up_change_nothing(
 def test_task_settings_change_and_key_rotation_update_in_place(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-PLAN-2: top_n 3 -> 5 is one _update with only that key; then a rotated key."""
     prefix = unique("upd")
     old_key, new_key = secret_value("cohere-old"), secret_value("cohere-new")
     keys = {name: secret_value(name) for name in ("openai", "azure", "custom")}
@@ -274,6 +278,7 @@ def test_task_settings_change_and_key_rotation_update_in_place(
 def test_model_change_replaces_delete_first_and_id_change_creates_first(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-PLAN-3, REQ-PLAN-4: a new model deletes first; a new id creates first."""
     prefix = unique("repl")
     first_id, second_id = f"{prefix}-a", f"{prefix}-b"
     declarations = {"emb": openai_embeddings(first_id, secret_value("openai"))}
@@ -312,6 +317,7 @@ def test_model_change_replaces_delete_first_and_id_change_creates_first(
 def test_hand_made_change_shows_after_refresh_and_up_repairs_it(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-READ-1: drift shows after refresh and up repairs it."""
     prefix = unique("drift")
     model_id, settings_id = f"{prefix}-model", f"{prefix}-settings"
     declarations = {
@@ -351,6 +357,7 @@ def test_hand_made_change_shows_after_refresh_and_up_repairs_it(
 def test_endpoint_deleted_by_hand_leaves_state_at_refresh_and_up_recreates_it(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-READ-2: gone at refresh; up creates it again with its secrets."""
     inference_id = unique("deleted")
     key = secret_value("openai")
     declarations = {"emb": openai_embeddings(inference_id, key)}
@@ -413,6 +420,7 @@ def test_dev_and_prod_stacks_share_a_cluster_and_destroy_apart(
 
 
 def test_connection_declared_on_the_resource(engine: Engine, cluster: Cluster, door: Door) -> None:
+    """REQ-CONN-1: the resource's (or explicit provider's) connection comes first."""
     # The cluster refuses anonymous calls, so everything below went through the declared key.
     assert httpx.get(f"{cluster.url}/_inference/_all").status_code == 401
     cluster.clear()
@@ -437,6 +445,7 @@ def test_connection_declared_on_the_resource(engine: Engine, cluster: Cluster, d
 def test_a_wrong_api_key_fails_clearly_without_echoing_it(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-ERROR-1, REQ-SECRET-2: refused credentials, said clearly, never echoed."""
     wrong_raw = f"{API_KEY_ID}:{secret_value('wrong')}"
     wrong = base64.b64encode(wrong_raw.encode()).decode()
     inference_id = unique("denied")
@@ -457,6 +466,7 @@ def test_a_wrong_api_key_fails_clearly_without_echoing_it(
 
 
 def test_connection_from_stack_config(engine: Engine, cluster: Cluster, door: Door) -> None:
+    """REQ-CONN-1: stack config before the environment."""
     inference_id = unique("config")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
     stack = engine.stack(
@@ -481,6 +491,7 @@ def test_connection_from_stack_config(engine: Engine, cluster: Cluster, door: Do
 def test_connection_from_environment_variables(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-CONN-1: the environment alone."""
     inference_id = unique("env")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
     stack = engine.stack(
@@ -501,6 +512,7 @@ def test_connection_from_environment_variables(
 
 
 def test_destroy_leaves_nothing_behind(engine: Engine, cluster: Cluster, door: Door) -> None:
+    """REQ-DELETE-1: destroy deletes every endpoint and its deployment."""
     prefix = unique("gone")
     declarations = several_services(
         prefix, {name: secret_value(name) for name in ("openai", "azure", "custom")}
@@ -523,6 +535,7 @@ def test_destroy_leaves_nothing_behind(engine: Engine, cluster: Cluster, door: D
 def test_misspelled_setting_fails_at_preview_without_calling_the_cluster(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-CHECK-2: modelid fails the preview naming the path and model_id, no request."""
     inference_id = unique("typo")
     declared = openai_embeddings(inference_id, secret_value("openai"))
     declared["service_settings"] = {"modelid": "text-embedding-3-small", "api_key": "sk-x"}
@@ -545,6 +558,8 @@ def test_misspelled_setting_fails_at_preview_without_calling_the_cluster(
 def test_delete_of_an_endpoint_used_by_a_pipeline_needs_force_delete(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
+    """REQ-DELETE-1, REQ-PLAN-5: in use: refused naming the pipeline; force_delete is state only,
+    then deletes."""
     inference_id = unique("inuse")
     pipeline = unique("pipeline")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.engine
 def test_adopt_existing_brings_a_hand_made_endpoint_under_management(
     engine: Engine, tmp_path: Path
 ) -> None:
+    """REQ-CREATE-2: refused without adopt_existing; adopted, updated and its key set with it."""
     with Emulator(EmulatorConfig()) as emu:
         made_elsewhere = {
             "service": "cohere",

@@ -117,6 +117,7 @@ def made_by_hand(cluster: Cluster, inference_id: str, api_key: str) -> None:
 
 
 def test_pulumi_import_adopts_an_endpoint_by_its_id(engine: Engine, cluster: Cluster) -> None:
+    """REQ-READ-4: pulumi import records the endpoint as a person would declare it."""
     inference_id = unique("imported")
     made_by_hand(cluster, inference_id, secret_value("hand"))
     plain, secret = cluster_config(cluster)
@@ -151,6 +152,7 @@ def test_pulumi_import_adopts_an_endpoint_by_its_id(engine: Engine, cluster: Clu
 def test_the_import_option_adopts_and_sets_the_declared_secret_in_place(
     engine: Engine, cluster: Cluster
 ) -> None:
+    """REQ-READ-4: import_ adopts, then sets the declared secret in place."""
     inference_id = unique("import-opt")
     made_by_hand(cluster, inference_id, secret_value("old"))
     new_key = secret_value("new")
@@ -178,7 +180,7 @@ def test_the_import_option_adopts_and_sets_the_declared_secret_in_place(
 
 
 def test_preview_diff_names_each_changed_key(engine: Engine, cluster: Cluster) -> None:
-    """A rotated key shows as a changed secret; a new model as the replacement it is."""
+    """REQ-PLAN-6: A rotated key shows as a changed secret; a new model as the replacement it is."""
     inference_id = unique("diff")
     declared = openai_embeddings(inference_id, lambda: pulumi.Config().require_secret("openaiKey"))
     plain, secret = cluster_config(cluster)
@@ -207,6 +209,7 @@ def test_preview_diff_names_each_changed_key(engine: Engine, cluster: Cluster) -
 def test_a_failure_is_one_clear_message_without_python_frames(
     engine: Engine, cluster: Cluster
 ) -> None:
+    """REQ-ERROR-1, REQ-SECRET-2: no frames, no secret."""
     inference_id = unique("denied")
     wrong = secret_value("wrong-es-key")
     stack = engine.stack(
@@ -230,7 +233,7 @@ def test_a_failure_is_one_clear_message_without_python_frames(
 def test_endpoints_move_from_the_dynamic_resource_to_the_native_one_in_place(
     engine: Engine, cluster: Cluster
 ) -> None:
-    """docs/migrating-to-native.md, step by step: retain, then import, then done."""
+    """REQ-READ-4: docs/migrating-to-native.md, step by step: retain, then import, then done."""
     cluster.emulator.set_version("9.4.0")  # an update no longer resets chunking (see diff.py)
     inference_id = unique("moved")
     key = secret_value("openai")

@@ -183,7 +183,8 @@ def test_preview_warns_when_a_replacement_breaks_a_pipeline_and_an_index(
 
 
 def test_a_failure_reads_message_first(engine: Engine, cluster: Cluster, door: Door) -> None:
-    """Issue 10 defect 3 / issue 9: the error's own words come first, no frames of ours."""
+    """REQ-ERROR-1, REQ-SECRET-2: Issue 10 defect 3 / issue 9: the error's own words come first, no
+    frames of ours."""
     inference_id = unique("denied")
     wrong = secret_value("wrong-es-key")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}

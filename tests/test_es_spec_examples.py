@@ -54,6 +54,8 @@ def test_all_examples_are_here() -> None:
 def test_example_is_accepted_created_and_refreshed_without_drift(
     example: Example, emulator: Emulator
 ) -> None:
+    """REQ-CHECK-2, REQ-READ-1, REQ-SECRET-1: every official example passes check, keeps no secret
+    outside `secrets`, and refreshes clean."""
     provider = InferenceEndpointProvider()
     props = declared_props(example, emulator.url)
 

@@ -36,6 +36,7 @@ def _plan(old: dict[str, Any], new: dict[str, Any]) -> Plan:
 
 
 def test_equal_declaration_is_no_change_even_with_floats_from_the_wire() -> None:
+    """REQ-PLAN-1: 512 and 512.0 are the same."""
     old = _openai(service_settings={"model_id": "m", "dimensions": 512})
     new = _openai(service_settings={"model_id": "m", "dimensions": 512.0})
     plan = _plan(old, new)
@@ -44,6 +45,7 @@ def test_equal_declaration_is_no_change_even_with_floats_from_the_wire() -> None
 
 
 def test_task_settings_change_updates_in_place_with_only_the_changed_keys() -> None:
+    """REQ-PLAN-2: the _update body holds only the changed key."""
     plan = _plan(
         _openai(task_settings={"user": "a", "x": 1}), _openai(task_settings={"user": "b", "x": 1})
     )
@@ -52,6 +54,7 @@ def test_task_settings_change_updates_in_place_with_only_the_changed_keys() -> N
 
 
 def test_secret_rotation_updates_in_place() -> None:
+    """REQ-PLAN-2: a rotated key inside service_settings is sent in place."""
     plan = _plan(_openai(), _openai(secrets={"service_settings": {"api_key": "sk-2"}}))
     assert plan.replaces == []
     assert plan.update_body == {"service_settings": {"api_key": "sk-2"}}
@@ -72,18 +75,21 @@ def test_secret_rotation_updates_in_place() -> None:
 def test_settings_the_cluster_cannot_change_replace_deleting_first(
     change: dict[str, Any], property_: str
 ) -> None:
+    """REQ-PLAN-3: model_id, dimensions, task_type and service replace, deleting first."""
     plan = _plan(_openai(), _openai(**change))
     assert property_ in plan.replaces
     assert plan.delete_before_replace is True
 
 
 def test_changed_id_replaces_creating_first() -> None:
+    """REQ-PLAN-4: a new inference_id is created before the old one is deleted."""
     plan = _plan(_openai(), _openai(inference_id="emb-v2"))
     assert plan.replaces == ["inference_id"]
     assert plan.delete_before_replace is False
 
 
 def test_force_delete_and_connection_concern_only_pulumi() -> None:
+    """REQ-PLAN-5: no request body for Pulumi-only properties."""
     plan = _plan(_openai(), _openai(force_delete=True, connection={"url": "http://localhost:9200"}))
     assert plan.has_changes
     assert plan.replaces == []
@@ -92,11 +98,14 @@ def test_force_delete_and_connection_concern_only_pulumi() -> None:
 
 
 def test_removing_a_task_setting_replaces_because_update_merges() -> None:
+    """REQ-PLAN-3: the cluster merges task settings, so a removed key replaces."""
     plan = _plan(_openai(task_settings={"user": "a"}), _openai(task_settings={}))
     assert plan.replaces == ["task_settings"]
 
 
 def test_old_cluster_without_update_api_plans_replacements() -> None:
+    """REQ-PLAN-3, REQ-PLAN-6: before 8.17 every change replaces; the dynamic resource names the
+    secret as `secrets`."""
     plan = _plan(
         _openai(cluster_version="8.15.0"),
         _openai(cluster_version="8.15.0", task_settings={"user": "b"}),
@@ -111,6 +120,7 @@ def test_old_cluster_without_update_api_plans_replacements() -> None:
 
 
 def test_allocations_scale_in_place_for_deployments() -> None:
+    """REQ-PLAN-2, REQ-PLAN-3: num_allocations in place, num_threads replaces."""
     old = {
         "inference_id": "e5",
         "task_type": "text_embedding",
@@ -132,6 +142,7 @@ def test_allocations_scale_in_place_for_deployments() -> None:
 
 
 def test_elser_and_elasticsearch_are_the_same_service() -> None:
+    """REQ-PLAN-1: elser for elasticsearch changes nothing."""
     old = {
         "inference_id": "elser",
         "task_type": "sparse_embedding",
@@ -139,6 +150,7 @@ def test_elser_and_elasticsearch_are_the_same_service() -> None:
         "service_settings": {"num_threads": 1, "num_allocations": 1},
     }
     assert not _plan(old, {**old, "service": "elasticsearch"}).replaces
+    assert not _plan(old, {**old, "service": "elasticsearch"}).has_changes
 
 
 def test_unknown_values_in_preview_plan_the_worst_honest_case() -> None:
@@ -155,6 +167,7 @@ def test_unknown_values_in_preview_plan_the_worst_honest_case() -> None:
 
 
 def test_every_change_is_named_by_its_full_path_and_kind() -> None:
+    """REQ-PLAN-6: each difference with its path, kind, replacing or not, secret or not."""
     plan = _plan(
         _openai(task_settings={"user": "a", "gone": 1}),
         _openai(
@@ -174,7 +187,7 @@ def test_every_change_is_named_by_its_full_path_and_kind() -> None:
 
 
 def test_an_update_of_service_settings_resends_every_declared_secret() -> None:
-    """The cluster rebuilds the secret settings from the service_settings it is sent."""
+    """REQ-PLAN-2: The cluster rebuilds the secret settings from the service_settings it is sent."""
     from pulumi_inference.operations._update import update_body
 
     old = _openai(cluster_version="9.1.0")
@@ -192,3 +205,101 @@ def test_an_update_of_service_settings_resends_every_declared_secret() -> None:
     }
     task_only = _plan(old, _openai(task_settings={"user": "b"}))
     assert update_body(task_only, _spec(old)) == {"task_settings": {"user": "b"}}
+
+
+def test_an_added_task_setting_and_new_adaptive_allocations_update_in_place() -> None:
+    """REQ-PLAN-2: a task setting added, and a deployment's adaptive allocations changed."""
+    added = _plan(
+        _openai(task_settings={"user": "a"}), _openai(task_settings={"user": "a", "x": 1})
+    )
+    assert added.replaces == []
+    assert added.update_body == {"task_settings": {"x": 1}}
+    adaptive = {"enabled": True, "min_number_of_allocations": 1, "max_number_of_allocations": 4}
+    old = {
+        "inference_id": "e5",
+        "task_type": "text_embedding",
+        "service": "elasticsearch",
+        "service_settings": {
+            "model_id": ".multilingual-e5-small",
+            "num_threads": 1,
+            "adaptive_allocations": adaptive,
+        },
+        "cluster_version": "9.1.0",
+    }
+    wider = {**adaptive, "min_number_of_allocations": 0, "max_number_of_allocations": 8}
+    new = {**old, "service_settings": {**old["service_settings"], "adaptive_allocations": wider}}
+    plan = _plan(old, new)
+    assert plan.replaces == []
+    assert plan.update_body == {"service_settings": {"adaptive_allocations": wider}}
+    assert plan.rescales_deployment
+
+
+WORD = {"strategy": "word", "max_chunk_size": 100, "overlap": 50}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "property_"),
+    [
+        ({}, {"chunking_settings": WORD}, "chunking_settings"),
+        (
+            {"chunking_settings": WORD},
+            {"chunking_settings": {**WORD, "max_chunk_size": 120}},
+            "chunking_settings",
+        ),
+        (
+            {},
+            {
+                "service_settings": {
+                    "model_id": "text-embedding-3-small",
+                    "rate_limit": {"requests_per_minute": 10},
+                }
+            },
+            "service_settings",
+        ),
+    ],
+    ids=["chunking declared", "chunking changed", "rate_limit declared"],
+)
+def test_chunking_and_rate_limit_changes_replace_deleting_first(
+    old: dict[str, Any], new: dict[str, Any], property_: str
+) -> None:
+    """REQ-PLAN-3: no release documents them as changeable through _update."""
+    plan = _plan(_openai(**old), _openai(**new))
+    assert plan.replaces == [property_]
+    assert plan.delete_before_replace is True
+
+
+@pytest.mark.parametrize(("version", "replaces"), [("8.16.9", ["task_settings"]), ("8.17.0", [])])
+def test_an_in_place_change_replaces_on_a_cluster_before_8_17(
+    version: str, replaces: list[str]
+) -> None:
+    """REQ-PLAN-3: _update exists since 8.17; before it, the change deletes first."""
+    plan = _plan(
+        _openai(cluster_version=version),
+        _openai(cluster_version=version, task_settings={"user": "b"}),
+    )
+    assert plan.has_changes
+    assert plan.replaces == replaces
+    if replaces:
+        assert plan.delete_before_replace is True
+    else:
+        assert plan.update_body == {"task_settings": {"user": "b"}}
+
+
+@pytest.mark.parametrize(
+    ("property_", "value"),
+    [
+        ("connection", {"url": "http://localhost:9200"}),
+        ("force_delete", True),
+        ("wait_for_deployment", False),
+        ("deployment_timeout", "20m"),
+        ("allow_unknown_service", True),
+        ("adopt_existing", True),
+    ],
+)
+def test_each_pulumi_only_property_changes_the_state_only(property_: str, value: Any) -> None:
+    """REQ-PLAN-5: a change, but nothing to send and nothing to replace."""
+    plan = _plan(_openai(), _openai(**{property_: value}))
+    assert plan.has_changes
+    assert plan.replaces == []
+    assert plan.update_body == {}
+    assert list(plan.provider_only_changes) == [property_]

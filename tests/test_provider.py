@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider
+from pulumi_inference import provider as provider_module
 from pulumi_inference.client import close_all
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import (
@@ -68,6 +70,7 @@ def inference_calls(emulator: Emulator) -> list[tuple[str, str]]:
 def test_check_refuses_bad_input_offline_naming_each_property(
     provider: InferenceEndpointProvider,
 ) -> None:
+    """REQ-CHECK-1, REQ-CHECK-2: bad id, task type and a misspelled key, named offline."""
     result = provider.check(
         {},
         {
@@ -85,6 +88,7 @@ def test_check_refuses_bad_input_offline_naming_each_property(
 
 
 def test_check_accepts_unknown_values_of_a_preview(provider: InferenceEndpointProvider) -> None:
+    """REQ-CHECK-4: unknown values and secrets of a preview pass check."""
     from pulumi.runtime import rpc
 
     result = provider.check(
@@ -103,6 +107,7 @@ def test_check_accepts_unknown_values_of_a_preview(provider: InferenceEndpointPr
 def test_check_names_bad_deployment_timeout_and_connection(
     provider: InferenceEndpointProvider,
 ) -> None:
+    """REQ-CHECK-3: a bad duration, a URL without scheme and an unknown connection field."""
     result = provider.check(
         {},
         {
@@ -119,12 +124,54 @@ def test_check_names_bad_deployment_timeout_and_connection(
     assert {"deployment_timeout", "connection.url", "connection.pasword"} <= paths
 
 
+def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_username(
+    provider: InferenceEndpointProvider,
+) -> None:
+    """REQ-CHECK-3: the booleans are booleans; a password needs a username."""
+    declared = {
+        "inference_id": "ok",
+        "task_type": "rerank",
+        "service": "cohere",
+        "service_settings": {"model_id": "rerank-v3.5"},
+        "secrets": {
+            "service_settings": {"api_key": "k"},
+            "connection": {"password": "pw-check-0003"},
+        },
+        "connection": {"url": "https://es.example.com:9200"},
+        "force_delete": "yes",
+        "wait_for_deployment": 1,
+        "allow_unknown_service": 0,
+        "adopt_existing": "true",
+        "deployment_timeout": "1h30m",
+    }
+    result = provider.check({}, declared)
+    assert {failure.property for failure in result.failures} == {
+        "force_delete",
+        "wait_for_deployment",
+        "allow_unknown_service",
+        "adopt_existing",
+        "connection.username",
+    }
+    assert "pw-check-0003" not in " ".join(failure.reason for failure in result.failures)
+    fixed = {
+        **declared,
+        "force_delete": True,
+        "wait_for_deployment": False,
+        "allow_unknown_service": False,
+        "adopt_existing": True,
+        "deployment_timeout": 90,
+        "connection": {"url": "http://es.example.com:9200", "username": "elastic"},
+    }
+    assert provider.check({}, fixed).failures == []
+
+
 # -- create -----------------------------------------------------------------------------
 
 
 def test_create_is_one_put_and_records_what_the_cluster_computed(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-CREATE-1: one PUT, and the cluster's computed settings in effective_* outputs."""
     provider.create(openai(emulator, inference_id="warmup"))  # first call also reads GET / once
     emulator.clear_requests()
     result = provider.create(openai(emulator))
@@ -141,6 +188,7 @@ def test_create_is_one_put_and_records_what_the_cluster_computed(
 def test_create_never_overwrites_an_existing_endpoint(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-CREATE-1, REQ-CREATE-3: an existing endpoint is refused, left as it was."""
     provider.create(openai(emulator))
     before = emulator.endpoint("openai-emb")
     with pytest.raises(EndpointAlreadyExistsError) as raised:
@@ -153,6 +201,7 @@ def test_create_never_overwrites_an_existing_endpoint(
 def test_create_of_an_identical_api_endpoint_made_elsewhere_is_not_adopted(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-CREATE-3: not even one identical to the declaration."""
     provider.create(openai(emulator))
     with pytest.raises(EndpointAlreadyExistsError):
         provider.create(openai(emulator))
@@ -162,6 +211,7 @@ def test_integers_reach_the_cluster_as_integers(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
     # Pulumi's wire format gives 2.0; the cluster refuses 2.0 for num_allocations.
+    """REQ-PLAN-1: 2.0 from the wire is sent as 2, and 2 and 2.0 do not diff."""
     props = {
         "inference_id": "e5",
         "task_type": "text_embedding",
@@ -191,6 +241,7 @@ def test_integers_reach_the_cluster_as_integers(
 def test_read_after_create_shows_no_drift_and_keeps_secrets(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-READ-1, REQ-READ-3: refresh right after create: no drift, secrets kept from state."""
     props = openai(emulator)
     outs = provider.create(props).outs or {}
     read = provider.read("openai-emb", outs)
@@ -203,6 +254,7 @@ def test_read_after_create_shows_no_drift_and_keeps_secrets(
 def test_read_of_a_deleted_endpoint_says_it_is_gone(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-READ-2: a 404 on read removes the resource from state."""
     outs = provider.create(openai(emulator)).outs or {}
     httpx.delete(f"{emulator.url}/_inference/text_embedding/openai-emb")
     assert provider.read("openai-emb", outs).id == ""
@@ -211,6 +263,7 @@ def test_read_of_a_deleted_endpoint_says_it_is_gone(
 def test_hand_made_change_shows_as_drift_in_the_next_diff(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-READ-1: a declared key takes its live value."""
     props = openai(emulator)
     outs = provider.create(props).outs or {}
     emulator.edit_endpoint(
@@ -243,12 +296,83 @@ def test_diff_calls_the_cluster_only_to_check_a_replacement_read_only(
     assert emulator.endpoint("openai-emb") is not None
 
 
+@pytest.mark.parametrize("recorded", ["8.14.3", None], ids=["8.14", "unknown"])
+def test_no_look_up_on_a_cluster_not_recorded_as_8_15_or_newer(
+    emulator: Emulator, provider: InferenceEndpointProvider, recorded: str | None
+) -> None:
+    """REQ-REVIEW-1: an older cluster would take ``DELETE ...?dry_run=true`` for a delete."""
+    outs = provider.create(openai(emulator)).outs or {}
+    outs.pop("cluster_version")
+    if recorded is not None:
+        outs["cluster_version"] = recorded
+    emulator.clear_requests()
+    new_model = openai(emulator, service_settings={"model_id": "other"})
+    assert "service_settings" in (provider.diff("openai-emb", outs, new_model).replaces or [])
+    assert emulator.requests() == []
+    assert emulator.endpoint("openai-emb") is not None
+
+
+def test_a_failed_look_up_never_fails_the_preview(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    """REQ-REVIEW-1: a key without the privilege for the look-up still previews."""
+    outs = provider.create(openai(emulator)).outs or {}
+    emulator.faults.status(403, method="DELETE", count=None)
+    emulator.clear_requests()
+    new_model = openai(emulator, service_settings={"model_id": "other"})
+    assert "service_settings" in (provider.diff("openai-emb", outs, new_model).replaces or [])
+    deletes = [(r["query"], r["status"]) for r in emulator.requests() if r["method"] == "DELETE"]
+    assert deletes == [("dry_run=true", 403)]
+    assert emulator.endpoint("openai-emb") is not None
+
+
+def test_a_replacement_of_a_used_endpoint_warns_what_the_apply_will_do(
+    emulator: Emulator, provider: InferenceEndpointProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    """REQ-REVIEW-2: pipeline `p` and index `i` use it: without force_delete as recorded in
+    state the apply will fail, with it search breaks, and a new id says they name the old."""
+    outs = provider.create(openai(emulator)).outs or {}
+    processor = {"inference": {"model_id": "openai-emb", "input_output": {"input_field": "t"}}}
+    pipeline = httpx.put(f"{emulator.url}/_ingest/pipeline/p", json={"processors": [processor]})
+    assert pipeline.status_code == 200
+    field = {"type": "semantic_text", "inference_id": "openai-emb"}
+    index = httpx.put(f"{emulator.url}/i", json={"mappings": {"properties": {"body": field}}})
+    assert index.status_code == 200
+    new_model = {"service_settings": {"model_id": "text-embedding-3-large"}}
+
+    def warned(olds: dict[str, Any], news: dict[str, Any]) -> str:
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+            provider.diff("openai-emb", olds, news)
+        said = [
+            r.getMessage()
+            for r in caplog.records
+            if "replacing inference endpoint" in r.getMessage()
+        ]
+        assert len(said) == 1, said
+        return said[0]
+
+    failing = warned(outs, openai(emulator, **new_model))
+    assert "will FAIL" in failing and "['p']" in failing and "['i']" in failing
+    assert "force_delete=True" in failing
+    same_change = warned(outs, openai(emulator, force_delete=True, **new_model))
+    assert "will FAIL" in same_change and "does not apply to this delete" in same_change
+    recorded = warned(
+        {**outs, "force_delete": True}, openai(emulator, force_delete=True, **new_model)
+    )
+    assert "will BREAK SEARCH" in recorded and "['p']" in recorded and "['i']" in recorded
+    renamed = warned(outs, openai(emulator, inference_id="openai-emb-2"))
+    assert "They name 'openai-emb', not the new id 'openai-emb-2'" in renamed
+    assert emulator.endpoint("openai-emb") is not None
+
+
 # -- update -----------------------------------------------------------------------------
 
 
 def test_update_sends_only_the_change_and_keeps_the_endpoint(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-PLAN-2, REQ-UPDATE-1: one _update with the changed key only."""
     outs = provider.create(openai(emulator, task_settings={"user": "a"})).outs or {}
     emulator.clear_requests()
     new = openai(emulator, task_settings={"user": "b"})
@@ -261,6 +385,7 @@ def test_update_sends_only_the_change_and_keeps_the_endpoint(
 def test_secret_rotation_updates_the_stored_key(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-PLAN-2: a rotated key is an in-place update."""
     outs = provider.create(openai(emulator)).outs or {}
     new = openai(emulator, secrets={"service_settings": {"api_key": "sk-rotated-0002"}})
     assert provider.diff("openai-emb", outs, new).replaces == []
@@ -271,6 +396,7 @@ def test_secret_rotation_updates_the_stored_key(
 def test_pulumi_only_change_calls_nothing(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-PLAN-5, REQ-UPDATE-1: force_delete changes state only, with no request."""
     outs = provider.create(openai(emulator)).outs or {}
     emulator.clear_requests()
     updated = provider.update("openai-emb", outs, openai(emulator, force_delete=True)).outs or {}
@@ -279,12 +405,35 @@ def test_pulumi_only_change_calls_nothing(
     assert updated["effective_service_settings"] == outs["effective_service_settings"]
 
 
+def test_an_update_on_a_cluster_without_update_asks_for_a_refresh_then_replaces(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    """REQ-UPDATE-1: the state did not know the version (no `monitor` at create), the cluster
+    is 8.16: the update fails without a request that changes anything; refresh, then replace."""
+    emulator.set_version("8.16.1")
+    close_all()  # the pooled client would remember the version from an earlier test
+    outs = provider.create(openai(emulator)).outs or {}
+    outs.pop("cluster_version")
+    emulator.clear_requests()
+    changed = openai(emulator, task_settings={"user": "other"})
+    assert provider.diff("openai-emb", outs, changed).replaces == []  # planned as 8.17+
+    with pytest.raises(InferenceError) as refused:
+        provider.update("openai-emb", outs, changed)
+    assert "no _update API" in str(refused.value) and "pulumi refresh" in str(refused.value)
+    assert [r["method"] for r in emulator.requests() if r["path"] != "/"] == []
+    refreshed = provider.read("openai-emb", outs).outs or {}
+    assert refreshed["cluster_version"] == "8.16.1"
+    diff = provider.diff("openai-emb", refreshed, changed)
+    assert diff.replaces == ["task_settings"] and diff.delete_before_replace is True
+
+
 # -- delete -----------------------------------------------------------------------------
 
 
 def test_delete_of_a_gone_endpoint_succeeds(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-DELETE-1: deleting an endpoint already gone is success."""
     outs = provider.create(openai(emulator)).outs or {}
     provider.delete("openai-emb", outs)
     assert emulator.endpoint("openai-emb") is None
@@ -294,6 +443,7 @@ def test_delete_of_a_gone_endpoint_succeeds(
 def test_referenced_endpoint_is_refused_then_force_deleted(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-DELETE-1: 409 names the pipeline and force_delete; force_delete deletes."""
     outs = provider.create(openai(emulator)).outs or {}
     pipeline = {
         "processors": [
@@ -324,6 +474,7 @@ def test_referenced_endpoint_is_refused_then_force_deleted(
 def test_wrong_credentials_and_missing_privilege_say_what_to_do(
     provider: InferenceEndpointProvider,
 ) -> None:
+    """REQ-ERROR-1, REQ-SECRET-2: 401 and 403 say what to fix, without the credential."""
     config = EmulatorConfig(
         api_keys=["good-key-0001"], users=["reader:reader-pass-01:monitor_inference"]
     )
@@ -347,6 +498,8 @@ def test_wrong_credentials_and_missing_privilege_say_what_to_do(
 def test_cluster_reason_passes_through_without_secrets(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-CHECK-1, REQ-ERROR-1, REQ-SECRET-2: allow_unknown_service lets the cluster judge; its
+    reason reaches the user redacted."""
     # allow_unknown_service skips the catalogue, so the cluster itself refuses the unknown key.
     props = openai(emulator, service="not-a-service", allow_unknown_service=True)
     with pytest.raises(ClusterRejectedError) as raised:
@@ -356,6 +509,7 @@ def test_cluster_reason_passes_through_without_secrets(
 
 
 def test_unexpected_failures_never_carry_secrets(provider: InferenceEndpointProvider) -> None:
+    """REQ-SECRET-2: any failure's text is redacted."""
     props = {
         "inference_id": "x",
         "task_type": "text_embedding",
@@ -423,6 +577,7 @@ def test_a_key_without_monitor_privilege_still_creates_updates_and_refreshes(
 def test_adopt_existing_takes_over_a_hand_made_endpoint_and_applies_the_declaration(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-CREATE-2: the endpoint is updated in place to the declaration, secrets set."""
     made_by_hand = {
         "service": "openai",
         "service_settings": {"model_id": "text-embedding-3-small", "api_key": "sk-old-hand-key"},
@@ -454,6 +609,7 @@ def test_adopt_existing_takes_over_a_hand_made_endpoint_and_applies_the_declarat
 def test_adopt_existing_never_replaces_an_endpoint_that_differs(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
+    """REQ-CREATE-2: one that differs beyond in-place changes is refused, untouched."""
     other = {
         "service": "openai",
         "service_settings": {"model_id": "text-embedding-ada-002", "api_key": "k"},
@@ -470,6 +626,7 @@ def test_adopt_existing_never_replaces_an_endpoint_that_differs(
 
 
 def test_check_failures_never_show_a_secret_value(provider: InferenceEndpointProvider) -> None:
+    """REQ-CHECK-4, REQ-SECRET-2: a check failure names the key, never its value."""
     result = provider.check(
         {},
         {
@@ -497,7 +654,8 @@ def test_an_in_place_update_that_resets_chunking_is_warned_of(
     version: str,
     warned: bool,
 ) -> None:
-    """Before 9.4 the cluster's _update drops an embedding endpoint's chunking settings."""
+    """REQ-PLAN-7: Before 9.4 the cluster's _update drops an embedding endpoint's chunking
+    settings."""
     emulator.set_version(version)
     close_all()  # GET / is read once per pooled client
     outs = provider.create(openai(emulator)).outs or {}
@@ -506,3 +664,36 @@ def test_an_in_place_update_that_resets_chunking_is_warned_of(
         provider.diff("openai-emb", outs, openai(emulator, task_settings={"user": "other"}))
     said = " ".join(record.getMessage() for record in caplog.records)
     assert ("resets its chunking_settings" in said) is warned
+
+
+def test_under_the_dynamic_server_a_failure_reads_message_first(
+    provider: InferenceEndpointProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REQ-ERROR-1: the error's own message first, then the server's few frames;
+    PULUMI_INFERENCE_DEBUG=1 keeps the whole traceback. Neither shows the secret."""
+    monkeypatch.setattr(provider_module, "serving_call", lambda: True)
+    monkeypatch.delenv(provider_module.DEBUG_ENV, raising=False)
+    props = {
+        "inference_id": "x",
+        "task_type": "text_embedding",
+        "service": "openai",
+        "service_settings": {"model_id": "m"},
+        "secrets": {"service_settings": {"api_key": API_KEY}},
+        "connection": {"url": "http://127.0.0.1:9"},
+        "deployment_timeout": f"bad-{API_KEY}",
+    }
+    with pytest.raises(provider_module.ProviderFailure) as failed:
+        provider.create(props)
+    text = "".join(traceback.format_exception(failed.value))
+    assert text.startswith("pulumi_inference.errors.InferenceError: ValueError: ")
+    assert "is not a duration" in text.split("Traceback")[0]
+    assert "PULUMI_INFERENCE_DEBUG=1" in text
+    assert "pulumi_inference/spec.py" not in text
+    assert API_KEY not in text
+
+    monkeypatch.setenv(provider_module.DEBUG_ENV, "1")
+    with pytest.raises(InferenceError) as debugged:
+        provider.create(props)
+    full = "".join(traceback.format_exception(debugged.value))
+    assert "pulumi_inference/spec.py" in full and "is not a duration" in full
+    assert API_KEY not in full

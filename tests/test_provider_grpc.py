@@ -47,6 +47,7 @@ def test_provider_pickles_by_reference() -> None:
 
 
 def test_check_failures_cross_the_wire_with_property_paths(process: ProviderProcess) -> None:
+    """REQ-CHECK-2: check failures reach the engine with their paths."""
     _, failures = process.check(props("Bad Id", service_settings={"modelid": "m"}))
     paths = {path for path, _ in failures}
     assert {"inference_id", "service_settings.modelid"} <= paths
@@ -55,6 +56,7 @@ def test_check_failures_cross_the_wire_with_property_paths(process: ProviderProc
 def test_lifecycle_with_stack_config_connection(
     process: ProviderProcess, emulator: Emulator
 ) -> None:
+    """REQ-CONN-1, REQ-READ-3: the cluster from stack config; read keeps the secret."""
     inputs, failures = process.check(props("grpc-life"))
     assert failures == []
     id_, outs = process.create(inputs)
@@ -90,6 +92,7 @@ def test_lifecycle_with_stack_config_connection(
 def test_wire_floats_reach_the_cluster_as_integers(
     process: ProviderProcess, emulator: Emulator
 ) -> None:
+    """REQ-PLAN-1: the engine's 2.0 is sent as 2 and does not diff."""
     deployment = {
         "inference_id": "grpc-e5",
         "task_type": "text_embedding",
@@ -107,6 +110,7 @@ def test_wire_floats_reach_the_cluster_as_integers(
 
 
 def test_errors_cross_the_wire_without_secrets(emulator: Emulator) -> None:
+    """REQ-SECRET-2: the 401 reaches the engine without a secret."""
     config = {"elasticsearch:url": emulator.url, "elasticsearch:apiKey": "not-the-cluster-key-123"}
     with ProviderProcess(config=config) as wrong_key, pytest.raises(ProviderCallError) as raised:
         wrong_key.create(props("grpc-denied"))
@@ -116,6 +120,7 @@ def test_errors_cross_the_wire_without_secrets(emulator: Emulator) -> None:
 
 
 def test_connection_from_environment_variables(emulator: Emulator) -> None:
+    """REQ-CONN-1: the cluster from ELASTICSEARCH_* alone."""
     env = {"ELASTICSEARCH_URL": emulator.url, "ELASTICSEARCH_API_KEY": "grpc-cluster-key"}
     with ProviderProcess(env=env) as from_env:
         id_, outs = from_env.create(props("grpc-env"))
@@ -139,6 +144,7 @@ def test_four_concurrent_calls_on_one_deserialized_provider(
 
 
 def test_deployment_progress_is_reported_on_stderr(process: ProviderProcess) -> None:
+    """REQ-DEPLOY-1: progress lines reach the engine."""
     deployment = {
         "inference_id": "grpc-elser",
         "task_type": "sparse_embedding",

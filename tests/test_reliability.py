@@ -21,6 +21,7 @@ def _load() -> ModuleType:
 
 
 def test_a_small_run_under_faults_loses_and_duplicates_nothing() -> None:
+    """REQ-CREATE-1: under injected faults no endpoint is lost, duplicated or left behind."""
     report = _load().run(24, threads=4, fault_rate=0.6, seed=3, time_limit=60.0)
     print("\n".join(report.lines()))
     assert report.endpoints == 24 and report.completed == 24

@@ -171,6 +171,7 @@ _KEYS: dict[str, Callable[[], Any]] = {
 
 @pytest.mark.parametrize("kind", list(_KEYS))
 def test_api_key_moves_into_the_secret_secrets_property(kind: str) -> None:
+    """REQ-SECRET-1: a plain or Output key is secret; model_id stays readable."""
     run = run_program(
         _openai(
             service_settings=lambda: {
@@ -195,6 +196,8 @@ def test_api_key_moves_into_the_secret_secrets_property(kind: str) -> None:
 
 
 def test_every_secret_key_moves_wherever_it_sits_and_the_rest_stays_readable() -> None:
+    """REQ-SECRET-1: nested secret keys and client_secret too."""
+
     def program() -> None:
         inference.InferenceEndpoint(
             "custom",
@@ -296,6 +299,8 @@ def test_secrets_is_declared_an_additional_secret_output_next_to_the_users_own()
 
 
 def test_service_settings_given_as_one_output_is_split_too() -> None:
+    """REQ-SECRET-1: a whole section given as an Output is split as well."""
+
     def program() -> None:
         settings = pulumi.Output.from_input("text-embedding-3-small").apply(
             lambda model: {"model_id": model, "api_key": "sk-from-output"}
@@ -314,6 +319,8 @@ def test_service_settings_given_as_one_output_is_split_too() -> None:
 
 
 def test_a_secret_output_of_service_settings_keeps_its_key_only_in_secrets() -> None:
+    """REQ-SECRET-1: the key lives only in secrets."""
+
     def program() -> None:
         inference.InferenceEndpoint(
             "emb",
@@ -452,6 +459,8 @@ def test_typed_settings_classes_register_the_same_props_as_dicts() -> None:
 
 
 def test_connection_credentials_move_into_secrets_and_the_location_stays_readable() -> None:
+    """REQ-SECRET-1: the connection's credentials are secrets, its location readable."""
+
     def program() -> None:
         settings = {"model_id": "m", "api_key": "sk-1"}
         common: dict[str, Any] = {"task_type": "text_embedding", "service": "openai"}

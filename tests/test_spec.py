@@ -11,6 +11,7 @@ SECRET_KEYS = frozenset({"api_key", "secret_parameters"})
 
 
 def test_integral_floats_become_ints_recursively_but_not_bools_or_fractions() -> None:
+    """REQ-PLAN-1: the wire's 2.0 is 2; 2.5 and booleans stay."""
     wire = {
         "num_allocations": 2.0,
         "adaptive_allocations": {"min_number_of_allocations": 0.0},
@@ -29,6 +30,7 @@ def test_integral_floats_become_ints_recursively_but_not_bools_or_fractions() ->
 
 
 def test_secrets_split_at_any_depth_and_merge_back() -> None:
+    """REQ-SECRET-1: secret keys are found at any depth."""
     settings = {
         "model_id": "m",
         "api_key": "k",
@@ -88,16 +90,19 @@ def test_request_body_has_integers_and_omits_empty_sections() -> None:
     ],
 )
 def test_durations(value: object, seconds: float) -> None:
+    """REQ-CHECK-3: seconds or a duration such as '20m' or '1h30m'."""
     assert parse_duration(value) == seconds
 
 
 @pytest.mark.parametrize("value", ["soon", "", -5, 0, True, "20x"])
 def test_bad_durations_are_refused(value: object) -> None:
+    """REQ-CHECK-3: anything else is refused."""
     with pytest.raises(ValueError, match=r"duration|positive|seconds"):
         parse_duration(value)
 
 
 def test_secret_values_cover_settings_and_connection() -> None:
+    """REQ-CREATE-4: the connection's credentials are redacted, not the endpoint's."""
     canonical, _ = _layout.canonical(
         {
             "inference_id": "e",
@@ -116,3 +121,18 @@ def test_secret_values_cover_settings_and_connection() -> None:
     assert "gpt" not in spec.secret_values()
     # the endpoint's own secrets never include the cluster's credentials (REQ-CREATE-4)
     assert spec.endpoint_secrets() == ["sk-123"]
+
+
+def test_a_deployment_is_waited_for_thirty_minutes_by_default() -> None:
+    """REQ-DEPLOY-1: wait_for_deployment is on, deployment_timeout 30 minutes, unless declared."""
+    props = {
+        "inference_id": "e5",
+        "task_type": "text_embedding",
+        "service": "elasticsearch",
+        "service_settings": {"model_id": ".multilingual-e5-small", "num_allocations": 1},
+    }
+    spec = EndpointSpec.from_props(props)
+    assert spec.wait_for_deployment is True
+    assert spec.deployment_timeout == 30 * 60
+    declared = EndpointSpec.from_props({**props, "deployment_timeout": "20m"})
+    assert declared.deployment_timeout == 20 * 60

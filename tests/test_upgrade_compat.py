@@ -360,6 +360,7 @@ def assert_provider_blob(release: Release, resource: Mapping[str, Any], name: st
 def test_released_stack_previews_refreshes_and_destroys_cleanly(
     release: Release, cluster: Cluster, tmp_path: Path, pulumi_cli_dir: Path
 ) -> None:
+    """REQ-UPGRADE-1: a released stack previews clean, refreshes without drift, destroys."""
     recreate_endpoints(release, cluster)
     stack = imported_stack(release, cluster, tmp_path / "engine", pulumi_cli_dir)
     captured = release.plain_resources(cluster.url)
@@ -392,8 +393,9 @@ def test_released_stack_previews_refreshes_and_destroys_cleanly(
 
 
 def test_released_provider_pickle_serves_captured_state(release: Release, cluster: Cluster) -> None:
-    """Without the engine: the captured ``__provider`` unpickles into today's provider, which
-    checks, diffs, reads and deletes the captured properties as the release would have."""
+    """REQ-UPGRADE-1: Without the engine: the captured ``__provider`` unpickles into today's
+    provider, which checks, diffs, reads and deletes the captured properties as the release
+    would have."""
     recreate_endpoints(release, cluster)
     resources = release.plain_resources(cluster.url)
     blobs = {resource["outputs"][PROVIDER_KEY] for resource in resources.values()}
