@@ -215,7 +215,7 @@ def test_an_added_task_setting_and_new_adaptive_allocations_update_in_place() ->
     assert added.replaces == []
     assert added.update_body == {"task_settings": {"x": 1}}
     adaptive = {"enabled": True, "min_number_of_allocations": 1, "max_number_of_allocations": 4}
-    old = {
+    old: dict[str, Any] = {
         "inference_id": "e5",
         "task_type": "text_embedding",
         "service": "elasticsearch",
