@@ -1,4 +1,4 @@
-"""Inline Pulumi programs and emulator helpers for the engine tests (tests/test_engine.py).
+"""Inline Pulumi programs and emulator helpers for the engine tests (tests/test_engine*.py).
 
 A program is built from *declarations*: a dict of resource name -> keyword arguments of
 ``InferenceEndpoint``. Tests mutate the declarations between two engine runs (the program
@@ -26,7 +26,7 @@ import pulumi_inference as inference
 import pulumi_inference.native as native_es
 from pulumi_inference._names import camel
 from pulumi_inference.connection import FIELDS_BY_NAME
-from pulumi_inference.emulator import ApiKey, Emulator
+from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
 from pulumi_inference.properties import PROPERTIES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -249,6 +249,11 @@ def is_secret(value: Any) -> bool:
 
 
 # -- the cluster ------------------------------------------------------------------------
+
+
+def keyed_config(**settings: Any) -> EmulatorConfig:
+    """The engine tests' ``emulator_config``: a cluster that requires ``API_KEY``."""
+    return EmulatorConfig(api_keys=CLUSTER_API_KEYS, **settings)
 
 
 @dataclass

@@ -7,7 +7,6 @@ import base64
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -48,48 +47,30 @@ OPENAI_BODY: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(deployment_seconds=0.2)) as emulator:
-        yield emulator
+def emulator_config() -> EmulatorConfig:
+    return EmulatorConfig(deployment_seconds=0.2)
 
 
-@pytest.fixture
-def emu(cluster: Emulator) -> Emulator:
-    cluster.reset()
-    return cluster
+def connect(emulator: Emulator, policy: RetryPolicy = FAST, **connection: Any) -> InferenceClient:
+    return InferenceClient(ClusterConnection(url=emulator.url, **connection), policy=policy)
 
 
-@pytest.fixture
-def fast_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Provider calls build their clients from the environment: make retries quick."""
-    monkeypatch.setenv("PULUMI_INFERENCE_RETRY_DEADLINE", "3")
-    monkeypatch.setenv("PULUMI_INFERENCE_RETRY_BASE_DELAY", "0.01")
-    monkeypatch.setenv("PULUMI_INFERENCE_RETRY_MAX_DELAY", "0.05")
-    close_all()
-    yield
-    close_all()
-
-
-def client(emu: Emulator, policy: RetryPolicy = FAST, **connection: Any) -> InferenceClient:
-    return InferenceClient(ClusterConnection(url=emu.url, **connection), policy=policy)
-
-
-def logged(emu: Emulator, method: str | None = None, path: str = "") -> list[dict[str, Any]]:
+def logged(emulator: Emulator, method: str | None = None, path: str = "") -> list[dict[str, Any]]:
     return [
         r
-        for r in emu.requests()
+        for r in emulator.requests()
         if (method is None or r["method"] == method) and r["path"].startswith(path)
     ]
 
 
-def openai_props(emu: Emulator, inference_id: str = "emb", **extra: Any) -> dict[str, Any]:
+def openai_props(emulator: Emulator, inference_id: str = "emb", **extra: Any) -> dict[str, Any]:
     props: dict[str, Any] = {
         "inference_id": inference_id,
         "task_type": "text_embedding",
         "service": "openai",
         "service_settings": {"model_id": "text-embedding-3-small"},
         "secrets": {"service_settings": {"api_key": SERVICE_KEY}},
-        "connection": {"url": emu.url},
+        "connection": {"url": emulator.url},
     }
     props.update(extra)
     return props
@@ -98,11 +79,11 @@ def openai_props(emu: Emulator, inference_id: str = "emb", **extra: Any) -> dict
 # -- retries ----------------------------------------------------------------------------
 
 
-def test_429_is_retried_after_exactly_what_retry_after_asks(emu: Emulator) -> None:
-    emu.faults.status(429, path="^/_inference", count=2, retry_after=7)
+def test_429_is_retried_after_exactly_what_retry_after_asks(emulator: Emulator) -> None:
+    emulator.faults.status(429, path="^/_inference", count=2, retry_after=7)
     fake = FakeTime()
     c = InferenceClient(
-        ClusterConnection(url=emu.url),
+        ClusterConnection(url=emulator.url),
         policy=RetryPolicy(deadline=60),
         sleep=fake.sleep,
         clock=fake.clock,
@@ -110,38 +91,38 @@ def test_429_is_retried_after_exactly_what_retry_after_asks(emu: Emulator) -> No
     assert c.get_endpoint("text_embedding", "missing") is None
     assert len(fake.sleeps) == 2
     assert all(7.0 <= wait <= 7.7 for wait in fake.sleeps)  # never earlier, a little spread
-    assert [r["status"] for r in logged(emu, "GET", "/_inference")] == [429, 429, 404]
+    assert [r["status"] for r in logged(emulator, "GET", "/_inference")] == [429, 429, 404]
     assert c.retries == 2
 
 
 @pytest.mark.parametrize("status", [502, 503, 504])
-def test_gateway_and_unavailable_statuses_are_retried(emu: Emulator, status: int) -> None:
-    emu.faults.status(status, path="^/_inference", count=3)
-    c = client(emu)
+def test_gateway_and_unavailable_statuses_are_retried(emulator: Emulator, status: int) -> None:
+    emulator.faults.status(status, path="^/_inference", count=3)
+    c = connect(emulator)
     created = c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY])
     assert isinstance(created, Created)
     assert created.endpoint["inference_id"] == "e1"
-    assert [r["status"] for r in logged(emu, "PUT")] == [status] * 3 + [200]
-    assert emu.endpoint("e1") is not None
+    assert [r["status"] for r in logged(emulator, "PUT")] == [status] * 3 + [200]
+    assert emulator.endpoint("e1") is not None
 
 
-def test_connection_resets_are_retried_for_reads_and_updates(emu: Emulator) -> None:
-    c = client(emu)
+def test_connection_resets_are_retried_for_reads_and_updates(emulator: Emulator) -> None:
+    c = connect(emulator)
     c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [])
-    emu.faults.reset_connection(method="GET", count=2)
+    emulator.faults.reset_connection(method="GET", count=2)
     assert c.get_endpoint("text_embedding", "e1") is not None
-    emu.faults.reset_connection(method="PUT", path="_update$", count=2)
+    emulator.faults.reset_connection(method="PUT", path="_update$", count=2)
     c.update_endpoint("text_embedding", "e1", {"task_settings": {"user": "u2"}}, [])
-    assert emu.endpoint("e1")["task_settings"] == {"user": "u2"}  # type: ignore[index]
+    assert emulator.endpoint("e1")["task_settings"] == {"user": "u2"}  # type: ignore[index]
 
 
-def test_backoff_is_exponential_with_jitter_and_bounded_by_the_deadline(emu: Emulator) -> None:
+def test_backoff_is_exponential_with_jitter_and_bounded_by_the_deadline(emulator: Emulator) -> None:
     """REQ-ERROR-1: 5xx after retries: ClusterUnavailableError with status, reason and attempts."""
-    emu.faults.status(503, count=None)
+    emulator.faults.status(503, count=None)
     fake = FakeTime()
     policy = RetryPolicy(deadline=20.0, base_delay=0.5, max_delay=4.0)
     c = InferenceClient(
-        ClusterConnection(url=emu.url), policy=policy, sleep=fake.sleep, clock=fake.clock
+        ClusterConnection(url=emulator.url), policy=policy, sleep=fake.sleep, clock=fake.clock
     )
     with pytest.raises(ClusterUnavailableError) as caught:
         c.get_endpoint("text_embedding", "my-endpoint")
@@ -152,17 +133,17 @@ def test_backoff_is_exponential_with_jitter_and_bounded_by_the_deadline(emu: Emu
     assert len({round(s, 6) for s in fake.sleeps}) > 3  # jittered, not a fixed ladder
     message = str(caught.value)
     assert caught.value.status == 503
-    assert "'my-endpoint'" in message and emu.url in message
+    assert "'my-endpoint'" in message and emulator.url in message
     assert "503" in message and "emulated fault: HTTP 503" in message  # last status + reason
     assert f"{len(fake.sleeps) + 1} attempt(s)" in message
 
 
-def test_retry_after_beyond_the_deadline_fails_at_once_with_the_429(emu: Emulator) -> None:
+def test_retry_after_beyond_the_deadline_fails_at_once_with_the_429(emulator: Emulator) -> None:
     """REQ-ERROR-1: a 429 to wait out past the deadline fails at once, naming the deadline."""
-    emu.faults.status(429, count=None, retry_after=120)
+    emulator.faults.status(429, count=None, retry_after=120)
     fake = FakeTime()
     c = InferenceClient(
-        ClusterConnection(url=emu.url),
+        ClusterConnection(url=emulator.url),
         policy=RetryPolicy(deadline=30),
         sleep=fake.sleep,
         clock=fake.clock,
@@ -225,36 +206,38 @@ def test_retry_policy_reads_the_environment_and_refuses_nonsense() -> None:
 # -- lost answers -----------------------------------------------------------------------
 
 
-def test_client_reports_a_lost_create_answer_instead_of_sending_it_twice(emu: Emulator) -> None:
+def test_client_reports_a_lost_create_answer_instead_of_sending_it_twice(
+    emulator: Emulator,
+) -> None:
     """REQ-CREATE-1: a PUT whose answer was lost is never sent again blindly."""
-    emu.faults.drop_response(method="PUT")
+    emulator.faults.drop_response(method="PUT")
     with pytest.raises(PossiblyAppliedError):
-        client(emu).put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY])
-    assert len(logged(emu, "PUT")) == 1
-    assert emu.endpoint("e1") is not None
+        connect(emulator).put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY])
+    assert len(logged(emulator, "PUT")) == 1
+    assert emulator.endpoint("e1") is not None
 
 
 def test_provider_create_with_a_lost_answer_succeeds_with_exactly_one_endpoint(
-    emu: Emulator, fast_env: None
+    emulator: Emulator, fast_retries: None
 ) -> None:
     """REQ-CREATE-1: a matching endpoint found after a lost answer is this create's own."""
-    emu.faults.drop_response(method="PUT", path="^/_inference/text_embedding/emb$")
-    result = InferenceEndpointProvider().create(openai_props(emu))
+    emulator.faults.drop_response(method="PUT", path="^/_inference/text_embedding/emb$")
+    result = InferenceEndpointProvider().create(openai_props(emulator))
     assert result.id == "emb"
     assert result.outs["effective_service_settings"]["dimensions"] == 1536
-    assert [r["fault"] for r in logged(emu, "PUT")] == ["drop"]  # applied once, never resent
-    with emu.state.lock:
-        assert list(emu.state.endpoints) == ["emb"]
+    assert [r["fault"] for r in logged(emulator, "PUT")] == ["drop"]  # applied once, never resent
+    with emulator.state.lock:
+        assert list(emulator.state.endpoints) == ["emb"]
 
 
 def test_provider_create_after_a_reset_before_applying_sends_it_again(
-    emu: Emulator, fast_env: None
+    emulator: Emulator, fast_retries: None
 ) -> None:
     """REQ-CREATE-1: none found: the PUT never applied and is sent again."""
-    emu.faults.reset_connection(method="PUT", path="^/_inference/text_embedding/emb$")
-    InferenceEndpointProvider().create(openai_props(emu))
-    assert [r["fault"] for r in logged(emu, "PUT")] == ["reset", None]
-    assert emu.endpoint("emb") is not None
+    emulator.faults.reset_connection(method="PUT", path="^/_inference/text_embedding/emb$")
+    InferenceEndpointProvider().create(openai_props(emulator))
+    assert [r["fault"] for r in logged(emulator, "PUT")] == ["reset", None]
+    assert emulator.endpoint("emb") is not None
 
 
 def test_create_answered_by_a_gateway_error_after_applying_is_not_reported_as_taken() -> None:
@@ -278,46 +261,52 @@ def test_create_answered_by_a_gateway_error_after_applying_is_not_reported_as_ta
         c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [])
 
 
-def test_delete_retried_after_a_lost_answer_succeeds(emu: Emulator, fast_env: None) -> None:
+def test_delete_retried_after_a_lost_answer_succeeds(
+    emulator: Emulator, fast_retries: None
+) -> None:
     """REQ-DELETE-1: a lost answer to DELETE, then 404 on the retry: success."""
-    c = client(emu)
+    c = connect(emulator)
     c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [])
-    emu.faults.drop_response(method="DELETE")
+    emulator.faults.drop_response(method="DELETE")
     assert c.delete_endpoint("text_embedding", "e1", force=False) is True
-    assert emu.endpoint("e1") is None
-    assert [r["fault"] for r in logged(emu, "DELETE")] == ["drop", None]
+    assert emulator.endpoint("e1") is None
+    assert [r["fault"] for r in logged(emulator, "DELETE")] == ["drop", None]
     # through the provider as well
     provider = InferenceEndpointProvider()
-    props = openai_props(emu)
+    props = openai_props(emulator)
     provider.create(props)
-    emu.faults.drop_response(method="DELETE")
+    emulator.faults.drop_response(method="DELETE")
     provider.delete("emb", props)
-    assert emu.endpoint("emb") is None
+    assert emulator.endpoint("emb") is None
 
 
-def test_update_retried_after_a_lost_answer_succeeds(emu: Emulator, fast_env: None) -> None:
+def test_update_retried_after_a_lost_answer_succeeds(
+    emulator: Emulator, fast_retries: None
+) -> None:
     """REQ-UPDATE-1: the same _update sent again after a lost answer."""
     provider = InferenceEndpointProvider()
-    olds = provider.create(openai_props(emu, task_settings={"user": "a"})).outs
+    olds = provider.create(openai_props(emulator, task_settings={"user": "a"})).outs
     news = {**olds, "task_settings": {"user": "b"}}
-    emu.faults.drop_response(method="PUT", path="_update$")
+    emulator.faults.drop_response(method="PUT", path="_update$")
     result = provider.update("emb", olds, news)
     assert result.outs["effective_task_settings"] == {"user": "b"}
-    assert emu.endpoint("emb")["task_settings"] == {"user": "b"}  # type: ignore[index]
-    assert [r["fault"] for r in logged(emu, "PUT", "/_inference/text_embedding/emb/_update")] == [
+    assert emulator.endpoint("emb")["task_settings"] == {"user": "b"}  # type: ignore[index]
+    assert [
+        r["fault"] for r in logged(emulator, "PUT", "/_inference/text_embedding/emb/_update")
+    ] == [
         "drop",
         None,
     ]
 
 
 def test_a_persistently_lost_create_answer_ends_with_an_error_not_a_hang(
-    emu: Emulator, fast_env: None
+    emulator: Emulator, fast_retries: None
 ) -> None:
     """REQ-CREATE-1: bounded attempts, then an error naming the endpoint."""
-    emu.faults.reset_connection(method="PUT", count=None)
+    emulator.faults.reset_connection(method="PUT", count=None)
     with pytest.raises(InferenceError, match="emb"):
-        InferenceEndpointProvider().create(openai_props(emu))
-    assert emu.endpoint("emb") is None
+        InferenceEndpointProvider().create(openai_props(emulator))
+    assert emulator.endpoint("emb") is None
 
 
 # -- error mapping ----------------------------------------------------------------------
@@ -327,10 +316,10 @@ def test_wrong_credentials_say_to_check_api_key_or_username() -> None:
     """REQ-ERROR-1, REQ-SECRET-2: 401: AuthenticationError, check the credentials, never echoed."""
     good = base64.b64encode(b"id1:right-key-value").decode()
     wrong = base64.b64encode(b"id1:wrong-key-value").decode()
-    with Emulator(EmulatorConfig(api_keys=[good])) as emu:
-        url = emu.url
+    with Emulator(EmulatorConfig(api_keys=[good])) as emulator:
+        url = emulator.url
         with pytest.raises(AuthenticationError) as caught:
-            client(emu, api_key=wrong).get_endpoint("text_embedding", "e1")
+            connect(emulator, api_key=wrong).get_endpoint("text_embedding", "e1")
     message = str(caught.value)
     assert caught.value.status == 401
     assert "api_key" in message and "username" in message
@@ -339,21 +328,21 @@ def test_wrong_credentials_say_to_check_api_key_or_username() -> None:
 
 
 def test_a_rejected_service_key_is_not_reported_as_a_cluster_credential_problem(
-    emu: Emulator, fast_env: None
+    emulator: Emulator, fast_retries: None
 ) -> None:
     """REQ-ERROR-1, REQ-SECRET-2: the service's own 401 on PUT names the key in service_settings."""
     reason = (
         "Received an authentication error status code for request from inference entity id "
         "[emb] status [401]. Error message: [Incorrect API key provided]"
     )
-    emu.faults.add(
+    emulator.faults.add(
         action="status",
         method="PUT",
         status=401,
         body={"error": {"type": "status_exception", "reason": reason}, "status": 401},
     )
     with pytest.raises(ClusterRejectedError) as caught:
-        InferenceEndpointProvider().create(openai_props(emu))
+        InferenceEndpointProvider().create(openai_props(emulator))
     message = str(caught.value)
     assert not isinstance(caught.value, AuthenticationError)
     assert "service_settings" in message and "service's API key" in message
@@ -363,8 +352,8 @@ def test_a_rejected_service_key_is_not_reported_as_a_cluster_credential_problem(
 
 def test_missing_privilege_names_manage_inference() -> None:
     """REQ-ERROR-1, REQ-SECRET-2: 403: grant manage_inference."""
-    with Emulator(EmulatorConfig(users=["reader:reader-pass:monitor_inference"])) as emu:
-        c = client(emu, username="reader", password="reader-pass")
+    with Emulator(EmulatorConfig(users=["reader:reader-pass:monitor_inference"])) as emulator:
+        c = connect(emulator, username="reader", password="reader-pass")
         assert c.get_endpoint("text_embedding", "e1") is None  # reading is allowed
         with pytest.raises(AuthorizationError) as caught:
             c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [SERVICE_KEY])
@@ -373,20 +362,20 @@ def test_missing_privilege_names_manage_inference() -> None:
     assert "reader-pass" not in str(caught.value)
 
 
-def test_not_found_is_typed(emu: Emulator) -> None:
+def test_not_found_is_typed(emulator: Emulator) -> None:
     """REQ-ERROR-1: 404: EndpointNotFoundError with the cluster's reason."""
     with pytest.raises(EndpointNotFoundError) as caught:
-        client(emu).update_endpoint("text_embedding", "nope", {"task_settings": {"a": 1}}, [])
+        connect(emulator).update_endpoint("text_embedding", "nope", {"task_settings": {"a": 1}}, [])
     assert caught.value.status == 404
     assert caught.value.reason and "nope" in caught.value.reason
     assert caught.value.reason in str(caught.value)  # the cluster's own words, passed through
 
 
-def test_delete_of_a_used_endpoint_names_pipelines_and_indexes(emu: Emulator) -> None:
+def test_delete_of_a_used_endpoint_names_pipelines_and_indexes(emulator: Emulator) -> None:
     """REQ-DELETE-1, REQ-ERROR-1: 409 names pipelines and indexes; force deletes."""
-    c = client(emu)
+    c = connect(emulator)
     c.put_endpoint("text_embedding", "e1", OPENAI_BODY, [])
-    http = httpx.Client(base_url=emu.url)
+    http = httpx.Client(base_url=emulator.url)
     pipeline = {"processors": [{"inference": {"model_id": "e1", "input_output": []}}]}
     assert http.put("/_ingest/pipeline/embed-docs", json=pipeline).status_code == 200
     mapping = {
@@ -402,9 +391,9 @@ def test_delete_of_a_used_endpoint_names_pipelines_and_indexes(emu: Emulator) ->
     assert c.delete_endpoint("text_embedding", "e1", force=True) is True
 
 
-def test_400_reason_is_passed_through(emu: Emulator) -> None:
+def test_400_reason_is_passed_through(emulator: Emulator) -> None:
     """REQ-ERROR-1: other 4xx: ClusterRejectedError with the cluster's reason."""
-    c = client(emu)
+    c = connect(emulator)
     with pytest.raises(ClusterRejectedError) as caught:
         c.put_endpoint("text_embedding", "e1", {"service": "nosuch"}, [])
     assert caught.value.status == 400
@@ -413,11 +402,11 @@ def test_400_reason_is_passed_through(emu: Emulator) -> None:
 
 
 def test_secrets_echoed_back_by_the_cluster_never_reach_a_message(
-    emu: Emulator, fast_env: None
+    emulator: Emulator, fast_retries: None
 ) -> None:
     """REQ-SECRET-2: secrets the cluster repeats are redacted, the connection's too."""
     connection_key = base64.b64encode(b"conn-id:conn-secret-value").decode()
-    props = openai_props(emu)
+    props = openai_props(emulator)
     # Unknown keys whose values are secrets: the cluster repeats them in its 400 reason.
     props["service_settings"] = {
         "model_id": "text-embedding-3-small",
@@ -436,7 +425,7 @@ def test_secrets_echoed_back_by_the_cluster_never_reach_a_message(
         assert "conn-secret-value" not in text
         assert "[secret]" in text
     # the client alone redacts the connection's credentials too
-    c = client(emu, api_key=connection_key)
+    c = connect(emulator, api_key=connection_key)
     with pytest.raises(ClusterRejectedError) as caught:
         c.put_endpoint(
             "text_embedding",
@@ -460,9 +449,9 @@ def test_a_non_json_answer_says_the_url_may_not_be_elasticsearch() -> None:
 # -- version and pooling ----------------------------------------------------------------
 
 
-def test_cluster_version_reads_get_root_once_per_client(emu: Emulator) -> None:
-    emu.set_version("8.18.2")
-    c = client(emu)
+def test_cluster_version_reads_get_root_once_per_client(emulator: Emulator) -> None:
+    emulator.set_version("8.18.2")
+    c = connect(emulator)
     results: list[tuple[int, int, int]] = []
     threads = [
         threading.Thread(target=lambda: results.extend(c.cluster_version() for _ in range(5)))
@@ -473,19 +462,23 @@ def test_cluster_version_reads_get_root_once_per_client(emu: Emulator) -> None:
     for thread in threads:
         thread.join()
     assert results == [(8, 18, 2)] * 20
-    assert len(logged(emu, "GET", "/")) == 1 == len([r for r in emu.requests() if r["path"] == "/"])
+    assert (
+        len(logged(emulator, "GET", "/"))
+        == 1
+        == len([r for r in emulator.requests() if r["path"] == "/"])
+    )
 
 
-def test_a_failed_version_read_is_not_remembered(emu: Emulator) -> None:
-    emu.faults.status(500, path="^/$")
-    c = client(emu)
+def test_a_failed_version_read_is_not_remembered(emulator: Emulator) -> None:
+    emulator.faults.status(500, path="^/$")
+    c = connect(emulator)
     with pytest.raises(ClusterUnavailableError, match="cluster info"):
         c.cluster_version()
     assert c.cluster_version() == (9, 1, 0)
 
 
-def test_one_client_shared_by_four_threads_pools_its_connections(emu: Emulator) -> None:
-    c = client(emu)
+def test_one_client_shared_by_four_threads_pools_its_connections(emulator: Emulator) -> None:
+    c = connect(emulator)
     errors: list[BaseException] = []
 
     def work(worker: int) -> None:
@@ -509,19 +502,19 @@ def test_one_client_shared_by_four_threads_pools_its_connections(emu: Emulator) 
     for thread in threads:
         thread.join()
     assert errors == []
-    requests = emu.requests()
+    requests = emulator.requests()
     assert len(requests) == 200
     connections = {r["connection_id"] for r in requests}
     assert len(connections) <= 8  # the pool's limit, against 200 requests
     print(f"200 requests from 4 threads over {len(connections)} TCP connection(s)")
     assert c.requests_sent == 200 and c.retries == 0
-    with emu.state.lock:
-        assert emu.state.endpoints == {}
+    with emulator.state.lock:
+        assert emulator.state.endpoints == {}
 
 
-def test_client_for_gives_one_client_per_connection_even_when_raced(emu: Emulator) -> None:
+def test_client_for_gives_one_client_per_connection_even_when_raced(emulator: Emulator) -> None:
     close_all()
-    connection = ClusterConnection(url=emu.url)
+    connection = ClusterConnection(url=emulator.url)
     found: list[InferenceClient] = []
     barrier = threading.Barrier(4)
 
@@ -535,7 +528,7 @@ def test_client_for_gives_one_client_per_connection_even_when_raced(emu: Emulato
     for thread in threads:
         thread.join()
     assert len({id(c) for c in found}) == 1
-    assert client_for(ClusterConnection(url=emu.url, api_key="other")) is not found[0]
+    assert client_for(ClusterConnection(url=emulator.url, api_key="other")) is not found[0]
     assert found[0] in pooled_clients()
     close_all()
     assert pooled_clients() == []

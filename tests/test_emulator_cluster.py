@@ -65,16 +65,9 @@ def wait_ready(client: httpx.Client, ident: str, timeout: float = 5) -> dict[str
         time.sleep(0.02)
 
 
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(deployment_seconds=0.3)) as emu:
-        yield emu
-
-
-@pytest.fixture
-def client(emulator: Emulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emulator.url, timeout=10) as c:
-        yield c
+@pytest.fixture(scope="module")
+def emulator_config() -> EmulatorConfig:
+    return EmulatorConfig(deployment_seconds=0.3)
 
 
 # ----------------------------------------------------------------------------- deployments

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from pulumi_inference.emulator import Emulator, EmulatorConfig, Fault
+from pulumi_inference.emulator import Emulator, Fault
 
 OPENAI: dict[str, Any] = {
     "service": "openai",
     "service_settings": {"api_key": "sk", "model_id": "gpt-4o"},
 }
-
-
-@pytest.fixture
-def emulator() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(deployment_seconds=0.05)) as emu:
-        yield emu
-
-
-@pytest.fixture
-def client(emulator: Emulator) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=emulator.url, timeout=10) as c:
-        yield c
 
 
 def test_status_fault_for_next_n_matching_requests(

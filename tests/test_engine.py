@@ -6,14 +6,13 @@ updates where the cluster allows them, replacements in a safe order, drift that 
 refresh and that `up` repairs, stacks that stay apart, every way of pointing at a cluster,
 offline validation, and deletes that do not silently break ingest pipelines.
 
-Every test has its own emulator (an API key required), its own backend, its own stacks and
-inference ids.
+Every test has the module's emulator reset (an API key required; tests/conftest.py), its own
+backend, its own stacks and inference ids.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -21,13 +20,11 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_inference import Connection
-from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.emulator import EmulatorConfig
 from tests.engine_programs import (
     API_KEY,
     API_KEY_ID,
     API_KEY_RAW,
-    CLUSTER_API_KEYS,
-    DOORS,
     PRECONFIGURED_IDS,
     Cluster,
     Door,
@@ -35,6 +32,7 @@ from tests.engine_programs import (
     example_program,
     exported_endpoints,
     is_secret,
+    keyed_config,
     openai_embeddings,
     preview_changes,
     secret_value,
@@ -47,19 +45,9 @@ from tests.support.engine import Engine, export_without_secrets, stored_state_te
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
 
 
-@pytest.fixture(params=DOORS, ids=lambda door: door.name)
-def door(request: pytest.FixtureRequest) -> Door:
-    """Each test below that takes ``door`` runs against both front ends: the behaviour is one."""
-    return request.param  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    config = EmulatorConfig(api_keys=CLUSTER_API_KEYS, deployment_seconds=0.1)
-    with Emulator(config) as emulator:
-        recorded = Cluster(emulator)
-        recorded.record_bodies()
-        yield recorded
+@pytest.fixture(scope="module")
+def emulator_config() -> EmulatorConfig:
+    return keyed_config(deployment_seconds=0.1)
 
 
 def assert_no_plain_secret(

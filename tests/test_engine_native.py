@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,11 @@ from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.engine_programs import (
     API_KEY,
     API_KEY_RAW,
-    CLUSTER_API_KEYS,
     NATIVE,
     Cluster,
     changes,
     exported_endpoints,
+    keyed_config,
     openai_embeddings,
     preview_changes,
     secret_value,
@@ -41,12 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
 
 
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    with Emulator(EmulatorConfig(api_keys=CLUSTER_API_KEYS, deployment_seconds=0.2)) as emulator:
-        recorded = Cluster(emulator)
-        recorded.record_bodies()
-        yield recorded
+@pytest.fixture(scope="module")
+def emulator_config() -> EmulatorConfig:
+    return keyed_config(deployment_seconds=0.2)
 
 
 def cluster_config(cluster: Cluster) -> tuple[dict[str, str], dict[str, str]]:

@@ -6,20 +6,18 @@ a replacement breaks a pipeline or a semantic_text index, and failures that read
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pulumi import automation as auto
 
 import pulumi_inference as inference
-from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.emulator import EmulatorConfig
 from tests.engine_programs import (
     API_KEY,
-    CLUSTER_API_KEYS,
-    DOORS,
     Cluster,
     Door,
+    keyed_config,
     openai_embeddings,
     preview_changes,
     secret_value,
@@ -32,16 +30,9 @@ pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 DEPLOYMENT_SECONDS = 3.0
 
 
-@pytest.fixture(params=DOORS, ids=lambda door: door.name)
-def door(request: pytest.FixtureRequest) -> Door:
-    return request.param  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    config = EmulatorConfig(api_keys=CLUSTER_API_KEYS, deployment_seconds=DEPLOYMENT_SECONDS)
-    with Emulator(config) as emulator:
-        yield Cluster(emulator)
+@pytest.fixture(scope="module")
+def emulator_config() -> EmulatorConfig:
+    return keyed_config(deployment_seconds=DEPLOYMENT_SECONDS)
 
 
 def e5(inference_id: str, **overrides: Any) -> dict[str, Any]:

@@ -3,23 +3,16 @@ on the emulator through the provider, and refreshed without drift."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider, catalogue
-from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.emulator import Emulator
 from pulumi_inference.spec import secret_leaves, split_secrets
 from tests.support.fixtures import Example, put_requests
 
 REQUESTS = put_requests()
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(deployment_seconds=0.05)) as emu:
-        yield emu
 
 
 def declared_props(example: Example, url: str) -> dict[str, Any]:

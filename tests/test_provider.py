@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -13,7 +12,6 @@ import pytest
 
 from pulumi_inference import InferenceEndpointProvider
 from pulumi_inference import provider as provider_module
-from pulumi_inference.client import close_all
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import (
     AuthenticationError,
@@ -28,15 +26,8 @@ API_KEY = "sk-provider-test-0001"
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(deployment_seconds=0.2)) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def emulator(cluster: Emulator) -> Emulator:
-    cluster.reset()
-    return cluster
+def emulator_config() -> EmulatorConfig:
+    return EmulatorConfig(deployment_seconds=0.2)
 
 
 @pytest.fixture
@@ -411,7 +402,6 @@ def test_an_update_on_a_cluster_without_update_asks_for_a_refresh_then_replaces(
     """REQ-UPDATE-1: the state did not know the version (no `monitor` at create), the cluster
     is 8.16: the update fails without a request that changes anything; refresh, then replace."""
     emulator.set_version("8.16.1")
-    close_all()  # the pooled client would remember the version from an earlier test
     outs = provider.create(openai(emulator)).outs or {}
     outs.pop("cluster_version")
     emulator.clear_requests()
@@ -530,7 +520,6 @@ def test_unexpected_failures_never_carry_secrets(provider: InferenceEndpointProv
 def test_four_threads_share_one_provider_and_one_pooled_client(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
-    close_all()  # start from an empty pool: idle connections of earlier tests may have expired
     errors: list[BaseException] = []
 
     def work(index: int) -> None:
@@ -561,7 +550,6 @@ def test_a_key_without_monitor_privilege_still_creates_updates_and_refreshes(
 ) -> None:
     # GET / needs `monitor`; a key limited to manage_inference gets 403 there. The endpoint
     # must not be lost for it: the version is recorded as unknown and plans assume 8.17+.
-    close_all()  # the pooled client would remember the version from an earlier test
     emulator.faults.status(403, method="GET", path="^/$", count=None)
     props = openai(emulator, inference_id="no-monitor")
     outs = provider.create(props).outs or {}
@@ -657,7 +645,6 @@ def test_an_in_place_update_that_resets_chunking_is_warned_of(
     """REQ-PLAN-7: Before 9.4 the cluster's _update drops an embedding endpoint's chunking
     settings."""
     emulator.set_version(version)
-    close_all()  # GET / is read once per pooled client
     outs = provider.create(openai(emulator)).outs or {}
     assert outs["cluster_version"] == version
     with caplog.at_level(logging.WARNING, logger="pulumi_inference"):

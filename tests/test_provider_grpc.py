@@ -17,14 +17,14 @@ SECRET = "sk-grpc-secret-value-77"
 
 
 @pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(deployment_seconds=0.3, api_keys=["grpc-cluster-key"])) as emu:
-        yield emu
+def emulator_config() -> EmulatorConfig:
+    return EmulatorConfig(deployment_seconds=0.3, api_keys=["grpc-cluster-key"])
 
 
 @pytest.fixture(scope="module")
-def process(emulator: Emulator) -> Iterator[ProviderProcess]:
-    config = {"elasticsearch:url": emulator.url, "elasticsearch:apiKey": "grpc-cluster-key"}
+def process(emulator_server: Emulator) -> Iterator[ProviderProcess]:
+    url = emulator_server.url
+    config = {"elasticsearch:url": url, "elasticsearch:apiKey": "grpc-cluster-key"}
     with ProviderProcess(config=config) as proc:
         yield proc
 

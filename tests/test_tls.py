@@ -36,9 +36,9 @@ def server_cert(ca: trustme.CA) -> trustme.LeafCert:
 
 
 @pytest.fixture(scope="module")
-def tls_emulator(
+def emulator_config(
     tmp_path_factory: pytest.TempPathFactory, ca: trustme.CA, server_cert: trustme.LeafCert
-) -> Iterator[Emulator]:
+) -> EmulatorConfig:
     """Serves its certificate followed by the CA's, as Elasticsearch does with its HTTP CA."""
     folder = tmp_path_factory.mktemp("tls")
     chain = folder / "chain.pem"
@@ -47,8 +47,7 @@ def tls_emulator(
     )
     key = folder / "key.pem"
     server_cert.private_key_pem.write_to_path(str(key))
-    with Emulator(EmulatorConfig(tls_cert=str(chain), tls_key=str(key))) as emulator:
-        yield emulator
+    return EmulatorConfig(tls_cert=str(chain), tls_key=str(key))
 
 
 @pytest.fixture(scope="module")
@@ -68,82 +67,82 @@ def fingerprint(pem: bytes, *, colons: bool) -> str:
     return digest.hex(":").upper() if colons else digest.hex()
 
 
-def test_certificates_are_verified_by_default(tls_emulator: Emulator) -> None:
-    assert tls_emulator.url.startswith("https://127.0.0.1:")
-    tls_emulator.clear_requests()
+def test_certificates_are_verified_by_default(emulator: Emulator) -> None:
+    assert emulator.url.startswith("https://127.0.0.1:")
+    emulator.clear_requests()
     with pytest.raises(ClusterUnreachableError) as caught:
-        connect(tls_emulator).cluster_version()
+        connect(emulator).cluster_version()
     message = str(caught.value)
     assert "CERTIFICATE_VERIFY_FAILED" in message
-    assert "ca_certs" in message and tls_emulator.url in message
-    assert len(tls_emulator.requests()) == 0  # a TLS failure is not retried
+    assert "ca_certs" in message and emulator.url in message
+    assert len(emulator.requests()) == 0  # a TLS failure is not retried
 
 
-def test_a_private_ca_is_trusted_as_a_path(tls_emulator: Emulator, ca_file: str) -> None:
-    assert connect(tls_emulator, ca_certs=ca_file).cluster_version() == (9, 1, 0)
+def test_a_private_ca_is_trusted_as_a_path(emulator: Emulator, ca_file: str) -> None:
+    assert connect(emulator, ca_certs=ca_file).cluster_version() == (9, 1, 0)
 
 
-def test_a_private_ca_is_trusted_as_pem_text(tls_emulator: Emulator, ca: trustme.CA) -> None:
+def test_a_private_ca_is_trusted_as_pem_text(emulator: Emulator, ca: trustme.CA) -> None:
     pem = ca.cert_pem.bytes().decode()
-    assert connect(tls_emulator, ca_certs=pem).cluster_version() == (9, 1, 0)
+    assert connect(emulator, ca_certs=pem).cluster_version() == (9, 1, 0)
 
 
-def test_another_ca_is_not_trusted(tls_emulator: Emulator, tmp_path: Path) -> None:
+def test_another_ca_is_not_trusted(emulator: Emulator, tmp_path: Path) -> None:
     other = tmp_path / "other.crt"
     trustme.CA().cert_pem.write_to_path(str(other))
     with pytest.raises(ClusterUnreachableError, match="CERTIFICATE_VERIFY_FAILED"):
-        connect(tls_emulator, ca_certs=str(other)).cluster_version()
+        connect(emulator, ca_certs=str(other)).cluster_version()
 
 
 def test_ca_certs_that_is_neither_a_file_nor_pem_is_a_configuration_error(
-    tls_emulator: Emulator,
+    emulator: Emulator,
 ) -> None:
     with pytest.raises(ConfigurationError, match=r"connection\.ca_certs"):
-        connect(tls_emulator, ca_certs="/no/such/ca.crt")
+        connect(emulator, ca_certs="/no/such/ca.crt")
 
 
 def test_verify_certs_false_works_and_warns_loudly(
-    tls_emulator: Emulator, caplog: pytest.LogCaptureFixture
+    emulator: Emulator, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="pulumi_inference")
-    assert connect(tls_emulator, verify_certs=False).cluster_version() == (9, 1, 0)
+    assert connect(emulator, verify_certs=False).cluster_version() == (9, 1, 0)
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1
     text = warnings[0].getMessage()
-    assert "verification is OFF" in text and tls_emulator.url in text
+    assert "verification is OFF" in text and emulator.url in text
     assert "ca_certs" in text and "ssl_assert_fingerprint" in text
 
 
 @pytest.mark.parametrize("colons", [True, False])
 def test_the_right_fingerprint_is_accepted(
-    tls_emulator: Emulator, server_cert: trustme.LeafCert, colons: bool
+    emulator: Emulator, server_cert: trustme.LeafCert, colons: bool
 ) -> None:
     pin = fingerprint(server_cert.cert_chain_pems[0].bytes(), colons=colons)
-    assert connect(tls_emulator, ssl_assert_fingerprint=pin).cluster_version() == (9, 1, 0)
+    assert connect(emulator, ssl_assert_fingerprint=pin).cluster_version() == (9, 1, 0)
 
 
 def test_the_fingerprint_of_the_ca_in_the_chain_is_accepted(
-    tls_emulator: Emulator, ca: trustme.CA
+    emulator: Emulator, ca: trustme.CA
 ) -> None:
     """Elasticsearch prints its HTTP CA's fingerprint at first start: pinning that works."""
     pin = fingerprint(ca.cert_pem.bytes(), colons=True)
-    assert connect(tls_emulator, ssl_assert_fingerprint=pin).cluster_version() == (9, 1, 0)
+    assert connect(emulator, ssl_assert_fingerprint=pin).cluster_version() == (9, 1, 0)
 
 
-def test_a_wrong_fingerprint_is_refused(tls_emulator: Emulator) -> None:
-    tls_emulator.clear_requests()
+def test_a_wrong_fingerprint_is_refused(emulator: Emulator) -> None:
+    emulator.clear_requests()
     wrong = fingerprint(trustme.CA().cert_pem.bytes(), colons=True)
     with pytest.raises(ClusterUnreachableError) as caught:
-        connect(tls_emulator, ssl_assert_fingerprint=wrong).cluster_version()
+        connect(emulator, ssl_assert_fingerprint=wrong).cluster_version()
     message = str(caught.value)
     assert "ssl_assert_fingerprint" in message
     assert "does not match" in message
-    assert len(tls_emulator.requests()) == 0
+    assert len(emulator.requests()) == 0
 
 
-def test_a_malformed_fingerprint_is_a_configuration_error(tls_emulator: Emulator) -> None:
+def test_a_malformed_fingerprint_is_a_configuration_error(emulator: Emulator) -> None:
     with pytest.raises(ConfigurationError, match="64 hex digits"):
-        connect(tls_emulator, ssl_assert_fingerprint="AB:CD")
+        connect(emulator, ssl_assert_fingerprint="AB:CD")
 
 
 # -- a small server of our own: client certificates and headers ---------------------------

@@ -7,8 +7,9 @@ properties (``inference_id`` ... ``secrets``, ``effective_*``, ``cluster_version
 the provider gets back. The captured program must preview with no changes, a refresh must find
 no drift, and destroy must delete every endpoint.
 
-Each test starts an emulator with the captured API key and recreates the captured endpoints on
-it over HTTP, as the release left them.
+Each test takes the module's emulator (tests/conftest.py), configured with the captured version
+and API key and reset, and recreates the captured endpoints on it over HTTP, as the release
+left them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import hashlib
 import importlib.util
 import json
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -168,7 +169,7 @@ class Release:
         return main
 
 
-@pytest.fixture(params=RELEASES)
+@pytest.fixture(scope="module", params=RELEASES)
 def release(request: pytest.FixtureRequest) -> Release:
     return Release(FIXTURES / request.param)
 
@@ -177,7 +178,9 @@ def release(request: pytest.FixtureRequest) -> Release:
 
 
 @dataclass
-class Cluster:
+class ReleasedCluster:
+    """The emulator with the released stack's API key."""
+
     emulator: Emulator
     api_key: str
 
@@ -206,19 +209,24 @@ class Cluster:
         return sorted(inference_id for inference_id in ids if not inference_id.startswith("."))
 
 
-@pytest.fixture
-def cluster(release: Release) -> Iterator[Cluster]:
+@pytest.fixture(scope="module")
+def emulator_config(release: Release) -> EmulatorConfig:
+    """The cluster the release was captured on: its version and API key."""
     captured = release.meta["emulator"]
-    config = EmulatorConfig(
+    return EmulatorConfig(
         version=captured["version"],
         api_keys=(ApiKey(captured["api_key"], name=captured["api_key_id"]),),
         deployment_seconds=0,
     )
-    with Emulator(config) as emulator:
-        yield Cluster(emulator, captured["api_key_encoded"])
 
 
-def recreate_endpoints(release: Release, cluster: Cluster) -> None:
+@pytest.fixture
+def cluster(release: Release, emulator: Emulator) -> ReleasedCluster:
+    """Not engine_programs' cluster: this one holds the release's own API key."""
+    return ReleasedCluster(emulator, release.meta["emulator"]["api_key_encoded"])
+
+
+def recreate_endpoints(release: Release, cluster: ReleasedCluster) -> None:
     """Each captured endpoint again, over HTTP: the release's PUT with the secrets put back
     (decrypted from the state), then the settings the cluster showed at capture if this
     emulator's defaults differ since. It must end up exactly as captured."""
@@ -248,7 +256,7 @@ def recreate_endpoints(release: Release, cluster: Cluster) -> None:
     assert cluster.endpoint_ids() == sorted(release.endpoints)
 
 
-def _hand_edit_to(cluster: Cluster, inference_id: str, wanted: Mapping[str, Any]) -> None:
+def _hand_edit_to(cluster: ReleasedCluster, inference_id: str, wanted: Mapping[str, Any]) -> None:
     current = cluster.held(inference_id)["endpoint"]
     edit: dict[str, Any] = {}
     for section in ("service_settings", "task_settings"):
@@ -310,7 +318,9 @@ def shown(value: Any) -> Any:
     return value
 
 
-def imported_stack(release: Release, cluster: Cluster, workdir: Path, cli_dir: Path) -> auto.Stack:
+def imported_stack(
+    release: Release, cluster: ReleasedCluster, workdir: Path, cli_dir: Path
+) -> auto.Stack:
     """A new stack in a new file backend with the captured config and state."""
     meta = release.meta
     engine = Engine(workdir, cli_dir, env={"PULUMI_CONFIG_PASSPHRASE": meta["passphrase"]})
@@ -358,7 +368,7 @@ def assert_provider_blob(release: Release, resource: Mapping[str, Any], name: st
 @pytest.mark.engine
 @pytest.mark.timeout(300)
 def test_released_stack_previews_refreshes_and_destroys_cleanly(
-    release: Release, cluster: Cluster, tmp_path: Path, pulumi_cli_dir: Path
+    release: Release, cluster: ReleasedCluster, tmp_path: Path, pulumi_cli_dir: Path
 ) -> None:
     """REQ-UPGRADE-1: a released stack previews clean, refreshes without drift, destroys."""
     recreate_endpoints(release, cluster)
@@ -392,7 +402,9 @@ def test_released_stack_previews_refreshes_and_destroys_cleanly(
 # -- the provider alone --------------------------------------------------------------------
 
 
-def test_released_provider_pickle_serves_captured_state(release: Release, cluster: Cluster) -> None:
+def test_released_provider_pickle_serves_captured_state(
+    release: Release, cluster: ReleasedCluster
+) -> None:
     """REQ-UPGRADE-1: Without the engine: the captured ``__provider`` unpickles into today's
     provider, which checks, diffs, reads and deletes the captured properties as the release
     would have."""
