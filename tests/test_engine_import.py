@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import shlex
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,15 @@ from pulumi import automation as auto
 
 from pulumi_inference import catalogue
 from pulumi_inference.cli import main
-from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.emulator import EmulatorConfig
 from tests.engine_programs import (
     API_KEY,
     API_KEY_RAW,
-    CLUSTER_API_KEYS,
     PRECONFIGURED_IDS,
     Cluster,
+    Door,
     changes,
+    keyed_config,
     secret_value,
 )
 from tests.support.engine import Engine, export_without_secrets, stored_state_text
@@ -41,13 +41,9 @@ pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 PLACEHOLDER = "<value>"
 
 
-@pytest.fixture
-def cluster() -> Iterator[Cluster]:
-    config = EmulatorConfig(api_keys=CLUSTER_API_KEYS, deployment_seconds=0.2, version="9.4.0")
-    with Emulator(config) as emulator:
-        recorded = Cluster(emulator)
-        recorded.record_bodies()
-        yield recorded
+@pytest.fixture(scope="module")
+def emulator_config() -> EmulatorConfig:
+    return keyed_config(deployment_seconds=0.2, version="9.4.0")
 
 
 def made_by_hand(cluster: Cluster) -> dict[str, str]:
@@ -242,16 +238,15 @@ def assert_nothing_leaked(out: Path, printed: str, engine: Engine, secrets: dict
         assert value not in state
 
 
-@pytest.mark.parametrize("door", ["dynamic", "native"])
 def test_the_written_program_adopts_every_endpoint_without_changing_the_cluster(
-    door: str,
+    door: Door,
     engine: Engine,
     cluster: Cluster,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    native = door == "native"
+    native = door.native
     secrets = made_by_hand(cluster)
     out = tmp_path / "adopted"
     flags = ["--include-preconfigured", *(["--native"] if native else [])]

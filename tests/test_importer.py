@@ -21,7 +21,6 @@ import pytest
 
 import pulumi_inference
 from pulumi_inference.cli import main
-from pulumi_inference.client import close_all
 from pulumi_inference.connection import ClusterConnection
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
 from pulumi_inference.importer._cluster import Found, Inventory
@@ -46,45 +45,40 @@ NATIVE_TYPE = "elasticsearch-inference:index:InferenceEndpoint"
 
 
 @pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    config = EmulatorConfig(
+def emulator_config() -> EmulatorConfig:
+    return EmulatorConfig(
         version="9.4.0",
         deployment_seconds=0.05,
         api_keys=(ApiKey(API_KEY_RAW, name="importer-tests"),),
         users=(f"reader:{PASSWORD}:monitor_inference",),
     )
-    with Emulator(config) as emu:
-        yield emu
 
 
 @pytest.fixture
-def cluster(emulator: Emulator) -> Iterator[httpx.Client]:
-    """The emulator emptied, and an HTTP client with the cluster's API key."""
-    emulator.reset()
+def keyed_http(emulator: Emulator) -> Iterator[httpx.Client]:
+    """An HTTP client on the (reset) emulator with the cluster's API key."""
     headers = {"Authorization": f"ApiKey {API_KEY}"}
     with httpx.Client(base_url=emulator.url, headers=headers, timeout=10) as client:
         yield client
 
 
 @pytest.fixture(autouse=True)
-def _no_ambient_cluster(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No cluster from the machine's environment; each run with fresh clients, as each
-    command is its own process (the pool would remember another test's cluster version)."""
+def _no_ambient_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cluster from the machine's environment (the `emulator` fixture gives each test
+    fresh pooled clients, as each command is its own process)."""
     for name in list(os.environ):
         if name.startswith(("ELASTICSEARCH_", "ELASTIC_CLOUD")):
             monkeypatch.delenv(name)
-    yield
-    close_all()
 
 
-def put(cluster: httpx.Client, task_type: str, inference_id: str, body: dict[str, Any]) -> None:
-    response = cluster.put(f"/_inference/{task_type}/{inference_id}", json=body)
+def put(keyed_http: httpx.Client, task_type: str, inference_id: str, body: dict[str, Any]) -> None:
+    response = keyed_http.put(f"/_inference/{task_type}/{inference_id}", json=body)
     assert response.status_code == 200, response.text
 
 
-def several(cluster: httpx.Client) -> None:
+def several(keyed_http: httpx.Client) -> None:
     put(
-        cluster,
+        keyed_http,
         "text_embedding",
         "openai-embeddings",
         {
@@ -95,7 +89,7 @@ def several(cluster: httpx.Client) -> None:
         },
     )
     put(
-        cluster,
+        keyed_http,
         "rerank",
         "cohere-rerank",
         {
@@ -105,7 +99,7 @@ def several(cluster: httpx.Client) -> None:
         },
     )
     put(
-        cluster,
+        keyed_http,
         "sparse_embedding",
         "elser",
         {
@@ -122,7 +116,7 @@ def several(cluster: httpx.Client) -> None:
         },
     )
     put(
-        cluster,
+        keyed_http,
         "rerank",
         "custom-rerank",
         {
@@ -171,12 +165,12 @@ def config_set_lines(printed: str) -> list[str]:
 
 def test_writes_a_project_declaring_each_endpoint_as_it_was_made(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     out = tmp_path / "Cluster Endpoints"
     code, printed, err = run_import(emulator, out, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err
@@ -258,14 +252,14 @@ def test_writes_a_project_declaring_each_endpoint_as_it_was_made(
 def test_the_program_is_formatted_and_clean_as_ruff_sees_it(
     native: bool,
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     put(  # a value with both quotes, and one too long for any line
-        cluster,
+        keyed_http,
         "completion",
         "anthropic-chat",
         {
@@ -287,12 +281,12 @@ def test_the_program_is_formatted_and_clean_as_ruff_sees_it(
 
 def test_native_imports_each_endpoint_by_its_id_and_reads_preconfigured_ones(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     code, printed, err = run_import(
         emulator,
         tmp_path,
@@ -329,7 +323,7 @@ def test_native_imports_each_endpoint_by_its_id_and_reads_preconfigured_ones(
 
 def test_dynamic_reads_preconfigured_endpoints_instead_of_adopting_them(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -354,12 +348,12 @@ def test_dynamic_reads_preconfigured_endpoints_instead_of_adopting_them(
 
 def test_match_and_preconfigured_endpoints_are_skipped_with_the_reason(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     code, printed, err = run_import(
         emulator,
         tmp_path,
@@ -383,7 +377,7 @@ def test_match_and_preconfigured_endpoints_are_skipped_with_the_reason(
 
 def test_nothing_to_write_fails_and_writes_nothing(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -402,12 +396,12 @@ def test_nothing_to_write_fails_and_writes_nothing(
 
 def test_no_secret_is_ever_printed_or_written(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     code, printed, err = run_import(
         emulator, tmp_path, "--api-key", API_KEY, capsys=capsys, monkeypatch=monkeypatch
     )
@@ -420,12 +414,12 @@ def test_no_secret_is_ever_printed_or_written(
 
 def test_basic_auth_lines_show_the_user_and_a_placeholder_for_the_password(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     monkeypatch.setenv("ELASTICSEARCH_PASSWORD", PASSWORD)
     code, printed, err = run_import(
         emulator,
@@ -449,12 +443,12 @@ def test_basic_auth_lines_show_the_user_and_a_placeholder_for_the_password(
 def test_refuses_a_directory_that_holds_a_program(
     existing: str,
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     (tmp_path / existing).write_text("mine\n")
     code, printed, err = run_import(emulator, tmp_path, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 1
@@ -494,7 +488,7 @@ def test_usage_errors_exit_2_and_name_the_flag(
 
 def test_refused_credentials_exit_1_naming_the_flag(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -525,12 +519,12 @@ def test_an_unreachable_cluster_exits_1_naming_the_url_flag(
 
 def test_endpoints_with_secrets_are_skipped_where_no_update_api_can_take_them(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     emulator.set_version("8.16.0")
     code, printed, err = run_import(emulator, tmp_path, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err
@@ -542,12 +536,12 @@ def test_endpoints_with_secrets_are_skipped_where_no_update_api_can_take_them(
 
 def test_warns_that_handing_over_secrets_resets_chunking_before_9_4(
     emulator: Emulator,
-    cluster: httpx.Client,
+    keyed_http: httpx.Client,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    several(cluster)
+    several(keyed_http)
     emulator.set_version("9.1.0")
     code, printed, err = run_import(emulator, tmp_path, capsys=capsys, monkeypatch=monkeypatch)
     assert code == 0, err
