@@ -684,3 +684,21 @@ def test_under_the_dynamic_server_a_failure_reads_message_first(
     full = "".join(traceback.format_exception(debugged.value))
     assert "pulumi_inference/spec.py" in full and "is not a duration" in full
     assert API_KEY not in full
+
+
+def test_an_update_on_an_old_cluster_of_unknown_version_says_how_to_proceed() -> None:
+    """REQ-UPDATE-1: credentials without `monitor` hide the version; before 8.17 the cluster
+    has no _update, and the error says what to do instead of passing on a 'no handler'."""
+    config = EmulatorConfig(version="8.15.0", users=("writer:writer-pass:manage_inference",))
+    with Emulator(config) as old:
+        old.faults.status(403, method="GET", path="^/$", count=None)  # GET / needs `monitor`
+        provider = InferenceEndpointProvider()
+        props = openai(old)
+        props["connection"] = {"url": old.url, "username": "writer", "password": "writer-pass"}
+        outs = provider.create(props).outs or {}
+        assert "cluster_version" not in outs  # GET / was refused: the version is unknown
+        with pytest.raises(InferenceError) as refused:
+            provider.update("openai-emb", outs, {**props, "task_settings": {"user": "other"}})
+    message = str(refused.value)
+    assert "no _update API" in message and "`monitor`" in message and "--replace" in message
+    assert "writer-pass" not in message

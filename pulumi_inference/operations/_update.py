@@ -9,7 +9,7 @@ from .. import catalogue
 from .._version import parse_version
 from ..client import InferenceClient
 from ..deployment import wait_until_ready
-from ..errors import InferenceError
+from ..errors import ClusterRejectedError, InferenceError
 from ..plan import Plan, plan_change
 from ..spec import EndpointSpec
 from ._observed import Observed, cluster_version_of
@@ -58,9 +58,22 @@ def update(
             f"runs {version}, which has no _update API (8.17+). Run `pulumi refresh` so "
             "the plan knows the version; it will then replace the endpoint instead."
         )
-    live = client.update_endpoint(
-        new.task_type, new.inference_id, update_body(plan, new), new.secret_values()
-    )
+    try:
+        live = client.update_endpoint(
+            new.task_type, new.inference_id, update_body(plan, new), new.secret_values()
+        )
+    except ClusterRejectedError as refused:
+        if "no handler found" not in (refused.reason or ""):
+            raise
+        # Only when the version was unknown (GET / needs `monitor`) does this reach a cluster
+        # older than 8.17; a refresh cannot tell the plan either, so say what can.
+        raise InferenceError(
+            f"inference endpoint '{new.inference_id}' on {client.cluster}: the cluster has no "
+            "_update API (Elasticsearch before 8.17), so this change cannot be made in place, "
+            "and its version could not be read to plan a replacement instead (GET / needs the "
+            "`monitor` cluster privilege). Grant `monitor` to the credentials and run "
+            "`pulumi refresh`, or replace the endpoint: `pulumi up --replace <its URN>`."
+        ) from None
     if plan.rescales_deployment and new.deploys_model and new.wait_for_deployment:
         wait_until_ready(client, new)
     return Observed.of(live, version)
