@@ -312,6 +312,12 @@ def test_monitor_only_cannot_write(secured: Emulator) -> None:
             .startswith("action [cluster:admin/xpack/inference/update] is unauthorized")
         )
         assert c.get("/_inference").status_code == 200
+        # GET / is cluster:monitor/main: `monitor`, not monitor_inference
+        root = c.get("/")
+        assert root.status_code == 403
+        assert root.json()["error"]["reason"].startswith(
+            "action [cluster:monitor/main] is unauthorized for user [viewer]"
+        )
     key = {"Authorization": "ApiKey " + base64.b64encode(b"ro:ro-secret").decode()}
     r = httpx.put(f"{secured.url}/_inference/completion/x", json=OPENAI, headers=key)
     assert r.status_code == 403

@@ -437,6 +437,8 @@ def test_basic_auth_lines_show_the_user_and_a_placeholder_for_the_password(
     assert PASSWORD not in printed + err + (tmp_path / "__main__.py").read_text()
     # monitor_inference reads endpoints but not the deployments' stats: said, not fatal
     assert "elser: the credentials cannot read the deployment's stats" in printed
+    # nor GET / (it needs `monitor`): the version is unknown, said, and not fatal either
+    assert "the cluster's version could not be read" in printed
 
 
 @pytest.mark.parametrize("existing", ["Pulumi.yaml", "__main__.py"])

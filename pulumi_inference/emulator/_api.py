@@ -143,7 +143,7 @@ class Api:
         parts = [p for p in req.path.split("/") if p]
         if not parts:
             if req.method in {"GET", "HEAD"}:
-                return None, self.info
+                return "cluster_info", self.info
             raise no_handler(req.method, req.uri)
         head = parts[0]
         route: Route | None = None

@@ -25,6 +25,7 @@ _INFERENCE_READ = ("monitor_inference", "manage_inference", "monitor", "manage",
 
 # action key -> (action name, cluster privileges granting it)
 ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "cluster_info": ("cluster:monitor/main", ("monitor", "manage", "all")),
     "inference_put": ("cluster:admin/xpack/inference/put", _INFERENCE_WRITE),
     "inference_update": ("cluster:admin/xpack/inference/update", _INFERENCE_WRITE),
     "inference_delete": ("cluster:admin/xpack/inference/delete", _INFERENCE_WRITE),

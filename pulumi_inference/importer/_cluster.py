@@ -41,7 +41,7 @@ class Skipped:
 @dataclass
 class Inventory:
     cluster: str
-    version: Version
+    version: Version | None  # None: not readable (GET / needs the `monitor` privilege)
     found: list[Found] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -55,7 +55,12 @@ def read_cluster(
     client: InferenceClient, *, match: Sequence[str] = (), include_preconfigured: bool = False
 ) -> Inventory:
     """Every endpoint of the cluster behind ``client``, sorted by id, filtered."""
-    inventory = Inventory(cluster=client.cluster, version=client.cluster_version())
+    inventory = Inventory(cluster=client.cluster, version=_version(client))
+    if inventory.version is None:
+        inventory.warnings.append(
+            "the cluster's version could not be read (GET / needs the `monitor` cluster "
+            "privilege), so the program assumes a current cluster (8.17+)"
+        )
     endpoints = sorted(client.list_endpoints(), key=lambda e: str(e.get("inference_id")))
     for live in endpoints:
         inference_id = str(live.get("inference_id"))
@@ -72,6 +77,13 @@ def read_cluster(
             stats = _stats(client, live, inventory)
             inventory.found.append(Found(declaration_of(live, stats), preconfigured))
     return inventory
+
+
+def _version(client: InferenceClient) -> Version | None:
+    try:
+        return client.cluster_version()
+    except AuthorizationError:
+        return None
 
 
 def _stats(client: InferenceClient, live: dict[str, Any], inventory: Inventory) -> Any:

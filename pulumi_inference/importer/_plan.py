@@ -12,7 +12,6 @@ from ._cluster import Found, Inventory, Skipped
 from ._names import RESERVED, Names, config_stem, python_stem
 from ._secrets import SecretPlan, secrets_of
 
-CHUNKING_KEPT_ON_UPDATE_SINCE = (9, 4, 0)
 """Before 9.4 every ``_update`` of an embedding endpoint resets its chunking to word/250/100
 (Elasticsearch issue 139574; some later 8.19, 9.2 and 9.3 patch releases carry the fix)."""
 
@@ -59,7 +58,7 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
     for found in inventory.found:
         secrets = SecretPlan() if found.preconfigured else secrets_of(found.declaration)
         if secrets.any and not updatable:
-            version = ".".join(map(str, inventory.version))
+            version = ".".join(map(str, inventory.version or ()))
             skipped.append(
                 Skipped(
                     found.inference_id,
@@ -78,10 +77,11 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
         checks = list(secrets.checks)
         if not found.preconfigured:
             checks += _problems(found.declaration, configs)
-        if secrets.any and _resets_chunking(found.declaration, inventory.version):
+        task_type = str(found.declaration["task_type"])
+        if secrets.any and catalogue.update_resets_chunking(task_type, inventory.version):
             checks.append(
                 "handing it the secrets is an _update, which resets chunking_settings to "
-                f"word/250/100 on Elasticsearch {'.'.join(map(str, inventory.version))} "
+                f"word/250/100 on Elasticsearch {'.'.join(map(str, inventory.version or ()))} "
                 "(issue 139574, fixed in 9.4)"
             )
         planned.append(
@@ -94,11 +94,6 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
             )
         )
     return planned, skipped
-
-
-def _resets_chunking(declaration: dict[str, Any], version: tuple[int, int, int]) -> bool:
-    embedding = declaration["task_type"] in catalogue.EMBEDDING_TASK_TYPES
-    return embedding and version < CHUNKING_KEPT_ON_UPDATE_SINCE
 
 
 def _problems(declaration: dict[str, Any], secrets: Sequence[SecretConfig]) -> list[str]:
