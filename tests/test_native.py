@@ -150,3 +150,55 @@ def test_every_secret_in_a_request_is_known_for_redaction() -> None:
     found = set(_request_secrets(request))
     assert {"sk-native-0001", "private-user-0004"} <= found
     assert "text-embedding-3-small" not in found
+
+
+class _Aborted(Exception):
+    pass
+
+
+class _Context:
+    """What the gRPC server hands a servicer method: here, only ``abort``."""
+
+    def __init__(self) -> None:
+        self.details = ""
+
+    async def abort(self, code: object, details: str) -> None:
+        self.details = details
+        raise _Aborted(details)
+
+
+def _failing_call(secret: str) -> Any:
+    """A servicer method as Pulumi's server wraps it: the provider's error re-raised with a
+    formatted stack appended to its message."""
+
+    async def call(self: object, request: object, context: object) -> None:
+        try:
+            raise RuntimeError(f"the cluster said no to {secret}")
+        except RuntimeError as error:
+            raise Exception(f'{error}:\n  File "provider.py", line 1, in create\n') from None
+
+    return call
+
+
+def test_an_error_reaches_the_engine_as_its_message_alone(monkeypatch: Any) -> None:
+    """REQ-ERROR-1 (native): no frames, no secret; PULUMI_INFERENCE_DEBUG keeps the stack."""
+    import pytest
+    from pulumi.runtime.proto import provider_pb2
+
+    from pulumi_inference.native._server import DEBUG_ENV, _clean
+
+    request = provider_pb2.CreateRequest(
+        urn=URN, properties=PropertyValue.marshal_map(openai_inputs())
+    )
+    wrapped = _clean(_failing_call("sk-native-0001"), lambda: [])
+    monkeypatch.delenv(DEBUG_ENV, raising=False)
+    context = _Context()
+    with pytest.raises(_Aborted):
+        asyncio.run(wrapped(object(), request, context))
+    assert context.details == "the cluster said no to [secret]"
+
+    monkeypatch.setenv(DEBUG_ENV, "1")
+    debug = _Context()
+    with pytest.raises(_Aborted):
+        asyncio.run(wrapped(object(), request, debug))
+    assert 'File "provider.py"' in debug.details and "sk-native-0001" not in debug.details

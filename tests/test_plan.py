@@ -303,3 +303,27 @@ def test_each_pulumi_only_property_changes_the_state_only(property_: str, value:
     assert plan.replaces == []
     assert plan.update_body == {}
     assert list(plan.provider_only_changes) == [property_]
+
+
+def test_the_replacement_look_up_retries_on_a_short_budget_of_its_own() -> None:
+    """REQ-REVIEW-1: a preview's look-up gives up sooner than an apply's requests do."""
+    from pulumi_inference.client import EndpointUsers, RetryPolicy
+    from pulumi_inference.operations._impact import LOOKUP_POLICY, replacement_impact
+
+    asked: list[RetryPolicy | None] = []
+
+    class Client:
+        def endpoint_users(
+            self, task_type: str, inference_id: str, *, policy: RetryPolicy | None = None
+        ) -> EndpointUsers:
+            asked.append(policy)
+            return EndpointUsers(pipelines=["p"], indexes=[])
+
+    old, new = _openai(), _openai(service_settings={"model_id": "text-embedding-3-large"})
+    plan = _plan(old, new)
+    impact = replacement_impact(lambda: Client(), _spec(old), _spec(new), plan)  # type: ignore[arg-type,return-value]
+    assert impact is not None and impact.pipelines == ("p",)
+    assert asked == [LOOKUP_POLICY]
+    default = RetryPolicy()
+    assert LOOKUP_POLICY.deadline < default.deadline
+    assert LOOKUP_POLICY.unreachable_deadline < default.unreachable_deadline

@@ -2,7 +2,7 @@
 
 Pulumi's experimental server appends a formatted Python stack to every error it reports.
 This servicer reports the error's own message instead, redacted of every secret in the
-request (``PULUMI_INFERENCE_DEBUG=1`` keeps the stack, for bug reports).
+request (``PULUMI_INFERENCE_DEBUG=1`` keeps the stack, for bug reports, redacted too).
 """
 
 from __future__ import annotations
@@ -73,9 +73,8 @@ def _clean(
         except NotImplementedError:
             raise
         except Exception as exc:
-            if os.environ.get(DEBUG_ENV):
-                raise
-            error = _original(exc)
+            # The server's own re-raise carries the stack: kept only when debugging.
+            error = exc if os.environ.get(DEBUG_ENV) else _original(exc)
             message = redact(str(error), [*_request_secrets(request), *hidden()])
             await context.abort(grpc.StatusCode.UNKNOWN, message)
             raise  # abort raises; this line is for type checkers
