@@ -110,6 +110,10 @@ class Door:
 
         return program
 
+    def word(self, name: str) -> str:
+        """A property name as this front end's users write it (``forceDelete`` natively)."""
+        return camel(name) if self.native else name
+
     def around(self, endpoints: int, *, explicit_cluster: bool = True) -> int:
         """Resources of a stack with ``endpoints``: plus the stack, plus the native door's
         explicit provider when the program names the cluster."""

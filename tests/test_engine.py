@@ -572,7 +572,7 @@ def test_delete_of_an_endpoint_used_by_a_pipeline_needs_force_delete(
         stack.destroy(color="never")
     message = str(refused.value)
     assert pipeline in message
-    assert "force_delete" in message
+    assert door.word("force_delete") in message
     assert cluster.endpoint(inference_id) is not None
 
     declarations["emb"]["force_delete"] = True

@@ -202,3 +202,18 @@ def test_an_error_reaches_the_engine_as_its_message_alone(monkeypatch: Any) -> N
     with pytest.raises(_Aborted):
         asyncio.run(wrapped(object(), request, debug))
     assert 'File "provider.py"' in debug.details and "sk-native-0001" not in debug.details
+
+
+def test_messages_name_the_provider_settings_as_the_schema_does() -> None:
+    """Hints written for the core's snake_case read in the schema's camelCase natively."""
+    from pulumi_inference.native._values import native_wording
+
+    hint = "remove those uses, or set force_delete=True; raise deployment_timeout"
+    assert (
+        native_wording(hint)
+        == "remove those uses, or set forceDelete: true; raise deploymentTimeout"
+    )
+    plugin = InferenceEndpointPlugin()
+    bad = openai_inputs(deploymentTimeout=wire("soon"))
+    response = asyncio.run(plugin.check(CheckRequest(URN, {}, bad, b"")))
+    assert [f.property for f in response.failures or []] == ["deploymentTimeout"]

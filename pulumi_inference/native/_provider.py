@@ -49,7 +49,7 @@ from ..errors import EndpointNotFoundError
 from ..plan import Change
 from ..spec import EndpointSpec, normalize_numbers, secret_leaves
 from ._schema import INPUT_NAMES, PACKAGE, schema_json
-from ._values import to_plain, to_wire
+from ._values import native_wording, to_plain, to_wire
 
 WORKERS_ENV = "PULUMI_INFERENCE_NATIVE_WORKERS"
 _T = TypeVar("_T")
@@ -104,6 +104,7 @@ class InferenceEndpointPlugin(Provider):
         """Blocking ``work`` on the provider's executor, its log records on ``urn``."""
         context = contextvars.copy_context()
         context.run(_engine_log.current_urn.set, urn or None)
+        context.run(_engine_log.current_wording.set, native_wording)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(context.run, work))
 
@@ -169,7 +170,9 @@ class InferenceEndpointPlugin(Provider):
             if key not in {camel(name) for name in INPUT_NAMES}
         ]
         hidden = _secrets_in(plain)
-        failures = [CheckFailure(path, redact(message, hidden)) for path, message in issues]
+        failures = [
+            CheckFailure(path, native_wording(redact(message, hidden))) for path, message in issues
+        ]
         return CheckResponse(inputs=to_wire(_inputs_of(plain), secret_paths), failures=failures)
 
     async def diff(self, request: DiffRequest) -> DiffResponse:

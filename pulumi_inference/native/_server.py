@@ -27,7 +27,7 @@ from .._redact import redact
 from ..connection import SECRET_CONNECTION_FIELDS
 from ..spec import leaves_at, secret_leaves
 from ._provider import InferenceEndpointPlugin
-from ._values import to_plain
+from ._values import native_wording, to_plain
 
 DEBUG_ENV = "PULUMI_INFERENCE_DEBUG"
 _CALLS = (
@@ -75,7 +75,7 @@ def _clean(
         except Exception as exc:
             # The server's own re-raise carries the stack: kept only when debugging.
             error = exc if os.environ.get(DEBUG_ENV) else _original(exc)
-            message = redact(str(error), [*_request_secrets(request), *hidden()])
+            message = native_wording(redact(str(error), [*_request_secrets(request), *hidden()]))
             await context.abort(grpc.StatusCode.UNKNOWN, message)
             raise  # abort raises; this line is for type checkers
 
