@@ -275,6 +275,21 @@ def test_requests_per_minute_is_a_long(client: httpx.Client) -> None:
     )
 
 
+def test_bedrock_embeddings_refuse_dimensions_in_a_request(client: httpx.Client) -> None:
+    """The model decides the size: AmazonBedrockEmbeddingsServiceSettings refuses it."""
+    settings = {"access_key": "a", "secret_key": "s", "region": "r", "model": "m"}
+    body = {"service": "amazonbedrock", "service_settings": {**settings, "provider": "amazontitan"}}
+    assert client.put("/_inference/text_embedding/bedrock-ok", json=body).status_code == 200
+    body["service_settings"]["dimensions"] = 512
+    refused = client.put("/_inference/text_embedding/bedrock-dims", json=body)
+    assert refused.status_code == 400
+    error = refused.json()["error"]
+    assert error["type"] == "validation_exception"
+    assert error["reason"] == (
+        "Validation Failed: 1: [service_settings] does not allow the setting [dimensions];"
+    )
+
+
 def test_already_exists_comes_after_validation(client: httpx.Client) -> None:
     assert put(client, "/_inference/completion/x", OPENAI).status_code == 200
     assert_error(

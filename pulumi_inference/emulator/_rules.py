@@ -75,6 +75,8 @@ class ServiceRule:
     rate_limit: int | Mapping[str, int] | None = None
     required_task: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     dense_defaults: bool = True  # add dimensions/similarity for dense embeddings
+    # keys a request may not set for a task type (the cluster computes them)
+    refused: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def rate_limit_for(self, task_type: str) -> int | None:
         if isinstance(self.rate_limit, Mapping):
@@ -174,6 +176,8 @@ SERVICES: dict[str, ServiceRule] = {
             required=("region", "model", "provider"),
             secret_required=("access_key", "secret_key"),
             rate_limit=240,
+            # AmazonBedrockEmbeddingsServiceSettings: dimensions come from the model
+            refused={"text_embedding": ("dimensions",)},
         ),
         ServiceRule(
             "amazon_sagemaker",
@@ -559,6 +563,9 @@ def requirement_errors(
     for key in rule.required_task.get(task_type, ()):
         if task_settings.get(key) is None:
             errors.append(f"[task_settings] does not contain the required setting [{key}]")
+    for key in rule.refused.get(task_type, ()):
+        if key in service_settings:
+            errors.append(f"[service_settings] does not allow the setting [{key}]")
     return errors
 
 
