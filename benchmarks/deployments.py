@@ -25,24 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pulumi_inference.emulator import Emulator, EmulatorConfig  # noqa: E402
-from tests.engine_programs import DOORS, Door  # noqa: E402
+from tests.engine_programs import DOORS, Door, e5_deployment  # noqa: E402
 from tests.support.engine import Engine, find_cli_dir  # noqa: E402
 
 
 def deployments(prefix: str, n: int) -> dict[str, dict[str, Any]]:
-    return {
-        f"{prefix}-{i}": {
-            "inference_id": f"{prefix}-{i}",
-            "task_type": "text_embedding",
-            "service": "elasticsearch",
-            "service_settings": {
-                "model_id": ".multilingual-e5-small",
-                "num_threads": 1,
-                "num_allocations": 1,
-            },
-        }
-        for i in range(n)
-    }
+    return {f"{prefix}-{i}": e5_deployment(f"{prefix}-{i}") for i in range(n)}
 
 
 def up_seconds(

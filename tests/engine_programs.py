@@ -27,7 +27,7 @@ import pulumi_inference.native as native_es
 from pulumi_inference._names import camel
 from pulumi_inference.connection import FIELDS_BY_NAME
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
-from pulumi_inference.properties import PROPERTIES
+from pulumi_inference.native._values import SNAKE
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PRECONFIGURED_IDS = frozenset(
@@ -121,12 +121,11 @@ class Door:
 
     def state_props(self, resource: Mapping[str, Any], side: str) -> dict[str, Any]:
         """An exported resource's inputs or outputs with snake_case names."""
-        return {_SNAKE_NAMES.get(key, key): value for key, value in resource[side].items()}
+        return {SNAKE.get(key, key): value for key, value in resource[side].items()}
 
 
 DYNAMIC, NATIVE = Door("dynamic"), Door("native")
 DOORS = (DYNAMIC, NATIVE)
-_SNAKE_NAMES = {camel(name): name for prop in PROPERTIES for name in [prop.name]}
 
 
 def example_program(name: str) -> Callable[[], None]:
@@ -202,6 +201,22 @@ def several_services(prefix: str, keys: Mapping[str, str]) -> Declarations:
             },
         },
     }
+
+
+def e5_deployment(inference_id: str, **overrides: Any) -> dict[str, Any]:
+    """An ``elasticsearch`` endpoint deploying E5 with one allocation and one thread."""
+    declared: dict[str, Any] = {
+        "inference_id": inference_id,
+        "task_type": "text_embedding",
+        "service": "elasticsearch",
+        "service_settings": {
+            "model_id": ".multilingual-e5-small",
+            "num_threads": 1,
+            "num_allocations": 1,
+        },
+    }
+    declared.update(overrides)
+    return declared
 
 
 def openai_embeddings(inference_id: str, api_key: str, **overrides: Any) -> dict[str, Any]:

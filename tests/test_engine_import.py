@@ -200,18 +200,6 @@ def configure_as_printed(stack: auto.Stack, printed: str, values: dict[str, str]
     return keys
 
 
-def project_stack(engine: Engine, out: Path) -> auto.Stack:
-    return auto.create_or_select_stack(
-        stack_name="dev",
-        work_dir=str(out),
-        opts=auto.LocalWorkspaceOptions(
-            pulumi_home=engine.env["PULUMI_HOME"],
-            env_vars=engine.env,
-            pulumi_command=engine.command,
-        ),
-    )
-
-
 def snapshot(cluster: Cluster) -> dict[str, Any]:
     """Every endpoint as GET shows it, its stored secrets, and each deployment's identity
     (a restart makes a new deployment; a rescale moves its change time)."""
@@ -258,7 +246,7 @@ def test_the_written_program_adopts_every_endpoint_without_changing_the_cluster(
     ]
 
     namespace = "elasticsearch-inference" if native else "elasticsearch"
-    stack = project_stack(engine, out)
+    stack = engine.project_stack(out)
     keys = configure_as_printed(stack, printed, {f"{namespace}:apiKey": API_KEY, **secrets})
     assert keys == {f"{namespace}:url", f"{namespace}:apiKey", *secrets}
 

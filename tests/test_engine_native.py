@@ -68,15 +68,7 @@ def test_the_yaml_example_runs_through_the_plugin(
     shutil.copytree(ROOT / "examples" / "yaml", project)
     prefix = unique("yaml")
     openai_key = secret_value("openai")
-    stack = auto.create_or_select_stack(
-        stack_name="dev",
-        work_dir=str(project),
-        opts=auto.LocalWorkspaceOptions(
-            pulumi_home=engine.env["PULUMI_HOME"],
-            env_vars=engine.env,
-            pulumi_command=engine.command,
-        ),
-    )
+    stack = engine.project_stack(project)
     plain, secret = cluster_config(cluster)
     for key, value in {**plain, "idPrefix": prefix}.items():
         stack.set_config(key, auto.ConfigValue(value))

@@ -17,6 +17,7 @@ from tests.engine_programs import (
     API_KEY,
     Cluster,
     Door,
+    e5_deployment,
     keyed_config,
     openai_embeddings,
     preview_changes,
@@ -33,21 +34,6 @@ DEPLOYMENT_SECONDS = 3.0
 @pytest.fixture(scope="module")
 def emulator_config() -> EmulatorConfig:
     return keyed_config(deployment_seconds=DEPLOYMENT_SECONDS)
-
-
-def e5(inference_id: str, **overrides: Any) -> dict[str, Any]:
-    declared: dict[str, Any] = {
-        "inference_id": inference_id,
-        "task_type": "text_embedding",
-        "service": "elasticsearch",
-        "service_settings": {
-            "model_id": ".multilingual-e5-small",
-            "num_threads": 1,
-            "num_allocations": 1,
-        },
-    }
-    declared.update(overrides)
-    return declared
 
 
 def diagnostics(stack: auto.Stack, operation: str, **kwargs: Any) -> list[tuple[str, str, str]]:
@@ -69,7 +55,7 @@ def test_model_deployments_start_together_not_four_at_a_time(
     """REQ-DEPLOY-2: eight deployments, each ready 3 s after its create, all created before
     the first one is ready (the dynamic server alone would run four, then four more)."""
     prefix = unique("wave")
-    declarations = {f"e5-{i}": e5(f"{prefix}-{i}") for i in range(8)}
+    declarations = {f"e5-{i}": e5_deployment(f"{prefix}-{i}") for i in range(8)}
     stack = engine.stack("wave", door.program(declarations, cluster.connection))
     said = diagnostics(stack, "up")
 
@@ -96,7 +82,7 @@ def test_a_timed_out_deployment_leaves_nothing_and_the_next_up_succeeds(
 ) -> None:
     """REQ-CREATE-5 on a cluster that requires an API key (issue 10, defect 1)."""
     inference_id = unique("slow")
-    declarations = {"e5": e5(inference_id, deployment_timeout="1s")}
+    declarations = {"e5": e5_deployment(inference_id, deployment_timeout="1s")}
     stack = engine.stack("slow", door.program(declarations, cluster.connection))
     cluster.emulator.faults.never_ready(path=f"/_inference/text_embedding/{inference_id}", count=1)
 
@@ -118,7 +104,7 @@ def test_a_second_stack_declaring_the_same_endpoint_is_refused(
 ) -> None:
     """REQ-CREATE-3: dev and staging on one cluster never silently share an endpoint."""
     inference_id = unique("shared")
-    declarations = {"e5": e5(inference_id)}
+    declarations = {"e5": e5_deployment(inference_id)}
     first = engine.stack("dev", door.program(declarations, cluster.connection))
     first.up(color="never")
     second = engine.stack("staging", door.program(declarations, cluster.connection))

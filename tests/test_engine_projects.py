@@ -24,15 +24,7 @@ def emulator_config() -> EmulatorConfig:
 def project_stack(engine: Engine, project: Path) -> auto.Stack:
     if not (engine.cli_dir / "pulumi-language-python").exists():
         pytest.skip("no pulumi-language-python beside the CLI: run scripts/install-pulumi-cli")
-    return auto.create_or_select_stack(
-        stack_name="dev",
-        work_dir=str(project),
-        opts=auto.LocalWorkspaceOptions(
-            pulumi_home=engine.env["PULUMI_HOME"],
-            env_vars=engine.env,
-            pulumi_command=engine.command,
-        ),
-    )
+    return engine.project_stack(project)
 
 
 def test_quickstart_example_runs_as_a_project(

@@ -13,7 +13,6 @@ from typing import Any
 from ._auth import Authenticator
 from ._create import EndpointCreator
 from ._delete import EndpointDeleter
-from ._deployments import Deployment
 from ._edits import edit_endpoint
 from ._errors import EsError, JsonDict, Response, method_not_allowed, no_handler
 from ._faults import Faults
@@ -120,23 +119,6 @@ class Api:
 
     def edit_endpoint(self, inference_id: str, edit: JsonDict) -> JsonDict:
         return edit_endpoint(self.state, inference_id, edit)
-
-    def start_deployment(
-        self,
-        model_id: str,
-        *,
-        deployment_id: str | None = None,
-        num_allocations: int | None = 1,
-        num_threads: int = 1,
-        adaptive_allocations: JsonDict | None = None,
-    ) -> Deployment:
-        return self.models.start_deployment(
-            model_id,
-            deployment_id=deployment_id,
-            num_allocations=num_allocations,
-            num_threads=num_threads,
-            adaptive_allocations=adaptive_allocations,
-        )
 
     # ------------------------------------------------------------------ routing
     def _route(self, req: Request) -> Route:

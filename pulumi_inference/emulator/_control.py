@@ -119,7 +119,7 @@ class Control:
         if head == "deployments" and len(parts) == 1 and m == "POST":
             if not isinstance(body, dict) or not isinstance(body.get("model_id"), str):
                 raise _bad('body must hold at least {"model_id": "..."}')
-            deployment = self.api.start_deployment(
+            deployment = self.api.models.start_deployment(
                 body["model_id"],
                 deployment_id=body.get("deployment_id"),
                 num_allocations=body.get("num_allocations", 1),

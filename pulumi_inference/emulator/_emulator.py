@@ -206,7 +206,7 @@ class Emulator:
         adaptive_allocations: JsonDict | None = None,
     ) -> JsonDict:
         """Start a deployment as the trained models API would (for ``deployment_id``)."""
-        deployment = self.api.start_deployment(
+        deployment = self.api.models.start_deployment(
             model_id,
             deployment_id=deployment_id,
             num_allocations=num_allocations,

@@ -30,6 +30,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5; providers now open dozens of connections at
+    # once (every deployment wait of a stack), and an overflowing backlog drops or resets them.
+    request_queue_size = 128
 
     def __init__(
         self,

@@ -23,11 +23,11 @@ from typing import Any
 import pulumi
 
 from .. import catalogue
-from .._names import camel
 from .._program import SettingsInput, plain_settings, warn_on_shared_model
 from ..connection import FIELDS_BY_NAME, Connection
 from ..properties import names
 from ._schema import OUTPUT_NAMES, PACKAGE, PLUGIN_EXECUTABLE, RESOURCE_TOKEN
+from ._values import CAMEL, SNAKE
 
 __all__ = [
     "PACKAGE",
@@ -36,9 +36,6 @@ __all__ = [
     "InferenceEndpoint",
     "Provider",
 ]
-
-_TO_CAMEL = {name: camel(name) for name in OUTPUT_NAMES}
-_TO_SNAKE = {value: key for key, value in _TO_CAMEL.items()}
 
 
 def _secret_keys_marked(settings: Any) -> Any:
@@ -134,10 +131,10 @@ class InferenceEndpoint(pulumi.CustomResource):
         super().__init__(RESOURCE_TOKEN, resource_name, props, opts)
 
     def translate_input_property(self, prop: str) -> str:
-        return _TO_CAMEL.get(prop, prop)
+        return CAMEL.get(prop, prop)
 
     def translate_output_property(self, prop: str) -> str:
-        return _TO_SNAKE.get(prop, prop)
+        return SNAKE.get(prop, prop)
 
     @staticmethod
     def get(

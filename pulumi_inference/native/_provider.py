@@ -46,6 +46,7 @@ from .._redact import redact
 from ..client import InferenceClient
 from ..connection import FIELDS, SECRET_CONNECTION_FIELDS
 from ..errors import EndpointNotFoundError
+from ..operations._observed import OBSERVED_KEYS
 from ..plan import Change
 from ..spec import EndpointSpec, normalize_numbers, secret_leaves
 from ._schema import INPUT_NAMES, PACKAGE, schema_json
@@ -270,12 +271,7 @@ class InferenceEndpointPlugin(Provider):
 
 
 def _unknown_outputs() -> dict[str, Any]:
-    return {
-        "effective_service_settings": catalogue.UNKNOWN,
-        "effective_task_settings": catalogue.UNKNOWN,
-        "effective_chunking_settings": catalogue.UNKNOWN,
-        "cluster_version": catalogue.UNKNOWN,
-    }
+    return dict.fromkeys(OBSERVED_KEYS, catalogue.UNKNOWN)
 
 
 def _secrets_in(plain: Mapping[str, Any]) -> list[str]:

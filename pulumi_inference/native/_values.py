@@ -22,13 +22,14 @@ from ._schema import OUTPUT_NAMES
 
 Path = tuple[str, ...]
 
-_SNAKE = {camel(name): name for name in OUTPUT_NAMES}
-_CAMEL = {name: camel(name) for name in OUTPUT_NAMES}
+CAMEL = {name: camel(name) for name in OUTPUT_NAMES}
+"""The resource's property names: snake_case -> schema camelCase."""
+SNAKE = {value: key for key, value in CAMEL.items()}
 _SECRET_SECTIONS = frozenset({"service_settings", "task_settings"})
 
 
 def snake(name: str) -> str:
-    return _SNAKE.get(name, name)
+    return SNAKE.get(name, name)
 
 
 def _plain(value: PropertyValue, path: Path, secret_paths: set[Path]) -> Any:
@@ -80,7 +81,7 @@ def _wire(value: Any, path: Path, secret_paths: set[Path]) -> PropertyValue:
 def to_wire(plain: Mapping[str, Any], secret_paths: set[Path]) -> dict[str, PropertyValue]:
     """camelCase PropertyValues; secret at the caller's paths and at every secret setting."""
     return {
-        _CAMEL.get(key, key): _wire(value, (key,), secret_paths)
+        CAMEL.get(key, key): _wire(value, (key,), secret_paths)
         for key, value in plain.items()
         if value is not None
     }

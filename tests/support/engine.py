@@ -99,6 +99,19 @@ class Engine:
             stack.set_config(key, auto.ConfigValue(value=value, secret=True))
         return stack
 
+    def project_stack(self, project: Path, name: str = "dev") -> auto.Stack:
+        """A stack of the project directory ``project`` (its own Pulumi.yaml and program),
+        run by the CLI through the language host of its runtime."""
+        return auto.create_or_select_stack(
+            stack_name=name,
+            work_dir=str(project),
+            opts=auto.LocalWorkspaceOptions(
+                pulumi_home=self.env["PULUMI_HOME"],
+                env_vars=self.env,
+                pulumi_command=self.command,
+            ),
+        )
+
 
 def stored_state_text(engine: Engine) -> str:
     """Everything the file backend holds (state, history, backups), as stored on disk."""
