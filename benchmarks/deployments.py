@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pulumi_inference.emulator import Emulator, EmulatorConfig  # noqa: E402
-from tests.engine_programs import DOORS, Door, e5_deployment  # noqa: E402
+from tests.support.engine_programs import DOORS, Door, e5_deployment  # noqa: E402
 from tests.support.engine import Engine, find_cli_dir  # noqa: E402
 
 

@@ -1,4 +1,9 @@
-"""Shared pytest fixtures. Each section belongs to one part of the suite; keep them apart.
+"""Fixtures every layer shares: the emulated cluster. Each layer's own fixtures are in its
+folder's conftest.py (tests/engine/conftest.py: the real engine, ``cluster``, ``door``).
+
+The suite is in layers, one folder each: ``unit`` (no server), ``emulator`` (the emulator and
+the HTTP client against it), ``provider`` (the provider processes over gRPC), ``engine`` (the
+real Pulumi CLI through the Automation API). Support code is in ``tests/support``.
 
 The emulator convention (every module that talks to an emulated cluster follows it):
 
@@ -21,69 +26,18 @@ The emulator convention (every module that talks to an emulated cluster follows 
 
 An emulator that a single test needs (TLS, users with privileges, one to stop) stays inline
 as ``with Emulator(...)``; a second one that several tests of a module share is a fixture of
-that module named for what it is (``secured`` in tests/test_emulator_cluster.py).
+that module named for what it is (``secured`` in tests/emulator/test_emulator_cluster.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from pulumi_inference.client import close_all
 from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.engine_programs import DOORS, Cluster, Door
-from tests.support.engine import Engine, find_cli_dir
-
-# --- engine fixtures ---
-# The real Pulumi engine through the Automation API (tests marked `engine`).
-
-_NO_CLI = (
-    "engine tests need the Pulumi CLI and its pulumi-resource-pulumi-python launcher, and "
-    "neither was found (PULUMI_INFERENCE_CLI_DIR, `pulumi` on PATH, or "
-    "~/.cache/pulumi-inference/pulumi-cli/*/bin): run scripts/install-pulumi-cli"
-)
-
-
-@pytest.fixture(scope="session")
-def pulumi_cli_dir() -> Path:
-    """The directory with `pulumi` and the dynamic-provider launcher; skips when absent."""
-    cli_dir = find_cli_dir()
-    if cli_dir is None:
-        pytest.skip(_NO_CLI)
-    return cli_dir
-
-
-@pytest.fixture
-def engine(tmp_path: Path, pulumi_cli_dir: Path) -> Engine:
-    """A private PULUMI_HOME and file backend for one test."""
-    return Engine(tmp_path / "engine", pulumi_cli_dir)
-
-
-@pytest.fixture(params=DOORS, ids=lambda door: door.name)
-def door(request: pytest.FixtureRequest) -> Door:
-    """Each test that takes ``door`` runs against both front ends: the behaviour is one."""
-    return request.param  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def _recording(emulator_server: Emulator) -> Cluster:
-    recorded = Cluster(emulator_server)
-    recorded.record_bodies()
-    return recorded
-
-
-@pytest.fixture
-def cluster(emulator: Emulator, _recording: Cluster) -> Cluster:
-    """The module's emulator, reset, as the engine tests use it (see the top of this file)."""
-    _recording.bodies.clear()
-    return _recording
-
-
-# --- end of engine fixtures ---
-
 
 # --- emulator fixtures ---
 # The convention is at the top of this file.

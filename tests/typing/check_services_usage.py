@@ -1,6 +1,6 @@
 """How a program uses the typed settings classes, checked by ``mypy --strict``.
 
-tests/test_services.py runs mypy on this file. Each ``# type: ignore[...]`` marks a mistake
+tests/unit/test_services.py runs mypy on this file. Each ``# type: ignore[...]`` marks a mistake
 mypy must flag: under ``--strict`` an ignore that silences nothing is itself an error, so a
 type that stopped being checked fails the test as surely as a correct call that is refused.
 """

@@ -2,7 +2,7 @@
 `pulumi import`, `import_`, per-key diffs in `preview --diff`, errors without Python frames,
 and moving endpoints from the dynamic resource without recreating them.
 
-Behaviour both front ends share is tested once for both in tests/test_engine.py.
+Behaviour both front ends share is tested once for both in tests/engine/test_engine.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from pulumi import automation as auto
 import pulumi_inference as inference
 import pulumi_inference.native as es
 from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.engine_programs import (
+from tests.support.engine import Engine, export_without_secrets, stored_state_text
+from tests.support.engine_programs import (
     API_KEY,
     API_KEY_RAW,
     NATIVE,
@@ -34,9 +35,8 @@ from tests.engine_programs import (
     unique,
     up_changes,
 )
-from tests.support.engine import Engine, export_without_secrets, stored_state_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
 
 

@@ -1,4 +1,4 @@
-"""Inline Pulumi programs and emulator helpers for the engine tests (tests/test_engine*.py).
+"""Inline Pulumi programs and emulator helpers for the engine tests (tests/engine/test_engine*.py).
 
 A program is built from *declarations*: a dict of resource name -> keyword arguments of
 ``InferenceEndpoint``. Tests mutate the declarations between two engine runs (the program
@@ -29,7 +29,7 @@ from pulumi_inference.connection import FIELDS_BY_NAME
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
 from pulumi_inference.native._values import SNAKE
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PRECONFIGURED_IDS = frozenset(
     {".elser-2-elasticsearch", ".multilingual-e5-small-elasticsearch", ".rerank-v1-elasticsearch"}
 )

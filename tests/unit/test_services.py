@@ -17,7 +17,7 @@ import pytest
 from pulumi_inference import _settings_model, catalogue, services
 from pulumi_inference.catalogue._codegen import render_services_doc, render_services_module
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "es_spec"
 
 

@@ -15,7 +15,7 @@ import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "docs" / "inference-endpoint.md"
 TESTS = ROOT / "tests"
 ID = re.compile(r"\bREQ-[A-Z]+-\d+\b")

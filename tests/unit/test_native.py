@@ -1,6 +1,6 @@
 """The native plugin's own conversions, without the engine: schema, values and secrets at the
 key, camelCase paths in check failures and detailed diffs. Behaviour shared with the dynamic
-resource is tested once for both front ends (tests/test_engine*.py)."""
+resource is tested once for both front ends (tests/engine/test_engine*.py)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-SUITE = Path(__file__).resolve().parent.parent / "benchmarks" / "reliability.py"
+SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "reliability.py"
 
 
 def _load() -> ModuleType:

@@ -13,7 +13,7 @@ from pulumi import automation as auto
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.support.engine import Engine
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "multi-env"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multi-env"
 PASSPHRASE = "multi-env-example"
 
 pytestmark = pytest.mark.engine

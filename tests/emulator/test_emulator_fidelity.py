@@ -13,7 +13,7 @@ import pytest
 
 from pulumi_inference.emulator import Emulator
 
-FIXTURES = Path(__file__).parent / "fixtures" / "es_spec"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "es_spec"
 SECRET_KEYS = {
     "api_key",
     "access_key",

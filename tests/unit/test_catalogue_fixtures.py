@@ -11,7 +11,7 @@ import pytest
 
 from pulumi_inference import catalogue
 
-FIXTURES = pathlib.Path(__file__).parent / "fixtures" / "es_spec"
+FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "es_spec"
 
 # PutLlamaRequestExample3 writes the path "_inference/chat-completion/...". The catalogue
 # accepts that spelling (and any case) and the provider sends the canonical "chat_completion".

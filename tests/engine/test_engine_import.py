@@ -7,7 +7,7 @@ restarts no deployment, and `pulumi preview --expect-no-changes` passes. Once pe
 
 The cluster is 9.4: before it, every `_update` of an embedding endpoint resets its chunking
 (Elasticsearch issue 139574), so handing over the secrets cannot leave such endpoints exactly
-as they were; the command warns about that (tests/test_importer.py).
+as they were; the command warns about that (tests/emulator/test_importer.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from pulumi import automation as auto
 from pulumi_inference import catalogue
 from pulumi_inference.cli import main
 from pulumi_inference.emulator import EmulatorConfig
-from tests.engine_programs import (
+from tests.support.engine import Engine, export_without_secrets, stored_state_text
+from tests.support.engine_programs import (
     API_KEY,
     API_KEY_RAW,
     PRECONFIGURED_IDS,
@@ -34,7 +35,6 @@ from tests.engine_programs import (
     keyed_config,
     secret_value,
 )
-from tests.support.engine import Engine, export_without_secrets, stored_state_text
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 

@@ -1,7 +1,7 @@
 """`pulumi-inference import` against the emulator: what it writes, prints and refuses.
 
 The written program is also run under Pulumi's mocks (what it registers) and checked with
-ruff; tests/test_engine_import.py runs it with the real engine.
+ruff; tests/engine/test_engine_import.py runs it with the real engine.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pulumi_inference.importer._plan import plan
 from pulumi_inference.importer._render import Door, render_program
 from pulumi_inference.importer._secrets import secrets_of
 from pulumi_inference.importer._summary import connection_lines
-from tests.test_resource_mocks import readable, run_program, secret
+from tests.unit.test_resource_mocks import readable, run_program, secret
 
 API_KEY_RAW = "importer-tests:cluster-key-LEAKCHECK-7f3a"
 API_KEY = base64.b64encode(API_KEY_RAW.encode()).decode()

@@ -21,7 +21,8 @@ from pulumi import automation as auto
 
 from pulumi_inference import Connection
 from pulumi_inference.emulator import EmulatorConfig
-from tests.engine_programs import (
+from tests.support.engine import Engine, export_without_secrets, stored_state_text
+from tests.support.engine_programs import (
     API_KEY,
     API_KEY_ID,
     API_KEY_RAW,
@@ -40,7 +41,6 @@ from tests.engine_programs import (
     unique,
     up_changes,
 )
-from tests.support.engine import Engine, export_without_secrets, stored_state_text
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
 

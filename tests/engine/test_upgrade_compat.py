@@ -39,7 +39,7 @@ from pulumi_inference.provider import InferenceEndpointProvider
 from pulumi_inference.spec import normalize_numbers
 from tests.support.engine import Engine
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "upgrade"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "upgrade"
 RELEASES = sorted(path.parent.name for path in FIXTURES.glob("*/capture.json"))
 ENDPOINT_TYPE = "pulumi-python:dynamic/elasticsearch:InferenceEndpoint"
 DEFAULT_PROVIDER_TYPE = "pulumi:providers:pulumi-python"

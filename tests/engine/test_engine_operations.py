@@ -13,7 +13,8 @@ from pulumi import automation as auto
 
 import pulumi_inference as inference
 from pulumi_inference.emulator import EmulatorConfig
-from tests.engine_programs import (
+from tests.support.engine import Engine
+from tests.support.engine_programs import (
     API_KEY,
     Cluster,
     Door,
@@ -24,7 +25,6 @@ from tests.engine_programs import (
     secret_value,
     unique,
 )
-from tests.support.engine import Engine
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 

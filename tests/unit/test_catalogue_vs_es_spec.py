@@ -23,7 +23,7 @@ import pytest
 
 from pulumi_inference.catalogue import SERVICES, FieldSpec
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXTRACT = ROOT / "tests" / "fixtures" / "es_spec_types" / "services.json"
 
 

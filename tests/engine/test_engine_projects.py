@@ -12,7 +12,7 @@ from pulumi import automation as auto
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.support.engine import Engine
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.engine
 
 

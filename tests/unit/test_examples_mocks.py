@@ -16,9 +16,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from tests.test_resource_mocks import RecordingMocks, readable, run_program, secret
+from tests.unit.test_resource_mocks import RecordingMocks, readable, run_program, secret
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEPLOYMENT_TYPE = "ec:index/deployment:Deployment"
 
 

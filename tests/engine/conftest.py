@@ -1,0 +1,53 @@
+"""Fixtures of the engine layer: the real Pulumi engine through the Automation API (tests
+marked ``engine``). The emulator convention they build on is in tests/conftest.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pulumi_inference.emulator import Emulator
+from tests.support.engine import Engine, find_cli_dir
+from tests.support.engine_programs import DOORS, Cluster, Door
+
+_NO_CLI = (
+    "engine tests need the Pulumi CLI and its pulumi-resource-pulumi-python launcher, and "
+    "neither was found (PULUMI_INFERENCE_CLI_DIR, `pulumi` on PATH, or "
+    "~/.cache/pulumi-inference/pulumi-cli/*/bin): run scripts/install-pulumi-cli"
+)
+
+
+@pytest.fixture(scope="session")
+def pulumi_cli_dir() -> Path:
+    """The directory with `pulumi` and the dynamic-provider launcher; skips when absent."""
+    cli_dir = find_cli_dir()
+    if cli_dir is None:
+        pytest.skip(_NO_CLI)
+    return cli_dir
+
+
+@pytest.fixture
+def engine(tmp_path: Path, pulumi_cli_dir: Path) -> Engine:
+    """A private PULUMI_HOME and file backend for one test."""
+    return Engine(tmp_path / "engine", pulumi_cli_dir)
+
+
+@pytest.fixture(params=DOORS, ids=lambda door: door.name)
+def door(request: pytest.FixtureRequest) -> Door:
+    """Each test that takes ``door`` runs against both front ends: the behaviour is one."""
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def _recording(emulator_server: Emulator) -> Cluster:
+    recorded = Cluster(emulator_server)
+    recorded.record_bodies()
+    return recorded
+
+
+@pytest.fixture
+def cluster(emulator: Emulator, _recording: Cluster) -> Cluster:
+    """The module's emulator, reset, as the engine tests use it (see the top of this file)."""
+    _recording.bodies.clear()
+    return _recording
