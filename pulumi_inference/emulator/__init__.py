@@ -5,7 +5,17 @@ Control plane (faults, request log, hand edits) under ``/_emulator``: see README
 """
 
 from ._auth import ApiKey, BearerToken, User
+from ._command import COMMAND
 from ._emulator import Emulator, EmulatorConfig
 from ._faults import Fault, Faults
 
-__all__ = ["ApiKey", "BearerToken", "Emulator", "EmulatorConfig", "Fault", "Faults", "User"]
+__all__ = [
+    "COMMAND",
+    "ApiKey",
+    "BearerToken",
+    "Emulator",
+    "EmulatorConfig",
+    "Fault",
+    "Faults",
+    "User",
+]

@@ -12,6 +12,17 @@
 See docs/import.md.
 """
 
+from .._subcommand import Subcommand
 from ._command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_arguments, run
 
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "add_arguments", "run"]
+COMMAND = Subcommand(
+    "import",
+    "write a Pulumi program that adopts every inference endpoint of a cluster",
+    "Read every inference endpoint of a cluster and write a Pulumi Python project (Pulumi.yaml, "
+    "requirements.txt, __main__.py) that adopts them as they are, with their secrets read from "
+    "stack config. See docs/import.md.",
+    add_arguments,
+    run,
+)
+
+__all__ = ["COMMAND", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "add_arguments", "run"]

@@ -26,10 +26,12 @@ from .. import catalogue
 from .._program import SettingsInput, plain_settings, warn_on_shared_model
 from ..connection import FIELDS_BY_NAME, Connection
 from ..properties import names
+from ._plugin import INSTALL_PLUGIN
 from ._schema import OUTPUT_NAMES, PACKAGE, PLUGIN_EXECUTABLE, RESOURCE_TOKEN
 from ._values import CAMEL, SNAKE
 
 __all__ = [
+    "INSTALL_PLUGIN",
     "PACKAGE",
     "PLUGIN_EXECUTABLE",
     "RESOURCE_TOKEN",

@@ -9,6 +9,7 @@ package's plugin with this interpreter.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shlex
 import subprocess
@@ -17,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from .. import __version__
+from .._subcommand import Subcommand
 from ..errors import ConfigurationError
 from ._schema import PACKAGE, PLUGIN_EXECUTABLE
 
@@ -70,3 +72,29 @@ def install_plugin(pulumi: str = "pulumi", python: str = sys.executable) -> str:
             f"{(done.stderr or done.stdout).strip()}"
         )
     return (done.stdout + done.stderr).strip()
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pulumi", default="pulumi", help="the pulumi command (default: pulumi)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        said = install_plugin(args.pulumi)
+    except ConfigurationError as err:
+        print(f"pulumi-inference install-plugin: {err}", file=sys.stderr)
+        return 1
+    if said:
+        print(said)
+    return 0
+
+
+INSTALL_PLUGIN = Subcommand(
+    "install-plugin",
+    "register the elasticsearch-inference provider plugin with Pulumi",
+    "Install the native provider plugin (pulumi-resource-elasticsearch-inference) as a Pulumi "
+    "plugin that runs with this Python, so that Pulumi finds it without the warning it gives "
+    "for plugins found on $PATH.",
+    _add_arguments,
+    _run,
+)

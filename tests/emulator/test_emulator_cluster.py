@@ -403,15 +403,22 @@ def test_cli_starts_on_a_free_port_and_stops_on_sigterm() -> None:
         assert proc.wait(timeout=10) == 0
 
 
-def test_cli_parser_defaults() -> None:
-    from pulumi_inference.cli import _build_parser
+def test_cli_parser_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
 
-    args = _build_parser().parse_args(["emulator"])
+    from pulumi_inference.emulator import COMMAND
+
+    parser = argparse.ArgumentParser()
+    COMMAND.add_arguments(parser)
+    args = parser.parse_args([])
     assert (args.host, args.port, args.version) == ("127.0.0.1", 9200, "9.1.0")
     assert args.api_key == []
     assert args.user == []
+    from pulumi_inference.cli import main
+
     with pytest.raises(SystemExit):
-        _build_parser().parse_args([])
+        main([])
+    assert "emulator" in capsys.readouterr().err
 
 
 def test_keyword_construction_and_lifecycle() -> None:
