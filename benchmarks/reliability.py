@@ -14,7 +14,8 @@ left behind, and wall time. Bounded in count (``--endpoints``) and time (``--tim
 
     .venv/bin/python benchmarks/reliability.py --endpoints 200 --fault-rate 0.3
 
-Not a test; tests/provider/test_reliability.py runs it small and asserts nothing is lost or duplicated.
+Not a test; tests/provider/test_reliability.py runs it small and asserts nothing is lost or
+duplicated.
 """
 
 from __future__ import annotations

@@ -418,7 +418,7 @@ def test_cli_parser_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 
     with pytest.raises(SystemExit):
         main([])
-    assert "emulator" in capsys.readouterr().err
+    assert "COMMAND" in capsys.readouterr().err
 
 
 def test_keyword_construction_and_lifecycle() -> None:
