@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
 
 from pulumi.runtime.proto import provider_pb2  # noqa: E402
 
-from pulumi_inference._layout import endpoint_spec  # noqa: E402
+from pulumi_inference.dynamic._layout import endpoint_spec  # noqa: E402
 from tests.support.provider_process import ProviderProcess  # noqa: E402
 
 CONCURRENCY = 4  # the dynamic-provider process serves at most 4 calls at once

@@ -13,6 +13,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .connection import Connection
+from .dynamic._provider import InferenceEndpointProvider
+from .dynamic._resource import InferenceEndpoint
 from .errors import (
     AuthenticationError,
     AuthorizationError,
@@ -28,8 +30,6 @@ from .errors import (
     InferenceError,
     ValidationError,
 )
-from .provider import InferenceEndpointProvider
-from .resource import InferenceEndpoint
 
 if TYPE_CHECKING:
     from . import services as services

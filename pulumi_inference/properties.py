@@ -147,3 +147,11 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
 
 def names(*roles: Role) -> tuple[str, ...]:
     return tuple(p.name for p in PROPERTIES if p.role in roles)
+
+
+PROVIDER_ONLY_KEYS = ("connection", *names("provider"))
+"""Inputs that only steer the provider: changing them calls nothing on the cluster."""
+INPUT_KEYS = names("identity", "settings", "provider", "dynamic")
+"""Input property names of the dynamic resource: the public contract of its state."""
+OUTPUT_KEYS = names("output")
+"""Output-only property names: what the cluster computed, as both front ends record it."""

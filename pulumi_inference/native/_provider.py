@@ -42,13 +42,13 @@ from pulumi.provider.experimental.provider import (
 
 from .. import _engine_log, catalogue, operations
 from .._names import camel
+from .._nested import normalize_numbers, secret_leaves
 from .._redact import redact
 from ..client import InferenceClient
 from ..connection import FIELDS, SECRET_CONNECTION_FIELDS
 from ..errors import EndpointNotFoundError
-from ..operations._observed import OBSERVED_KEYS
-from ..plan import Change
-from ..spec import EndpointSpec, normalize_numbers, secret_leaves
+from ..operations import Change, DesiredEndpoint
+from ..properties import OUTPUT_KEYS
 from ._schema import INPUT_NAMES, PACKAGE, schema_json
 from ._values import native_wording, to_plain, to_wire
 
@@ -109,7 +109,7 @@ class InferenceEndpointPlugin(Provider):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(context.run, work))
 
-    def _client(self, spec: EndpointSpec) -> InferenceClient:
+    def _client(self, spec: DesiredEndpoint) -> InferenceClient:
         return operations.connect(spec, self._config, namespace=None)
 
     # -- the provider's own configuration ---------------------------------------------
@@ -179,7 +179,7 @@ class InferenceEndpointPlugin(Provider):
     async def diff(self, request: DiffRequest) -> DiffResponse:
         old_plain, _ = to_plain(request.old_state)
         new_plain, _ = to_plain(request.new_inputs)
-        old, new = EndpointSpec.from_props(old_plain), EndpointSpec.from_props(new_plain)
+        old, new = DesiredEndpoint.from_props(old_plain), DesiredEndpoint.from_props(new_plain)
         plan = await self._run(
             request.urn, lambda: operations.diff(old, new, lambda: self._client(old))
         )
@@ -199,7 +199,7 @@ class InferenceEndpointPlugin(Provider):
     async def create(self, request: CreateRequest) -> CreateResponse:
         plain, secret_paths = to_plain(request.properties)
         inputs = _inputs_of(plain)
-        spec = EndpointSpec.from_props(inputs)
+        spec = DesiredEndpoint.from_props(inputs)
         if request.preview:
             return CreateResponse(
                 resource_id=None, properties=to_wire({**inputs, **_unknown_outputs()}, set())
@@ -214,7 +214,7 @@ class InferenceEndpointPlugin(Provider):
         stored, secret_paths = to_plain(request.inputs or request.properties)
         if not stored.get("inference_id"):  # `pulumi import`: only the id is known
             return await self._import(request)
-        spec = EndpointSpec.from_props(stored)
+        spec = DesiredEndpoint.from_props(stored)
         declared = _inputs_of(stored)
         found = await self._run(
             request.urn, lambda: operations.read(self._client(spec), spec, declared)
@@ -230,7 +230,7 @@ class InferenceEndpointPlugin(Provider):
 
     async def _import(self, request: ReadRequest) -> ReadResponse:
         inference_id = request.resource_id
-        probe = EndpointSpec.from_props(
+        probe = DesiredEndpoint.from_props(
             {"inference_id": inference_id, "task_type": "?", "service": "?"}
         )
         found = await self._run(
@@ -252,7 +252,7 @@ class InferenceEndpointPlugin(Provider):
         olds, _ = to_plain(request.olds)
         news, secret_paths = to_plain(request.news)
         inputs = _inputs_of(news)
-        old, new = EndpointSpec.from_props(olds), EndpointSpec.from_props(inputs)
+        old, new = DesiredEndpoint.from_props(olds), DesiredEndpoint.from_props(inputs)
         recorded = operations.Observed.from_outputs(olds)
         if request.preview:
             in_place = operations.plan_change(old, new).update_body
@@ -266,12 +266,12 @@ class InferenceEndpointPlugin(Provider):
 
     async def delete(self, request: DeleteRequest) -> None:
         plain, _ = to_plain(request.properties)
-        spec = EndpointSpec.from_props(plain)
+        spec = DesiredEndpoint.from_props(plain)
         await self._run(request.urn, lambda: operations.delete(self._client(spec), spec))
 
 
 def _unknown_outputs() -> dict[str, Any]:
-    return dict.fromkeys(OBSERVED_KEYS, catalogue.UNKNOWN)
+    return dict.fromkeys(OUTPUT_KEYS, catalogue.UNKNOWN)
 
 
 def _secrets_in(plain: Mapping[str, Any]) -> list[str]:

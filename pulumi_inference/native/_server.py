@@ -23,9 +23,9 @@ from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from .. import _engine_log, catalogue
+from .._nested import leaves_at, secret_leaves
 from .._redact import redact
 from ..connection import SECRET_CONNECTION_FIELDS
-from ..spec import leaves_at, secret_leaves
 from ._provider import InferenceEndpointPlugin
 from ._values import native_wording, to_plain
 

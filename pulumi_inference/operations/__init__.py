@@ -1,7 +1,7 @@
 """Endpoint operations: the only place that decides what happens to an endpoint.
 
 Both front ends (the dynamic ``InferenceEndpoint`` and the native provider plugin) convert
-their protocol's values to canonical props (see :mod:`pulumi_inference.spec`), call these
+their protocol's values to canonical props (``DesiredEndpoint.from_props``), call these
 functions, and convert the plain results back. Progress and warnings are log records on the
 ``pulumi_inference`` logger; each front end routes them to the engine for its resource.
 
@@ -13,11 +13,9 @@ functions, and convert the plain results back. Progress and warnings are log rec
     read(client, spec, inputs)        live state and drift, or None when gone
     update(connect, old, new, ...)    ``_update`` with only the changed keys
     delete(client, spec)              gone is success; in use is refused unless forced
-    find_declaration(client, id)      an existing endpoint as a program would declare it
+    existing_endpoint(client, id)     an existing endpoint as a program would declare it
 """
 
-from ..plan import Change, Plan, plan_change
-from ..validation import check_props as check
 from ._cluster import connect
 from ._create import create
 from ._declaration import (
@@ -25,18 +23,22 @@ from ._declaration import (
     ExistingEndpoint,
     declaration_of,
     existing_endpoint,
-    find_declaration,
 )
 from ._delete import delete
+from ._desired import DEFAULT_DEPLOYMENT_TIMEOUT, DesiredEndpoint
 from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
 from ._observed import Observed, cluster_version_of
+from ._plan import Change, Plan, plan_change
 from ._read import ReadOutcome, read
 from ._update import update
+from ._validation import check_props as check
 
 __all__ = [
+    "DEFAULT_DEPLOYMENT_TIMEOUT",
     "PRECONFIGURED_PREFIX",
     "Change",
+    "DesiredEndpoint",
     "ExistingEndpoint",
     "Observed",
     "Plan",
@@ -50,7 +52,6 @@ __all__ = [
     "delete",
     "diff",
     "existing_endpoint",
-    "find_declaration",
     "plan_change",
     "read",
     "replacement_impact",

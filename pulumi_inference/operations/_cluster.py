@@ -9,11 +9,11 @@ from typing import Any
 from ..client import InferenceClient, client_for
 from ..connection import DYNAMIC_CONFIG_NAMESPACE, resolve_connection
 from ..errors import ConfigurationError
-from ..spec import EndpointSpec
+from ._desired import DesiredEndpoint
 
 
 def connect(
-    spec: EndpointSpec,
+    spec: DesiredEndpoint,
     config: Mapping[str, Any],
     *,
     namespace: str | None = DYNAMIC_CONFIG_NAMESPACE,

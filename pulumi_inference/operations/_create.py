@@ -19,16 +19,17 @@ from typing import Any
 from .. import catalogue
 from .._version import parse_version
 from ..client import Created, InferenceClient, PossiblyAppliedError
-from ..deployment import wait_until_ready, with_target_allocations
-from ..drift import live_inputs, matches_declaration
 from ..errors import (
     DeploymentTimeoutError,
     EndpointAlreadyExistsError,
     InferenceError,
 )
-from ..plan import plan_change
-from ..spec import INPUT_KEYS, EndpointSpec
+from ..properties import INPUT_KEYS
+from ._deployment import wait_until_ready, with_target_allocations
+from ._desired import DesiredEndpoint
+from ._drift import live_inputs, matches_declaration
 from ._observed import Observed, cluster_version_of
+from ._plan import plan_change
 from ._update import update_body
 
 log = logging.getLogger("pulumi_inference")
@@ -36,7 +37,7 @@ log = logging.getLogger("pulumi_inference")
 _ATTEMPTS = 5
 
 
-def create(client: InferenceClient, spec: EndpointSpec, props: Mapping[str, Any]) -> Observed:
+def create(client: InferenceClient, spec: DesiredEndpoint, props: Mapping[str, Any]) -> Observed:
     """Create the endpoint of ``spec`` (canonical ``props`` are the declaration as given)."""
     live, created_here = _put(client, spec, props)
     if spec.deploys_model and spec.wait_for_deployment:
@@ -50,7 +51,7 @@ def create(client: InferenceClient, spec: EndpointSpec, props: Mapping[str, Any]
 
 
 def _put(
-    client: InferenceClient, spec: EndpointSpec, props: Mapping[str, Any]
+    client: InferenceClient, spec: DesiredEndpoint, props: Mapping[str, Any]
 ) -> tuple[dict[str, Any], bool]:
     """The endpoint as the cluster has it, and whether this call created it."""
     secrets = spec.secret_values()
@@ -95,7 +96,7 @@ def _put(
 
 def _existing(
     client: InferenceClient,
-    spec: EndpointSpec,
+    spec: DesiredEndpoint,
     props: Mapping[str, Any],
     existing: dict[str, Any],
     *,
@@ -112,7 +113,7 @@ def _existing(
 
 def _adopt(
     client: InferenceClient,
-    spec: EndpointSpec,
+    spec: DesiredEndpoint,
     props: Mapping[str, Any],
     existing: Mapping[str, Any],
 ) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def _adopt(
     live = with_target_allocations(client, spec, existing)
     declared = {key: props[key] for key in INPUT_KEYS if key in props}
     as_found = live_inputs(declared, spec, live)
-    found = EndpointSpec.from_props(as_found)
+    found = DesiredEndpoint.from_props(as_found)
     plan = plan_change(found, spec)
     where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
     if plan.replaces:
@@ -154,7 +155,7 @@ def _adopt(
     return client.update_endpoint(spec.task_type, spec.inference_id, body, spec.secret_values())
 
 
-def already_exists(client: InferenceClient, spec: EndpointSpec) -> EndpointAlreadyExistsError:
+def already_exists(client: InferenceClient, spec: DesiredEndpoint) -> EndpointAlreadyExistsError:
     return EndpointAlreadyExistsError(
         f"inference endpoint '{spec.inference_id}' already exists on {client.cluster} and is "
         "not managed by this stack (another stack or tool made it, or it differs from the "
@@ -169,7 +170,7 @@ def already_exists(client: InferenceClient, spec: EndpointSpec) -> EndpointAlrea
 
 
 def _rolled_back(
-    client: InferenceClient, spec: EndpointSpec, timeout: DeploymentTimeoutError
+    client: InferenceClient, spec: DesiredEndpoint, timeout: DeploymentTimeoutError
 ) -> DeploymentTimeoutError:
     """Delete the endpoint this create made, so that no unmanaged endpoint is left behind."""
     try:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import catalogue
 from ..client import InferenceClient
-from ..deployment import target_allocations
+from ._deployment import target_allocations
 from ._observed import Observed, cluster_version_of
 
 PRECONFIGURED_PREFIX = "."
@@ -94,9 +94,3 @@ def existing_endpoint(client: InferenceClient, inference_id: str) -> ExistingEnd
     return ExistingEndpoint(
         declaration_of(live, stats), Observed.of(live, cluster_version_of(client, inference_id))
     )
-
-
-def find_declaration(client: InferenceClient, inference_id: str) -> dict[str, Any] | None:
-    """The declaration of the endpoint ``inference_id`` on the cluster, or None if absent."""
-    found = existing_endpoint(client, inference_id)
-    return found.declaration if found is not None else None

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from ..client import InferenceClient
-from ..spec import EndpointSpec
+from ._desired import DesiredEndpoint
 
 log = logging.getLogger("pulumi_inference")
 
 
-def delete(client: InferenceClient, spec: EndpointSpec) -> None:
+def delete(client: InferenceClient, spec: DesiredEndpoint) -> None:
     if not client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete):
         log.info(
             "inference endpoint '%s' was already gone from %s", spec.inference_id, client.cluster

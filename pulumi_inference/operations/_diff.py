@@ -7,14 +7,16 @@ from collections.abc import Callable
 
 from .. import catalogue
 from ..client import InferenceClient
-from ..plan import Plan, plan_change
-from ..spec import EndpointSpec
+from ._desired import DesiredEndpoint
 from ._impact import replacement_impact
+from ._plan import Plan, plan_change
 
 log = logging.getLogger("pulumi_inference")
 
 
-def diff(old: EndpointSpec, new: EndpointSpec, connect: Callable[[], InferenceClient]) -> Plan:
+def diff(
+    old: DesiredEndpoint, new: DesiredEndpoint, connect: Callable[[], InferenceClient]
+) -> Plan:
     """What changing ``old`` (state) into ``new`` (declaration) does.
 
     Calls the cluster only when the plan replaces the endpoint, read-only, to warn before

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ..client import InferenceClient, RetryPolicy
 from ..errors import InferenceError
-from ..plan import Plan
-from ..spec import EndpointSpec
+from ._desired import DesiredEndpoint
+from ._plan import Plan
 
 log = logging.getLogger("pulumi_inference")
 
@@ -77,7 +77,7 @@ class ReplacementImpact:
 
 
 def replacement_impact(
-    connect: Callable[[], InferenceClient], old: EndpointSpec, new: EndpointSpec, plan: Plan
+    connect: Callable[[], InferenceClient], old: DesiredEndpoint, new: DesiredEndpoint, plan: Plan
 ) -> ReplacementImpact | None:
     """Who uses the endpoint a replacement would delete; no call when nothing is replaced.
 

@@ -8,19 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import catalogue
+from .._nested import split_secrets
 from .._version import format_version
 from ..client import InferenceClient
 from ..errors import InferenceError
-from ..spec import split_secrets
+from ..properties import OUTPUT_KEYS
 
 log = logging.getLogger("pulumi_inference")
 
-OBSERVED_KEYS = (
-    "effective_service_settings",
-    "effective_task_settings",
-    "effective_chunking_settings",
-    "cluster_version",
-)
+_OUTPUT_PREFIX = "effective_"
+"""An output is named for the field it records: ``effective_task_settings`` <- ``task_settings``."""
 
 
 def _public(section: Any) -> dict[str, Any]:
@@ -51,25 +48,24 @@ class Observed:
     @classmethod
     def from_outputs(cls, outputs: Mapping[str, Any]) -> Observed:
         """As last recorded in state (no call)."""
-        chunking = outputs.get("effective_chunking_settings")
+        recorded = {_field(name): outputs.get(name) for name in OUTPUT_KEYS}
+        chunking = recorded["chunking_settings"]
         return cls(
-            service_settings=dict(outputs.get("effective_service_settings") or {}),
-            task_settings=dict(outputs.get("effective_task_settings") or {}),
+            service_settings=dict(recorded["service_settings"] or {}),
+            task_settings=dict(recorded["task_settings"] or {}),
             chunking_settings=dict(chunking) if chunking else None,
-            cluster_version=str(outputs.get("cluster_version") or ""),
+            cluster_version=str(recorded["cluster_version"] or ""),
         )
 
     def outputs(self) -> dict[str, Any]:
-        """The output properties, snake_case (``OBSERVED_KEYS``); empty ones left out."""
-        outs: dict[str, Any] = {
-            "effective_service_settings": self.service_settings,
-            "effective_task_settings": self.task_settings,
-        }
-        if self.chunking_settings:
-            outs["effective_chunking_settings"] = self.chunking_settings
-        if self.cluster_version:
-            outs["cluster_version"] = self.cluster_version
-        return outs
+        """The output properties (``properties.OUTPUT_KEYS``); no chunking or version when
+        there is none."""
+        outs = {name: getattr(self, _field(name)) for name in OUTPUT_KEYS}
+        return {name: value for name, value in outs.items() if value is not None and value != ""}
+
+
+def _field(output: str) -> str:
+    return output.removeprefix(_OUTPUT_PREFIX)
 
 
 def cluster_version_of(client: InferenceClient, inference_id: str) -> str:

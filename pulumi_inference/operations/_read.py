@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..client import InferenceClient
-from ..drift import live_inputs
-from ..spec import EndpointSpec
+from ._desired import DesiredEndpoint
+from ._drift import live_inputs
 from ._observed import Observed, cluster_version_of
 
 
@@ -22,7 +22,7 @@ class ReadOutcome:
 
 
 def read(
-    client: InferenceClient, spec: EndpointSpec, declared: Mapping[str, Any]
+    client: InferenceClient, spec: DesiredEndpoint, declared: Mapping[str, Any]
 ) -> ReadOutcome | None:
     """The endpoint as it is now, or ``None`` when it is gone.
 

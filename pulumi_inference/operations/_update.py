@@ -8,14 +8,14 @@ from typing import Any
 from .. import catalogue
 from .._version import parse_version
 from ..client import InferenceClient
-from ..deployment import wait_until_ready
 from ..errors import ClusterRejectedError, InferenceError
-from ..plan import Plan, plan_change
-from ..spec import EndpointSpec
+from ._deployment import wait_until_ready
+from ._desired import DesiredEndpoint
 from ._observed import Observed, cluster_version_of
+from ._plan import Plan, plan_change
 
 
-def update_body(plan: Plan, spec: EndpointSpec) -> dict[str, Any]:
+def update_body(plan: Plan, spec: DesiredEndpoint) -> dict[str, Any]:
     """The ``_update`` body of ``plan``: only the changed keys, plus, whenever
     ``service_settings`` is sent, every declared secret of it, because the cluster rebuilds
     the endpoint's secret settings from that object and refuses one without them."""
@@ -32,8 +32,8 @@ def update_body(plan: Plan, spec: EndpointSpec) -> dict[str, Any]:
 
 def update(
     connect: Callable[[], InferenceClient],
-    old: EndpointSpec,
-    new: EndpointSpec,
+    old: DesiredEndpoint,
+    new: DesiredEndpoint,
     recorded: Observed,
 ) -> Observed:
     """Apply the in-place part of the change from ``old`` (state) to ``new`` (declaration).

@@ -12,11 +12,15 @@ import pytest
 from pulumi_inference import InferenceEndpointProvider
 from pulumi_inference.client import Created, InferenceClient, RetryPolicy
 from pulumi_inference.connection import ClusterConnection
-from pulumi_inference.deployment import read_status, wait_until_ready, with_target_allocations
-from pulumi_inference.drift import matches_declaration
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import DeploymentTimeoutError, EndpointAlreadyExistsError
-from pulumi_inference.spec import EndpointSpec
+from pulumi_inference.operations._deployment import (
+    read_status,
+    wait_until_ready,
+    with_target_allocations,
+)
+from pulumi_inference.operations._desired import DesiredEndpoint
+from pulumi_inference.operations._drift import matches_declaration
 from tests.support.fake_time import FakeTime
 
 FAST = RetryPolicy(deadline=3.0, base_delay=0.01, max_delay=0.05)
@@ -50,8 +54,8 @@ def connect(emulator: Emulator) -> InferenceClient:
     return InferenceClient(ClusterConnection(url=emulator.url), policy=FAST)
 
 
-def create_without_waiting(emulator: Emulator, props: dict[str, Any]) -> EndpointSpec:
-    spec = EndpointSpec.from_props(props)
+def create_without_waiting(emulator: Emulator, props: dict[str, Any]) -> DesiredEndpoint:
+    spec = DesiredEndpoint.from_props(props)
     created = connect(emulator).put_endpoint(
         spec.task_type, spec.inference_id, spec.request_body(), []
     )
@@ -259,7 +263,7 @@ def test_the_target_allocation_view_matches_a_deployment_still_starting(emulator
     view = with_target_allocations(c, spec, live)
     assert view["service_settings"]["num_allocations"] == 2
     assert matches_declaration(spec, view)
-    other = EndpointSpec.from_props(
+    other = DesiredEndpoint.from_props(
         e5_props(emulator, service_settings={**spec.service_settings, "num_threads": 2})
     )
     assert not matches_declaration(other, with_target_allocations(c, other, live))

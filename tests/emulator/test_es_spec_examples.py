@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider, catalogue
+from pulumi_inference._nested import secret_leaves, split_secrets
 from pulumi_inference.emulator import Emulator
-from pulumi_inference.spec import secret_leaves, split_secrets
 from tests.support.fixtures import Example, put_requests
 
 REQUESTS = put_requests()

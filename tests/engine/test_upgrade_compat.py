@@ -34,9 +34,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pulumi import automation as auto
 from pulumi.dynamic import Config, ConfigureRequest
 
+from pulumi_inference._nested import normalize_numbers
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
 from pulumi_inference.provider import InferenceEndpointProvider
-from pulumi_inference.spec import normalize_numbers
 from tests.support.engine import Engine
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "upgrade"

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pulumi_inference import _dynamic_server
+from pulumi_inference.dynamic import _server as _dynamic_server
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider
-from pulumi_inference import provider as provider_module
+from pulumi_inference.dynamic import _provider as provider_module
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import (
     AuthenticationError,
@@ -675,14 +675,14 @@ def test_under_the_dynamic_server_a_failure_reads_message_first(
     assert text.startswith("pulumi_inference.errors.InferenceError: ValueError: ")
     assert "is not a duration" in text.split("Traceback")[0]
     assert "PULUMI_INFERENCE_DEBUG=1" in text
-    assert "pulumi_inference/spec.py" not in text
+    assert "pulumi_inference/operations/_desired.py" not in text
     assert API_KEY not in text
 
     monkeypatch.setenv(provider_module.DEBUG_ENV, "1")
     with pytest.raises(InferenceError) as debugged:
         provider.create(props)
     full = "".join(traceback.format_exception(debugged.value))
-    assert "pulumi_inference/spec.py" in full and "is not a duration" in full
+    assert "pulumi_inference/operations/_desired.py" in full and "is not a duration" in full
     assert API_KEY not in full
 
 

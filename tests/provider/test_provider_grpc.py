@@ -158,7 +158,7 @@ def test_deployment_progress_is_reported_on_stderr(process: ProviderProcess) -> 
 
 def test_secret_marked_inputs_are_accepted_and_stay_marked(process: ProviderProcess) -> None:
     """A caller that sends secrets (the engine does not) gets them back marked secret."""
-    from pulumi_inference._wire import is_secret_marker, mark_secret
+    from pulumi_inference.dynamic._wire import is_secret_marker, mark_secret
 
     declared = props("grpc-marked")
     declared["service_settings"] = {

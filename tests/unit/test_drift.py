@@ -6,10 +6,12 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference import _layout, catalogue
-from pulumi_inference.drift import live_inputs, matches_declaration
-from pulumi_inference.plan import plan_change
-from pulumi_inference.spec import EndpointSpec, split_secrets
+from pulumi_inference import catalogue
+from pulumi_inference._nested import split_secrets
+from pulumi_inference.dynamic import _layout
+from pulumi_inference.operations._desired import DesiredEndpoint
+from pulumi_inference.operations._drift import live_inputs, matches_declaration
+from pulumi_inference.operations._plan import plan_change
 from tests.support.fixtures import Example, response_pairs
 
 
@@ -50,8 +52,8 @@ def test_response_examples_are_not_drift(request_: Example, response: Example) -
     assert not plan_change(spec, _spec(after)).has_changes
 
 
-def _spec(props: dict[str, Any]) -> EndpointSpec:
-    return EndpointSpec.from_props(_layout.canonical(props)[0])
+def _spec(props: dict[str, Any]) -> DesiredEndpoint:
+    return DesiredEndpoint.from_props(_layout.canonical(props)[0])
 
 
 def _openai_props() -> dict[str, Any]:

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference import _layout, catalogue
-from pulumi_inference.plan import Plan, plan_change
-from pulumi_inference.spec import EndpointSpec
+from pulumi_inference import catalogue
+from pulumi_inference.dynamic import _layout
+from pulumi_inference.operations._desired import DesiredEndpoint
+from pulumi_inference.operations._plan import Plan, plan_change
 
 
 def _openai(**overrides: Any) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def _openai(**overrides: Any) -> dict[str, Any]:
     return props
 
 
-def _spec(props: dict[str, Any]) -> EndpointSpec:
+def _spec(props: dict[str, Any]) -> DesiredEndpoint:
     """Props as the dynamic resource sends them (secret values under ``secrets``)."""
     return _layout.endpoint_spec(props)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_inference import _layout
-from pulumi_inference.spec import EndpointSpec, normalize_numbers, parse_duration, split_secrets
+from pulumi_inference._nested import normalize_numbers, split_secrets
+from pulumi_inference.dynamic import _layout
+from pulumi_inference.operations._desired import DesiredEndpoint, parse_duration
 
 SECRET_KEYS = frozenset({"api_key", "secret_parameters"})
 
@@ -49,11 +50,11 @@ def test_secrets_split_at_any_depth_and_merge_back() -> None:
             "secrets": {"service_settings": secret},
         }
     )
-    assert EndpointSpec.from_props(canonical).service_settings == settings
+    assert DesiredEndpoint.from_props(canonical).service_settings == settings
 
 
 def test_request_body_has_integers_and_omits_empty_sections() -> None:
-    spec = EndpointSpec.from_props(
+    spec = DesiredEndpoint.from_props(
         {
             "inference_id": "e5",
             "task_type": "text_embedding",
@@ -116,7 +117,7 @@ def test_secret_values_cover_settings_and_connection() -> None:
             },
         }
     )
-    spec = EndpointSpec.from_props(canonical)
+    spec = DesiredEndpoint.from_props(canonical)
     assert set(spec.secret_values()) >= {"sk-123", "pw-456", "ek-789"}
     assert "gpt" not in spec.secret_values()
     # the endpoint's own secrets never include the cluster's credentials (REQ-CREATE-4)
@@ -131,8 +132,8 @@ def test_a_deployment_is_waited_for_thirty_minutes_by_default() -> None:
         "service": "elasticsearch",
         "service_settings": {"model_id": ".multilingual-e5-small", "num_allocations": 1},
     }
-    spec = EndpointSpec.from_props(props)
+    spec = DesiredEndpoint.from_props(props)
     assert spec.wait_for_deployment is True
     assert spec.deployment_timeout == 30 * 60
-    declared = EndpointSpec.from_props({**props, "deployment_timeout": "20m"})
+    declared = DesiredEndpoint.from_props({**props, "deployment_timeout": "20m"})
     assert declared.deployment_timeout == 20 * 60

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import catalogue
-from .spec import EndpointSpec, normalize_numbers
+from .. import catalogue
+from .._nested import normalize_numbers
+from ._desired import DesiredEndpoint
 
 
 def project_live(
@@ -36,12 +37,12 @@ def project_live(
     return projected
 
 
-def server_managed(spec: EndpointSpec) -> frozenset[str]:
+def server_managed(spec: DesiredEndpoint) -> frozenset[str]:
     return catalogue.server_managed_service_keys(spec.service, spec.service_settings)
 
 
 def live_inputs(
-    old_inputs: Mapping[str, Any], spec: EndpointSpec, live: Mapping[str, Any]
+    old_inputs: Mapping[str, Any], spec: DesiredEndpoint, live: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The stored inputs rewritten with live values, for ``ReadResult.inputs``."""
     inputs = dict(old_inputs)
@@ -64,7 +65,7 @@ def live_inputs(
     return inputs
 
 
-def matches_declaration(spec: EndpointSpec, live: Mapping[str, Any]) -> bool:
+def matches_declaration(spec: DesiredEndpoint, live: Mapping[str, Any]) -> bool:
     """Whether a live endpoint is exactly what ``spec`` declares (secrets cannot be compared)."""
     if catalogue.canonical_service(str(live.get("service"))) != spec.canonical_service:
         return False

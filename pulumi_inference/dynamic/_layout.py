@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import catalogue
-from .connection import SECRET_CONNECTION_FIELDS
-from .spec import EndpointSpec, deep_merge
+from .. import catalogue
+from .._nested import deep_merge
+from ..connection import SECRET_CONNECTION_FIELDS
+from ..operations import DesiredEndpoint
 
 SECRETS = "secrets"
 SECRET_SECTIONS: dict[str, frozenset[str]] = {
@@ -56,7 +57,7 @@ def carried_by(path: tuple[str, ...], props: Mapping[str, Any]) -> str:
     return path[0]
 
 
-def endpoint_spec(props: Mapping[str, Any]) -> EndpointSpec:
+def endpoint_spec(props: Mapping[str, Any]) -> DesiredEndpoint:
     """The endpoint declared by props in this layout."""
     merged, secrets_unknown = canonical(props)
-    return EndpointSpec.from_props(merged, secrets_unknown=secrets_unknown)
+    return DesiredEndpoint.from_props(merged, secrets_unknown=secrets_unknown)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import catalogue
-from .connection import ALL_FIELDS
-from .spec import parse_duration
+from .. import catalogue
+from ..connection import ALL_FIELDS
+from ._desired import parse_duration
 
 _BOOLEAN_KEYS = ("force_delete", "wait_for_deployment", "allow_unknown_service", "adopt_existing")
 

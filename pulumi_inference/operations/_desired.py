@@ -1,96 +1,28 @@
-"""The desired endpoint, built from canonical props: integers as integers, canonical names.
+"""The desired endpoint (``DesiredEndpoint``), built from canonical props: integers as
+integers, canonical names.
 
 Canonical props are what both front ends hand the core: snake_case keys (``INPUT_KEYS``
 without ``secrets``), secret values inline where they belong (``service_settings.api_key``,
 ``connection.password``), values not known yet as ``catalogue.UNKNOWN``. Pulumi sends every
-number as a float; ``EndpointSpec`` turns integral ones back into integers.
+number as a float; ``DesiredEndpoint`` turns integral ones back into integers.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import catalogue
-from ._version import parse_version
-from .connection import SECRET_CONNECTION_FIELDS
-from .properties import names
+from .. import catalogue
+from .._nested import normalize_numbers, secret_leaves
+from .._version import parse_version
+from ..connection import SECRET_CONNECTION_FIELDS
 
-PROVIDER_ONLY_KEYS = ("connection", *names("provider"))
-"""Inputs that only steer the provider: changing them calls nothing on the cluster."""
-INPUT_KEYS = names("identity", "settings", "provider", "dynamic")
-"""Input property names of the dynamic resource: the public contract of its state."""
 DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
 _DURATION = re.compile(
     r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$"
 )
-
-
-def normalize_numbers(value: Any) -> Any:
-    """Floats with an integral value become ints, recursively (``2.0`` -> ``2``)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Mapping):
-        return {key: normalize_numbers(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [normalize_numbers(item) for item in value]
-    return value
-
-
-def deep_merge(base: Mapping[str, Any] | None, extra: Mapping[str, Any] | None) -> dict[str, Any]:
-    merged: dict[str, Any] = dict(base or {})
-    for key, value in (extra or {}).items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def split_secrets(
-    section: Mapping[str, Any], secret_keys: frozenset[str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split a settings dict into (public, secret) parts; secret keys may sit at any depth."""
-    public: dict[str, Any] = {}
-    secret: dict[str, Any] = {}
-    for key, value in section.items():
-        if key in secret_keys:
-            secret[key] = value
-        elif isinstance(value, Mapping):
-            inner_public, inner_secret = split_secrets(value, secret_keys)
-            public[key] = inner_public
-            if inner_secret:
-                secret[key] = inner_secret
-        else:
-            public[key] = value
-    return public, secret
-
-
-def secret_leaves(value: Any, secret_keys: frozenset[str], inside: bool = False) -> list[str]:
-    """Every string value found under a secret key, for redaction."""
-    found: list[str] = []
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            found += secret_leaves(item, secret_keys, inside or key in secret_keys)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            found += secret_leaves(item, secret_keys, inside)
-    elif inside and isinstance(value, str):
-        found.append(value)
-    return found
-
-
-def leaves_at(value: Any, paths: Iterable[Sequence[str | int]]) -> list[str]:
-    """Every string found at or under each path (the values a caller marked secret)."""
-    found: list[str] = []
-    for path in paths:
-        node: Any = value
-        for key in path:
-            node = node.get(key) if isinstance(node, Mapping) else None
-        found += secret_leaves({"": node}, frozenset({""}))
-    return found
 
 
 def parse_duration(value: Any) -> float:
@@ -117,7 +49,7 @@ def parse_duration(value: Any) -> float:
 
 
 @dataclass(frozen=True)
-class EndpointSpec:
+class DesiredEndpoint:
     """One endpoint as declared, ready for comparisons and request bodies."""
 
     inference_id: str
@@ -137,7 +69,9 @@ class EndpointSpec:
     secrets_unknown: bool = False
 
     @classmethod
-    def from_props(cls, props: Mapping[str, Any], *, secrets_unknown: bool = False) -> EndpointSpec:
+    def from_props(
+        cls, props: Mapping[str, Any], *, secrets_unknown: bool = False
+    ) -> DesiredEndpoint:
         """Build from canonical props; in a preview, values not known yet stay ``UNKNOWN``.
 
         ``secrets_unknown``: some secret values (which keys, even) are not known yet.

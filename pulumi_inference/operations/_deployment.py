@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .client import InferenceClient
-from .errors import ClusterUnavailableError, ClusterUnreachableError, DeploymentTimeoutError
-from .spec import EndpointSpec
+from ..client import InferenceClient
+from ..errors import ClusterUnavailableError, ClusterUnreachableError, DeploymentTimeoutError
+from ._desired import DesiredEndpoint
 
 log = logging.getLogger("pulumi_inference")
 
@@ -77,7 +77,7 @@ def target_allocations(stats: Mapping[str, Any] | None, deployment_id: str) -> i
 
 
 def with_target_allocations(
-    client: InferenceClient, spec: EndpointSpec, live: Mapping[str, Any]
+    client: InferenceClient, spec: DesiredEndpoint, live: Mapping[str, Any]
 ) -> dict[str, Any]:
     """``live`` with ``service_settings.num_allocations`` set to the deployment's target.
 
@@ -103,7 +103,7 @@ def with_target_allocations(
 
 def wait_until_ready(
     client: InferenceClient,
-    spec: EndpointSpec,
+    spec: DesiredEndpoint,
     *,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,

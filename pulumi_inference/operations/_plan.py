@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import catalogue
-from .spec import PROVIDER_ONLY_KEYS, EndpointSpec, normalize_numbers
+from .. import catalogue
+from .._nested import normalize_numbers
+from ..properties import PROVIDER_ONLY_KEYS
+from ._desired import DesiredEndpoint
 
 ChangeKind = Literal["add", "delete", "update"]
 Path = tuple[str, ...]
@@ -104,7 +106,7 @@ def _kind(before: Any, after: Any) -> ChangeKind:
     return "update"
 
 
-def plan_change(old: EndpointSpec, new: EndpointSpec) -> Plan:
+def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
     """Compare the stored endpoint (old outputs) with the new declaration (checked inputs)."""
     plan = Plan()
     version = old.cluster_version

@@ -14,12 +14,12 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from .._nested import split_secrets
+from .._program import SettingsInput, plain_settings, warn_on_shared_model
+from ..connection import Connection
+from ..properties import OUTPUT_KEYS
 from ._layout import SECRET_SECTIONS, SECRETS
-from ._program import SettingsInput, plain_settings, warn_on_shared_model
-from .connection import Connection
-from .operations._observed import OBSERVED_KEYS
-from .provider import InferenceEndpointProvider
-from .spec import split_secrets
+from ._provider import InferenceEndpointProvider
 
 
 class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="InferenceEndpoint"):
@@ -112,7 +112,7 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
             if hidden is not None:
                 secrets[section] = hidden
         props[SECRETS] = pulumi.Output.secret(secrets) if secrets else None
-        for output_only in OBSERVED_KEYS:
+        for output_only in OUTPUT_KEYS:
             props[output_only] = None
 
         warn_on_shared_model(resource_name, service, service_settings)

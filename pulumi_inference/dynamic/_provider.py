@@ -1,0 +1,193 @@
+"""The dynamic provider: Pulumi's dynamic-provider protocol over the endpoint operations.
+
+It only converts: wire values to canonical props (secret markers off, the ``secrets``
+property merged back), results to outputs in the dynamic layout (secret markers back on),
+and errors to one redacted message. Every decision is in :mod:`pulumi_inference.operations`.
+
+The instance is pickled into every resource's ``__provider`` input, by reference to this
+class (``pulumi_inference.provider.InferenceEndpointProvider``, its ``__module__``: a
+contract with every
+existing stack's state), so it holds nothing but the stack config set in ``configure`` (in
+the provider process, after unpickling). HTTP clients live in a process-wide pool.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from .. import _engine_log, catalogue, operations
+from .._nested import leaves_at, normalize_numbers, secret_leaves
+from .._redact import redact
+from ..client import InferenceClient
+from ..connection import SECRET_CONNECTION_FIELDS, config_keys
+from ..errors import InferenceError
+from ..operations import DesiredEndpoint
+from ..properties import INPUT_KEYS
+from . import _layout, _wire
+from ._server import calling_urn, serving_call, widen_worker_pool
+
+log = logging.getLogger("pulumi_inference")
+_Result = TypeVar("_Result")
+
+_SECRET_PROPS = catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS | {_layout.SECRETS}
+
+
+def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
+    """Every secret value in props, plain or secret-marked, for redaction."""
+    values: list[str] = []
+    for props in prop_sets:
+        plain, secret_paths = _wire.unwrap(props)
+        values += secret_leaves(plain, _SECRET_PROPS)
+        values += leaves_at(plain, secret_paths)
+    return values
+
+
+DEBUG_ENV = "PULUMI_INFERENCE_DEBUG"
+
+
+class ProviderFailure(Exception):
+    """What the dynamic provider server prints last, after the error it refers to."""
+
+
+def _one_message(method: Callable[..., _Result]) -> Callable[..., _Result]:
+    """Whatever goes wrong, one redacted message of the typed error (``errors.py``).
+
+    The dynamic provider server reports a failure as ``traceback.format_exc()``. Under it,
+    the error is raised as the frameless *cause* of a :class:`ProviderFailure`, which puts
+    its message at the top of that text, before the server's few frames;
+    ``PULUMI_INFERENCE_DEBUG=1`` keeps the whole traceback instead. Direct callers get the
+    typed error itself.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: InferenceEndpointProvider, *args: Any) -> _Result:
+        with _engine_log.about(calling_urn()):
+            try:
+                return method(self, *args)
+            except Exception as exc:
+                props = [arg for arg in args if isinstance(arg, Mapping)]
+                message = redact(str(exc), _all_secrets(*props))
+                if isinstance(exc, InferenceError):
+                    exc.args = (message,)
+                    headline = exc
+                else:
+                    headline = InferenceError(f"{type(exc).__name__}: {message}")
+                if not serving_call() or os.environ.get(DEBUG_ENV):
+                    raise headline.with_traceback(exc.__traceback__) from None
+                raise ProviderFailure(
+                    f"the error above (set {DEBUG_ENV}=1 for a full traceback)"
+                ) from headline.with_traceback(None)
+
+    return wrapper
+
+
+class InferenceEndpointProvider(ResourceProvider):
+    """Manages ``PUT/GET/_update/DELETE /_inference/{task_type}/{inference_id}``."""
+
+    # Pickles name the class by this address (every stack's state holds one): keep it stable.
+    __module__ = "pulumi_inference.provider"
+
+    _config: Mapping[str, Any] = {}
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._config = {
+            key: value for key in config_keys() if (value := req.config.get(key)) is not None
+        }
+        _engine_log.route_to_engine()
+        widen_worker_pool()
+
+    # -- offline ----------------------------------------------------------------------
+
+    @_one_message
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        props, secrets_unknown = _layout.canonical(_wire.unwrap(news)[0])
+        hidden = _all_secrets(props)
+        failures = [
+            CheckFailure(path, redact(message, hidden))
+            for path, message in operations.check(props, secrets_unknown=secrets_unknown)
+        ]
+        return CheckResult(news, failures)
+
+    @_one_message
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        old_props, new_props = _wire.unwrap(olds)[0], _wire.unwrap(news)[0]
+        old, new = _layout.endpoint_spec(old_props), _layout.endpoint_spec(new_props)
+        plan = operations.diff(old, new, lambda: self._client(old))
+        replaces = {
+            _layout.carried_by(change.path, new_props if change.kind != "delete" else old_props)
+            for change in plan.changes
+            if change.replaces
+        }
+        return DiffResult(
+            changes=plan.has_changes,
+            replaces=sorted(replaces),
+            delete_before_replace=plan.delete_before_replace,
+        )
+
+    # -- against the cluster ----------------------------------------------------------
+
+    @_one_message
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        props, secret_paths = _wire.unwrap(props)
+        canonical = _layout.canonical(props)[0]
+        spec = DesiredEndpoint.from_props(canonical)
+        observed = operations.create(self._client(spec), spec, canonical)
+        outs = _outputs(props, observed)
+        return CreateResult(spec.inference_id, _wire.remark(outs, secret_paths))
+
+    @_one_message
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        props, secret_paths = _wire.unwrap(props)
+        spec = _layout.endpoint_spec(props)
+        stored = {key: props[key] for key in INPUT_KEYS if key in props}
+        found = operations.read(self._client(spec), spec, stored)
+        if found is None:
+            return ReadResult("", {})
+        return ReadResult(
+            id_ or spec.inference_id,
+            _wire.remark(_outputs(found.inputs, found.observed), secret_paths),
+            _wire.remark(found.inputs, secret_paths),
+        )
+
+    @_one_message
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        olds = _wire.unwrap(olds)[0]
+        news, secret_paths = _wire.unwrap(news)
+        new = _layout.endpoint_spec(news)
+        observed = operations.update(
+            lambda: self._client(new),
+            _layout.endpoint_spec(olds),
+            new,
+            operations.Observed.from_outputs(olds),
+        )
+        return UpdateResult(_wire.remark(_outputs(news, observed), secret_paths))
+
+    @_one_message
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        spec = _layout.endpoint_spec(_wire.unwrap(props)[0])
+        operations.delete(self._client(spec), spec)
+
+    def _client(self, spec: DesiredEndpoint) -> InferenceClient:
+        return operations.connect(spec, self._config)
+
+
+def _outputs(inputs: Mapping[str, Any], observed: operations.Observed) -> dict[str, Any]:
+    """State: every input echoed (diff gets old outputs) plus what the cluster computed."""
+    outs = {key: normalize_numbers(inputs[key]) for key in INPUT_KEYS if key in inputs}
+    outs.update(observed.outputs())
+    return outs
