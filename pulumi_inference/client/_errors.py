@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from .._naming import spelled
 from ..errors import (
     AuthenticationError,
     AuthorizationError,
@@ -109,7 +110,8 @@ def to_cluster_error(
         if used_by:
             return EndpointInUseError(
                 f"{where}: the cluster refuses to delete it because it is used by "
-                f"{' and '.join(used_by)}. Remove those uses first, or set force_delete=True "
+                f"{' and '.join(used_by)}. Remove those uses first, or set "
+                f"{spelled('force_delete', True)} "
                 "on the resource to delete it anyway (they will stop working).",
                 pipelines=pipelines,
                 indexes=indexes,

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import catalogue
+from .._naming import spelled
 from .._version import parse_version
 from ..client import Created, InferenceClient, PossiblyAppliedError
 from ..errors import (
@@ -54,6 +55,11 @@ def _put(
     client: InferenceClient, spec: DesiredEndpoint, props: Mapping[str, Any]
 ) -> tuple[dict[str, Any], bool]:
     """The endpoint as the cluster has it, and whether this call created it."""
+    if spec.adopt_existing:
+        # Look before writing: adopting an endpoint sends only what must change.
+        existing = client.find_endpoint(spec.inference_id)
+        if existing is not None:
+            return _adopt(client, spec, props, existing), False
     secrets = spec.secret_values()
     answer_lost = False
     for _ in range(_ATTEMPTS):
@@ -130,8 +136,8 @@ def _adopt(
     where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
     if plan.replaces:
         raise EndpointAlreadyExistsError(
-            f"{where}: adopt_existing refuses the existing endpoint, which differs from the "
-            f"declaration in {', '.join(plan.replaces)} (settings that cannot change in "
+            f"{where}: {spelled('adopt_existing')} refuses the existing endpoint, which differs "
+            f"from the declaration in {', '.join(plan.replaces)} (settings that cannot change in "
             "place). It was left untouched: declare it as it is, or delete it yourself.",
             status=400,
             error_type="resource_already_exists_exception",
@@ -142,13 +148,13 @@ def _adopt(
     secrets = {k: v for k, v in spec.service_settings.items() if k in catalogue.SECRET_KEYS}
     if secrets:
         body["service_settings"] = {**body.get("service_settings", {}), **secrets}
-    log.info("%s: adopting the existing endpoint (adopt_existing)", where)
+    log.info("%s: adopting the existing endpoint (%s)", where, spelled("adopt_existing"))
     if not body:
         return dict(existing)
     version = parse_version(cluster_version_of(client, spec.inference_id))
     if not catalogue.task_settings_updatable(version):
         raise InferenceError(
-            f"{where}: adopt_existing needs to update the endpoint to the declaration "
+            f"{where}: {spelled('adopt_existing')} needs to update the endpoint to the declaration "
             "(settings or secrets), and this cluster has no _update API (8.17+). Delete the "
             "endpoint and let `pulumi up` create it, or adopt it on a newer cluster."
         )
@@ -161,8 +167,8 @@ def already_exists(client: InferenceClient, spec: DesiredEndpoint) -> EndpointAl
         "not managed by this stack (another stack or tool made it, or it differs from the "
         "declaration). It was left untouched. Pick another inference_id; or, if this endpoint "
         "is meant to be managed here (made by hand, by Terraform, or left by an interrupted "
-        "`pulumi up` of this stack), set adopt_existing=True to take it over; or delete it "
-        f"(DELETE /_inference/{spec.task_type}/{spec.inference_id}) if nothing uses it.",
+        f"`pulumi up` of this stack), set {spelled('adopt_existing', True)} to take it over; or "
+        f"delete it (DELETE /_inference/{spec.task_type}/{spec.inference_id}) if nothing uses it.",
         status=400,
         error_type="resource_already_exists_exception",
         reason=f"Inference endpoint [{spec.inference_id}] already exists",
@@ -178,7 +184,8 @@ def _rolled_back(
     except InferenceError as exc:
         outcome = (
             f"Removing it again failed ({exc}), so it is still on the cluster and no stack "
-            "manages it: delete it, or set adopt_existing=True for the next `pulumi up`."
+            f"manages it: delete it, or set {spelled('adopt_existing', True)} for the next "
+            "`pulumi up`."
         )
     else:
         outcome = (

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._naming import spelled
 from ..client import InferenceClient
 from ..errors import ClusterUnavailableError, ClusterUnreachableError, DeploymentTimeoutError
 from ._desired import DesiredEndpoint
@@ -142,8 +143,8 @@ def wait_until_ready(
                 f"not ready after {_duration(timeout)} (last seen: {last}). "
                 f"Look at GET /_ml/trained_models/{deployment_id}/_stats (allocation_status, "
                 "reason, nodes) and at free memory and processors on the ML nodes (or ML "
-                "autoscaling). Raise deployment_timeout to wait longer, or set "
-                "wait_for_deployment=False.",
+                f"autoscaling). Raise {spelled('deployment_timeout')} to wait longer, or set "
+                f"{spelled('wait_for_deployment', False)}.",
                 inference_id=spec.inference_id,
                 last_state=last,
             )

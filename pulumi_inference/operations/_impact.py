@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .._naming import spelled
 from ..client import InferenceClient, RetryPolicy
 from ..errors import InferenceError
 from ._desired import DesiredEndpoint
@@ -55,24 +56,25 @@ class ReplacementImpact:
             )
         else:
             renamed = ""
+        forced = spelled("force_delete", True)
         if not self.force_delete:
             later = (
-                " (force_delete=True set in this same change does not apply to this delete: "
-                "the old endpoint is deleted with its recorded settings; apply it first)"
+                f" ({forced} set in this same change does not apply to this delete: the old "
+                "endpoint is deleted with its recorded settings; apply it first)"
                 if self.force_delete_in_this_change
                 else ""
             )
             return (
                 f"{what} will FAIL: it is used by {used_by}, and the cluster refuses to delete "
-                f"an endpoint in use{later}.{renamed} Remove those uses first, or set "
-                "force_delete=True and reindex afterwards (documents already indexed hold "
-                "embeddings of the old endpoint)."
+                f"an endpoint in use{later}.{renamed} Remove those uses first, or set {forced} "
+                "and reindex afterwards (documents already indexed hold embeddings of the old "
+                "endpoint)."
             )
         return (
-            f"{what} will BREAK SEARCH: it is used by {used_by}; force_delete deletes it "
-            "anyway, and they then use an endpoint with other settings (or none), while the "
-            f"documents already indexed hold embeddings of the old one.{renamed} Reindex them "
-            "after the change."
+            f"{what} will BREAK SEARCH: it is used by {used_by}; {spelled('force_delete')} "
+            "deletes it anyway, and they then use an endpoint with other settings (or none), "
+            f"while the documents already indexed hold embeddings of the old one.{renamed} "
+            "Reindex them after the change."
         )
 
 

@@ -565,7 +565,8 @@ def test_a_key_without_monitor_privilege_still_creates_updates_and_refreshes(
 def test_adopt_existing_takes_over_a_hand_made_endpoint_and_applies_the_declaration(
     emulator: Emulator, provider: InferenceEndpointProvider
 ) -> None:
-    """REQ-CREATE-2: the endpoint is updated in place to the declaration, secrets set."""
+    """REQ-CREATE-2: the endpoint is updated in place to the declaration, secrets set; it is
+    looked at first and only what must change is written (no create PUT to be refused)."""
     made_by_hand = {
         "service": "openai",
         "service_settings": {"model_id": "text-embedding-3-small", "api_key": "sk-old-hand-key"},
@@ -577,8 +578,7 @@ def test_adopt_existing_takes_over_a_hand_made_endpoint_and_applies_the_declarat
     result = provider.create(openai(emulator, adopt_existing=True))
     assert result.id == "openai-emb"
     assert inference_calls(emulator) == [
-        ("PUT", "/_inference/text_embedding/openai-emb"),
-        ("GET", "/_inference/text_embedding/openai-emb"),
+        ("GET", "/_inference/openai-emb"),
         ("PUT", "/_inference/text_embedding/openai-emb/_update"),
     ]
     assert (emulator.endpoint("openai-emb") or {})["task_settings"] == {"user": "search"}
@@ -592,6 +592,25 @@ def test_adopt_existing_takes_over_a_hand_made_endpoint_and_applies_the_declarat
         ).changes
         is False
     )
+
+
+def test_adopt_existing_writes_nothing_to_an_endpoint_that_matches_but_its_secrets(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    """REQ-CREATE-2: adopting looks first; an endpoint absent is created with one PUT, and one
+    that matches gets only its declared secrets (the cluster never shows the ones it holds)."""
+    emulator.clear_requests()
+    provider.create(openai(emulator, adopt_existing=True))
+    assert inference_calls(emulator) == [
+        ("GET", "/_inference/openai-emb"),
+        ("PUT", "/_inference/text_embedding/openai-emb"),
+    ]
+    emulator.clear_requests()
+    provider.create(openai(emulator, adopt_existing=True))
+    assert inference_calls(emulator) == [
+        ("GET", "/_inference/openai-emb"),
+        ("PUT", "/_inference/text_embedding/openai-emb/_update"),
+    ]
 
 
 def test_adopt_existing_never_replaces_an_endpoint_that_differs(
