@@ -145,6 +145,8 @@ SECRET_CONNECTION_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f
 INSECURE_CONFIG_KEY = "insecure"
 """``<namespace>:insecure: true`` is the same as ``verify_certs: false``."""
 ENV_INSECURE = "ELASTICSEARCH_INSECURE"
+PROVIDER_CONFIG_KEYS = frozenset({field.config_key for field in FIELDS} | {INSECURE_CONFIG_KEY})
+"""Every key of a provider's configuration (``<namespace>:<key>``)."""
 
 
 def _group(name: Group) -> tuple[str, ...]:

@@ -28,15 +28,12 @@ from ._chunking import (
 from ._model import (
     EMBEDDING_TASK_TYPES,
     NO_DEFAULT,
-    PULUMI_UNKNOWN_WIRE_VALUE,
     SECRET_KEYS,
     TASK_TYPES,
-    UNKNOWN,
     UPDATE_API_SINCE,
     FieldSpec,
     Issue,
     ServiceSpec,
-    is_unknown,
 )
 from ._services import DEPLOYMENT_SERVICES, SERVICES
 from ._validate import INFERENCE_ID_PATTERN, canonical_task_type, validate_endpoint
@@ -48,11 +45,9 @@ __all__ = [
     "EMBEDDING_TASK_TYPES",
     "INFERENCE_ID_PATTERN",
     "NO_DEFAULT",
-    "PULUMI_UNKNOWN_WIRE_VALUE",
     "SECRET_KEYS",
     "SERVICES",
     "TASK_TYPES",
-    "UNKNOWN",
     "UPDATE_API_SINCE",
     "FieldSpec",
     "Issue",
@@ -64,7 +59,6 @@ __all__ = [
     "default_model_id",
     "deploys_model",
     "get_service",
-    "is_unknown",
     "known_services",
     "rate_limit_default",
     "secret_keys",

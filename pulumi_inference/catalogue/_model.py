@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from .._unknown import is_unknown
+
 Version = tuple[int, int, int]
 
 TASK_TYPES: Final[tuple[str, ...]] = (
@@ -42,40 +44,6 @@ SECRET_KEYS: Final[frozenset[str]] = frozenset(
 
 UPDATE_API_SINCE: Final[Version] = (8, 17, 0)
 """First version with ``PUT _inference/{task_type}/{id}/_update``."""
-
-PULUMI_UNKNOWN_WIRE_VALUE: Final[str] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""How the Pulumi engine encodes a value not known yet (``pulumi.runtime.rpc.UNKNOWN``).
-
-Copied here so the catalogue never imports Pulumi; :func:`is_unknown` treats it like
-:data:`UNKNOWN`.
-"""
-
-
-class _Unknown:
-    """Type of :data:`UNKNOWN`; a single instance exists."""
-
-    _instance: _Unknown | None = None
-
-    def __new__(cls) -> _Unknown:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __reduce__(self) -> str:
-        return "UNKNOWN"  # pickles as the module attribute, so identity survives
-
-
-UNKNOWN: Final[Any] = _Unknown()
-"""A value not known yet (``pulumi preview``). Validation skips it wherever it appears."""
-
-
-def is_unknown(value: object) -> bool:
-    """True for :data:`UNKNOWN` and for Pulumi's wire encoding of an unknown value."""
-    return value is UNKNOWN or (type(value) is str and value == PULUMI_UNKNOWN_WIRE_VALUE)
-
 
 KINDS: Final[tuple[str, ...]] = ("string", "integer", "number", "boolean", "object", "list", "any")
 

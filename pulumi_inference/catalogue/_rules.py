@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ._model import Issue, RuleContext, is_unknown, known_int
+from .._unknown import is_unknown
+from ._model import Issue, RuleContext, known_int
 
 SS = "service_settings"
 MAX_NUM_THREADS = 32

@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from .._unknown import is_unknown
 from ._chunking import validate_chunking
-from ._model import TASK_TYPES, FieldSpec, Issue, ServiceSpec, is_unknown
+from ._model import TASK_TYPES, FieldSpec, Issue, ServiceSpec
 from ._services import SERVICES
 
 INFERENCE_ID_PATTERN: Final = re.compile(r"[a-z0-9](?:[a-z0-9_\-.]*[a-z0-9])?")

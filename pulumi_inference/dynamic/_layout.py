@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import catalogue
 from .._nested import deep_merge
+from .._unknown import UNKNOWN
 from ..connection import SECRET_CONNECTION_FIELDS
 from ..operations import DesiredEndpoint
 
@@ -31,14 +32,14 @@ def canonical(props: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     which keys even) are not known yet, as in a preview where a secret is an Output."""
     merged = {key: value for key, value in props.items() if key != SECRETS}
     hidden = props.get(SECRETS)
-    if hidden is catalogue.UNKNOWN:
+    if hidden is UNKNOWN:
         return merged, True
     if not isinstance(hidden, Mapping):
         return merged, False
     unknown = False
     for section in SECRET_SECTIONS:
         extra = hidden.get(section)
-        if extra is catalogue.UNKNOWN:
+        if extra is UNKNOWN:
             unknown = True
         elif isinstance(extra, Mapping):
             base = merged.get(section)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pulumi.runtime import rpc
 
-from .. import catalogue
+from .._unknown import UNKNOWN
 
 SIG_KEY = "4dabf18193072939515e22adb298388d"  # Pulumi's special-signature key
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - its value for secrets
@@ -33,7 +33,7 @@ def mark_secret(value: Any) -> dict[str, Any]:
 def from_wire(value: Any, path: Path = (), secret_paths: list[Path] | None = None) -> Any:
     """Plain values: secret markers removed (their paths noted), unknowns made ``UNKNOWN``."""
     if isinstance(value, str) and value == rpc.UNKNOWN:
-        return catalogue.UNKNOWN
+        return UNKNOWN
     if is_secret_marker(value):
         if secret_paths is not None:
             secret_paths.append(path)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import catalogue
+from .._unknown import UNKNOWN
 from ._cluster import Found, Inventory, Skipped
 from ._names import RESERVED, Names, config_stem, python_stem
 from ._secrets import SecretPlan, secrets_of
@@ -100,7 +101,7 @@ def _problems(declaration: dict[str, Any], secrets: Sequence[SecretConfig]) -> l
     """What ``pulumi preview`` would refuse in the written declaration."""
     settings = dict(declaration.get("service_settings") or {})
     for secret in secrets:
-        settings[secret.path[0]] = catalogue.UNKNOWN
+        settings[secret.path[0]] = UNKNOWN
     issues = catalogue.validate_endpoint(
         inference_id=declaration["inference_id"],
         task_type=declaration["task_type"],

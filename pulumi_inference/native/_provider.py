@@ -44,6 +44,7 @@ from .. import _engine_log, catalogue, operations
 from .._names import camel
 from .._nested import normalize_numbers, secret_leaves
 from .._redact import redact
+from .._unknown import UNKNOWN
 from ..client import InferenceClient
 from ..connection import FIELDS, SECRET_CONNECTION_FIELDS
 from ..errors import EndpointNotFoundError
@@ -271,7 +272,7 @@ class InferenceEndpointPlugin(Provider):
 
 
 def _unknown_outputs() -> dict[str, Any]:
-    return dict.fromkeys(OUTPUT_KEYS, catalogue.UNKNOWN)
+    return dict.fromkeys(OUTPUT_KEYS, UNKNOWN)
 
 
 def _secrets_in(plain: Mapping[str, Any]) -> list[str]:

@@ -1,7 +1,7 @@
 """PropertyValues (the native protocol's values) to canonical props and back.
 
 Inputs arrive camelCase, each value possibly secret or not known yet; the core takes
-snake_case plain values with ``catalogue.UNKNOWN`` for what is not known. Going back, a value
+snake_case plain values with ``UNKNOWN`` for what is not known. Going back, a value
 is secret where the caller marked it so, and wherever the catalogue says a settings key is
 secret (``serviceSettings.api_key``), but never a whole settings map for one key in it:
 ``model_id`` stays readable in review.
@@ -17,6 +17,7 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 from .. import catalogue
 from .._names import camel
+from .._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
 from ..properties import names
 from ._schema import OUTPUT_NAMES
 
@@ -36,8 +37,8 @@ def _plain(value: PropertyValue, path: Path, secret_paths: set[Path]) -> Any:
     if value.is_secret:
         secret_paths.add(path)
     inner = value.value
-    if isinstance(inner, Computed) or catalogue.is_unknown(inner):
-        return catalogue.UNKNOWN
+    if isinstance(inner, Computed) or is_unknown(inner):
+        return UNKNOWN
     if isinstance(inner, Mapping):
         return {key: _plain(item, (*path, key), secret_paths) for key, item in inner.items()}
     if isinstance(inner, tuple | list):
@@ -58,9 +59,9 @@ def _wire(value: Any, path: Path, secret_paths: set[Path]) -> PropertyValue:
     secret = path in secret_paths or (
         len(path) > 1 and path[0] in _SECRET_SECTIONS and path[-1] in catalogue.SECRET_KEYS
     )
-    if value is catalogue.UNKNOWN:
+    if value is UNKNOWN:
         # The engine's own encoding: the SDK cannot marshal PropertyValue.computed().
-        wired = PropertyValue(catalogue.PULUMI_UNKNOWN_WIRE_VALUE)
+        wired = PropertyValue(PULUMI_UNKNOWN_WIRE_VALUE)
     elif isinstance(value, Mapping):
         wired = PropertyValue(
             {str(key): _wire(item, (*path, str(key)), secret_paths) for key, item in value.items()}

@@ -3,7 +3,7 @@ integers, canonical names.
 
 Canonical props are what both front ends hand the core: snake_case keys (``INPUT_KEYS``
 without ``secrets``), secret values inline where they belong (``service_settings.api_key``,
-``connection.password``), values not known yet as ``catalogue.UNKNOWN``. Pulumi sends every
+``connection.password``), values not known yet as ``UNKNOWN``. Pulumi sends every
 number as a float; ``DesiredEndpoint`` turns integral ones back into integers.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import catalogue
 from .._nested import normalize_numbers, secret_leaves
+from .._unknown import UNKNOWN
 from .._version import parse_version
 from ..connection import SECRET_CONNECTION_FIELDS
 
@@ -79,7 +80,7 @@ class DesiredEndpoint:
         timeout = props.get("deployment_timeout")
         if timeout is None:
             deployment_timeout: Any = DEFAULT_DEPLOYMENT_TIMEOUT
-        elif timeout is catalogue.UNKNOWN:
+        elif timeout is UNKNOWN:
             deployment_timeout = timeout
         else:
             deployment_timeout = parse_duration(timeout)
@@ -139,24 +140,24 @@ class DesiredEndpoint:
 
 def _task_type(value: Any) -> str:
     text = _text(value)
-    if text is catalogue.UNKNOWN:
+    if text is UNKNOWN:
         return text  # type: ignore[no-any-return]  # UNKNOWN passes through in previews
     return catalogue.canonical_task_type(text) or text
 
 
 def _text(value: Any) -> str:
     """A text property; ``UNKNOWN`` (typed ``Any``) passes through during previews."""
-    return value if value is catalogue.UNKNOWN else str(value)
+    return value if value is UNKNOWN else str(value)
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     """A settings section; one not known yet in a preview becomes ``{"*": UNKNOWN}``."""
-    if value is catalogue.UNKNOWN:
-        return {"*": catalogue.UNKNOWN}
+    if value is UNKNOWN:
+        return {"*": UNKNOWN}
     return dict(value) if isinstance(value, Mapping) else {}
 
 
 def _chunking(value: Any) -> dict[str, Any] | None:
-    if value is catalogue.UNKNOWN:
-        return {"*": catalogue.UNKNOWN}
+    if value is UNKNOWN:
+        return {"*": UNKNOWN}
     return normalize_numbers(value) if isinstance(value, Mapping) and value else None

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from .. import catalogue
 from .._nested import normalize_numbers
+from .._unknown import UNKNOWN
 from ..properties import PROVIDER_ONLY_KEYS
 from ._desired import DesiredEndpoint
 
@@ -85,7 +86,7 @@ class Plan:
 
 
 def has_unknown(value: Any) -> bool:
-    if value is catalogue.UNKNOWN:
+    if value is UNKNOWN:
         return True
     if isinstance(value, Mapping):
         return any(has_unknown(item) for item in value.values())

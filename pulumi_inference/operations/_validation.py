@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from .. import catalogue
-from ..connection import ALL_FIELDS
+from .._naming import spelled
+from .._unknown import UNKNOWN
+from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS
 from ._desired import parse_duration
 
 _BOOLEAN_KEYS = ("force_delete", "wait_for_deployment", "allow_unknown_service", "adopt_existing")
@@ -28,7 +31,7 @@ def check_props(
         return issues
     service_settings = props.get("service_settings")
     if secrets_unknown and isinstance(service_settings, Mapping):
-        service_settings = catalogue.UNKNOWN  # secret keys not known yet: skip required checks
+        service_settings = UNKNOWN  # secret keys not known yet: skip required checks
     found = catalogue.validate_endpoint(
         inference_id=props["inference_id"],
         task_type=props["task_type"],
@@ -42,10 +45,10 @@ def check_props(
 
     for key in _BOOLEAN_KEYS:
         value = props.get(key)
-        if value is not None and value is not catalogue.UNKNOWN and not isinstance(value, bool):
+        if value is not None and value is not UNKNOWN and not isinstance(value, bool):
             issues.append((key, f"expected true or false, got {type(value).__name__}"))
     timeout = props.get("deployment_timeout")
-    if timeout is not None and timeout is not catalogue.UNKNOWN:
+    if timeout is not None and timeout is not UNKNOWN:
         try:
             parse_duration(timeout)
         except ValueError as exc:
@@ -60,7 +63,7 @@ def check_props(
 
 
 def _check_connection(merged: Any) -> list[tuple[str, str]]:
-    if merged is None or merged is catalogue.UNKNOWN:
+    if merged is None or merged is UNKNOWN:
         return []
     if not isinstance(merged, Mapping):
         return [("connection", "expected Connection(url=..., api_key=...) or a dict of its fields")]
@@ -83,3 +86,41 @@ def _check_connection(merged: Any) -> list[tuple[str, str]]:
             ("connection.username", "password is set without username; set both for basic auth")
         )
     return issues
+
+
+def unknown_properties(
+    props: Mapping[str, Any], accepted: Collection[str]
+) -> list[tuple[str, str]]:
+    """Each key of ``props`` the resource does not have, with the closest one it does."""
+    spellings = {spelled(name): name for name in accepted}
+    issues = []
+    for key in props:
+        if key in accepted:
+            continue
+        close = difflib.get_close_matches(key, list(spellings), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        issues.append((key, f"unknown property{hint}"))
+    return issues
+
+
+ENGINE_CONFIG_KEYS = frozenset({"version", "pluginDownloadURL"})
+"""Provider configuration the engine adds on its own: accepted, never ours to read."""
+
+
+def check_provider_config(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Each provider configuration key that is not a connection setting."""
+    known = ", ".join(sorted(PROVIDER_CONFIG_KEYS))
+    return [
+        (key, f"unknown provider setting; known: {known}")
+        for key in config
+        if key not in PROVIDER_CONFIG_KEYS and key not in ENGINE_CONFIG_KEYS
+    ]
+
+
+def provider_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The connection settings among a provider's configuration (stack config or explicit)."""
+    return {
+        key: value
+        for key, value in config.items()
+        if key in PROVIDER_CONFIG_KEYS and value is not None
+    }

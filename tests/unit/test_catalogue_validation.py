@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference import catalogue
-from pulumi_inference.catalogue import UNKNOWN, Issue, validate_endpoint
+from pulumi_inference._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
+from pulumi_inference.catalogue import Issue, validate_endpoint
 
 OPENAI = {
     "inference_id": "openai-embeddings",
@@ -831,7 +831,7 @@ def test_unknown_service_allowed_checks_only_shapes() -> None:
 
 
 @pytest.mark.parametrize(
-    "unknown", [UNKNOWN, catalogue.PULUMI_UNKNOWN_WIRE_VALUE], ids=["sentinel", "pulumi-wire"]
+    "unknown", [UNKNOWN, PULUMI_UNKNOWN_WIRE_VALUE], ids=["sentinel", "pulumi-wire"]
 )
 @pytest.mark.parametrize(
     "endpoint",
@@ -902,7 +902,7 @@ def test_unknown_values_do_not_hide_other_problems() -> None:
 def test_unknown_is_a_singleton_that_survives_pickling() -> None:
     assert pickle.loads(pickle.dumps(UNKNOWN)) is UNKNOWN  # noqa: S301 - our own bytes
     assert repr(UNKNOWN) == "UNKNOWN"
-    assert catalogue.is_unknown(UNKNOWN)
-    assert catalogue.is_unknown(catalogue.PULUMI_UNKNOWN_WIRE_VALUE)
-    assert not catalogue.is_unknown("04da6b54")
-    assert not catalogue.is_unknown(None)
+    assert is_unknown(UNKNOWN)
+    assert is_unknown(PULUMI_UNKNOWN_WIRE_VALUE)
+    assert not is_unknown("04da6b54")
+    assert not is_unknown(None)

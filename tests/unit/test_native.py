@@ -14,7 +14,7 @@ from pulumi.provider.experimental.provider import (
     PropertyDiffKind,
 )
 
-from pulumi_inference import catalogue
+from pulumi_inference._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN
 from pulumi_inference.connection import FIELDS
 from pulumi_inference.native._provider import InferenceEndpointPlugin
 from pulumi_inference.native._schema import RESOURCE_TOKEN, schema
@@ -93,9 +93,9 @@ def test_numbers_and_unknowns_cross_the_wire_faithfully() -> None:
     )
     assert plain["service_settings"] == {"num_threads": 2}
     assert isinstance(plain["service_settings"]["num_threads"], int)
-    assert plain["task_type"] is catalogue.UNKNOWN
-    back = to_wire({"task_type": catalogue.UNKNOWN}, set())
-    assert back["taskType"].value == catalogue.PULUMI_UNKNOWN_WIRE_VALUE
+    assert plain["task_type"] is UNKNOWN
+    back = to_wire({"task_type": UNKNOWN}, set())
+    assert back["taskType"].value == PULUMI_UNKNOWN_WIRE_VALUE
 
 
 def test_check_names_failures_by_their_schema_path_without_secrets() -> None:

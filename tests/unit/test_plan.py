@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference import catalogue
+from pulumi_inference._unknown import UNKNOWN
 from pulumi_inference.dynamic import _layout
 from pulumi_inference.operations._desired import DesiredEndpoint
 from pulumi_inference.operations._plan import Plan, plan_change
@@ -155,7 +155,7 @@ def test_elser_and_elasticsearch_are_the_same_service() -> None:
 
 
 def test_unknown_values_in_preview_plan_the_worst_honest_case() -> None:
-    unknown = catalogue.UNKNOWN
+    unknown = UNKNOWN
     assert (
         "service_settings"
         in _plan(_openai(), _openai(service_settings={"model_id": unknown})).replaces
