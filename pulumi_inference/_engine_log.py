@@ -13,7 +13,7 @@ import contextvars
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,10 +22,6 @@ log = logging.getLogger("pulumi_inference")
 current_urn: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "pulumi_inference_urn", default=None
 )
-current_wording: contextvars.ContextVar[Callable[[str], str] | None] = contextvars.ContextVar(
-    "pulumi_inference_wording", default=None
-)
-"""How the front end at hand spells the core's words (the native schema is camelCase)."""
 
 
 @contextmanager
@@ -76,9 +72,6 @@ class EngineLogHandler(logging.Handler):
         from pulumi.runtime.proto import engine_pb2
 
         message = record.getMessage()
-        wording = current_wording.get()
-        if wording is not None:
-            message = wording(message)
 
         severity = (
             engine_pb2.ERROR

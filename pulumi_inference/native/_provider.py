@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import difflib
 import functools
 import os
 from collections.abc import Callable, Mapping
@@ -40,26 +39,20 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from .. import _engine_log, catalogue, operations
+from .. import _engine_log, _naming, catalogue, operations
 from .._names import camel
 from .._nested import normalize_numbers, secret_leaves
 from .._redact import redact
-from .._unknown import UNKNOWN
 from ..client import InferenceClient
 from ..connection import FIELDS, SECRET_CONNECTION_FIELDS
-from ..errors import EndpointNotFoundError
 from ..operations import Change, DesiredEndpoint
-from ..properties import OUTPUT_KEYS
 from ._schema import INPUT_NAMES, PACKAGE, schema_json
-from ._values import native_wording, to_plain, to_wire
+from ._values import schema_naming, to_plain, to_wire
 
 WORKERS_ENV = "PULUMI_INFERENCE_NATIVE_WORKERS"
 _T = TypeVar("_T")
 
-_CONFIG_KEYS = {field.config_key for field in FIELDS} | {"insecure"}
-_SECRET_CONFIG_KEYS = {field.config_key for field in FIELDS if field.secret}
-_SECRET_CONFIG_KEYS_SET = frozenset(_SECRET_CONFIG_KEYS)
-_ENGINE_CONFIG_KEYS = {"version", "pluginDownloadURL"}  # added by the engine, not ours
+_SECRET_CONFIG_KEYS = frozenset(field.config_key for field in FIELDS if field.secret)
 
 _KINDS = {
     ("add", False): PropertyDiffKind.ADD,
@@ -86,11 +79,6 @@ def _inputs_of(plain: Mapping[str, Any]) -> dict[str, Any]:
     return {key: normalize_numbers(plain[key]) for key in INPUT_NAMES if key in plain}
 
 
-def _suggest(name: str) -> str:
-    close = difflib.get_close_matches(name, [camel(n) for n in INPUT_NAMES], n=1)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 class InferenceEndpointPlugin(Provider):
     """``elasticsearch-inference:index:InferenceEndpoint`` and its provider configuration."""
 
@@ -106,12 +94,15 @@ class InferenceEndpointPlugin(Provider):
         """Blocking ``work`` on the provider's executor, its log records on ``urn``."""
         context = contextvars.copy_context()
         context.run(_engine_log.current_urn.set, urn or None)
-        context.run(_engine_log.current_wording.set, native_wording)
+        context.run(_naming.current.set, schema_naming)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(context.run, work))
 
     def _client(self, spec: DesiredEndpoint) -> InferenceClient:
         return operations.connect(spec, self._config, namespace=None)
+
+    def _cluster(self, subject: str) -> InferenceClient:
+        return operations.connect_to(self._config, subject=subject, namespace=None)
 
     # -- the provider's own configuration ---------------------------------------------
 
@@ -120,14 +111,13 @@ class InferenceEndpointPlugin(Provider):
 
     def config_secrets(self) -> list[str]:
         """The provider configuration's credentials, for redaction."""
-        return secret_leaves(self._config, _SECRET_CONFIG_KEYS_SET)
+        return secret_leaves(self._config, _SECRET_CONFIG_KEYS)
 
     async def check_config(self, request: CheckRequest) -> CheckResponse:
         _, secret_paths = to_plain(request.new_inputs)
         failures = [
-            CheckFailure(key, f"unknown provider setting; known: {', '.join(sorted(_CONFIG_KEYS))}")
-            for key in request.new_inputs
-            if key not in _CONFIG_KEYS and key not in _ENGINE_CONFIG_KEYS
+            CheckFailure(key, message)
+            for key, message in operations.check_provider_config(request.new_inputs)
         ]
         marked = secret_paths | {(key,) for key in request.new_inputs if key in _SECRET_CONFIG_KEYS}
         inputs = {
@@ -142,7 +132,7 @@ class InferenceEndpointPlugin(Provider):
         changed = sorted(
             key
             for key in set(old) | set(new)
-            if key not in _ENGINE_CONFIG_KEYS and old.get(key) != new.get(key)
+            if key not in operations.ENGINE_CONFIG_KEYS and old.get(key) != new.get(key)
         )
         return DiffResponse(
             changes=bool(changed),
@@ -158,22 +148,18 @@ class InferenceEndpointPlugin(Provider):
             config[name] = value
         plain, _ = to_plain(request.args)
         config.update({key: value for key, value in plain.items() if value is not None})
-        self._config = {key: value for key, value in config.items() if key in _CONFIG_KEYS}
+        self._config = operations.provider_config(config)
         return ConfigureResponse(accept_secrets=True, supports_preview=True)
 
     # -- offline ----------------------------------------------------------------------
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         plain, secret_paths = to_plain(request.new_inputs)
-        issues = [(_property_path(path), message) for path, message in operations.check(plain)]
-        issues += [
-            (key, f"unknown property{_suggest(key)}")
-            for key in request.new_inputs
-            if key not in {camel(name) for name in INPUT_NAMES}
-        ]
+        with _naming.naming(schema_naming):
+            issues = operations.check(plain) + operations.unknown_properties(plain, INPUT_NAMES)
         hidden = _secrets_in(plain)
         failures = [
-            CheckFailure(path, native_wording(redact(message, hidden))) for path, message in issues
+            CheckFailure(_property_path(path), redact(message, hidden)) for path, message in issues
         ]
         return CheckResponse(inputs=to_wire(_inputs_of(plain), secret_paths), failures=failures)
 
@@ -202,8 +188,9 @@ class InferenceEndpointPlugin(Provider):
         inputs = _inputs_of(plain)
         spec = DesiredEndpoint.from_props(inputs)
         if request.preview:
+            outputs = operations.preview_outputs(None, spec, None)
             return CreateResponse(
-                resource_id=None, properties=to_wire({**inputs, **_unknown_outputs()}, set())
+                resource_id=None, properties=to_wire({**inputs, **outputs}, set())
             )
         observed = await self._run(
             request.urn, lambda: operations.create(self._client(spec), spec, inputs)
@@ -213,7 +200,7 @@ class InferenceEndpointPlugin(Provider):
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         stored, secret_paths = to_plain(request.inputs or request.properties)
-        if not stored.get("inference_id"):  # `pulumi import`: only the id is known
+        if not stored.get("inference_id"):  # `pulumi import` (or import_): only the id is known
             return await self._import(request)
         spec = DesiredEndpoint.from_props(stored)
         declared = _inputs_of(stored)
@@ -231,18 +218,11 @@ class InferenceEndpointPlugin(Provider):
 
     async def _import(self, request: ReadRequest) -> ReadResponse:
         inference_id = request.resource_id
-        probe = DesiredEndpoint.from_props(
-            {"inference_id": inference_id, "task_type": "?", "service": "?"}
-        )
+        subject = f"inference endpoint '{inference_id}'"
         found = await self._run(
-            request.urn, lambda: operations.existing_endpoint(self._client(probe), inference_id)
+            request.urn,
+            lambda: operations.import_endpoint(self._cluster(subject), inference_id),
         )
-        if found is None:
-            raise EndpointNotFoundError(
-                f"inference endpoint '{inference_id}' does not exist on the cluster; check "
-                "the id (GET /_inference/_all lists them) and the provider's url",
-                status=404,
-            )
         return ReadResponse(
             resource_id=inference_id,
             properties=to_wire({**found.declaration, **found.observed.outputs()}, set()),
@@ -256,8 +236,7 @@ class InferenceEndpointPlugin(Provider):
         old, new = DesiredEndpoint.from_props(olds), DesiredEndpoint.from_props(inputs)
         recorded = operations.Observed.from_outputs(olds)
         if request.preview:
-            in_place = operations.plan_change(old, new).update_body
-            outputs = {**inputs, **(_unknown_outputs() if in_place else recorded.outputs())}
+            outputs = {**inputs, **operations.preview_outputs(old, new, recorded)}
             return UpdateResponse(properties=to_wire(outputs, secret_paths))
         observed = await self._run(
             request.urn,
@@ -269,10 +248,6 @@ class InferenceEndpointPlugin(Provider):
         plain, _ = to_plain(request.properties)
         spec = DesiredEndpoint.from_props(plain)
         await self._run(request.urn, lambda: operations.delete(self._client(spec), spec))
-
-
-def _unknown_outputs() -> dict[str, Any]:
-    return dict.fromkeys(OUTPUT_KEYS, UNKNOWN)
 
 
 def _secrets_in(plain: Mapping[str, Any]) -> list[str]:

@@ -22,12 +22,12 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from .. import _engine_log, catalogue
+from .. import _engine_log, _naming, catalogue
 from .._nested import leaves_at, secret_leaves
 from .._redact import redact
 from ..connection import SECRET_CONNECTION_FIELDS
 from ._provider import InferenceEndpointPlugin
-from ._values import native_wording, to_plain
+from ._values import schema_naming, to_plain
 
 DEBUG_ENV = "PULUMI_INFERENCE_DEBUG"
 _CALLS = (
@@ -69,13 +69,14 @@ def _clean(
 ) -> Callable[[Any, Any, Any], Awaitable[Any]]:
     async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
         try:
-            return await call(self, request, context)
+            with _naming.naming(schema_naming):
+                return await call(self, request, context)
         except NotImplementedError:
             raise
         except Exception as exc:
             # The server's own re-raise carries the stack: kept only when debugging.
             error = exc if os.environ.get(DEBUG_ENV) else _original(exc)
-            message = native_wording(redact(str(error), [*_request_secrets(request), *hidden()]))
+            message = redact(str(error), [*_request_secrets(request), *hidden()])
             await context.abort(grpc.StatusCode.UNKNOWN, message)
             raise  # abort raises; this line is for type checkers
 

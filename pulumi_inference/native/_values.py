@@ -9,7 +9,7 @@ secret (``serviceSettings.api_key``), but never a whole settings map for one key
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,8 +17,8 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 from .. import catalogue
 from .._names import camel
+from .._naming import NO_VALUE
 from .._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
-from ..properties import names
 from ._schema import OUTPUT_NAMES
 
 Path = tuple[str, ...]
@@ -88,15 +88,7 @@ def to_wire(plain: Mapping[str, Any], secret_paths: set[Path]) -> dict[str, Prop
     }
 
 
-_PROVIDER_WORDS = re.compile(r"\b(" + "|".join(names("provider")) + r")\b(?:=(True|False))?")
-
-
-def native_wording(text: str) -> str:
-    """A core message with the provider's own property names as the schema spells them:
-    ``set force_delete=True`` reads ``set forceDelete: true`` for a YAML or SDK user."""
-
-    def spelled(match: re.Match[str]) -> str:
-        name, flag = match.group(1), match.group(2)
-        return camel(name) + (f": {flag.lower()}" if flag else "")
-
-    return _PROVIDER_WORDS.sub(spelled, text)
+def schema_naming(name: str, value: object = NO_VALUE, /) -> str:
+    """The core's names as the schema spells them: ``forceDelete``, ``forceDelete: true``."""
+    spelled = camel(name)
+    return spelled if value is NO_VALUE else f"{spelled}: {json.dumps(value)}"

@@ -16,13 +16,14 @@ functions, and convert the plain results back. Progress and warnings are log rec
     existing_endpoint(client, id)     an existing endpoint as a program would declare it
 """
 
-from ._cluster import connect
+from ._cluster import connect, connect_to
 from ._create import create
 from ._declaration import (
     PRECONFIGURED_PREFIX,
     ExistingEndpoint,
     declaration_of,
     existing_endpoint,
+    import_endpoint,
 )
 from ._delete import delete
 from ._desired import DEFAULT_DEPLOYMENT_TIMEOUT, DesiredEndpoint
@@ -30,12 +31,20 @@ from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
 from ._observed import Observed, cluster_version_of
 from ._plan import Change, Plan, plan_change
+from ._preview import preview_outputs
 from ._read import ReadOutcome, read
 from ._update import update
+from ._validation import (
+    ENGINE_CONFIG_KEYS,
+    check_provider_config,
+    provider_config,
+    unknown_properties,
+)
 from ._validation import check_props as check
 
 __all__ = [
     "DEFAULT_DEPLOYMENT_TIMEOUT",
+    "ENGINE_CONFIG_KEYS",
     "PRECONFIGURED_PREFIX",
     "Change",
     "DesiredEndpoint",
@@ -45,15 +54,21 @@ __all__ = [
     "ReadOutcome",
     "ReplacementImpact",
     "check",
+    "check_provider_config",
     "cluster_version_of",
     "connect",
+    "connect_to",
     "create",
     "declaration_of",
     "delete",
     "diff",
     "existing_endpoint",
+    "import_endpoint",
     "plan_change",
+    "preview_outputs",
+    "provider_config",
     "read",
     "replacement_impact",
+    "unknown_properties",
     "update",
 ]

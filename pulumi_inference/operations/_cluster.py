@@ -20,13 +20,32 @@ def connect(
     environ: Mapping[str, str] | None = None,
 ) -> InferenceClient:
     """The pooled client for the cluster of ``spec``; the error names the endpoint."""
+    return connect_to(
+        config,
+        declared=spec.connection,
+        subject=f"inference endpoint '{spec.inference_id}'",
+        namespace=namespace,
+        environ=environ,
+    )
+
+
+def connect_to(
+    config: Mapping[str, Any],
+    *,
+    subject: str,
+    declared: Mapping[str, Any] | None = None,
+    namespace: str | None = DYNAMIC_CONFIG_NAMESPACE,
+    environ: Mapping[str, str] | None = None,
+) -> InferenceClient:
+    """The pooled client for the cluster that ``declared`` (or else config, then the
+    environment) names; the error starts with ``subject``."""
     try:
         connection = resolve_connection(
-            spec.connection,
+            declared or {},
             config,
             os.environ if environ is None else environ,
             namespace=namespace,
         )
     except ConfigurationError as exc:
-        raise ConfigurationError(f"inference endpoint '{spec.inference_id}': {exc}") from None
+        raise ConfigurationError(f"{subject}: {exc}") from None
     return client_for(connection)

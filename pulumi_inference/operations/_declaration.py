@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import catalogue
 from ..client import InferenceClient
+from ..errors import EndpointNotFoundError
 from ._deployment import target_allocations
 from ._observed import Observed, cluster_version_of
 
@@ -94,3 +95,15 @@ def existing_endpoint(client: InferenceClient, inference_id: str) -> ExistingEnd
     return ExistingEndpoint(
         declaration_of(live, stats), Observed.of(live, cluster_version_of(client, inference_id))
     )
+
+
+def import_endpoint(client: InferenceClient, inference_id: str) -> ExistingEndpoint:
+    """``pulumi import``: the endpoint as a program would declare it; refused when absent."""
+    found = existing_endpoint(client, inference_id)
+    if found is None:
+        raise EndpointNotFoundError(
+            f"inference endpoint '{inference_id}' does not exist on {client.cluster}; check "
+            "the id (GET /_inference/_all lists them) and the provider's url",
+            status=404,
+        )
+    return found

@@ -205,14 +205,17 @@ def test_an_error_reaches_the_engine_as_its_message_alone(monkeypatch: Any) -> N
 
 
 def test_messages_name_the_provider_settings_as_the_schema_does() -> None:
-    """Hints written for the core's snake_case read in the schema's camelCase natively."""
-    from pulumi_inference.native._values import native_wording
+    """The core spells property names through the naming of the door serving the call: the
+    schema's camelCase natively, Python's keywords for the dynamic resource."""
+    from pulumi_inference._naming import naming, spelled
+    from pulumi_inference.native._values import schema_naming
 
-    hint = "remove those uses, or set force_delete=True; raise deployment_timeout"
-    assert (
-        native_wording(hint)
-        == "remove those uses, or set forceDelete: true; raise deploymentTimeout"
-    )
+    def hint() -> str:
+        return f"set {spelled('force_delete', True)}; raise {spelled('deployment_timeout')}"
+
+    with naming(schema_naming):
+        assert hint() == "set forceDelete: true; raise deploymentTimeout"
+    assert hint() == "set force_delete=True; raise deployment_timeout"
     plugin = InferenceEndpointPlugin()
     bad = openai_inputs(deploymentTimeout=wire("soon"))
     response = asyncio.run(plugin.check(CheckRequest(URN, {}, bad, b"")))
