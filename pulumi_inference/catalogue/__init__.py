@@ -7,6 +7,7 @@ what the cluster would refuse. Pure data and pure functions: no Pulumi, no HTTP.
 """
 
 from ._api import (
+    CHUNKING_AFTER_UPDATE_RESET,
     canonical_service,
     chunking_updatable,
     default_model_id,
@@ -39,6 +40,7 @@ from ._services import DEPLOYMENT_SERVICES, SERVICES
 from ._validate import INFERENCE_ID_PATTERN, canonical_task_type, validate_endpoint
 
 __all__ = [
+    "CHUNKING_AFTER_UPDATE_RESET",
     "CHUNKING_STRATEGIES",
     "DEFAULT_CHUNKING",
     "DEPLOYMENT_SERVICES",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from ._model import EMBEDDING_TASK_TYPES, SECRET_KEYS, UPDATE_API_SINCE, ServiceSpec, Version
 from ._services import SERVICES
@@ -85,6 +86,11 @@ def chunking_updatable(version: Version | None) -> bool:
     del version
     return False
 
+
+CHUNKING_AFTER_UPDATE_RESET: Mapping[str, object] = MappingProxyType(
+    {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
+)
+"""What an ``_update`` before 9.4 leaves as an embedding endpoint's chunking."""
 
 UPDATE_KEEPS_CHUNKING_SINCE: Version = (9, 4, 0)
 """Before 9.4 (elastic/elasticsearch#139574) ``_update`` rebuilt an embedding endpoint

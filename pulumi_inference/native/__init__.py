@@ -9,10 +9,10 @@ es.InferenceEndpoint("embeddings", inference_id="openai-embeddings", task_type="
                      opts=pulumi.ResourceOptions(provider=cluster))
 ```
 
-The plugin executable is ``pulumi-resource-elasticsearch-inference`` (installed by pip);
-``pulumi-inference install-plugin`` registers it with Pulumi. Without an explicit provider,
-the cluster comes from stack config ``elasticsearch-inference:url`` (and ``apiKey``, ...), then
-from the ``ELASTICSEARCH_*`` environment variables.
+The plugin is ``python -m pulumi_inference.native``; ``pulumi-inference install-plugin``
+registers it with Pulumi (as ``pulumi-resource-elasticsearch-inference``). Without an
+explicit provider, the cluster comes from stack config ``elasticsearch-inference:url`` (and
+``apiKey``, ...), then from the ``ELASTICSEARCH_*`` environment variables.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Registering the plugin with Pulumi as an installed plugin.
 
-``pip install`` puts ``pulumi-resource-elasticsearch-inference`` beside the interpreter. The
-engine finds a plugin on ``$PATH`` too, but warns about it every run; an installed plugin
-(``$PULUMI_HOME/plugins/resource-elasticsearch-inference-v<version>/``) is found quietly.
+The package puts no ``pulumi-resource-*`` executable on ``$PATH``: the engine would prefer it
+to the installed plugin and warn about it on every command, twice, whenever the virtualenv is
+active. An installed plugin (``$PULUMI_HOME/plugins/resource-elasticsearch-inference-v<version>/``)
+is found quietly.
 ``pulumi plugin install --file`` installs a directory holding a launcher that starts this
 package's plugin with this interpreter.
 """

@@ -26,7 +26,7 @@ def diff(
     impact = replacement_impact(connect, old, new, plan)
     if impact is not None:
         log.warning("%s", impact.message())
-    if plan.update_body and catalogue.update_resets_chunking(new.task_type, old.cluster_version):
+    if _update_resets_declared_chunking(plan, old, new):
         log.warning(
             "inference endpoint '%s': updating it in place on this cluster (Elasticsearch %s, "
             "before 9.4) also resets its chunking_settings to word/250/100, a cluster bug "
@@ -36,3 +36,15 @@ def diff(
             ".".join(map(str, old.cluster_version or ())),
         )
     return plan
+
+
+def _update_resets_declared_chunking(
+    plan: Plan, old: DesiredEndpoint, new: DesiredEndpoint
+) -> bool:
+    """An in-place update (not a replacement) on a cluster whose ``_update`` resets chunking,
+    of an endpoint whose declared chunking is not already what the reset leaves."""
+    if plan.replaces or not plan.update_body:
+        return False
+    if not catalogue.update_resets_chunking(new.task_type, old.cluster_version):
+        return False
+    return new.chunking_settings != dict(catalogue.CHUNKING_AFTER_UPDATE_RESET)

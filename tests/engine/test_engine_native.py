@@ -271,12 +271,14 @@ def test_endpoints_move_from_the_dynamic_resource_to_the_native_one_in_place(
 def test_install_plugin_registers_it_so_pulumi_finds_it_quietly(
     engine: Engine, cluster: Cluster, tmp_path: Path
 ) -> None:
-    """`pulumi-inference install-plugin`, the README's way: an installed plugin, no warning."""
+    """`pulumi-inference install-plugin`, the README's way: an installed plugin, no warning,
+    also in an activated virtualenv (its bin first on PATH, where pip puts console scripts)."""
     home = tmp_path / "fresh-pulumi-home"
     home.mkdir()
     env = {**engine.env, "PULUMI_HOME": str(home)}
     env.pop("PULUMI_IGNORE_AMBIENT_PLUGINS")  # as a user runs it: PATH would be searched too
-    env["PATH"] = str(engine.cli_dir) + ":/usr/bin:/bin"  # no plugin on PATH
+    venv_bin = Path(sys.executable).parent  # an activated virtualenv
+    env["PATH"] = f"{venv_bin}:{engine.cli_dir}:/usr/bin:/bin"
     installed = subprocess.run(
         [
             sys.executable,
@@ -322,7 +324,8 @@ def test_install_plugin_registers_it_so_pulumi_finds_it_quietly(
     up = stack.up(color="never")
     assert "from $PATH" not in up.stdout + up.stderr
     assert cluster.endpoint(inference_id) is not None
-    stack.destroy(color="never")
+    destroyed = stack.destroy(color="never")
+    assert "from $PATH" not in destroyed.stdout + destroyed.stderr
 
 
 def test_explicit_providers_put_endpoints_on_two_clusters(engine: Engine, cluster: Cluster) -> None:

@@ -672,6 +672,44 @@ def test_an_in_place_update_that_resets_chunking_is_warned_of(
     assert ("resets its chunking_settings" in said) is warned
 
 
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"service_settings": {"model_id": "text-embedding-3-large"}}, "a replacement"),
+        ({"secrets": {"service_settings": {"api_key": "sk-rotated-0002"}}}, "chunking as reset"),
+    ],
+)
+def test_the_chunking_reset_warning_stays_quiet_where_it_cannot_happen(
+    emulator: Emulator,
+    provider: InferenceEndpointProvider,
+    caplog: pytest.LogCaptureFixture,
+    change: dict[str, Any],
+    why: str,
+) -> None:
+    """REQ-PLAN-7: not for a replacement (no _update is sent), nor for a key rotation of an
+    endpoint that declares the very chunking the reset leaves (word/250/100)."""
+    emulator.set_version("9.1.0")
+    word = {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
+    outs = provider.create(openai(emulator, chunking_settings=word)).outs or {}
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        plan = provider.diff("openai-emb", outs, openai(emulator, chunking_settings=word, **change))
+    assert plan.changes, why
+    said = " ".join(record.getMessage() for record in caplog.records)
+    assert "resets its chunking_settings" not in said, why
+
+
+def test_a_key_rotation_is_warned_of_when_it_resets_undeclared_chunking(
+    emulator: Emulator, provider: InferenceEndpointProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    """REQ-PLAN-7: rotating a key is an _update, so before 9.4 it resets default chunking."""
+    emulator.set_version("9.1.0")
+    outs = provider.create(openai(emulator)).outs or {}
+    rotated = {"service_settings": {"api_key": "sk-rotated-0003"}}
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        provider.diff("openai-emb", outs, openai(emulator, secrets=rotated))
+    assert "resets its chunking_settings" in " ".join(r.getMessage() for r in caplog.records)
+
+
 def test_under_the_dynamic_server_a_failure_reads_message_first(
     provider: InferenceEndpointProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
