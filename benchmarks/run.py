@@ -51,7 +51,7 @@ if str(ROOT) not in sys.path:
 
 from pulumi.runtime.proto import provider_pb2  # noqa: E402
 
-from pulumi_inference.dynamic._layout import endpoint_spec  # noqa: E402
+from pulumi_inference.operations import DesiredEndpoint  # noqa: E402
 from tests.support.provider_process import ProviderProcess  # noqa: E402
 
 CONCURRENCY = 4  # the dynamic-provider process serves at most 4 calls at once
@@ -108,7 +108,10 @@ def deploy_props(inference_id: str) -> dict[str, Any]:
 
 def request_body(props: Mapping[str, Any]) -> dict[str, Any]:
     """The create body the provider sends (secrets merged back), for the floor."""
-    return endpoint_spec(props).request_body()
+    merged = {key: value for key, value in props.items() if key != "secrets"}
+    for section, values in (props.get("secrets") or {}).items():
+        merged[section] = {**(merged.get(section) or {}), **values}
+    return DesiredEndpoint.from_props(merged).request_body()
 
 
 UPDATE_BODY = {"task_settings": {"user": "b"}}

@@ -13,8 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .connection import Connection
-from .dynamic._provider import InferenceEndpointProvider
-from .dynamic._resource import InferenceEndpoint
+from .dynamic import InferenceEndpoint, InferenceEndpointProvider
 from .errors import (
     AuthenticationError,
     AuthorizationError,

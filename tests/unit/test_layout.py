@@ -1,0 +1,130 @@
+"""The layout the architecture promises (docs/architecture.md): private means private.
+
+A private module (a name starting with ``_``) belongs to its package: only modules inside
+that package import it. The root package's private modules (``pulumi_inference._nested``, ...)
+are the shared kernel every subpackage may use. Code outside the library (benchmarks, scripts)
+uses public names only. Tests may reach into internals to test them, so they are not walked.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "pulumi_inference"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _package_of(module: str, path: Path) -> str:
+    return module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+
+def imported_modules(path: Path) -> Iterator[tuple[int, str]]:
+    """Every module an import statement of ``path`` names, resolved to an absolute name
+    (``from . import x`` names ``package.x`` when ``x`` is a module)."""
+    tree = ast.parse(path.read_text(), str(path))
+    module = module_name(path) if path.is_relative_to(PACKAGE) else ""
+    package = _package_of(module, path) if module else ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                source = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                source = node.module or ""
+            yield node.lineno, source
+            for alias in node.names:
+                candidate = f"{source}.{alias.name}"
+                if _is_module(candidate):
+                    yield node.lineno, candidate
+
+
+def _is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def private_owner(name: str) -> str | None:
+    """The package that owns the first private part of ``name``, or None if all public."""
+    parts = name.split(".")
+    for index, part in enumerate(parts):
+        if part.startswith("_") and not part.startswith("__"):
+            return ".".join(parts[:index])
+    return None
+
+
+def crossings(paths: list[Path]) -> list[str]:
+    found = []
+    for path in paths:
+        importer = module_name(path) if path.is_relative_to(PACKAGE) else ""
+        for line, name in imported_modules(path):
+            if not name.startswith("pulumi_inference"):
+                continue
+            owner = private_owner(name)
+            if owner is None:
+                continue
+            if importer == owner or importer.startswith(owner + "."):
+                continue
+            found.append(f"{path.relative_to(ROOT)}:{line} imports {name}")
+    return found
+
+
+def library_and_tools() -> list[Path]:
+    paths = sorted(PACKAGE.rglob("*.py")) + sorted((ROOT / "benchmarks").glob("*.py"))
+    scripts = ROOT / "scripts"
+    paths += [p for p in sorted(scripts.iterdir()) if p.is_file() and _is_python(p)]
+    return paths
+
+
+def _is_python(path: Path) -> bool:
+    if path.suffix == ".py":
+        return True
+    first_line = path.read_bytes().split(b"\n", 1)[0]
+    return first_line.startswith(b"#!") and b"python" in first_line
+
+
+def test_no_module_imports_another_packages_private_module() -> None:
+    assert crossings(library_and_tools()) == []
+
+
+def test_the_walker_sees_a_crossing(tmp_path: Path) -> None:
+    """The rule is checked: an import of another package's private module is reported."""
+    offender = PACKAGE / "importer" / "_zz_layout_probe.py"
+    offender.write_text("from ..operations._plan import Plan\nfrom .._nested import deep_merge\n")
+    try:
+        assert crossings([offender]) == [
+            "pulumi_inference/importer/_zz_layout_probe.py:1 imports "
+            "pulumi_inference.operations._plan"
+        ]
+    finally:
+        offender.unlink()
+
+
+@pytest.mark.parametrize(
+    "package",
+    sorted(p.parent for p in PACKAGE.rglob("__init__.py")),
+    ids=lambda p: module_name(p / "__init__.py"),
+)
+def test_each_package_declares_its_one_export_list(package: Path) -> None:
+    tree = ast.parse((package / "__init__.py").read_text())
+    exported = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    ]
+    assert len(exported) == 1, f"{module_name(package / '__init__.py')} needs one __all__"
