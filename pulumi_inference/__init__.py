@@ -27,6 +27,7 @@ from .errors import (
     EndpointInUseError,
     EndpointNotFoundError,
     InferenceError,
+    PossiblyAppliedError,
     ValidationError,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "InferenceEndpoint",
     "InferenceEndpointProvider",
     "InferenceError",
+    "PossiblyAppliedError",
     "ValidationError",
     "services",
 ]

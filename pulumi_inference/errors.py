@@ -4,6 +4,7 @@
     ├── ValidationError            bad input, found offline (check) — names the property path
     ├── ConfigurationError         no cluster to talk to, or contradictory connection settings
     ├── ClusterUnreachableError    connection refused/reset/timed out, retries exhausted
+    │   └── PossiblyAppliedError       a write was sent and its answer lost: it may have applied
     ├── DeploymentTimeoutError     a model deployment did not become ready in time
     └── ClusterError               the cluster answered with an error status
         ├── AuthenticationError        401: wrong or missing credentials
@@ -42,6 +43,10 @@ class ConfigurationError(InferenceError):
 
 class ClusterUnreachableError(InferenceError):
     """The cluster could not be reached (after retries, within the deadline)."""
+
+
+class PossiblyAppliedError(ClusterUnreachableError):
+    """A write was sent but its answer was lost: the cluster may have acted on it."""
 
 
 class DeploymentTimeoutError(InferenceError):
@@ -129,5 +134,6 @@ __all__ = [
     "EndpointInUseError",
     "EndpointNotFoundError",
     "InferenceError",
+    "PossiblyAppliedError",
     "ValidationError",
 ]

@@ -31,7 +31,12 @@ import httpx
 from .._redact import redact
 from .._version import parse_version
 from ..connection import ClusterConnection
-from ..errors import ClusterError, ClusterRejectedError, ClusterUnreachableError
+from ..errors import (
+    ClusterError,
+    ClusterRejectedError,
+    ClusterUnreachableError,
+    PossiblyAppliedError,
+)
 from ._errors import error_details, to_cluster_error
 from ._retry import (
     MAYBE_APPLIED_STATUSES,
@@ -55,10 +60,6 @@ _TLS_MARKERS = (
     "WRONG_VERSION_NUMBER",
     "CERTIFICATE_REQUIRED",
 )
-
-
-class PossiblyAppliedError(ClusterUnreachableError):
-    """The request was sent but its answer was lost: the cluster may have acted on it."""
 
 
 @dataclass(frozen=True)

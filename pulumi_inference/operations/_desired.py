@@ -19,11 +19,22 @@ from .._nested import normalize_numbers, secret_leaves
 from .._unknown import UNKNOWN
 from .._version import parse_version
 from ..connection import SECRET_CONNECTION_FIELDS
+from ..errors import ValidationError
 
 DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
 _DURATION = re.compile(
     r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$"
 )
+
+
+DURATION_HINT = "give seconds (1800) or a duration such as '20m' or '1h30m'"
+
+
+def _duration_of(timeout: Any) -> float:
+    try:
+        return parse_duration(timeout)
+    except ValueError as exc:
+        raise ValidationError([("deployment_timeout", f"{exc}; {DURATION_HINT}")]) from None
 
 
 def parse_duration(value: Any) -> float:
@@ -83,7 +94,7 @@ class DesiredEndpoint:
         elif timeout is UNKNOWN:
             deployment_timeout = timeout
         else:
-            deployment_timeout = parse_duration(timeout)
+            deployment_timeout = _duration_of(timeout)
         return cls(
             inference_id=_text(props["inference_id"]),
             task_type=_task_type(props["task_type"]),

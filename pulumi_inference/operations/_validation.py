@@ -10,7 +10,7 @@ from .. import catalogue
 from .._naming import spelled
 from .._unknown import UNKNOWN
 from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS
-from ._desired import parse_duration
+from ._desired import DURATION_HINT, parse_duration
 
 _BOOLEAN_KEYS = ("force_delete", "wait_for_deployment", "allow_unknown_service", "adopt_existing")
 
@@ -55,7 +55,7 @@ def check_props(
             issues.append(
                 (
                     "deployment_timeout",
-                    f"{exc}; give seconds (1800) or a duration such as '20m' or '1h30m'",
+                    f"{exc}; {DURATION_HINT}",
                 )
             )
     issues += _check_connection(props.get("connection"))

@@ -729,7 +729,8 @@ def test_under_the_dynamic_server_a_failure_reads_message_first(
     with pytest.raises(provider_module.ProviderFailure) as failed:
         provider.create(props)
     text = "".join(traceback.format_exception(failed.value))
-    assert text.startswith("pulumi_inference.errors.InferenceError: ValueError: ")
+    assert text.startswith("pulumi_inference.errors.ValidationError: invalid inference endpoint")
+    assert "deployment_timeout: " in text.split("Traceback")[0]
     assert "is not a duration" in text.split("Traceback")[0]
     assert "PULUMI_INFERENCE_DEBUG=1" in text
     assert "pulumi_inference/operations/_desired.py" not in text
