@@ -65,7 +65,8 @@ class EndpointCreator:
                     f"Inference endpoint [{inference_id}] already exists",
                 )
             ep = _stored_endpoint(parsed, version)
-            waiter, timed_out = None, False
+            waiter: Deployment | None = None
+            timed_out = False
             if attached is not None:
                 ep.deployment_id = attached.deployment_id
             elif parsed.service in DEPLOYMENT_SERVICES:
