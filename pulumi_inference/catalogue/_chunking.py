@@ -120,22 +120,35 @@ def validate_chunking(chunking: object, task_type: str | None, check_field: Any)
     strategy = chunking.get("strategy")
     if is_unknown(strategy):
         return
+    checked = _checked_strategy(strategy)
+    if isinstance(checked, Issue):
+        yield checked
+        return
+    yield from _key_issues(checked, chunking, check_field)
+    yield from _cross(checked, chunking)
+
+
+def _checked_strategy(strategy: object) -> str | Issue:
+    """The strategy's name, or the issue that it is missing or unknown."""
     if strategy is None:
-        yield Issue(
+        return Issue(
             f"{PATH}.strategy",
             "missing 'strategy' (one of sentence, word, recursive, none)",
         )
-        return
     if not isinstance(strategy, str) or strategy not in CHUNKING_STRATEGIES:
         hint = ""
         if isinstance(strategy, str) and strategy.strip().lower() in CHUNKING_STRATEGIES:
             hint = f"; write it as '{strategy.strip().lower()}'"
-        yield Issue(
+        return Issue(
             f"{PATH}.strategy",
             f"unknown chunking strategy {strategy!r}; use one of "
             f"{', '.join(CHUNKING_STRATEGIES)}{hint}",
         )
-        return
+    return strategy
+
+
+def _key_issues(strategy: str, chunking: Mapping[str, Any], check_field: Any) -> Iterator[Issue]:
+    """Unknown keys, bad values and missing required keys of one strategy's settings."""
     specs = {spec.name: spec for spec in CHUNKING_STRATEGIES[strategy]}
     for key, value in chunking.items():
         if key == "strategy":
@@ -157,7 +170,6 @@ def validate_chunking(chunking: object, task_type: str | None, check_field: Any)
                 f"{PATH}.{spec.name}",
                 f"chunking strategy '{strategy}' requires '{spec.name}' ({spec.description})",
             )
-    yield from _cross(strategy, chunking)
 
 
 def _cross(strategy: str, chunking: Mapping[str, Any]) -> Iterator[Issue]:

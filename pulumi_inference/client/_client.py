@@ -98,6 +98,21 @@ class _Exchange:
     possibly_applied: bool  # an earlier attempt may have been applied without an answer
 
 
+@dataclass
+class _Attempts:
+    """The tries of one logical request so far."""
+
+    method: str
+    path: str
+    subject: str
+    secrets: list[str]
+    policy: RetryPolicy
+    deadline: Deadline
+    count: int = 0
+    unreachable: Deadline | None = None  # since the first of consecutive refused connects
+    possibly_applied: bool = False  # an earlier try may have been applied without an answer
+
+
 def _is_tls_failure(exc: BaseException) -> bool:
     text = f"{exc} {exc.__cause__ or ''} {exc.__context__ or ''}"
     return any(marker in text for marker in _TLS_MARKERS)
@@ -362,76 +377,88 @@ class InferenceClient:
         policy: RetryPolicy | None = None,
     ) -> _Exchange:
         policy = policy or self.policy
-        deadline = Deadline(policy.deadline, self._clock)
-        unreachable: Deadline | None = None  # since the first of consecutive refused connects
-        attempt = 0
-        possibly_applied = False
+        run = _Attempts(
+            method, path, subject, list(secrets), policy, Deadline(policy.deadline, self._clock)
+        )
         while True:
-            attempt += 1
-            self._count(retry=attempt > 1)
+            run.count += 1
+            self._count(retry=run.count > 1)
             try:
                 response = self._http.request(
                     method,
                     path,
                     json=json,
                     params=params,
-                    timeout=self._timeout(deadline, read_timeout),
+                    timeout=self._timeout(run.deadline, read_timeout),
                 )
             except httpx.TransportError as exc:
-                reason = redact(f"{type(exc).__name__}: {exc}", self._hidden(secrets))
-                if _is_tls_failure(exc):
-                    raise ClusterUnreachableError(self._tls_message(subject, reason)) from None
-                sent = not isinstance(exc, _NOT_SENT)
-                if sent and not resend_unanswered:
-                    raise PossiblyAppliedError(
-                        f"{subject} on {self.cluster}: the answer to {method} {path} was lost "
-                        f"({reason}); the cluster may have applied it"
-                    ) from None
-                possibly_applied = possibly_applied or sent
-                if sent:
-                    unreachable = None
-                elif unreachable is None:
-                    unreachable = Deadline(policy.unreachable_deadline, self._clock)
-                wait = policy.delay(attempt, None)
-                if deadline.allows(wait) and (unreachable is None or unreachable.allows(wait)):
-                    log.info(
-                        "%s: %s %s failed (%s); retrying in %.2fs",
-                        subject,
-                        method,
-                        path,
-                        reason,
-                        wait,
-                    )
-                    self._sleep(wait)
-                    continue
-                raise ClusterUnreachableError(
-                    f"{subject} on {self.cluster}: could not reach the cluster after {attempt} "
-                    f"attempt(s) over {deadline.elapsed():.1f}s (last error: {reason}). Check "
-                    "the URL and that the cluster is up and reachable from here; retries stop "
-                    f"after PULUMI_INFERENCE_RETRY_DEADLINE ({policy.deadline:g}s), or "
-                    "PULUMI_INFERENCE_UNREACHABLE_DEADLINE "
-                    f"({policy.unreachable_deadline:g}s) of refused connections."
-                ) from None
-            unreachable = None
-            status = response.status_code
-            if status in RETRYABLE_STATUSES:
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                wait = policy.delay(attempt, retry_after)
-                if deadline.allows(wait):
-                    possibly_applied = possibly_applied or status in MAYBE_APPLIED_STATUSES
-                    log.info(
-                        "%s: %s %s answered %d; retrying in %.2fs%s",
-                        subject,
-                        method,
-                        path,
-                        status,
-                        wait,
-                        " (as Retry-After asks)" if retry_after is not None else "",
-                    )
-                    response.close()
-                    self._sleep(wait)
-                    continue
-            return _Exchange(response, attempt, deadline.elapsed(), possibly_applied)
+                self._sleep(self._wait_after_failure(run, exc, resend_unanswered))
+                continue
+            run.unreachable = None
+            wait = self._wait_after_answer(run, response)
+            if wait is None:
+                return _Exchange(response, run.count, run.deadline.elapsed(), run.possibly_applied)
+            response.close()
+            self._sleep(wait)
+
+    def _wait_after_failure(
+        self, run: _Attempts, exc: httpx.TransportError, resend_unanswered: bool
+    ) -> float:
+        """How long to wait before sending again after ``exc``; raises when it must not."""
+        reason = redact(f"{type(exc).__name__}: {exc}", self._hidden(run.secrets))
+        if _is_tls_failure(exc):
+            raise ClusterUnreachableError(self._tls_message(run.subject, reason)) from None
+        sent = not isinstance(exc, _NOT_SENT)
+        if sent and not resend_unanswered:
+            raise PossiblyAppliedError(
+                f"{run.subject} on {self.cluster}: the answer to {run.method} {run.path} was "
+                f"lost ({reason}); the cluster may have applied it"
+            ) from None
+        run.possibly_applied = run.possibly_applied or sent
+        if sent:
+            run.unreachable = None
+        elif run.unreachable is None:
+            run.unreachable = Deadline(run.policy.unreachable_deadline, self._clock)
+        wait = run.policy.delay(run.count, None)
+        if run.deadline.allows(wait) and (run.unreachable is None or run.unreachable.allows(wait)):
+            log.info(
+                "%s: %s %s failed (%s); retrying in %.2fs",
+                run.subject,
+                run.method,
+                run.path,
+                reason,
+                wait,
+            )
+            return wait
+        raise ClusterUnreachableError(
+            f"{run.subject} on {self.cluster}: could not reach the cluster after {run.count} "
+            f"attempt(s) over {run.deadline.elapsed():.1f}s (last error: {reason}). Check "
+            "the URL and that the cluster is up and reachable from here; retries stop "
+            f"after PULUMI_INFERENCE_RETRY_DEADLINE ({run.policy.deadline:g}s), or "
+            "PULUMI_INFERENCE_UNREACHABLE_DEADLINE "
+            f"({run.policy.unreachable_deadline:g}s) of refused connections."
+        ) from None
+
+    def _wait_after_answer(self, run: _Attempts, response: httpx.Response) -> float | None:
+        """How long to wait before sending again after ``response``; ``None``: it is final."""
+        status = response.status_code
+        if status not in RETRYABLE_STATUSES:
+            return None
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        wait = run.policy.delay(run.count, retry_after)
+        if not run.deadline.allows(wait):
+            return None
+        run.possibly_applied = run.possibly_applied or status in MAYBE_APPLIED_STATUSES
+        log.info(
+            "%s: %s %s answered %d; retrying in %.2fs%s",
+            run.subject,
+            run.method,
+            run.path,
+            status,
+            wait,
+            " (as Retry-After asks)" if retry_after is not None else "",
+        )
+        return wait
 
     def _tls_message(self, subject: str, reason: str) -> str:
         if "WRONG_VERSION_NUMBER" in reason:

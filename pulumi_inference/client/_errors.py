@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -47,6 +48,21 @@ def _split(names: str) -> list[str]:
     return [name.strip() for name in names.split(",") if name.strip()]
 
 
+@dataclass(frozen=True)
+class _Refusal:
+    """An error answer, read: what it was about and what the cluster said."""
+
+    where: str  # "inference endpoint 'x' on http://..."
+    said: str  # "404 resource_not_found_exception: ..."
+    status: int
+    error_type: str | None
+    reason: str
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return {"status": self.status, "error_type": self.error_type, "reason": self.reason}
+
+
 def to_cluster_error(
     response: httpx.Response,
     *,
@@ -60,77 +76,98 @@ def to_cluster_error(
     status = response.status_code
     error_type, reason = error_details(response)
     said = f"{status} {error_type}: {reason}" if error_type else f"{status}: {reason}"
-    where = f"{subject} on {cluster}"
-    kwargs: dict[str, Any] = {"status": status, "error_type": error_type, "reason": reason}
-
-    if status == 401 and _THIRD_PARTY_AUTH in reason:
-        return ClusterRejectedError(
-            f"{where}: the inference service rejected the credentials in service_settings "
-            f"(for example service_settings.api_key) while the cluster tested them ({said}). "
-            "Check the service's API key; it is not an Elasticsearch credential problem.",
-            **kwargs,
-        )
+    answer = _Refusal(f"{subject} on {cluster}", said, status, error_type, reason)
     if status == 401:
-        return AuthenticationError(
-            f"{where}: the cluster refused the credentials ({said}). Check the connection's "
-            "api_key, username/password or bearer_token (or elasticsearch:apiKey in stack "
-            "config, ELASTICSEARCH_API_KEY in the environment).",
-            **kwargs,
-        )
+        return _credentials_refused(answer)
     if status == 403:
-        if "license" in reason.lower():
-            hint = "The cluster's license does not include this feature; check its license level."
-        else:
-            hint = (
-                "Grant the `manage_inference` cluster privilege to the user or API key "
-                "(`monitor_inference` is enough for reads such as refresh)."
-            )
-        return AuthorizationError(f"{where}: permission denied ({said}). {hint}", **kwargs)
+        return _permission_denied(answer)
     if status == 404:
         return EndpointNotFoundError(
-            f"{where}: not found ({said}). If it was deleted outside Pulumi, run "
+            f"{answer.where}: not found ({said}). If it was deleted outside Pulumi, run "
             "`pulumi refresh` to record that; the next `pulumi up` creates it again.",
-            **kwargs,
+            **answer.fields,
         )
     if status == 400 and error_type == "resource_already_exists_exception":
         return EndpointAlreadyExistsError(
-            f"{where}: an endpoint with this id already exists and is not managed by this "
-            "stack. Pick another inference_id, or delete the existing endpoint "
+            f"{answer.where}: an endpoint with this id already exists and is not managed by "
+            "this stack. Pick another inference_id, or delete the existing endpoint "
             "(DELETE /_inference/<task_type>/<inference_id>) if it is not used.",
-            **kwargs,
+            **answer.fields,
         )
     if status == 409:
-        pipelines = _split(m.group(1)) if (m := _PIPELINES.search(reason)) else []
-        indexes = _split(m.group(1)) if (m := _INDEXES.search(reason)) else []
-        used_by = []
-        if pipelines:
-            used_by.append(f"ingest pipelines {pipelines}")
-        if indexes:
-            used_by.append(f"semantic_text fields of indexes {indexes}")
-        if used_by:
-            return EndpointInUseError(
-                f"{where}: the cluster refuses to delete it because it is used by "
-                f"{' and '.join(used_by)}. Remove those uses first, or set "
-                f"{spelled('force_delete', True)} "
-                "on the resource to delete it anyway (they will stop working).",
-                pipelines=pipelines,
-                indexes=indexes,
-                **kwargs,
-            )
-        return ClusterRejectedError(f"{where}: conflict ({said}).", **kwargs)
+        return _conflict(answer)
     if status in RETRYABLE_STATUSES:
-        over = f" over {elapsed:.1f}s" if elapsed is not None else ""
-        busy = "is overloaded (429)" if status == 429 else "is unavailable"
-        return ClusterUnavailableError(
-            f"{where}: the cluster {busy}; it answered {status} to {attempts} attempt(s){over} "
-            f"and the retry deadline ran out (last answer: {said}). Check the cluster's health "
-            "and retry later, or raise PULUMI_INFERENCE_RETRY_DEADLINE (seconds).",
-            **kwargs,
-        )
+        return _retries_exhausted(answer, attempts, elapsed)
     if status >= 500:
         return ClusterUnavailableError(
-            f"{where}: the cluster failed to handle the request ({said}). Check the cluster's "
-            "logs and health.",
-            **kwargs,
+            f"{answer.where}: the cluster failed to handle the request ({said}). Check the "
+            "cluster's logs and health.",
+            **answer.fields,
         )
-    return ClusterRejectedError(f"{where}: the cluster rejected the request ({said}).", **kwargs)
+    return ClusterRejectedError(
+        f"{answer.where}: the cluster rejected the request ({said}).", **answer.fields
+    )
+
+
+def _credentials_refused(answer: _Refusal) -> ClusterError:
+    if _THIRD_PARTY_AUTH in answer.reason:
+        return ClusterRejectedError(
+            f"{answer.where}: the inference service rejected the credentials in "
+            "service_settings (for example service_settings.api_key) while the cluster tested "
+            f"them ({answer.said}). Check the service's API key; it is not an Elasticsearch "
+            "credential problem.",
+            **answer.fields,
+        )
+    return AuthenticationError(
+        f"{answer.where}: the cluster refused the credentials ({answer.said}). Check the "
+        "connection's api_key, username/password or bearer_token (or elasticsearch:apiKey in "
+        "stack config, ELASTICSEARCH_API_KEY in the environment).",
+        **answer.fields,
+    )
+
+
+def _permission_denied(answer: _Refusal) -> ClusterError:
+    if "license" in answer.reason.lower():
+        hint = "The cluster's license does not include this feature; check its license level."
+    else:
+        hint = (
+            "Grant the `manage_inference` cluster privilege to the user or API key "
+            "(`monitor_inference` is enough for reads such as refresh)."
+        )
+    return AuthorizationError(
+        f"{answer.where}: permission denied ({answer.said}). {hint}", **answer.fields
+    )
+
+
+def _conflict(answer: _Refusal) -> ClusterError:
+    """409: a delete refused because pipelines or indexes use the endpoint, or another clash."""
+    pipelines = _split(m.group(1)) if (m := _PIPELINES.search(answer.reason)) else []
+    indexes = _split(m.group(1)) if (m := _INDEXES.search(answer.reason)) else []
+    used_by = []
+    if pipelines:
+        used_by.append(f"ingest pipelines {pipelines}")
+    if indexes:
+        used_by.append(f"semantic_text fields of indexes {indexes}")
+    if not used_by:
+        return ClusterRejectedError(f"{answer.where}: conflict ({answer.said}).", **answer.fields)
+    return EndpointInUseError(
+        f"{answer.where}: the cluster refuses to delete it because it is used by "
+        f"{' and '.join(used_by)}. Remove those uses first, or set "
+        f"{spelled('force_delete', True)} on the resource to delete it anyway (they will stop "
+        "working).",
+        pipelines=pipelines,
+        indexes=indexes,
+        **answer.fields,
+    )
+
+
+def _retries_exhausted(answer: _Refusal, attempts: int, elapsed: float | None) -> ClusterError:
+    over = f" over {elapsed:.1f}s" if elapsed is not None else ""
+    busy = "is overloaded (429)" if answer.status == 429 else "is unavailable"
+    return ClusterUnavailableError(
+        f"{answer.where}: the cluster {busy}; it answered {answer.status} to {attempts} "
+        f"attempt(s){over} and the retry deadline ran out (last answer: {answer.said}). Check "
+        "the cluster's health and retry later, or raise PULUMI_INFERENCE_RETRY_DEADLINE "
+        "(seconds).",
+        **answer.fields,
+    )

@@ -37,97 +37,109 @@ class Control:
             return _bad(str(err)).response()
 
     def _route(self, req: Request) -> Response:
-        m = req.method
         parts = [p for p in req.path.split("/") if p][1:]
-        body: Any = req.body
-        if not parts and m == "GET":
-            return Response(200, self.summary())
-        head = parts[0] if parts else ""
-        if head == "faults" and len(parts) == 1:
-            if m == "GET":
-                return Response(
-                    200, {"faults": self.faults.list(), "latency": self.faults.global_latency}
-                )
-            if m == "POST":
-                return Response(200, {"faults": self.add_faults(body)})
-            if m == "DELETE":
-                self.faults.clear()
-                return Response(200, {"acknowledged": True})
-        if head == "faults" and len(parts) == 2 and m == "DELETE":
-            try:
-                removed = self.faults.remove(int(parts[1]))
-            except ValueError:
-                raise _bad(f"fault id must be an integer, got [{parts[1]}]") from None
-            return Response(200 if removed else 404, {"acknowledged": removed})
-        if head == "latency" and len(parts) == 1 and m in {"PUT", "POST"}:
-            seconds = (body or {}).get("seconds") if isinstance(body, dict) else None
-            if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
-                raise _bad('body must be {"seconds": <non-negative number>}')
-            self.faults.global_latency = float(seconds)
-            return Response(200, {"latency": self.faults.global_latency})
-        if head == "requests" and len(parts) == 1:
-            if m == "GET":
-                entries = self.state.log.entries()
-                since = req.query.get("since")
-                if since is not None:
-                    entries = [e for e in entries if e["seq"] > int(since)]
-                return Response(200, {"requests": entries})
-            if m == "DELETE":
-                self.state.log.clear()
-                return Response(200, {"acknowledged": True})
-        if head == "reset" and len(parts) == 1 and m == "POST":
-            self._reset()
-            return Response(200, {"acknowledged": True})
-        if head == "settings" and len(parts) == 1:
-            if m in {"PUT", "POST"}:
-                if not isinstance(body, dict):
-                    raise _bad("body must be a JSON object of settings")
-                with self.state.lock:
-                    self.state.settings.update(body)
-            if m in {"GET", "PUT", "POST"}:
-                return Response(200, self.state.settings.to_json())
-        if head == "version" and len(parts) == 1:
-            if m in {"PUT", "POST"}:
-                version = body.get("version") if isinstance(body, dict) else None
-                if not isinstance(version, str):
-                    raise _bad('body must be {"version": "X.Y.Z"}')
-                with self.state.lock:
-                    self.state.settings.update({"version": version})
-            if m in {"GET", "PUT", "POST"}:
-                return Response(200, {"version": self.state.settings.version})
-        if head == "endpoints" and len(parts) == 3 and parts[2] == "edit" and m == "POST":
-            if not isinstance(body, dict):
-                raise _bad("body must be a JSON object")
-            return Response(200, self.api.edit_endpoint(parts[1], body))
-        if head == "endpoints" and len(parts) == 2 and m == "GET":
+        for methods, pattern, handler in _ROUTES:
+            args = _match(pattern, parts)
+            if args is not None and req.method in methods:
+                return handler(self, req, args)
+        raise no_handler(req.method, req.uri)
+
+    def _get_summary(self, req: Request, args: list[str]) -> Response:
+        return Response(200, self.summary())
+
+    def _list_faults(self, req: Request, args: list[str]) -> Response:
+        return Response(200, {"faults": self.faults.list(), "latency": self.faults.global_latency})
+
+    def _add_faults(self, req: Request, args: list[str]) -> Response:
+        return Response(200, {"faults": self.add_faults(req.body)})
+
+    def _clear_faults(self, req: Request, args: list[str]) -> Response:
+        self.faults.clear()
+        return Response(200, {"acknowledged": True})
+
+    def _remove_fault(self, req: Request, args: list[str]) -> Response:
+        try:
+            removed = self.faults.remove(int(args[0]))
+        except ValueError:
+            raise _bad(f"fault id must be an integer, got [{args[0]}]") from None
+        return Response(200 if removed else 404, {"acknowledged": removed})
+
+    def _set_latency(self, req: Request, args: list[str]) -> Response:
+        body = req.body
+        seconds = (body or {}).get("seconds") if isinstance(body, dict) else None
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+            raise _bad('body must be {"seconds": <non-negative number>}')
+        self.faults.global_latency = float(seconds)
+        return Response(200, {"latency": self.faults.global_latency})
+
+    def _list_requests(self, req: Request, args: list[str]) -> Response:
+        entries = self.state.log.entries()
+        since = req.query.get("since")
+        if since is not None:
+            entries = [e for e in entries if e["seq"] > int(since)]
+        return Response(200, {"requests": entries})
+
+    def _clear_requests(self, req: Request, args: list[str]) -> Response:
+        self.state.log.clear()
+        return Response(200, {"acknowledged": True})
+
+    def _reset_all(self, req: Request, args: list[str]) -> Response:
+        self._reset()
+        return Response(200, {"acknowledged": True})
+
+    def _settings(self, req: Request, args: list[str]) -> Response:
+        if req.method != "GET":
+            if not isinstance(req.body, dict):
+                raise _bad("body must be a JSON object of settings")
             with self.state.lock:
-                ep = self.state.endpoints.get(parts[1])
-                if ep is None:
-                    raise EsError(
-                        404,
-                        "resource_not_found_exception",
-                        f"Inference endpoint not found [{parts[1]}]",
-                    )
-                return Response(
-                    200,
-                    {
-                        "endpoint": self.api.view(ep, live=True),
-                        "secret_keys": sorted(ep.secrets),
-                        "deployment_id": ep.deployment_id,
-                    },
+                self.state.settings.update(req.body)
+        return Response(200, self.state.settings.to_json())
+
+    def _version(self, req: Request, args: list[str]) -> Response:
+        if req.method != "GET":
+            version = req.body.get("version") if isinstance(req.body, dict) else None
+            if not isinstance(version, str):
+                raise _bad('body must be {"version": "X.Y.Z"}')
+            with self.state.lock:
+                self.state.settings.update({"version": version})
+        return Response(200, {"version": self.state.settings.version})
+
+    def _edit_endpoint(self, req: Request, args: list[str]) -> Response:
+        if not isinstance(req.body, dict):
+            raise _bad("body must be a JSON object")
+        return Response(200, self.api.edit_endpoint(args[0], req.body))
+
+    def _get_endpoint(self, req: Request, args: list[str]) -> Response:
+        (inference_id,) = args
+        with self.state.lock:
+            ep = self.state.endpoints.get(inference_id)
+            if ep is None:
+                raise EsError(
+                    404,
+                    "resource_not_found_exception",
+                    f"Inference endpoint not found [{inference_id}]",
                 )
-        if head == "deployments" and len(parts) == 1 and m == "POST":
-            if not isinstance(body, dict) or not isinstance(body.get("model_id"), str):
-                raise _bad('body must hold at least {"model_id": "..."}')
-            deployment = self.api.models.start_deployment(
-                body["model_id"],
-                deployment_id=body.get("deployment_id"),
-                num_allocations=body.get("num_allocations", 1),
-                num_threads=body.get("num_threads", 1),
-                adaptive_allocations=body.get("adaptive_allocations"),
+            return Response(
+                200,
+                {
+                    "endpoint": self.api.view(ep, live=True),
+                    "secret_keys": sorted(ep.secrets),
+                    "deployment_id": ep.deployment_id,
+                },
             )
-            return Response(200, deployment.stats())
-        raise no_handler(m, req.uri)
+
+    def _add_deployment(self, req: Request, args: list[str]) -> Response:
+        body = req.body
+        if not isinstance(body, dict) or not isinstance(body.get("model_id"), str):
+            raise _bad('body must hold at least {"model_id": "..."}')
+        deployment = self.api.models.start_deployment(
+            body["model_id"],
+            deployment_id=body.get("deployment_id"),
+            num_allocations=body.get("num_allocations", 1),
+            num_threads=body.get("num_threads", 1),
+            adaptive_allocations=body.get("adaptive_allocations"),
+        )
+        return Response(200, deployment.stats())
 
     def add_faults(self, body: Any) -> list[JsonDict]:
         if isinstance(body, dict) and "faults" in body:
@@ -149,3 +161,39 @@ class Control:
                 "faults": self.faults.list(),
                 "latency": self.faults.global_latency,
             }
+
+
+_Handler = Callable[[Control, Request, list[str]], Response]
+_WRITE = frozenset({"PUT", "POST"})
+_READ_WRITE = frozenset({"GET", "PUT", "POST"})
+
+_ROUTES: tuple[tuple[frozenset[str], tuple[str, ...], _Handler], ...] = (
+    (frozenset({"GET"}), (), Control._get_summary),
+    (frozenset({"GET"}), ("faults",), Control._list_faults),
+    (frozenset({"POST"}), ("faults",), Control._add_faults),
+    (frozenset({"DELETE"}), ("faults",), Control._clear_faults),
+    (frozenset({"DELETE"}), ("faults", "*"), Control._remove_fault),
+    (_WRITE, ("latency",), Control._set_latency),
+    (frozenset({"GET"}), ("requests",), Control._list_requests),
+    (frozenset({"DELETE"}), ("requests",), Control._clear_requests),
+    (frozenset({"POST"}), ("reset",), Control._reset_all),
+    (_READ_WRITE, ("settings",), Control._settings),
+    (_READ_WRITE, ("version",), Control._version),
+    (frozenset({"POST"}), ("endpoints", "*", "edit"), Control._edit_endpoint),
+    (frozenset({"GET"}), ("endpoints", "*"), Control._get_endpoint),
+    (frozenset({"POST"}), ("deployments",), Control._add_deployment),
+)
+"""Methods, path below ``/_emulator`` (``*``: any one segment, passed on) and handler."""
+
+
+def _match(pattern: tuple[str, ...], parts: list[str]) -> list[str] | None:
+    """The segments ``*`` stands for, or ``None`` when ``parts`` is not ``pattern``."""
+    if len(pattern) != len(parts):
+        return None
+    args: list[str] = []
+    for want, got in zip(pattern, parts, strict=True):
+        if want == "*":
+            args.append(got)
+        elif want != got:
+            return None
+    return args

@@ -15,6 +15,8 @@ from ._rules import (
     ELSER_MODEL,
     ELSER_MODEL_LINUX,
     PRECONFIGURED_IDS,
+    ParsedEndpoint,
+    Version,
     apply_defaults,
     canonical_service,
     parse_put,
@@ -49,48 +51,12 @@ class EndpointCreator:
     def put(self, task_type: str | None, inference_id: str, req: Request) -> Response:
         path_task = parse_task_type(task_type) if task_type is not None else None
         settings = self.state.settings
-        waiter: Deployment | None = None
         with self.state.lock:
             version = settings.version_tuple
             reserved = PRECONFIGURED_IDS if version >= (8, 16, 0) else frozenset()
             parsed = parse_put(inference_id, path_task, req.body, version, reserved)
-            ss = parsed.service_settings
-            attached: Deployment | None = None
-            if parsed.service in DEPLOYMENT_SERVICES and "deployment_id" in ss:
-                dep_id = str(ss["deployment_id"])
-                attached = self.state.deployments.get(dep_id)
-                if attached is None:
-                    raise EsError(
-                        404, "resource_not_found_exception", f"Cannot find deployment [{dep_id}]"
-                    )
-                model = ss.get("model_id")
-                if model is not None and model != attached.model_id:
-                    raise bad_request(
-                        f"Deployment [{dep_id}] uses model [{attached.model_id}] which does not "
-                        f"match the model [{model}] in the request."
-                    )
-                new = {
-                    "num_allocations": attached.allocation_count(),
-                    "num_threads": attached.num_threads,
-                    "model_id": attached.model_id,
-                    "deployment_id": dep_id,
-                }
-                if attached.adaptive_allocations is not None:
-                    new["adaptive_allocations"] = deep_copy(attached.adaptive_allocations)
-                parsed.service_settings = ss = {
-                    **new,
-                    **{k: v for k, v in ss.items() if k not in new},
-                }
-            clash = [
-                d.deployment_id
-                for d in self.state.deployments.by_id.values()
-                if d.owner is None and inference_id in {d.deployment_id, d.model_id}
-            ]
-            if clash:
-                raise bad_request(
-                    f"Inference endpoint IDs must be unique. Requested inference endpoint ID "
-                    f"[{inference_id}] matches existing trained model ID(s) but must not."
-                )
+            attached = self._attach(parsed)
+            self._refuse_trained_model_ids(inference_id)
             apply_defaults(parsed, version, settings.linux_x86)
             if inference_id in self.state.endpoints:
                 raise EsError(
@@ -98,46 +64,20 @@ class EndpointCreator:
                     "resource_already_exists_exception",
                     f"Inference endpoint [{inference_id}] already exists",
                 )
-            ep = StoredEndpoint(
-                inference_id=inference_id,
-                task_type=parsed.task_type,
-                service=canonical_service(parsed.service, version),
-                service_settings=parsed.service_settings,
-                secrets=parsed.secrets,
-                task_settings=parsed.task_settings,
-                chunking_settings=parsed.chunking_settings,
-            )
+            ep = _stored_endpoint(parsed, version)
+            waiter: Deployment | None = None
             timed_out = False
             if attached is not None:
                 ep.deployment_id = attached.deployment_id
             elif parsed.service in DEPLOYMENT_SERVICES:
-                never = self.faults.take("never_ready", "PUT", req.path) is not None
-                timed_out = self.faults.take("deployment_timeout", "PUT", req.path) is not None
-                model = ss.get("model_id") or (
-                    ELSER_MODEL_LINUX if settings.linux_x86 else ELSER_MODEL
-                )
-                waiter = self.state.deployments.add(
-                    Deployment(
-                        deployment_id=inference_id,
-                        model_id=str(model),
-                        num_threads=int(ss.get("num_threads", 1)),
-                        num_allocations=ss.get("num_allocations"),
-                        adaptive_allocations=deep_copy(ss.get("adaptive_allocations")),
-                        duration=settings.deployment_seconds,
-                        never_ready=never,
-                        owner=inference_id,
-                    )
-                )
+                waiter, timed_out = self._start_deployment(parsed, req.path)
                 ep.deployment_id = inference_id
             self.state.endpoints[inference_id] = ep
             answer = endpoint_view(self.state, ep, live=False)
         default_timeout = "120s" if parsed.task_type in {"completion", "chat_completion"} else "30s"
         label, seconds = parse_timeout(req.query.get("timeout"), default_timeout)
         if waiter is not None and not timed_out and settings.put_waits_for_deployment:
-            deadline = time.monotonic() + seconds
-            while not waiter.is_started() and time.monotonic() < deadline:
-                time.sleep(0.02)
-            timed_out = not waiter.is_started()
+            timed_out = not _wait_started(waiter, seconds)
         if timed_out:
             raise EsError(
                 408,
@@ -146,3 +86,81 @@ class EndpointCreator:
                 "trained model stats API to track the state of the deployment.",
             )
         return Response(200, answer)
+
+    def _attach(self, parsed: ParsedEndpoint) -> Deployment | None:
+        """The existing deployment named by ``deployment_id``, its settings put in front."""
+        ss = parsed.service_settings
+        if parsed.service not in DEPLOYMENT_SERVICES or "deployment_id" not in ss:
+            return None
+        dep_id = str(ss["deployment_id"])
+        attached = self.state.deployments.get(dep_id)
+        if attached is None:
+            raise EsError(404, "resource_not_found_exception", f"Cannot find deployment [{dep_id}]")
+        model = ss.get("model_id")
+        if model is not None and model != attached.model_id:
+            raise bad_request(
+                f"Deployment [{dep_id}] uses model [{attached.model_id}] which does not "
+                f"match the model [{model}] in the request."
+            )
+        new = {
+            "num_allocations": attached.allocation_count(),
+            "num_threads": attached.num_threads,
+            "model_id": attached.model_id,
+            "deployment_id": dep_id,
+        }
+        if attached.adaptive_allocations is not None:
+            new["adaptive_allocations"] = deep_copy(attached.adaptive_allocations)
+        parsed.service_settings = {**new, **{k: v for k, v in ss.items() if k not in new}}
+        return attached
+
+    def _refuse_trained_model_ids(self, inference_id: str) -> None:
+        clash = [
+            d.deployment_id
+            for d in self.state.deployments.by_id.values()
+            if d.owner is None and inference_id in {d.deployment_id, d.model_id}
+        ]
+        if clash:
+            raise bad_request(
+                f"Inference endpoint IDs must be unique. Requested inference endpoint ID "
+                f"[{inference_id}] matches existing trained model ID(s) but must not."
+            )
+
+    def _start_deployment(self, parsed: ParsedEndpoint, path: str) -> tuple[Deployment, bool]:
+        """Start the endpoint's own deployment; also whether a fault times the PUT out."""
+        settings = self.state.settings
+        ss = parsed.service_settings
+        never = self.faults.take("never_ready", "PUT", path) is not None
+        timed_out = self.faults.take("deployment_timeout", "PUT", path) is not None
+        model = ss.get("model_id") or (ELSER_MODEL_LINUX if settings.linux_x86 else ELSER_MODEL)
+        waiter = self.state.deployments.add(
+            Deployment(
+                deployment_id=parsed.inference_id,
+                model_id=str(model),
+                num_threads=int(ss.get("num_threads", 1)),
+                num_allocations=ss.get("num_allocations"),
+                adaptive_allocations=deep_copy(ss.get("adaptive_allocations")),
+                duration=settings.deployment_seconds,
+                never_ready=never,
+                owner=parsed.inference_id,
+            )
+        )
+        return waiter, timed_out
+
+
+def _stored_endpoint(parsed: ParsedEndpoint, version: Version) -> StoredEndpoint:
+    return StoredEndpoint(
+        inference_id=parsed.inference_id,
+        task_type=parsed.task_type,
+        service=canonical_service(parsed.service, version),
+        service_settings=parsed.service_settings,
+        secrets=parsed.secrets,
+        task_settings=parsed.task_settings,
+        chunking_settings=parsed.chunking_settings,
+    )
+
+
+def _wait_started(waiter: Deployment, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not waiter.is_started() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return waiter.is_started()

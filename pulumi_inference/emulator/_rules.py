@@ -496,30 +496,12 @@ def parse_put(
     if task_type not in rule.task_types:
         raise bad_request(f"The [{service}] service does not support task type [{task_type}]")
 
-    raw_service = config.pop("service_settings", None)
-    if raw_service is None:
-        raise validation_failed(["[service_settings] does not contain the required settings"])
-    if not isinstance(raw_service, dict):
-        raise bad_request("[service_settings] must be an object")
-    raw_task = config.pop("task_settings", None) or {}
-    if not isinstance(raw_task, dict):
-        raise bad_request("[task_settings] must be an object")
-    chunking = config.pop("chunking_settings", None)
-    if chunking is not None and not isinstance(chunking, dict):
-        raise bad_request("[chunking_settings] must be an object")
-
+    raw_service, raw_task, chunking = _sections(config)
     errors = requirement_errors(rule, task_type, raw_service, raw_task)
     errors += integer_errors(raw_service, raw_task, chunking)
     if errors:
         raise validation_failed(errors)
-
-    unknown: JsonDict = dict(config)
-    if rule.service_keys is not None:
-        unknown.update({k: v for k, v in raw_service.items() if k not in rule.service_keys})
-    if rule.task_keys is not None:
-        unknown.update({k: v for k, v in raw_task.items() if k not in rule.task_keys})
-    if unknown:
-        raise unknown_keys_error(service, unknown, version)
+    _refuse_unknown_keys(rule, config, raw_service, raw_task, version)
 
     public = {k: v for k, v in raw_service.items() if k not in SECRET_KEYS}
     secrets = {k: v for k, v in raw_service.items() if k in SECRET_KEYS}
@@ -532,6 +514,39 @@ def parse_put(
         task_settings=dict(raw_task),
         chunking_settings=dict(chunking) if chunking is not None else None,
     )
+
+
+def _sections(config: JsonDict) -> tuple[JsonDict, JsonDict, JsonDict | None]:
+    """Take the three settings objects out of a PUT body; refuse one that is not an object."""
+    raw_service = config.pop("service_settings", None)
+    if raw_service is None:
+        raise validation_failed(["[service_settings] does not contain the required settings"])
+    if not isinstance(raw_service, dict):
+        raise bad_request("[service_settings] must be an object")
+    raw_task = config.pop("task_settings", None) or {}
+    if not isinstance(raw_task, dict):
+        raise bad_request("[task_settings] must be an object")
+    chunking = config.pop("chunking_settings", None)
+    if chunking is not None and not isinstance(chunking, dict):
+        raise bad_request("[chunking_settings] must be an object")
+    return raw_service, raw_task, chunking
+
+
+def _refuse_unknown_keys(
+    rule: ServiceRule,
+    rest: JsonDict,
+    service_settings: JsonDict,
+    task_settings: JsonDict,
+    version: Version,
+) -> None:
+    """Top-level keys left in ``rest``, and settings the service does not know."""
+    unknown: JsonDict = dict(rest)
+    if rule.service_keys is not None:
+        unknown.update({k: v for k, v in service_settings.items() if k not in rule.service_keys})
+    if rule.task_keys is not None:
+        unknown.update({k: v for k, v in task_settings.items() if k not in rule.task_keys})
+    if unknown:
+        raise unknown_keys_error(rule.name, unknown, version)
 
 
 def requirement_errors(

@@ -13,9 +13,14 @@ import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..connection import FIELDS, FIELDS_BY_NAME, environment_source
+
+if TYPE_CHECKING:
+    from ..connection import ClusterConnection
+    from ._cluster import Inventory, Skipped
+    from ._plan import Planned
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 PROGRAM_FILES = ("Pulumi.yaml", "Pulumi.yml", "__main__.py", "requirements.txt")
@@ -192,48 +197,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..client import client_for
-    from ..connection import resolve_connection
-    from ..errors import ConfigurationError, InferenceError
-    from ._cluster import read_cluster
-    from ._plan import plan
     from ._render import Door, render_program, render_project_file, render_requirements
     from ._summary import connection_lines, secret_lines, summary
 
     out = Path(args.out)
     door = Door(native=args.native)
-    declared = _declared(args, os.environ)
-    _check_out(out)
-    environment = environment_source(os.environ)
-    if not any(
-        source.get(name) for source in (declared, environment) for name in ("url", "cloud_id")
-    ):
-        raise _Refused(
-            "which cluster? Pass --url URL (or --cloud-id ID), or set ELASTICSEARCH_URL",
-            EXIT_USAGE,
-        )
-    try:
-        connection = resolve_connection(declared, {}, os.environ)
-    except ConfigurationError as error:
-        raise _Refused(_naming_flags(str(error)), EXIT_USAGE) from None
-    try:
-        inventory = read_cluster(
-            client_for(connection),
-            match=args.match,
-            include_preconfigured=args.include_preconfigured,
-        )
-    except InferenceError as error:
-        raise _Refused(f"{error}\n{_hint(error)}", EXIT_FAILED) from None
-    planned, skipped = plan(inventory)
-    skipped = sorted([*inventory.skipped, *skipped], key=lambda s: s.inference_id)
-    if not planned:
-        reasons = sorted({item.reason for item in skipped})
-        raise _Refused(
-            f"no endpoint to write from {inventory.cluster} ({len(skipped)} skipped"
-            + (f": {'; '.join(reasons)}" if reasons else "")
-            + "); check --match and --include-preconfigured. Nothing was written.",
-            EXIT_FAILED,
-        )
+    connection = _connection(args, out)
+    inventory, planned, skipped = _read(connection, args)
     config = connection_lines(connection, door) + secret_lines(planned)
     files = {
         "Pulumi.yaml": render_project_file(_project_name(out), inventory.cluster, door, config),
@@ -260,3 +230,54 @@ def _run(args: argparse.Namespace) -> int:
         end="",
     )
     return EXIT_OK
+
+
+def _connection(args: argparse.Namespace, out: Path) -> ClusterConnection:
+    """The cluster named by the flags and the environment (``out`` checked first)."""
+    from ..connection import resolve_connection
+    from ..errors import ConfigurationError
+
+    declared = _declared(args, os.environ)
+    _check_out(out)
+    environment = environment_source(os.environ)
+    if not any(
+        source.get(name) for source in (declared, environment) for name in ("url", "cloud_id")
+    ):
+        raise _Refused(
+            "which cluster? Pass --url URL (or --cloud-id ID), or set ELASTICSEARCH_URL",
+            EXIT_USAGE,
+        )
+    try:
+        return resolve_connection(declared, {}, os.environ)
+    except ConfigurationError as error:
+        raise _Refused(_naming_flags(str(error)), EXIT_USAGE) from None
+
+
+def _read(
+    connection: ClusterConnection, args: argparse.Namespace
+) -> tuple[Inventory, list[Planned], list[Skipped]]:
+    """The cluster's endpoints: those to write and those skipped; refused when none is left."""
+    from ..client import client_for
+    from ..errors import InferenceError
+    from ._cluster import read_cluster
+    from ._plan import plan
+
+    try:
+        inventory = read_cluster(
+            client_for(connection),
+            match=args.match,
+            include_preconfigured=args.include_preconfigured,
+        )
+    except InferenceError as error:
+        raise _Refused(f"{error}\n{_hint(error)}", EXIT_FAILED) from None
+    planned, skipped = plan(inventory)
+    skipped = sorted([*inventory.skipped, *skipped], key=lambda s: s.inference_id)
+    if not planned:
+        reasons = sorted({item.reason for item in skipped})
+        raise _Refused(
+            f"no endpoint to write from {inventory.cluster} ({len(skipped)} skipped"
+            + (f": {'; '.join(reasons)}" if reasons else "")
+            + "); check --match and --include-preconfigured. Nothing was written.",
+            EXIT_FAILED,
+        )
+    return inventory, planned, skipped

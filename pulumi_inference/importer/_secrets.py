@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import __version__, catalogue
@@ -59,58 +59,71 @@ def secrets_of(declaration: Mapping[str, Any]) -> SecretPlan:
                 "it holds is not declared; add it to service_settings",
             )
         )
-    fields = [f.name for f in spec.service_settings if f.secret and f.accepts_task(task_type)]
-    required = [
-        f.name
-        for f in spec.service_settings
-        if f.secret and f.required and f.accepts_task(task_type)
-    ]
-    comments: list[str] = []
-    checks: list[str] = []
-    if required:
-        chosen = required
-    elif not fields:
+    secret = [f for f in spec.service_settings if f.secret and f.accepts_task(task_type)]
+    if not secret:
         return SecretPlan()
-    elif "client_id" in settings and "client_secret" in fields:
-        chosen = ["client_secret"]
+    required = [f.name for f in secret if f.required]
+    if required:
+        chosen, plan = required, SecretPlan()
     else:
-        credentials = [name for name in fields if name != "client_secret"]
-        chosen = credentials[:1]
-        others = credentials[1:] + (["OAuth 2.0"] if "client_secret" in fields else [])
-        if others:
-            comments.append(
-                f"The cluster does not say which credential this endpoint holds: {chosen[0]} "
-                f"is assumed. If it was made with {' or '.join(others)}, declare that instead."
-            )
-            checks.append(f"{chosen[0]} assumed (the cluster does not say; or {', '.join(others)})")
-        else:
-            comments.append(
-                f"{chosen[0]} is optional for service '{service}': remove it if this endpoint "
-                "was made without one."
-            )
-            checks.append(f"{chosen[0]} is optional for '{service}': remove it if it has none")
-    paths: list[tuple[str, ...]] = [(name,) for name in chosen if name != SECRET_PARAMETERS]
-    whole = None
-    if SECRET_PARAMETERS in chosen:
-        guessed = _secret_parameter_names(settings, declaration.get("task_settings") or {})
-        if guessed:
-            paths += [(SECRET_PARAMETERS, name) for name in guessed]
-            comments.append(
-                "secret_parameters: the cluster never returns them; these are the ${...} "
-                "placeholders of the templates that no task setting fills. `pulumi up` "
-                "replaces the stored ones with exactly these: check the list."
-            )
-            checks.append(
-                f"secret_parameters keys guessed from the templates ({', '.join(guessed)})"
-            )
-        else:
-            whole = SECRET_PARAMETERS
-            comments.append(
+        chosen, plan = _credential(service, [f.name for f in secret], settings)
+    plan = replace(plan, paths=tuple((name,) for name in chosen if name != SECRET_PARAMETERS))
+    if SECRET_PARAMETERS not in chosen:
+        return plan
+    more = _secret_parameters(settings, declaration.get("task_settings") or {})
+    return SecretPlan(
+        plan.paths + more.paths,
+        more.whole,
+        plan.comments + more.comments,
+        plan.checks + more.checks,
+    )
+
+
+def _credential(
+    service: str, fields: list[str], settings: Mapping[str, Any]
+) -> tuple[list[str], SecretPlan]:
+    """The one credential of a service that takes one of several, none required."""
+    if "client_id" in settings and "client_secret" in fields:
+        return ["client_secret"], SecretPlan()
+    credentials = [name for name in fields if name != "client_secret"]
+    chosen = credentials[0]
+    others = credentials[1:] + (["OAuth 2.0"] if "client_secret" in fields else [])
+    if others:
+        comment = (
+            f"The cluster does not say which credential this endpoint holds: {chosen} "
+            f"is assumed. If it was made with {' or '.join(others)}, declare that instead."
+        )
+        check = f"{chosen} assumed (the cluster does not say; or {', '.join(others)})"
+    else:
+        comment = (
+            f"{chosen} is optional for service '{service}': remove it if this endpoint "
+            "was made without one."
+        )
+        check = f"{chosen} is optional for '{service}': remove it if it has none"
+    return [chosen], SecretPlan(comments=(comment,), checks=(check,))
+
+
+def _secret_parameters(settings: Mapping[str, Any], task_settings: Mapping[str, Any]) -> SecretPlan:
+    """The ``custom`` service's secret parameters, named by its templates when they can be."""
+    guessed = _secret_parameter_names(settings, task_settings)
+    if not guessed:
+        return SecretPlan(
+            whole=SECRET_PARAMETERS,
+            comments=(
                 "secret_parameters: the cluster never returns them, and no ${...} placeholder "
-                "names them: set the config value to a JSON object holding all of them."
-            )
-            checks.append("secret_parameters unknown: set them as one JSON object")
-    return SecretPlan(tuple(paths), whole, tuple(comments), tuple(checks))
+                "names them: set the config value to a JSON object holding all of them.",
+            ),
+            checks=("secret_parameters unknown: set them as one JSON object",),
+        )
+    return SecretPlan(
+        paths=tuple((SECRET_PARAMETERS, name) for name in guessed),
+        comments=(
+            "secret_parameters: the cluster never returns them; these are the ${...} "
+            "placeholders of the templates that no task setting fills. `pulumi up` "
+            "replaces the stored ones with exactly these: check the list.",
+        ),
+        checks=(f"secret_parameters keys guessed from the templates ({', '.join(guessed)})",),
+    )
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -14,8 +14,8 @@ import pulumi
 import pydantic
 import pytest
 
+from devtools.services_codegen import render_services_doc, render_services_module
 from pulumi_inference import _settings_model, catalogue, services
-from pulumi_inference.catalogue._codegen import render_services_doc, render_services_module
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "es_spec"

@@ -1,7 +1,9 @@
 """Render ``pulumi_inference/services.py`` and ``docs/services.md`` from the catalogue.
 
 Used by ``scripts/generate-services`` (which writes the files) and by the test that checks
-they are up to date. Pure text generation: the output must be stable for a given catalogue.
+they are up to date (tests/unit/test_services.py). Pure text generation: the output must be
+stable for a given catalogue. A development tool, not part of the shipped package: it reads
+the catalogue through its public names only.
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
-from ._chunking import CHUNKING_STRATEGIES
-from ._model import NO_DEFAULT, FieldSpec, ServiceSpec
-from ._services import SERVICES
+from pulumi_inference.catalogue import (
+    CHUNKING_STRATEGIES,
+    NO_DEFAULT,
+    SERVICES,
+    FieldSpec,
+    ServiceSpec,
+)
 
 GENERATOR = "scripts/generate-services"
 
@@ -415,38 +421,51 @@ def render_services_doc() -> str:
             f"`{spec.title}TaskSettings` |"
         )
     for spec in SERVICES.values():
-        lines += ["", f"## {spec.name}", "", spec.description, ""]
-        if spec.canonical_name != spec.name:
-            lines.append(f"- Stored and returned as service `{spec.canonical_name}`.")
-        if spec.deprecated:
-            lines.append(f"- Deprecated {spec.deprecated}.")
-        if spec.deploys_model:
-            lines.append("- Starts a trained model deployment in the cluster.")
-        if spec.default_model_id:
-            default = f"- Default `model_id`: `{spec.default_model_id}`"
-            if spec.default_model_id_linux_x86:
-                default += (
-                    f" (`{spec.default_model_id_linux_x86}` when every ML node is linux-x86_64)"
-                )
-            lines.append(default + ".")
-        lines.append(f"- Task types: {', '.join(spec.task_types)}.")
-        if spec.rate_limits:
-            limits = ", ".join(f"{task} {value}" for task, value in spec.rate_limits.items())
-            lines.append(f"- Default `rate_limit.requests_per_minute`: {limits}.")
-        else:
-            lines.append("- Default `rate_limit.requests_per_minute`: none known.")
-        if spec.renamed:
-            for wrong, right in spec.renamed.items():
-                lines.append(f"- Write `{right}`, not `{wrong}`.")
-        lines += ["", "### service_settings", "", *_TABLE_HEAD, *_table(spec.service_settings)]
-        lines += ["", "### task_settings", ""]
-        if spec.task_settings:
-            lines += [*_TABLE_HEAD, *_table(spec.task_settings)]
-        else:
-            lines.append("None.")
-        if spec.open_task_settings:
-            lines += ["", "Other task_settings keys are passed through to the model unchecked."]
-    lines += [
+        lines += _service_section(spec)
+    lines += _chunking_section()
+    return "\n".join(lines) + "\n"
+
+
+def _service_section(spec: ServiceSpec) -> list[str]:
+    lines = ["", f"## {spec.name}", "", spec.description, "", *_service_facts(spec)]
+    lines += ["", "### service_settings", "", *_TABLE_HEAD, *_table(spec.service_settings)]
+    lines += ["", "### task_settings", ""]
+    if spec.task_settings:
+        lines += [*_TABLE_HEAD, *_table(spec.task_settings)]
+    else:
+        lines.append("None.")
+    if spec.open_task_settings:
+        lines += ["", "Other task_settings keys are passed through to the model unchecked."]
+    return lines
+
+
+def _service_facts(spec: ServiceSpec) -> list[str]:
+    """The bullet list under a service's heading."""
+    lines = []
+    if spec.canonical_name != spec.name:
+        lines.append(f"- Stored and returned as service `{spec.canonical_name}`.")
+    if spec.deprecated:
+        lines.append(f"- Deprecated {spec.deprecated}.")
+    if spec.deploys_model:
+        lines.append("- Starts a trained model deployment in the cluster.")
+    if spec.default_model_id:
+        default = f"- Default `model_id`: `{spec.default_model_id}`"
+        if spec.default_model_id_linux_x86:
+            default += f" (`{spec.default_model_id_linux_x86}` when every ML node is linux-x86_64)"
+        lines.append(default + ".")
+    lines.append(f"- Task types: {', '.join(spec.task_types)}.")
+    if spec.rate_limits:
+        limits = ", ".join(f"{task} {value}" for task, value in spec.rate_limits.items())
+        lines.append(f"- Default `rate_limit.requests_per_minute`: {limits}.")
+    else:
+        lines.append("- Default `rate_limit.requests_per_minute`: none known.")
+    for wrong, right in spec.renamed.items():
+        lines.append(f"- Write `{right}`, not `{wrong}`.")
+    return lines
+
+
+def _chunking_section() -> list[str]:
+    lines = [
         "",
         "## chunking_settings",
         "",
@@ -459,4 +478,4 @@ def render_services_doc() -> str:
             lines += [*_TABLE_HEAD, *_table(fields)]
         else:
             lines.append("No other keys.")
-    return "\n".join(lines) + "\n"
+    return lines

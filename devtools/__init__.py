@@ -1,0 +1,1 @@
+"""Development tools of the repository (code generators); never part of the shipped package."""
