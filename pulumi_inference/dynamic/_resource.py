@@ -23,7 +23,30 @@ from ._provider import InferenceEndpointProvider
 
 
 class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="InferenceEndpoint"):
-    """An Elasticsearch inference endpoint (``PUT /_inference/{task_type}/{inference_id}``)."""
+    """An Elasticsearch inference endpoint (``PUT /_inference/{task_type}/{inference_id}``).
+
+    :param inference_id: the endpoint id (lowercase letters, digits, ``-``, ``_``, ``.``).
+    :param task_type: ``text_embedding``, ``sparse_embedding``, ``rerank``, ``completion``,
+        ``chat_completion`` or ``embedding``.
+    :param service: ``openai``, ``cohere``, ``elasticsearch``, ``elser``, ...
+        (see docs/services.md).
+    :param service_settings: a dict or a typed class from ``pulumi_inference.services``.
+    :param task_settings: a dict or a typed class; changes update in place.
+    :param chunking_settings: for embedding task types, e.g. ``{"strategy": "sentence", ...}``.
+    :param connection: where the cluster is; defaults to stack config ``elasticsearch:*``,
+        then ``ELASTICSEARCH_*`` environment variables.
+    :param force_delete: delete even when pipelines or ``semantic_text`` fields use it.
+    :param wait_for_deployment: for ``elasticsearch``/``elser``, wait until the model
+        deployment is fully allocated (default ``True``).
+    :param deployment_timeout: how long to wait: seconds or a duration like ``"20m"``
+        (default 30 minutes).
+    :param adopt_existing: take over an endpoint that already exists with this id (made by
+        hand, or by another tool such as Terraform) instead of failing: its settings that
+        can change in place are updated to the declaration, its secrets set to the
+        declared ones; one that differs in anything else is refused, never replaced.
+    :param allow_unknown_service: accept a service this library does not know yet,
+        with its settings passed through unchecked.
+    """
 
     inference_id: pulumi.Output[str]
     task_type: pulumi.Output[str]
@@ -63,63 +86,40 @@ class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="I
         adopt_existing: pulumi.Input[bool] = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Declare an inference endpoint.
-
-        :param inference_id: the endpoint id (lowercase letters, digits, ``-``, ``_``, ``.``).
-        :param task_type: ``text_embedding``, ``sparse_embedding``, ``rerank``, ``completion``,
-            ``chat_completion`` or ``embedding``.
-        :param service: ``openai``, ``cohere``, ``elasticsearch``, ``elser``, ...
-            (see docs/services.md).
-        :param service_settings: a dict or a typed class from ``pulumi_inference.services``.
-        :param task_settings: a dict or a typed class; changes update in place.
-        :param chunking_settings: for embedding task types, e.g. ``{"strategy": "sentence", ...}``.
-        :param connection: where the cluster is; defaults to stack config ``elasticsearch:*``,
-            then ``ELASTICSEARCH_*`` environment variables.
-        :param force_delete: delete even when pipelines or ``semantic_text`` fields use it.
-        :param wait_for_deployment: for ``elasticsearch``/``elser``, wait until the model
-            deployment is fully allocated (default ``True``).
-        :param deployment_timeout: how long to wait: seconds or a duration like ``"20m"``
-            (default 30 minutes).
-        :param adopt_existing: take over an endpoint that already exists with this id (made by
-            hand, or by another tool such as Terraform) instead of failing: its settings that
-            can change in place are updated to the declaration, its secrets set to the
-            declared ones; one that differs in anything else is refused, never replaced.
-        :param allow_unknown_service: accept a service this library does not know yet,
-            with its settings passed through unchecked.
-        """
+        """Declare an inference endpoint (the arguments are described on the class)."""
         props: dict[str, Any] = {
             "inference_id": inference_id,
             "task_type": task_type,
             "service": service,
+            "service_settings": plain_settings(service_settings),
+            "task_settings": plain_settings(task_settings),
             "chunking_settings": plain_settings(chunking_settings),
+            "connection": plain_settings(
+                connection.to_props() if isinstance(connection, Connection) else connection
+            ),
             "force_delete": force_delete,
             "wait_for_deployment": wait_for_deployment,
             "deployment_timeout": deployment_timeout,
             "allow_unknown_service": allow_unknown_service,
             "adopt_existing": adopt_existing,
+            **dict.fromkeys(OUTPUT_KEYS),
         }
-        declared_connection = (
-            connection.to_props() if isinstance(connection, Connection) else connection
-        )
-        declared = {
-            "service_settings": service_settings,
-            "task_settings": task_settings,
-            "connection": declared_connection,
-        }
-        secrets: dict[str, Any] = {}
-        for section, secret_keys in SECRET_SECTIONS.items():
-            props[section], hidden = _split(plain_settings(declared[section]), secret_keys)
-            if hidden is not None:
-                secrets[section] = hidden
-        props[SECRETS] = pulumi.Output.secret(secrets) if secrets else None
-        for output_only in OUTPUT_KEYS:
-            props[output_only] = None
-
         warn_on_shared_model(resource_name, service, service_settings)
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=[SECRETS])
         )
-        super().__init__(InferenceEndpointProvider(), resource_name, props, opts)
+        super().__init__(InferenceEndpointProvider(), resource_name, _secrets_apart(props), opts)
+
+
+def _secrets_apart(props: dict[str, Any]) -> dict[str, Any]:
+    """Every value under a secret key moved into the always-secret ``secrets`` property."""
+    secrets: dict[str, Any] = {}
+    for section, secret_keys in SECRET_SECTIONS.items():
+        props[section], hidden = _split(props[section], secret_keys)
+        if hidden is not None:
+            secrets[section] = hidden
+    props[SECRETS] = pulumi.Output.secret(secrets) if secrets else None
+    return props
 
 
 def _split(value: Any, secret_keys: frozenset[str]) -> tuple[Any, Any]:

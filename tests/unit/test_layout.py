@@ -85,6 +85,7 @@ def crossings(paths: list[Path]) -> list[str]:
 
 def library_and_tools() -> list[Path]:
     paths = sorted(PACKAGE.rglob("*.py")) + sorted((ROOT / "benchmarks").glob("*.py"))
+    paths += sorted((ROOT / "devtools").glob("*.py"))
     scripts = ROOT / "scripts"
     paths += [p for p in sorted(scripts.iterdir()) if p.is_file() and _is_python(p)]
     return paths
