@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -31,6 +30,7 @@ from pulumi.dynamic import (
 )
 
 from .. import _engine_log, catalogue, operations
+from .._environment import DEBUG_ENV, debugging
 from .._nested import leaves_at, normalize_numbers, secret_leaves
 from .._redact import redact
 from ..client import InferenceClient
@@ -55,9 +55,6 @@ def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
         values += secret_leaves(plain, _SECRET_PROPS)
         values += leaves_at(plain, secret_paths)
     return values
-
-
-DEBUG_ENV = "PULUMI_INFERENCE_DEBUG"
 
 
 class ProviderFailure(Exception):
@@ -87,7 +84,7 @@ def _one_message(method: Callable[..., _Result]) -> Callable[..., _Result]:
                     headline = exc
                 else:
                     headline = InferenceError(f"{type(exc).__name__}: {message}")
-                if not serving_call() or os.environ.get(DEBUG_ENV):
+                if not serving_call() or debugging():
                     raise headline.with_traceback(exc.__traceback__) from None
                 raise ProviderFailure(
                     f"the error above (set {DEBUG_ENV}=1 for a full traceback)"

@@ -22,10 +22,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 
+from .._environment import worker_count
+
 log = logging.getLogger("pulumi_inference")
 
 WORKERS_ENV = "PULUMI_INFERENCE_DYNAMIC_WORKERS"
-DEFAULT_WORKERS = 64
 _SERVER_MODULE = os.path.join("pulumi", "dynamic", "__main__.py")
 
 _widened: bool | None = None  # the outcome, once tried
@@ -33,10 +34,7 @@ _widen_lock = threading.Lock()
 
 
 def _wanted_workers() -> int:
-    try:
-        return max(1, int(os.environ.get(WORKERS_ENV, DEFAULT_WORKERS)))
-    except ValueError:
-        return DEFAULT_WORKERS
+    return worker_count(WORKERS_ENV)
 
 
 def _executor_of(thread: threading.Thread) -> ThreadPoolExecutor | None:

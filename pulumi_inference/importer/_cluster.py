@@ -15,7 +15,7 @@ from typing import Any
 from .. import catalogue
 from ..client import InferenceClient
 from ..errors import AuthorizationError
-from ..operations import PRECONFIGURED_PREFIX, declaration_of
+from ..operations import PRECONFIGURED_PREFIX, declaration_of, deployment_id_of
 
 Version = tuple[int, int, int]
 
@@ -91,7 +91,7 @@ def _stats(client: InferenceClient, live: dict[str, Any], inventory: Inventory) 
     if not catalogue.deploys_model(str(live["service"])):
         return None
     settings = live.get("service_settings") or {}
-    deployment_id = str(settings.get("deployment_id") or live["inference_id"])
+    deployment_id = deployment_id_of(str(live["inference_id"]), settings)
     try:
         return client.trained_model_stats(deployment_id)
     except AuthorizationError:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
-import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -40,6 +39,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from .. import _engine_log, _naming, catalogue, operations
+from .._environment import worker_count
 from .._names import camel
 from .._nested import normalize_numbers, secret_leaves
 from .._redact import redact
@@ -84,9 +84,8 @@ class InferenceEndpointPlugin(Provider):
 
     def __init__(self) -> None:
         self._config: dict[str, Any] = {}
-        workers = os.environ.get(WORKERS_ENV, "")
         self._executor = ThreadPoolExecutor(
-            max_workers=int(workers) if workers.isdigit() and int(workers) > 0 else 64,
+            max_workers=worker_count(WORKERS_ENV),
             thread_name_prefix=PACKAGE,
         )
 

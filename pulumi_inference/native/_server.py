@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -23,13 +22,13 @@ from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from .. import _engine_log, _naming, catalogue
+from .._environment import debugging
 from .._nested import leaves_at, secret_leaves
 from .._redact import redact
 from ..connection import SECRET_CONNECTION_FIELDS
 from ._provider import InferenceEndpointPlugin
 from ._values import schema_naming, to_plain
 
-DEBUG_ENV = "PULUMI_INFERENCE_DEBUG"
 _CALLS = (
     "GetSchema",
     "CheckConfig",
@@ -75,7 +74,7 @@ def _clean(
             raise
         except Exception as exc:
             # The server's own re-raise carries the stack: kept only when debugging.
-            error = exc if os.environ.get(DEBUG_ENV) else _original(exc)
+            error = exc if debugging() else _original(exc)
             message = redact(str(error), [*_request_secrets(request), *hidden()])
             await context.abort(grpc.StatusCode.UNKNOWN, message)
             raise  # abort raises; this line is for type checkers

@@ -26,7 +26,7 @@ from ._declaration import (
     import_endpoint,
 )
 from ._delete import delete
-from ._desired import DEFAULT_DEPLOYMENT_TIMEOUT, DesiredEndpoint
+from ._desired import DEFAULT_DEPLOYMENT_TIMEOUT, DesiredEndpoint, deployment_id_of
 from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
 from ._observed import Observed, cluster_version_of
@@ -61,6 +61,7 @@ __all__ = [
     "create",
     "declaration_of",
     "delete",
+    "deployment_id_of",
     "diff",
     "existing_endpoint",
     "import_endpoint",

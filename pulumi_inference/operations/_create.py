@@ -143,11 +143,7 @@ def _adopt(
             error_type="resource_already_exists_exception",
             reason=f"Inference endpoint [{spec.inference_id}] already exists",
         )
-    # The declared secrets are always sent: the cluster never shows the ones it holds.
-    body = update_body(plan, spec)
-    secrets = {k: v for k, v in spec.service_settings.items() if k in catalogue.SECRET_KEYS}
-    if secrets:
-        body["service_settings"] = {**body.get("service_settings", {}), **secrets}
+    body = update_body(plan, spec, send_secrets=True)
     log.info("%s: adopting the existing endpoint (%s)", where, spelled("adopt_existing"))
     if not body:
         return dict(existing)

@@ -18,6 +18,7 @@ from .. import catalogue
 from ..client import InferenceClient
 from ..errors import EndpointNotFoundError
 from ._deployment import target_allocations
+from ._desired import deployment_id_of
 from ._observed import Observed, cluster_version_of
 
 PRECONFIGURED_PREFIX = "."
@@ -55,7 +56,7 @@ def declaration_of(live: Mapping[str, Any], stats: Mapping[str, Any] | None) -> 
     inference_id = str(live["inference_id"])
     service = str(live["service"])
     task_type = str(live["task_type"])
-    deployment_id = (live.get("service_settings") or {}).get("deployment_id") or inference_id
+    deployment_id = deployment_id_of(inference_id, live.get("service_settings"))
     declared: dict[str, Any] = {
         "inference_id": inference_id,
         "task_type": task_type,
@@ -90,8 +91,8 @@ def existing_endpoint(client: InferenceClient, inference_id: str) -> ExistingEnd
         return None
     stats = None
     if catalogue.deploys_model(str(live.get("service"))):
-        settings = live.get("service_settings") or {}
-        stats = client.trained_model_stats(str(settings.get("deployment_id") or inference_id))
+        deployment_id = deployment_id_of(inference_id, live.get("service_settings"))
+        stats = client.trained_model_stats(deployment_id)
     return ExistingEndpoint(
         declaration_of(live, stats), Observed.of(live, cluster_version_of(client, inference_id))
     )

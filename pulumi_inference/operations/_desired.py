@@ -60,6 +60,12 @@ def parse_duration(value: Any) -> float:
     return seconds
 
 
+def deployment_id_of(inference_id: str, service_settings: Mapping[str, Any] | None) -> str:
+    """The model deployment serving an endpoint: the one its ``deployment_id`` attaches it
+    to, else its own, which the cluster names after the inference id."""
+    return str((service_settings or {}).get("deployment_id") or inference_id)
+
+
 @dataclass(frozen=True)
 class DesiredEndpoint:
     """One endpoint as declared, ready for comparisons and request bodies."""
@@ -123,7 +129,7 @@ class DesiredEndpoint:
     @property
     def deployment_id(self) -> str:
         """The deployment serving this endpoint: its own, or the one it attaches to."""
-        return str(self.service_settings.get("deployment_id") or self.inference_id)
+        return deployment_id_of(self.inference_id, self.service_settings)
 
     def request_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"service": self.service, "service_settings": self.service_settings}

@@ -15,18 +15,17 @@ from ._observed import Observed, cluster_version_of
 from ._plan import Plan, plan_change
 
 
-def update_body(plan: Plan, spec: DesiredEndpoint) -> dict[str, Any]:
-    """The ``_update`` body of ``plan``: only the changed keys, plus, whenever
-    ``service_settings`` is sent, every declared secret of it, because the cluster rebuilds
-    the endpoint's secret settings from that object and refuses one without them."""
+def update_body(plan: Plan, spec: DesiredEndpoint, *, send_secrets: bool = False) -> dict[str, Any]:
+    """The ``_update`` body of ``plan``: only the changed keys, plus every declared secret of
+    ``service_settings`` whenever that object is sent (the cluster rebuilds the endpoint's
+    secret settings from it and refuses one without them) or ``send_secrets`` asks for them
+    (an adoption: the cluster never shows the secrets it holds)."""
     body = plan.update_body
-    if "service_settings" in body:
-        secrets = {
-            key: value
-            for key, value in spec.service_settings.items()
-            if key in catalogue.SECRET_KEYS
-        }
-        body["service_settings"] = {**body["service_settings"], **secrets}
+    secrets = {
+        key: value for key, value in spec.service_settings.items() if key in catalogue.SECRET_KEYS
+    }
+    if secrets and (send_secrets or "service_settings" in body):
+        body["service_settings"] = {**body.get("service_settings", {}), **secrets}
     return body
 
 

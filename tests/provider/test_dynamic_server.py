@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from pulumi_inference._environment import DEFAULT_WORKERS
 from pulumi_inference.dynamic import _server as _dynamic_server
 
 
@@ -20,7 +21,7 @@ def test_the_pool_serving_the_call_is_widened_once() -> None:
     """REQ-DEPLOY-2: the server's 4 workers become $PULUMI_INFERENCE_DYNAMIC_WORKERS."""
     with ThreadPoolExecutor(max_workers=4) as server_pool:
         assert server_pool.submit(_dynamic_server.widen_worker_pool).result() is True
-        assert server_pool._max_workers == _dynamic_server.DEFAULT_WORKERS
+        assert server_pool._max_workers == DEFAULT_WORKERS
         started = threading.Barrier(8)
         # Eight calls that each wait for all the others: only possible with eight workers.
         waits = [server_pool.submit(started.wait, 10) for _ in range(8)]

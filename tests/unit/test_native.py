@@ -185,7 +185,8 @@ def test_an_error_reaches_the_engine_as_its_message_alone(monkeypatch: Any) -> N
     import pytest
     from pulumi.runtime.proto import provider_pb2
 
-    from pulumi_inference.native._server import DEBUG_ENV, _clean
+    from pulumi_inference._environment import DEBUG_ENV
+    from pulumi_inference.native._server import _clean
 
     request = provider_pb2.CreateRequest(
         urn=URN, properties=PropertyValue.marshal_map(openai_inputs())
