@@ -29,12 +29,12 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .. import _engine_log, catalogue, operations
+from .. import _engine_log, operations
 from .._environment import DEBUG_ENV, debugging
-from .._nested import leaves_at, normalize_numbers, secret_leaves
-from .._redact import redact
+from .._nested import normalize_numbers
+from .._redact import redact, secrets_in
 from ..client import InferenceClient
-from ..connection import SECRET_CONNECTION_FIELDS, config_keys
+from ..connection import config_keys
 from ..errors import InferenceError
 from ..operations import DesiredEndpoint
 from ..properties import INPUT_KEYS
@@ -44,16 +44,13 @@ from ._server import calling_urn, serving_call, widen_worker_pool
 log = logging.getLogger("pulumi_inference")
 _Result = TypeVar("_Result")
 
-_SECRET_PROPS = catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS | {_layout.SECRETS}
-
 
 def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
     """Every secret value in props, plain or secret-marked, for redaction."""
     values: list[str] = []
     for props in prop_sets:
         plain, secret_paths = _wire.unwrap(props)
-        values += secret_leaves(plain, _SECRET_PROPS)
-        values += leaves_at(plain, secret_paths)
+        values += secrets_in(plain, secret_paths, also=frozenset({_layout.SECRETS}))
     return values
 
 

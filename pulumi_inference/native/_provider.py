@@ -38,13 +38,13 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from .. import _engine_log, _naming, catalogue, operations
+from .. import _engine_log, _naming, operations
 from .._environment import worker_count
 from .._names import camel
 from .._nested import normalize_numbers, secret_leaves
-from .._redact import redact
+from .._redact import redact, secrets_in
 from ..client import InferenceClient
-from ..connection import FIELDS, SECRET_CONNECTION_FIELDS
+from ..connection import FIELDS
 from ..operations import Change, DesiredEndpoint
 from ._schema import INPUT_NAMES, PACKAGE, schema_json
 from ._values import schema_naming, to_plain, to_wire
@@ -156,7 +156,7 @@ class InferenceEndpointPlugin(Provider):
         plain, secret_paths = to_plain(request.new_inputs)
         with _naming.naming(schema_naming):
             issues = operations.check(plain) + operations.unknown_properties(plain, INPUT_NAMES)
-        hidden = _secrets_in(plain)
+        hidden = secrets_in(plain)
         failures = [
             CheckFailure(_property_path(path), redact(message, hidden)) for path, message in issues
         ]
@@ -247,7 +247,3 @@ class InferenceEndpointPlugin(Provider):
         plain, _ = to_plain(request.properties)
         spec = DesiredEndpoint.from_props(plain)
         await self._run(request.urn, lambda: operations.delete(self._client(spec), spec))
-
-
-def _secrets_in(plain: Mapping[str, Any]) -> list[str]:
-    return secret_leaves(plain, catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS)

@@ -21,11 +21,9 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from .. import _engine_log, _naming, catalogue
+from .. import _engine_log, _naming
 from .._environment import debugging
-from .._nested import leaves_at, secret_leaves
-from .._redact import redact
-from ..connection import SECRET_CONNECTION_FIELDS
+from .._redact import redact, secrets_in
 from ._provider import InferenceEndpointPlugin
 from ._values import schema_naming, to_plain
 
@@ -52,8 +50,7 @@ def _request_secrets(request: Any) -> list[str]:
         if struct is None or not hasattr(struct, "fields"):
             continue
         plain, secret_paths = to_plain(PropertyValue.unmarshal_map(struct))
-        found += secret_leaves(plain, catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS)
-        found += leaves_at(plain, secret_paths)
+        found += secrets_in(plain, secret_paths)
     return found
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from .. import catalogue
 from .._nested import normalize_numbers, secret_leaves
+from .._redact import secrets_in
 from .._unknown import UNKNOWN
 from .._version import parse_version
-from ..connection import SECRET_CONNECTION_FIELDS
 from ..errors import ValidationError
 
 DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
@@ -150,9 +150,8 @@ class DesiredEndpoint:
 
     def secret_values(self) -> list[str]:
         """Every secret of this declaration (endpoint and connection), for redaction."""
-        values = self.endpoint_secrets()
-        values += secret_leaves(self.connection, SECRET_CONNECTION_FIELDS)
-        return values
+        sections = ("service_settings", "task_settings", "connection")
+        return secrets_in({name: getattr(self, name) for name in sections})
 
 
 def _task_type(value: Any) -> str:
