@@ -47,6 +47,8 @@ class ConnectionField:
     secret: bool = False
     kind: Kind = "string"
     env: tuple[str, ...] = ()
+    negates: str | None = None
+    """A config-only boolean that sets the named field to its opposite (``insecure``)."""
 
     @property
     def config_key(self) -> str:
@@ -142,10 +144,20 @@ FIELDS_BY_NAME: dict[str, ConnectionField] = {f.name: f for f in FIELDS}
 ALL_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 SECRET_CONNECTION_FIELDS: frozenset[str] = frozenset(f.name for f in FIELDS if f.secret)
 
-INSECURE_CONFIG_KEY = "insecure"
-"""``<namespace>:insecure: true`` is the same as ``verify_certs: false``."""
-ENV_INSECURE = "ELASTICSEARCH_INSECURE"
-PROVIDER_CONFIG_KEYS = frozenset({field.config_key for field in FIELDS} | {INSECURE_CONFIG_KEY})
+CONFIG_ONLY_FIELDS: tuple[ConnectionField, ...] = (
+    ConnectionField(
+        "insecure",
+        "tls",
+        "Skip TLS verification (the same as verifyCerts: false); warns loudly.",
+        kind="boolean",
+        env=("ELASTICSEARCH_INSECURE",),
+        negates="verify_certs",
+    ),
+)
+"""Settings of stack config and the environment only, not of ``Connection``."""
+CONFIG_FIELDS: tuple[ConnectionField, ...] = FIELDS + CONFIG_ONLY_FIELDS
+"""Every setting a provider's configuration or the environment may hold."""
+PROVIDER_CONFIG_KEYS = frozenset(field.config_key for field in CONFIG_FIELDS)
 """Every key of a provider's configuration (``<namespace>:<key>``)."""
 
 
@@ -155,26 +167,12 @@ def _group(name: Group) -> tuple[str, ...]:
 
 def config_keys(namespace: str = DYNAMIC_CONFIG_NAMESPACE) -> tuple[str, ...]:
     """Every stack config key a connection may be read from, e.g. ``elasticsearch:apiKey``."""
-    names = [f.config_key for f in FIELDS] + [INSECURE_CONFIG_KEY]
-    return tuple(f"{namespace}:{name}" for name in names)
+    return tuple(f"{namespace}:{f.config_key}" for f in CONFIG_FIELDS)
 
 
 class Connection:
-    """Where and how to reach an Elasticsearch cluster. Every field takes Pulumi Inputs.
-
-    :param url: the cluster's URL, e.g. ``https://es.example.com:9200``.
-    :param api_key: an Elasticsearch API key (the encoded form ``base64(id:key)``).
-    :param username: basic-auth user (with ``password``).
-    :param password: basic-auth password.
-    :param bearer_token: an OAuth2/JWT bearer token.
-    :param cloud_id: an Elastic Cloud id, decoded to the deployment's Elasticsearch URL.
-    :param ca_certs: a private CA: a PEM file path or the PEM text itself.
-    :param verify_certs: verify the server certificate (default). ``False`` warns loudly.
-    :param ssl_assert_fingerprint: pin the server certificate by its SHA-256 fingerprint.
-    :param client_cert: client certificate for mutual TLS (PEM path or text).
-    :param client_key: its private key (PEM path or text).
-    :param headers: extra HTTP headers sent with every request (stored as a secret).
-    """
+    """Where and how to reach an Elasticsearch cluster. Every field takes Pulumi Inputs;
+    the fields are those of :data:`FIELDS` (listed below)."""
 
     def __init__(
         self,
@@ -192,18 +190,9 @@ class Connection:
         client_key: pulumi.Input[str] | None = None,
         headers: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
     ) -> None:
-        self.url = url
-        self.api_key = api_key
-        self.username = username
-        self.password = password
-        self.bearer_token = bearer_token
-        self.cloud_id = cloud_id
-        self.ca_certs = ca_certs
-        self.verify_certs = verify_certs
-        self.ssl_assert_fingerprint = ssl_assert_fingerprint
-        self.client_cert = client_cert
-        self.client_key = client_key
-        self.headers = headers
+        given = locals()
+        for name in ALL_FIELDS:
+            setattr(self, name, given[name])
 
     def to_props(self) -> dict[str, Any]:
         """Declared fields only; ``verify_certs`` only when it is not the default."""
@@ -311,10 +300,7 @@ def config_source(
     """Connection fields from config keyed ``<namespace>:<camelCase>`` (or bare camelCase
     keys when ``namespace`` is None, as a native provider's own configuration arrives)."""
     prefix = f"{namespace}:" if namespace else ""
-    source = {f.name: config.get(prefix + f.config_key) for f in FIELDS}
-    insecure = config.get(prefix + INSECURE_CONFIG_KEY)
-    if insecure is not None and source["verify_certs"] is None:
-        source["verify_certs"] = not _truthy(insecure)
+    source = _negations_applied({f.name: config.get(prefix + f.config_key) for f in CONFIG_FIELDS})
     headers = source["headers"]
     if isinstance(headers, str):
         source["headers"] = json.loads(headers) if headers.strip() else None
@@ -323,12 +309,19 @@ def config_source(
 
 def environment_source(environ: Mapping[str, str]) -> dict[str, Any]:
     source: dict[str, Any] = {}
-    for f in FIELDS:
+    for f in CONFIG_FIELDS:
         source[f.name] = next((environ[v] for v in f.env if environ.get(v)), None)
     if source["url"] and "," in source["url"]:  # ELASTICSEARCH_ENDPOINTS lists several
         source["url"] = source["url"].split(",")[0].strip()
-    if environ.get(ENV_INSECURE) and source["verify_certs"] is None:
-        source["verify_certs"] = not _truthy(environ[ENV_INSECURE])
+    return _negations_applied(source)
+
+
+def _negations_applied(source: dict[str, Any]) -> dict[str, Any]:
+    """``insecure: true`` read as ``verify_certs: false`` (unless that is set itself)."""
+    for f in CONFIG_ONLY_FIELDS:
+        value = source.pop(f.name, None)
+        if f.negates and value is not None and source.get(f.negates) is None:
+            source[f.negates] = not _truthy(value)
     return source
 
 
@@ -369,32 +362,53 @@ def resolve_connection(
             "ELASTICSEARCH_URL environment variable (or a cloud_id)"
         )
     url = str(url).rstrip("/")
-    if urlsplit(url).scheme not in {"http", "https"}:
-        raise ConfigurationError(
-            f"connection.url: '{strip_userinfo(url)}' is not an http(s) URL; "
-            "write it as https://host:9200"
-        )
-    if credentials["password"] and not credentials["username"]:
-        raise ConfigurationError(
-            "connection.password is set without connection.username; set both for basic auth"
-        )
+    problems = connection_problems({"url": url, **credentials})
+    if problems:
+        raise ConfigurationError(problems[0][1])
     verify = tls["verify_certs"]
+    texts = {
+        f.name: _str_or_none({**credentials, **tls}[f.name])
+        for f in FIELDS
+        if f.kind == "string" and f.group in ("credentials", "tls")
+    }
     return ClusterConnection(
         url=url,
-        api_key=_str_or_none(credentials["api_key"]),
-        username=_str_or_none(credentials["username"]),
-        password=_str_or_none(credentials["password"]),
-        bearer_token=_str_or_none(credentials["bearer_token"]),
-        ca_certs=_str_or_none(tls["ca_certs"]),
         verify_certs=True if verify is None else _truthy(verify),
-        ssl_assert_fingerprint=_str_or_none(tls["ssl_assert_fingerprint"]),
-        client_cert=_str_or_none(tls["client_cert"]),
-        client_key=_str_or_none(tls["client_key"]),
         headers=tuple(sorted((str(k), str(v)) for k, v in (headers or {}).items())),
+        **texts,
     )
+
+
+def connection_problems(fields: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with these connection fields, as (field, a message naming it)."""
+    problems = []
+    url = fields.get("url")
+    if isinstance(url, str) and urlsplit(url).scheme not in {"http", "https"}:
+        problems.append(
+            (
+                "url",
+                f"connection.url '{strip_userinfo(url)}' is not an http(s) URL; write it as "
+                "https://host:9200",
+            )
+        )
+    if fields.get("password") and not fields.get("username"):
+        problems.append(
+            (
+                "username",
+                "connection.password is set without connection.username; set both for basic auth",
+            )
+        )
+    return problems
 
 
 def _str_or_none(value: Any) -> str | None:
     if value is None or value == "":
         return None
     return str(value)
+
+
+Connection.__doc__ = (
+    (Connection.__doc__ or "")
+    + "\n\n"
+    + "\n".join(f"    :param {field.name}: {field.description}" for field in FIELDS)
+)

@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import __version__
 from .._names import camel
-from ..connection import FIELDS, ConnectionField
+from ..connection import CONFIG_FIELDS, ConnectionField
 from ..properties import PROPERTIES, ResourceProperty, names
 
 PACKAGE = "elasticsearch-inference"
@@ -48,13 +48,7 @@ def _connection_property(field: ConnectionField) -> dict[str, Any]:
 
 
 def _connection_properties() -> dict[str, Any]:
-    properties = {field.config_key: _connection_property(field) for field in FIELDS}
-    properties["insecure"] = {
-        "type": "boolean",
-        "description": "Skip TLS verification (the same as verifyCerts: false); warns loudly. "
-        "Environment: ELASTICSEARCH_INSECURE.",
-    }
-    return properties
+    return {field.config_key: _connection_property(field) for field in CONFIG_FIELDS}
 
 
 def schema() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 from .. import catalogue
 from .._naming import spelled
 from .._unknown import UNKNOWN
-from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS
+from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS, connection_problems
 from ._desired import DURATION_HINT, parse_duration
 
 _BOOLEAN_KEYS = ("force_delete", "wait_for_deployment", "allow_unknown_service", "adopt_existing")
@@ -73,18 +73,8 @@ def _check_connection(merged: Any) -> list[tuple[str, str]]:
             issues.append(
                 (f"connection.{key}", f"unknown connection field; known: {', '.join(ALL_FIELDS)}")
             )
-    url = merged.get("url")
-    if isinstance(url, str) and not url.startswith(("http://", "https://")):
-        issues.append(
-            (
-                "connection.url",
-                "must start with http:// or https://, e.g. https://es.example.com:9200",
-            )
-        )
-    if merged.get("password") and not merged.get("username"):
-        issues.append(
-            ("connection.username", "password is set without username; set both for basic auth")
-        )
+    known = {key: value for key, value in merged.items() if value is not UNKNOWN}
+    issues += [(f"connection.{name}", message) for name, message in connection_problems(known)]
     return issues
 
 

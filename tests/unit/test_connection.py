@@ -165,3 +165,36 @@ def test_tls_settings_are_taken_whole_from_one_source() -> None:
         from_config.verify_certs,
         from_config.client_cert,
     ) == (None, fingerprint, False, None)
+
+
+def test_every_listing_of_the_connection_fields_follows_the_one_table() -> None:
+    """Connection's parameters and docs, the resolved ClusterConnection, stack config keys and
+    the native schema all come from (or are checked against) connection.FIELDS."""
+    import dataclasses
+    import inspect
+
+    from pulumi_inference import connection as conn
+    from pulumi_inference.native._schema import schema
+
+    parameters = list(inspect.signature(conn.Connection.__init__).parameters)[1:]
+    assert sorted(parameters) == sorted(conn.ALL_FIELDS)
+    assert all(f":param {name}:" in (conn.Connection.__doc__ or "") for name in conn.ALL_FIELDS)
+    resolved = {f.name for f in dataclasses.fields(conn.ClusterConnection)}
+    assert resolved == set(conn.ALL_FIELDS) - {"cloud_id"}  # a cloud id resolves to the url
+    assert {f.config_key for f in conn.CONFIG_FIELDS} == conn.PROVIDER_CONFIG_KEYS
+    assert "insecure" in conn.PROVIDER_CONFIG_KEYS
+    config = schema()["config"]["variables"]
+    assert set(config) == set(conn.PROVIDER_CONFIG_KEYS)
+
+
+def test_insecure_from_config_or_environment_turns_verification_off() -> None:
+    from pulumi_inference.connection import resolve_connection
+
+    url = {"url": "https://es.example.com:9200"}
+    by_config = resolve_connection(url, {"elasticsearch:insecure": "true"}, {})
+    by_env = resolve_connection(url, {}, {"ELASTICSEARCH_INSECURE": "true"})
+    stated = resolve_connection(
+        url, {"elasticsearch:insecure": "true", "elasticsearch:verifyCerts": "true"}, {}
+    )
+    assert by_config.verify_certs is False and by_env.verify_certs is False
+    assert stated.verify_certs is True  # an explicit verifyCerts wins over insecure
