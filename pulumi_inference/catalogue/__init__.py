@@ -7,9 +7,7 @@ what the cluster would refuse. Pure data and pure functions: no Pulumi, no HTTP.
 """
 
 from ._api import (
-    CHUNKING_AFTER_UPDATE_RESET,
     canonical_service,
-    chunking_updatable,
     default_model_id,
     deploys_model,
     get_service,
@@ -17,9 +15,7 @@ from ._api import (
     rate_limit_default,
     secret_keys,
     server_managed_service_keys,
-    task_settings_updatable,
     updatable_service_settings,
-    update_resets_chunking,
 )
 from ._chunking import (
     CHUNKING_STRATEGIES,
@@ -40,7 +36,6 @@ from ._services import DEPLOYMENT_SERVICES, SERVICES
 from ._validate import INFERENCE_ID_PATTERN, canonical_task_type, validate_endpoint
 
 __all__ = [
-    "CHUNKING_AFTER_UPDATE_RESET",
     "CHUNKING_STRATEGIES",
     "DEFAULT_CHUNKING",
     "DEPLOYMENT_SERVICES",
@@ -56,7 +51,6 @@ __all__ = [
     "ServiceSpec",
     "canonical_service",
     "canonical_task_type",
-    "chunking_updatable",
     "default_chunking_settings",
     "default_model_id",
     "deploys_model",
@@ -65,8 +59,6 @@ __all__ = [
     "rate_limit_default",
     "secret_keys",
     "server_managed_service_keys",
-    "task_settings_updatable",
     "updatable_service_settings",
-    "update_resets_chunking",
     "validate_endpoint",
 ]

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 
-from ._model import EMBEDDING_TASK_TYPES, SECRET_KEYS, UPDATE_API_SINCE, ServiceSpec, Version
+from ._model import SECRET_KEYS, UPDATE_API_SINCE, ServiceSpec, Version
 from ._services import SERVICES
 
 
@@ -67,44 +66,6 @@ def updatable_service_settings(service: str, version: Version | None) -> frozens
     return frozenset(
         field.name for field in spec.service_settings if _at_least(version, field.updatable_since)
     )
-
-
-def task_settings_updatable(version: Version | None) -> bool:
-    """Whether ``_update`` exists (8.17+) to change ``task_settings`` in place.
-
-    It merges: a key left out keeps its old value, so removing a key still needs a replace.
-    """
-    return _at_least(version, UPDATE_API_SINCE)
-
-
-def chunking_updatable(version: Version | None) -> bool:
-    """Always False: no release documents chunking changes through ``_update``.
-
-    Only the newest code accepts ``chunking_settings`` there, and older versions reset
-    chunking to word/250/100 on update; a change is planned as a replace.
-    """
-    del version
-    return False
-
-
-CHUNKING_AFTER_UPDATE_RESET: Mapping[str, object] = MappingProxyType(
-    {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
-)
-"""What an ``_update`` before 9.4 leaves as an embedding endpoint's chunking."""
-
-UPDATE_KEEPS_CHUNKING_SINCE: Version = (9, 4, 0)
-"""Before 9.4 (elastic/elasticsearch#139574) ``_update`` rebuilt an embedding endpoint
-without its chunking settings, which then behaved as the legacy word/250/100."""
-
-
-def update_resets_chunking(task_type: str, version: Version | None) -> bool:
-    """Whether an ``_update`` of this endpoint also resets its chunking (a cluster bug).
-
-    ``None`` (version unknown) is taken as a current cluster, as everywhere else.
-    """
-    if task_type not in EMBEDDING_TASK_TYPES or version is None:
-        return False
-    return _at_least(version, UPDATE_API_SINCE) and tuple(version) < UPDATE_KEEPS_CHUNKING_SINCE
 
 
 def rate_limit_default(service: str, task_type: str) -> int | None:

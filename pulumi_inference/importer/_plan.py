@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import catalogue
+from .. import catalogue, operations
 from .._unknown import UNKNOWN
 from ._cluster import Found, Inventory, Skipped
 from ._names import RESERVED, Names, config_stem, python_stem
@@ -55,7 +55,7 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
     config_names = Names()
     planned: list[Planned] = []
     skipped: list[Skipped] = []
-    updatable = catalogue.task_settings_updatable(inventory.version)
+    updatable = operations.task_settings_updatable(inventory.version)
     for found in inventory.found:
         secrets = SecretPlan() if found.preconfigured else secrets_of(found.declaration)
         if secrets.any and not updatable:
@@ -79,7 +79,7 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
         if not found.preconfigured:
             checks += _problems(found.declaration, configs)
         task_type = str(found.declaration["task_type"])
-        if secrets.any and catalogue.update_resets_chunking(task_type, inventory.version):
+        if secrets.any and operations.update_resets_chunking(task_type, inventory.version):
             checks.append(
                 "handing it the secrets is an _update, which resets chunking_settings to "
                 f"word/250/100 on Elasticsearch {'.'.join(map(str, inventory.version or ()))} "

@@ -41,6 +41,7 @@ from ._validation import (
     unknown_properties,
 )
 from ._validation import check_props as check
+from ._versions import task_settings_updatable, update_resets_chunking
 
 __all__ = [
     "DEFAULT_DEPLOYMENT_TIMEOUT",
@@ -70,6 +71,8 @@ __all__ = [
     "provider_config",
     "read",
     "replacement_impact",
+    "task_settings_updatable",
     "unknown_properties",
     "update",
+    "update_resets_chunking",
 ]

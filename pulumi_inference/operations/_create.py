@@ -16,7 +16,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from .. import catalogue
 from .._naming import spelled
 from .._version import parse_version
 from ..client import Created, InferenceClient, PossiblyAppliedError
@@ -32,6 +31,7 @@ from ._drift import live_inputs, matches_declaration
 from ._observed import Observed, cluster_version_of
 from ._plan import plan_change
 from ._update import update_body
+from ._versions import task_settings_updatable
 
 log = logging.getLogger("pulumi_inference")
 
@@ -148,7 +148,7 @@ def _adopt(
     if not body:
         return dict(existing)
     version = parse_version(cluster_version_of(client, spec.inference_id))
-    if not catalogue.task_settings_updatable(version):
+    if not task_settings_updatable(version):
         raise InferenceError(
             f"{where}: {spelled('adopt_existing')} needs to update the endpoint to the declaration "
             "(settings or secrets), and this cluster has no _update API (8.17+). Delete the "

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from .. import catalogue
 from ..client import InferenceClient
 from ._desired import DesiredEndpoint
 from ._impact import replacement_impact
 from ._plan import Plan, plan_change
+from ._versions import CHUNKING_AFTER_UPDATE_RESET, update_resets_chunking
 
 log = logging.getLogger("pulumi_inference")
 
@@ -45,6 +45,6 @@ def _update_resets_declared_chunking(
     of an endpoint whose declared chunking is not already what the reset leaves."""
     if plan.replaces or not plan.update_body:
         return False
-    if not catalogue.update_resets_chunking(new.task_type, old.cluster_version):
+    if not update_resets_chunking(new.task_type, old.cluster_version):
         return False
-    return new.chunking_settings != dict(catalogue.CHUNKING_AFTER_UPDATE_RESET)
+    return new.chunking_settings != dict(CHUNKING_AFTER_UPDATE_RESET)

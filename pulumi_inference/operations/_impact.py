@@ -17,15 +17,12 @@ from ..client import InferenceClient, RetryPolicy
 from ..errors import InferenceError
 from ._desired import DesiredEndpoint
 from ._plan import Plan
+from ._versions import dry_run_available
 
 log = logging.getLogger("pulumi_inference")
 
 LOOKUP_POLICY = RetryPolicy(deadline=10.0, unreachable_deadline=3.0)
 """A preview's look-up gives up sooner than an apply's requests do."""
-
-DRY_RUN_SINCE = (8, 15, 0)
-"""``dry_run`` on delete (and pipeline references) exist since 8.15: an older cluster would
-take ``DELETE ...?dry_run=true`` for a real delete, so it is never sent to one."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ def replacement_impact(
     if not plan.replaces:
         return None
     subject = f"inference endpoint '{old.inference_id}'"
-    if old.cluster_version is None or old.cluster_version < DRY_RUN_SINCE:
+    if not dry_run_available(old.cluster_version):
         log.info(
             "%s: not checked for pipelines or indexes that use it before the replacement (the "
             "cluster's version is unknown or older than 8.15; run `pulumi refresh` to record it)",

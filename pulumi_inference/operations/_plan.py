@@ -23,6 +23,7 @@ from .._nested import normalize_numbers
 from .._unknown import UNKNOWN
 from ..properties import PROVIDER_ONLY_KEYS
 from ._desired import DesiredEndpoint
+from ._versions import chunking_updatable, task_settings_updatable
 
 ChangeKind = Literal["add", "delete", "update"]
 Path = tuple[str, ...]
@@ -135,7 +136,7 @@ def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
         else:
             change(("service_settings", key), before, after, replaces=True)
 
-    in_place = catalogue.task_settings_updatable(version)
+    in_place = task_settings_updatable(version)
     for key in sorted(set(old.task_settings) | set(new.task_settings)):
         before, after = old.task_settings.get(key), new.task_settings.get(key)
         if not _differs(before, after):
@@ -147,7 +148,7 @@ def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
             change(("task_settings", key), before, after, replaces=True)
 
     if _differs(old.chunking_settings, new.chunking_settings):
-        in_place = catalogue.chunking_updatable(version) and bool(new.chunking_settings)
+        in_place = chunking_updatable(version) and bool(new.chunking_settings)
         if in_place:
             plan.chunking_settings_update = new.chunking_settings
         before_chunking, after_chunking = old.chunking_settings or {}, new.chunking_settings or {}

@@ -13,6 +13,7 @@ from ._deployment import wait_until_ready
 from ._desired import DesiredEndpoint
 from ._observed import Observed, cluster_version_of
 from ._plan import Plan, plan_change
+from ._versions import task_settings_updatable
 
 
 def update_body(plan: Plan, spec: DesiredEndpoint, *, send_secrets: bool = False) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def update(
         return recorded
     client = connect()
     version = cluster_version_of(client, new.inference_id) or recorded.cluster_version
-    if not catalogue.task_settings_updatable(parse_version(version)):
+    if not task_settings_updatable(parse_version(version)):
         raise InferenceError(
             f"inference endpoint '{new.inference_id}' on {client.cluster}: the cluster "
             f"runs {version}, which has no _update API (8.17+). Run `pulumi refresh` so "

@@ -217,16 +217,6 @@ def test_keys_ignored_by_update_are_not_updatable() -> None:
         }, name
 
 
-def test_task_settings_and_chunking_updates() -> None:
-    """REQ-PLAN-2, REQ-PLAN-3: task settings in place from 8.17; chunking always replaces."""
-    assert not catalogue.task_settings_updatable((8, 16, 9))
-    assert catalogue.task_settings_updatable((8, 17, 0))
-    assert catalogue.task_settings_updatable((9, 2, 1))
-    assert catalogue.task_settings_updatable(None)
-    for version in ((8, 16, 0), (8, 19, 0), (9, 3, 0), None):
-        assert catalogue.chunking_updatable(version) is False
-
-
 def test_server_managed_keys_of_deployments() -> None:
     """REQ-READ-1: a live num_allocations under adaptive allocations and the default ELSER model are
     the cluster's."""
