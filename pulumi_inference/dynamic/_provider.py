@@ -32,7 +32,7 @@ from pulumi.dynamic import (
 from .. import _engine_log, operations
 from .._environment import DEBUG_ENV, debugging
 from .._nested import normalize_numbers
-from .._redact import redact, secrets_in
+from .._redact import redact
 from ..client import InferenceClient
 from ..connection import config_keys
 from ..errors import InferenceError
@@ -50,7 +50,7 @@ def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
     values: list[str] = []
     for props in prop_sets:
         plain, secret_paths = _wire.unwrap(props)
-        values += secrets_in(plain, secret_paths, also=frozenset({_layout.SECRETS}))
+        values += operations.secrets_in(plain, secret_paths, also=frozenset({_layout.SECRETS}))
     return values
 
 

@@ -42,7 +42,7 @@ from .. import _engine_log, _naming, operations
 from .._environment import worker_count
 from .._names import camel
 from .._nested import normalize_numbers, secret_leaves
-from .._redact import redact, secrets_in
+from .._redact import redact
 from ..client import InferenceClient
 from ..connection import FIELDS
 from ..operations import Change, DesiredEndpoint
@@ -156,7 +156,7 @@ class InferenceEndpointPlugin(Provider):
         plain, secret_paths = to_plain(request.new_inputs)
         with _naming.naming(schema_naming):
             issues = operations.check(plain) + operations.unknown_properties(plain, INPUT_NAMES)
-        hidden = secrets_in(plain)
+        hidden = operations.secrets_in(plain)
         failures = [
             CheckFailure(_property_path(path), redact(message, hidden)) for path, message in issues
         ]

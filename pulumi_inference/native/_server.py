@@ -21,9 +21,9 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from .. import _engine_log, _naming
+from .. import _engine_log, _naming, operations
 from .._environment import debugging
-from .._redact import redact, secrets_in
+from .._redact import redact
 from ._provider import InferenceEndpointPlugin
 from ._values import schema_naming, to_plain
 
@@ -50,7 +50,7 @@ def _request_secrets(request: Any) -> list[str]:
         if struct is None or not hasattr(struct, "fields"):
             continue
         plain, secret_paths = to_plain(PropertyValue.unmarshal_map(struct))
-        found += secrets_in(plain, secret_paths)
+        found += operations.secrets_in(plain, secret_paths)
     return found
 
 

@@ -33,6 +33,7 @@ from ._observed import Observed, cluster_version_of
 from ._plan import Change, Plan, plan_change
 from ._preview import preview_outputs
 from ._read import ReadOutcome, read
+from ._secrets import SECRET_NAMES, secrets_in
 from ._update import update
 from ._validation import (
     ENGINE_CONFIG_KEYS,
@@ -47,6 +48,7 @@ __all__ = [
     "DEFAULT_DEPLOYMENT_TIMEOUT",
     "ENGINE_CONFIG_KEYS",
     "PRECONFIGURED_PREFIX",
+    "SECRET_NAMES",
     "Change",
     "DesiredEndpoint",
     "ExistingEndpoint",
@@ -71,6 +73,7 @@ __all__ = [
     "provider_config",
     "read",
     "replacement_impact",
+    "secrets_in",
     "task_settings_updatable",
     "unknown_properties",
     "update",

@@ -16,10 +16,10 @@ from typing import Any
 
 from .. import catalogue
 from .._nested import normalize_numbers, secret_leaves
-from .._redact import secrets_in
 from .._unknown import UNKNOWN
 from .._version import parse_version
 from ..errors import ValidationError
+from ._secrets import secrets_in
 
 DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
 _DURATION = re.compile(

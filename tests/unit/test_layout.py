@@ -115,6 +115,68 @@ def test_the_walker_sees_a_crossing(tmp_path: Path) -> None:
         offender.unlink()
 
 
+KERNEL = (
+    "_unknown",
+    "_naming",
+    "_nested",
+    "_names",
+    "_version",
+    "_environment",
+    "_subcommand",
+    "_redact",
+    "_settings_model",
+    "errors",
+    "connection",
+    "properties",
+)
+"""The root's shared modules: facts and helpers every layer may use; they use only each other."""
+
+LAYERS: dict[str, tuple[str, ...]] = {
+    "kernel": (),
+    "catalogue": ("kernel",),
+    "client": ("kernel",),
+    "operations": ("kernel", "catalogue", "client"),
+    "door": ("kernel", "catalogue", "client", "operations"),
+    "services": ("kernel",),
+    "importer": ("kernel", "catalogue", "client", "operations", "services"),
+    "emulator": ("kernel",),
+}
+"""Who may import whom (docs/architecture.md). A layer missing here (``cli``, the package
+root, the ``provider`` shim) may import any; nothing imports upward into it."""
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    name = parts[1] if len(parts) > 1 else ""
+    if name in KERNEL:
+        return "kernel"
+    if name in ("dynamic", "native", "_program", "_engine_log"):
+        return "door"
+    if name in LAYERS:
+        return name
+    return "top"  # cli, provider, the package itself: the entry points
+
+
+def upward_imports() -> list[str]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        importer = module_name(path)
+        mine = layer_of(importer)
+        if mine == "top":
+            continue
+        for line, name in imported_modules(path):
+            if not name.startswith("pulumi_inference."):
+                continue
+            theirs = layer_of(name)
+            if theirs != mine and theirs not in LAYERS[mine]:
+                found.append(f"{path.relative_to(ROOT)}:{line} ({mine}) imports {name} ({theirs})")
+    return found
+
+
+def test_each_layer_imports_only_the_layers_below_it() -> None:
+    assert upward_imports() == []
+
+
 @pytest.mark.parametrize(
     "package",
     sorted(p.parent for p in PACKAGE.rglob("__init__.py")),
@@ -129,3 +191,16 @@ def test_each_package_declares_its_one_export_list(package: Path) -> None:
         and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
     ]
     assert len(exported) == 1, f"{module_name(package / '__init__.py')} needs one __all__"
+
+
+def test_an_upward_import_is_reported() -> None:
+    """The layering is checked: the catalogue asking the core is refused."""
+    probe = PACKAGE / "catalogue" / "_zz_layering_probe.py"
+    probe.write_text("from ..operations import DesiredEndpoint\nfrom .._unknown import UNKNOWN\n")
+    try:
+        assert upward_imports() == [
+            "pulumi_inference/catalogue/_zz_layering_probe.py:1 (catalogue) imports "
+            "pulumi_inference.operations (operations)"
+        ]
+    finally:
+        probe.unlink()
