@@ -3,9 +3,11 @@
 
 `scripts/install-pulumi-cli` puts a `pulumi-language-python` wrapper beside the CLI that runs
 this file with `$PULUMI_PYTHON_CMD` (or `python3`), which must have `pulumi` installed. It lets
-`pulumi up` / `preview` / `refresh` / `destroy` run a Python project directory. It does not
-install dependencies (`pulumi install`), pick virtualenvs or report plugins: the interpreter
-is used as it is.
+`pulumi up` / `preview` / `refresh` / `destroy` run a Python project directory, and
+`--policy-pack DIR` run a Python policy pack (`RunPlugin`, see `policy_packs` below). It does
+not install dependencies (`pulumi install`) or report plugins; programs run with the
+interpreter as it is, policy packs with their `virtualenv` (PulumiPolicy.yaml) when they name
+one.
 
 Two modes:
 - plugin (what the CLI starts): serve the LanguageRuntime gRPC service, print the port;
@@ -101,6 +103,17 @@ def serve() -> None:
             if code == ERROR_SHOWN:
                 return language_pb2.RunResponse(bail=True)
             return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {code}")
+
+        def RunPlugin(self, request: Any, context: Any) -> Any:
+            if request.kind != "analyzer":
+                context.abort(
+                    grpc.StatusCode.UNIMPLEMENTED,
+                    f"this minimal Python language host runs policy packs only, not {request.kind} "
+                    "plugins",
+                )
+            from pulumi_language_python_policy import run_policy_pack
+
+            yield from run_policy_pack(request, context)
 
         def Handshake(self, request: Any, context: Any) -> Any:
             if request.engine_address:
