@@ -4,7 +4,9 @@ which policies object, and whether the change may go ahead."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..catalogue import SECRET_KEYS
 from ..policy import RESOURCE_TYPES
@@ -15,6 +17,8 @@ REPLACING = frozenset(
     {"replace", "create-replacement", "delete-replaced", "discard-replaced", "import-replacement"}
 )
 QUIET = frozenset({"same", "read", "refresh", "read-discard"})
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # noqa: S105 (a marker, not a secret)
+"""The key Pulumi marks a secret value with in state and JSON."""
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,54 @@ def _secret(path: str) -> bool:
     return path.split(".")[0] == "secrets" or leaf in SECRET_KEYS
 
 
+def _is_secret_value(value: Any) -> bool:
+    return isinstance(value, Mapping) and SECRET_SIG in value
+
+
+def _visible_changes(old: Any, new: Any, path: str = "") -> Iterator[str]:
+    """Paths whose values differ, as far as the JSON shows them (secrets are blinded)."""
+    if _is_secret_value(old) or _is_secret_value(new):
+        if _is_secret_value(old) != _is_secret_value(new):
+            yield path
+        return
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for key in sorted(set(old) | set(new)):
+            yield from _visible_changes(old.get(key), new.get(key), f"{path}.{key}".lstrip("."))
+    elif old != new:
+        yield path
+
+
+def _secret_paths(value: Any, path: str = "") -> Iterator[str]:
+    if _is_secret_value(value):
+        yield path
+    elif isinstance(value, Mapping):
+        for key in sorted(value):
+            yield from _secret_paths(value[key], f"{path}.{key}".lstrip("."))
+
+
+def _own_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The resource's inputs without the engine's internal ones (the dynamic provider's
+    pickled code, ``__provider``)."""
+    return {key: value for key, value in inputs.items() if not key.startswith("__")}
+
+
 def _keys(step: Step) -> tuple[KeyChange, ...]:
+    """The changed keys: the provider's detailed diff (native), else what the inputs show;
+    when they show nothing, the change is in a secret the JSON blinds (the dynamic resource's
+    ``secrets``): each secret then counts as changed, its value never shown."""
     if step.detailed_diff:
-        paths = step.detailed_diff
         return tuple(
             KeyChange(path, kind.endswith("-replace") or path in step.replace_keys, _secret(path))
-            for path, kind in sorted(paths.items())
+            for path, kind in sorted(step.detailed_diff.items())
         )
-    return tuple(KeyChange(p, p in step.replace_keys, _secret(p)) for p in sorted(step.diffs))
+    old, new = _own_inputs(step.old_inputs), _own_inputs(step.new_inputs)
+    paths = list(_visible_changes(old, new))
+    secret = False
+    if not paths:
+        paths, secret = list(_secret_paths(new)), True
+    return tuple(
+        KeyChange(p, p.split(".")[0] in step.replace_keys, secret or _secret(p)) for p in paths
+    )
 
 
 def _inference_id(step: Step) -> str:
@@ -134,4 +178,7 @@ def review_of(preview: Preview) -> Review:
             review.mandatory.append(finding)
         elif violation.level == "advisory":
             review.advisory.append(finding)
+    # The engine reports in the order its parallel steps ran; a review reads the same each time.
+    for findings in (review.failing, review.warnings, review.mandatory, review.advisory):
+        findings.sort(key=lambda f: (f.name, f.kind, f.message))
     return review

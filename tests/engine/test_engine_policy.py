@@ -26,7 +26,6 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
-from tests.support.policy import cli_with_this_host, pack_virtualenv, policy_pack
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]
 
@@ -34,21 +33,6 @@ pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]
 @pytest.fixture(scope="module")
 def emulator_config() -> EmulatorConfig:
     return keyed_config(deployment_seconds=0.05)
-
-
-@pytest.fixture(scope="module")
-def pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return policy_pack(tmp_path_factory.mktemp("pack") / "inference-rules", pack_virtualenv())
-
-
-@pytest.fixture(scope="module")
-def policy_cli(pulumi_cli_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return cli_with_this_host(pulumi_cli_dir, tmp_path_factory.mktemp("cli") / "bin")
-
-
-@pytest.fixture
-def policy_engine(tmp_path: Path, policy_cli: Path) -> Engine:
-    return Engine(tmp_path / "engine", policy_cli)
 
 
 @dataclass
@@ -107,7 +91,7 @@ ALLOWED = {
 
 
 def test_a_compliant_program_passes_preview_and_up(
-    policy_engine: Engine, cluster: Cluster, door: Door, pack: Path
+    policy_engine: Engine, cluster: Cluster, door: Door, policy_pack_dir: Path
 ) -> None:
     prefix = unique("ok")
     key = secret_value("openai")
@@ -117,10 +101,10 @@ def test_a_compliant_program_passes_preview_and_up(
     }
     stack = policy_engine.stack("prod", door.program(declarations, cluster.connection))
 
-    previewed = run_with_pack(stack, "preview", pack, ALLOWED)
+    previewed = run_with_pack(stack, "preview", policy_pack_dir, ALLOWED)
     assert not previewed.failed, previewed.text
     assert previewed.violations == []
-    applied = run_with_pack(stack, "up", pack, ALLOWED)
+    applied = run_with_pack(stack, "up", policy_pack_dir, ALLOWED)
     assert not applied.failed, applied.text
     assert applied.violations == []
     assert cluster.endpoint(f"{prefix}-e5") is not None
@@ -185,13 +169,13 @@ EXPECTED = {
 
 
 def test_each_rule_broken_fails_preview_or_warns_and_no_secret_is_said(
-    policy_engine: Engine, cluster: Cluster, door: Door, pack: Path
+    policy_engine: Engine, cluster: Cluster, door: Door, policy_pack_dir: Path
 ) -> None:
     prefix = unique("bad")
     keys = {"openai": secret_value("openai"), "cohere": secret_value("cohere")}
     stack = policy_engine.stack("prod", door.program(violating(prefix, keys), cluster.connection))
 
-    outcome = run_with_pack(stack, "preview", pack, ALLOWED)
+    outcome = run_with_pack(stack, "preview", policy_pack_dir, ALLOWED)
 
     assert outcome.failed, "mandatory violations must fail the preview"
     for policy, (level, resource, fragments) in EXPECTED.items():
@@ -214,7 +198,7 @@ def test_each_rule_broken_fails_preview_or_warns_and_no_secret_is_said(
 
 
 def test_configured_levels_and_rules_let_preview_pass_with_warnings(
-    policy_engine: Engine, cluster: Cluster, door: Door, pack: Path
+    policy_engine: Engine, cluster: Cluster, door: Door, policy_pack_dir: Path
 ) -> None:
     prefix = unique("warn")
     key = secret_value("openai")
@@ -225,7 +209,7 @@ def test_configured_levels_and_rules_let_preview_pass_with_warnings(
     stack = policy_engine.stack("staging", door.program(declarations, cluster.connection))
     config = {**ALLOWED, "inference-no-force-delete": "advisory"}
 
-    outcome = run_with_pack(stack, "preview", pack, config)
+    outcome = run_with_pack(stack, "preview", policy_pack_dir, config)
 
     assert not outcome.failed, outcome.text
     levels = {(v[0], v[1], v[2]) for v in outcome.violations}
