@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -33,8 +34,9 @@ pulumi-inference>={__version__}
 def main_py(name: str) -> str:
     rules = "\n".join(f"#   {rule.id} ({rule.enforcement})" for rule in RULES)
     return f'''\
-"""Policy pack {name}: the rules of pulumi_inference.policy for Elasticsearch inference
-endpoints, both the dynamic InferenceEndpoint and the elasticsearch-inference plugin's.
+"""Policy pack {name}: the rules of pulumi_inference.policy for
+Elasticsearch inference endpoints, the dynamic InferenceEndpoint's and the
+elasticsearch-inference plugin's.
 
     python3 -m venv venv && venv/bin/pip install -r requirements.txt
     pulumi preview --policy-pack PATH/TO/THIS/DIRECTORY [--policy-pack-config config.json]
@@ -47,7 +49,7 @@ endpoints, both the dynamic InferenceEndpoint and the elasticsearch-inference pl
 
 from pulumi_inference.policy import serve_policy_pack
 
-serve_policy_pack({name!r})
+serve_policy_pack({json.dumps(name)})
 '''
 
 
