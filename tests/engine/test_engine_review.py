@@ -3,7 +3,7 @@ change (a replacement) of an endpoint an ingest pipeline uses, and a delete, rev
 engine then does them; blocked while the replacement would fail, and never a secret value.
 
 Set PULUMI_INFERENCE_REVIEW_SAMPLE=FILE to keep the native door's first comment: it is the
-sample in docs/reviews.md (tests/unit/test_review_docs.py checks the sample's rows and verdict).
+sample in docs/reviews.md (tests/unit/test_review.py checks its rows and verdict).
 """
 
 from __future__ import annotations
