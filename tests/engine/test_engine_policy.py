@@ -16,8 +16,10 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_inference.emulator import EmulatorConfig
+from pulumi_inference.policy import write_pack
 from tests.support.engine import Engine
 from tests.support.engine_programs import (
+    DYNAMIC,
     Cluster,
     Door,
     e5_deployment,
@@ -26,6 +28,7 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
+from tests.support.policy import pack_virtualenv
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]
 
@@ -218,3 +221,67 @@ def test_configured_levels_and_rules_let_preview_pass_with_warnings(
         ("inference-no-adopt-existing", "advisory", "adopted"),
     }, outcome.violations
     assert key not in outcome.text
+
+
+CONTEXT_PACK = """\
+import os
+
+import pulumi
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+
+
+def report(args, report_violation):
+    team = pulumi.Config("inference-engine-test").get("team")
+    report_violation(
+        f"project={pulumi.get_project()} stack={pulumi.get_stack()} "
+        f"dry_run={pulumi.runtime.is_dry_run()} team={team} cwd={os.getcwd()}"
+    )
+
+
+PolicyPack("context", [StackValidationPolicy(
+    name="context", description="what the pack knows", validate=report,
+    enforcement_level=EnforcementLevel.ADVISORY,
+)])
+"""
+
+
+def test_the_language_host_gives_the_pack_project_stack_config_and_dry_run(
+    policy_engine: Engine, cluster: Cluster, tmp_path: Path
+) -> None:
+    """What Pulumi's Python host passes a pack (RunPlugin): the stack's identity, its config
+    and whether this is a preview, and the pack's own directory as working directory."""
+    pack = tmp_path / "context-pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text(
+        "runtime:\n  name: python\n  options:\n    virtualenv: venv\nversion: 0.0.1\n"
+    )
+    (pack / "venv").symlink_to(pack_virtualenv())
+    (pack / "__main__.py").write_text(CONTEXT_PACK)
+    declarations = {"emb": openai_embeddings(unique("ctx"), secret_value("openai"))}
+    stack = policy_engine.stack(
+        "ctx", DYNAMIC.program(declarations, cluster.connection), config={"team": "search"}
+    )
+    expected = f"project=inference-engine-test stack=ctx dry_run={{}} team=search cwd={pack}"
+
+    previewed = run_with_pack(stack, "preview", pack)
+    assert [v[3].splitlines()[-1] for v in previewed.violations] == [expected.format(True)]
+    applied = run_with_pack(stack, "up", pack)
+    assert [v[3].splitlines()[-1] for v in applied.violations] == [expected.format(False)]
+
+
+def test_a_pack_without_its_virtualenv_fails_naming_the_fix(
+    policy_engine: Engine, cluster: Cluster, tmp_path: Path
+) -> None:
+    pack = tmp_path / "new-pack"
+    write_pack(pack)  # as `pulumi-inference policy new` leaves it: venv not created yet
+    declarations = {"emb": openai_embeddings(unique("novenv"), secret_value("openai"))}
+    stack = policy_engine.stack("novenv", DYNAMIC.program(declarations, cluster.connection))
+
+    outcome = run_with_pack(stack, "preview", pack)
+
+    assert outcome.failed
+    assert (
+        f"virtualenv 'venv' (runtime.options.virtualenv in {pack}/PulumiPolicy.yaml)"
+        in outcome.text
+    )
+    assert f"python3 -m venv {pack}/venv" in outcome.text
