@@ -121,7 +121,8 @@ def serve() -> None:
             return language_pb2.LanguageHandshakeResponse()
 
     engine_address = sys.argv[-1] if len(sys.argv) > 1 else ""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    # A policy pack's RunPlugin holds a worker for as long as the pack runs.
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
     language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(engine_address), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()

@@ -166,7 +166,8 @@ def run_policy_pack(request: Any, context: Any) -> Iterator[Any]:
     server.start()
     process: subprocess.Popen[bytes] | None = None
 
-    def stop() -> None:
+    def stop() -> None:  # the engine is done with the pack (or gone)
+        proxy.configured.set()
         if process is not None and process.poll() is None:
             process.terminate()
         server.stop(0)
@@ -174,6 +175,8 @@ def run_policy_pack(request: Any, context: Any) -> Iterator[Any]:
     context.add_callback(stop)
     yield language_pb2.RunPluginResponse(stdout=f"{port}\n".encode())
     proxy.configured.wait(START_TIMEOUT)
+    if not context.is_active():
+        return
     try:
         process = _start_pack(request, proxy)
         proxy.attach(_pack_port(process))

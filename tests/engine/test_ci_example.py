@@ -54,6 +54,8 @@ class Runner:
         self.checkout = checkout
         self.engine = engine
         self.context: dict[str, Any] = {"vars": variables, "secrets": {}, "steps": {}}
+        self.history: list[StepRun] = []
+        """Every step run so far, for the check that no secret was ever printed."""
 
     def evaluate(self, text: str) -> str:
         def value(match: re.Match[str]) -> str:
@@ -111,6 +113,7 @@ class Runner:
                 )
             if done.returncode != 0:
                 break
+        self.history += runs
         return runs
 
 
@@ -128,27 +131,31 @@ def checkout_of_example(directory: Path, pack_venv: Path) -> Path:
     return directory
 
 
-def test_the_ci_workflow_reviews_applies_and_checks_drift(
-    policy_engine: Engine, cluster: Cluster, tmp_path: Path
-) -> None:
-    checkout = checkout_of_example(tmp_path / "repo", pack_virtualenv())
+def example_runner(checkout: Path, engine: Engine, cluster: Cluster, openai_key: str) -> Runner:
+    """The workflow in a copy of examples/ci, its settings pointing at the emulator."""
     variables = {
-        "PULUMI_BACKEND_URL": policy_engine.backend.as_uri(),
+        "PULUMI_BACKEND_URL": engine.backend.as_uri(),
         "PULUMI_STACK": "prod",
         "ELASTICSEARCH_URL": cluster.url,
     }
-    runner = Runner(checkout, policy_engine, variables)
-    openai_key = secret_value("openai")
+    runner = Runner(checkout_of_example(checkout, pack_virtualenv()), engine, variables)
     runner.context["secrets"] = {
         "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
         "ELASTICSEARCH_API_KEY": API_KEY,
         "OPENAI_API_KEY": openai_key,
     }
-    everything: list[StepRun] = []
+    return runner
+
+
+def test_the_ci_workflow_reviews_applies_and_checks_drift(
+    policy_engine: Engine, cluster: Cluster, tmp_path: Path
+) -> None:
+    openai_key = secret_value("openai")
+    checkout = tmp_path / "repo"
+    runner = example_runner(checkout, policy_engine, cluster, openai_key)
 
     # The first pull request: two endpoints to create, nothing in the way.
     pull_request = runner.job("preview")
-    everything += pull_request
     assert failed(pull_request) == [], said(pull_request)
     comment = (checkout / "review.md").read_text()
     assert "## Inference endpoints: 2 to create" in comment
@@ -157,18 +164,15 @@ def test_the_ci_workflow_reviews_applies_and_checks_drift(
 
     # Merged: applied with the same pack.
     merged = runner.job("up")
-    everything += merged
     assert failed(merged) == [], said(merged)
     assert cluster.endpoint("ci-e5") is not None
     assert cluster.endpoint("ci-openai-embeddings") is not None
 
     # Nightly: no drift, then a change made by hand on the cluster is drift.
     nightly = runner.job("drift")
-    everything += nightly
     assert failed(nightly) == [], said(nightly)
     cluster.hand_edit("ci-e5", {"service_settings": {"num_allocations": 2}})
     drifted = runner.job("drift")
-    everything += drifted
     assert failed(drifted) == ["Check for drift (fails when the cluster differs from the stack)"]
     assert (
         "num_allocations" in drifted[-1].output and "no changes were expected" in drifted[-1].output
@@ -181,12 +185,11 @@ def test_the_ci_workflow_reviews_applies_and_checks_drift(
         stack_config.read_text() + "  inference-ci:embeddingModel: text-embedding-ada-002\n"
     )
     refused = runner.job("preview")
-    everything += refused
     assert failed(refused) == ["Fail when the review blocks the change"], said(refused)
     comment = (checkout / "review.md").read_text()
     assert "inference-allowed-models" in comment and "'text-embedding-ada-002'" in comment
     assert "Result: BLOCKED" in comment
 
-    output = said(everything) + comment
+    output = said(runner.history) + comment
     for value in (openai_key, API_KEY, PASSPHRASE):
         assert value not in output
