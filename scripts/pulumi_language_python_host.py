@@ -4,10 +4,10 @@
 `scripts/install-pulumi-cli` puts a `pulumi-language-python` wrapper beside the CLI that runs
 this file with `$PULUMI_PYTHON_CMD` (or `python3`), which must have `pulumi` installed. It lets
 `pulumi up` / `preview` / `refresh` / `destroy` run a Python project directory, and
-`--policy-pack DIR` run a Python policy pack (`RunPlugin`, see `policy_packs` below). It does
-not install dependencies (`pulumi install`) or report plugins; programs run with the
-interpreter as it is, policy packs with their `virtualenv` (PulumiPolicy.yaml) when they name
-one.
+`--policy-pack DIR` run a Python policy pack (`RunPlugin`, in pulumi_language_python_policy.py
+beside this file). It does not install dependencies (`pulumi install`) or report plugins;
+programs run with the interpreter as it is, policy packs with the `virtualenv` their
+PulumiPolicy.yaml names.
 
 Two modes:
 - plugin (what the CLI starts): serve the LanguageRuntime gRPC service, print the port;
