@@ -14,9 +14,15 @@ from ._subcommand import Subcommand
 
 
 def commands() -> list[Subcommand]:
-    from . import emulator, importer, native
+    from . import emulator, importer, native, policy, review
 
-    return [emulator.COMMAND, native.INSTALL_PLUGIN, importer.COMMAND]
+    return [
+        emulator.COMMAND,
+        native.INSTALL_PLUGIN,
+        importer.COMMAND,
+        policy.COMMAND,
+        review.COMMAND,
+    ]
 
 
 def _build_parser(available: Sequence[Subcommand]) -> argparse.ArgumentParser:

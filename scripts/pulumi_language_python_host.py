@@ -3,9 +3,11 @@
 
 `scripts/install-pulumi-cli` puts a `pulumi-language-python` wrapper beside the CLI that runs
 this file with `$PULUMI_PYTHON_CMD` (or `python3`), which must have `pulumi` installed. It lets
-`pulumi up` / `preview` / `refresh` / `destroy` run a Python project directory. It does not
-install dependencies (`pulumi install`), pick virtualenvs or report plugins: the interpreter
-is used as it is.
+`pulumi up` / `preview` / `refresh` / `destroy` run a Python project directory, and
+`--policy-pack DIR` run a Python policy pack (`RunPlugin`, in pulumi_language_python_policy.py
+beside this file). It does not install dependencies (`pulumi install`) or report plugins;
+programs run with the interpreter as it is, policy packs with the `virtualenv` their
+PulumiPolicy.yaml names.
 
 Two modes:
 - plugin (what the CLI starts): serve the LanguageRuntime gRPC service, print the port;
@@ -102,13 +104,25 @@ def serve() -> None:
                 return language_pb2.RunResponse(bail=True)
             return language_pb2.RunResponse(error=f"Program exited with non-zero exit code: {code}")
 
+        def RunPlugin(self, request: Any, context: Any) -> Any:
+            if request.kind != "analyzer":
+                context.abort(
+                    grpc.StatusCode.UNIMPLEMENTED,
+                    f"this minimal Python language host runs policy packs only, not {request.kind} "
+                    "plugins",
+                )
+            from pulumi_language_python_policy import run_policy_pack
+
+            yield from run_policy_pack(request, context)
+
         def Handshake(self, request: Any, context: Any) -> Any:
             if request.engine_address:
                 self.engine_address = request.engine_address
             return language_pb2.LanguageHandshakeResponse()
 
     engine_address = sys.argv[-1] if len(sys.argv) > 1 else ""
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    # A policy pack's RunPlugin holds a worker for as long as the pack runs.
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
     language_pb2_grpc.add_LanguageRuntimeServicer_to_server(LanguageHost(engine_address), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()

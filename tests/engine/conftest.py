@@ -10,6 +10,7 @@ import pytest
 from pulumi_inference.emulator import Emulator
 from tests.support.engine import Engine, find_cli_dir
 from tests.support.engine_programs import DOORS, Cluster, Door
+from tests.support.policy import cli_with_this_host, pack_virtualenv, policy_pack
 
 _NO_CLI = (
     "engine tests need the Pulumi CLI and its pulumi-resource-pulumi-python launcher, and "
@@ -51,3 +52,23 @@ def cluster(emulator: Emulator, _recording: Cluster) -> Cluster:
     """The module's emulator, reset, as the engine tests use it (see the top of this file)."""
     _recording.bodies.clear()
     return _recording
+
+
+# --- policy packs (tests/engine/test_engine_policy.py, test_engine_review.py, test_ci_example.py)
+
+
+@pytest.fixture(scope="module")
+def policy_pack_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pack as `pulumi-inference policy new` writes it, in its own (cached) virtualenv."""
+    return policy_pack(tmp_path_factory.mktemp("pack") / "inference-rules", pack_virtualenv())
+
+
+@pytest.fixture(scope="module")
+def policy_cli(pulumi_cli_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CLI with this checkout's Python language host, which runs the packs."""
+    return cli_with_this_host(pulumi_cli_dir, tmp_path_factory.mktemp("cli") / "bin")
+
+
+@pytest.fixture
+def policy_engine(tmp_path: Path, policy_cli: Path) -> Engine:
+    return Engine(tmp_path / "engine", policy_cli)

@@ -105,7 +105,10 @@ class Door:
                     inference.InferenceEndpoint(name, **kwargs)
                     continue
                 kwargs.pop("connection", None)
-                opts = pulumi.ResourceOptions(provider=provider) if provider else None
+                opts = kwargs.pop("opts", None)  # a declaration's own options (protect, ...)
+                if provider:
+                    explicit = pulumi.ResourceOptions(provider=provider)
+                    opts = pulumi.ResourceOptions.merge(opts, explicit)
                 native_es.InferenceEndpoint(name, **kwargs, opts=opts)
 
         return program

@@ -139,6 +139,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "door": ("kernel", "catalogue", "client", "operations"),
     "services": ("kernel",),
     "importer": ("kernel", "catalogue", "client", "operations", "services"),
+    "policy": ("kernel", "catalogue", "door"),
+    "review": ("kernel", "catalogue", "policy"),
     "emulator": ("kernel",),
 }
 """Who may import whom (docs/architecture.md). A layer missing here (``cli``, the package

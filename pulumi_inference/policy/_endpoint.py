@@ -1,0 +1,117 @@
+"""An inference endpoint as the policies see it, read from either front door's properties.
+
+The dynamic resource keeps snake_case names and moves every secret value into ``secrets``;
+the native one spells names in camelCase and keeps secrets in place. Only the fields the
+policies read are taken, and never a value under a secret key: the engine hands policy packs
+plaintext, and nothing here may end up in a violation message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalogue import canonical_task_type
+from ..native import RESOURCE_TOKEN
+
+DYNAMIC_TYPE = "pulumi-python:dynamic/elasticsearch:InferenceEndpoint"
+NATIVE_TYPE = RESOURCE_TOKEN
+RESOURCE_TYPES = (DYNAMIC_TYPE, NATIVE_TYPE)
+
+
+class Unknown:
+    """A value not known until the apply (an Output in a preview)."""
+
+    def __repr__(self) -> str:
+        return "(not known yet)"
+
+
+UNKNOWN: Any = Unknown()
+
+MODEL_KEYS = ("model_id", "model")
+"""Where services name their model in ``service_settings`` (``model`` for mistral)."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    urn: str
+    inference_id: Any
+    service: Any
+    task_type: Any
+    model: Any
+    num_allocations: Any
+    max_allocations: Any
+    """``adaptive_allocations.max_number_of_allocations`` when adaptive allocations are on."""
+    force_delete: Any
+    adopt_existing: Any
+    allow_unknown_service: Any
+    protect: bool
+
+    def label(self) -> str:
+        endpoint = "" if isinstance(self.inference_id, Unknown) else f" '{self.inference_id}'"
+        return f"inference endpoint{endpoint} (resource '{self.name}')"
+
+    @property
+    def allocations(self) -> Any:
+        """The most ML allocations it can take: the adaptive maximum, else the fixed count."""
+        if not isinstance(self.max_allocations, Unknown) and self.max_allocations is not None:
+            return self.max_allocations
+        return self.num_allocations
+
+
+def _get(mapping: Any, key: str) -> Any:
+    """``mapping[key]``; UNKNOWN when the engine does not know it yet, None when absent."""
+    try:
+        if not isinstance(mapping, Mapping) or key not in mapping:
+            return None
+        return mapping[key]
+    except Exception:  # pulumi-policy raises its own error for unknown values in a preview
+        return UNKNOWN
+
+
+def _field(props: Any, name: str) -> Any:
+    """A top-level property under its snake_case name (dynamic) or camelCase one (native)."""
+    camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
+    value = _get(props, name)
+    return _get(props, camel) if value is None and camel != name else value
+
+
+def _count(value: Any) -> Any:
+    """A whole number as an int: the engine hands every number over as a float."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _task_type(value: Any) -> Any:
+    if isinstance(value, str):
+        return canonical_task_type(value) or value.strip().lower()
+    return value
+
+
+def endpoint_of(name: str, urn: str, props: Any, *, protect: bool) -> Endpoint:
+    """The endpoint declared by an InferenceEndpoint's properties (either front door)."""
+    settings = _field(props, "service_settings")
+    if isinstance(settings, Unknown):
+        settings = {key: UNKNOWN for key in (*MODEL_KEYS, "num_allocations")}
+    model = next((value for key in MODEL_KEYS if (value := _get(settings, key)) is not None), None)
+    adaptive = _get(settings, "adaptive_allocations")
+    enabled = _get(adaptive, "enabled")
+    max_allocations = _count(_get(adaptive, "max_number_of_allocations")) if enabled else None
+    return Endpoint(
+        name=name,
+        urn=urn,
+        inference_id=_field(props, "inference_id"),
+        service=_field(props, "service"),
+        task_type=_task_type(_field(props, "task_type")),
+        model=model,
+        num_allocations=_count(_get(settings, "num_allocations")),
+        max_allocations=UNKNOWN if isinstance(enabled, Unknown) else max_allocations,
+        force_delete=_field(props, "force_delete"),
+        adopt_existing=_field(props, "adopt_existing"),
+        allow_unknown_service=_field(props, "allow_unknown_service"),
+        protect=protect,
+    )

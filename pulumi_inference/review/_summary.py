@@ -1,0 +1,184 @@
+"""A preview's meaning for a reviewer: what each endpoint undergoes, what will fail or break,
+which policies object, and whether the change may go ahead."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalogue import SECRET_KEYS
+from ..policy import RESOURCE_TYPES
+from ._preview import Preview, Step
+
+OPS = ("create", "update", "replace", "delete")
+REPLACING = frozenset(
+    {"replace", "create-replacement", "delete-replaced", "discard-replaced", "import-replacement"}
+)
+QUIET = frozenset({"same", "read", "refresh", "read-discard"})
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # noqa: S105 (a marker, not a secret)
+"""The key Pulumi marks a secret value with in state and JSON."""
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    path: str
+    replaces: bool
+    secret: bool
+
+
+@dataclass(frozen=True)
+class EndpointChange:
+    name: str
+    inference_id: str
+    op: str
+    keys: tuple[KeyChange, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A warning or a policy violation about one resource (``name``) or the stack."""
+
+    name: str
+    kind: str
+    message: str
+
+
+@dataclass
+class Review:
+    changes: list[EndpointChange] = field(default_factory=list)
+    failing: list[Finding] = field(default_factory=list)
+    """Replacements the cluster will refuse: the apply fails."""
+    warnings: list[Finding] = field(default_factory=list)
+    mandatory: list[Finding] = field(default_factory=list)
+    advisory: list[Finding] = field(default_factory=list)
+    errors: list[Finding] = field(default_factory=list)
+    other_changes: Counter[str] = field(default_factory=Counter)
+    policies_known: bool = False
+    preview_succeeded: bool = True
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(change.op for change in self.changes)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.failing or self.mandatory)
+
+
+def _secret(path: str) -> bool:
+    leaf = path.replace("[", ".").split(".")[-1].rstrip("]").strip('"')
+    return path.split(".")[0] == "secrets" or leaf in SECRET_KEYS
+
+
+def _is_secret_value(value: Any) -> bool:
+    return isinstance(value, Mapping) and SECRET_SIG in value
+
+
+def _visible_changes(old: Any, new: Any, path: str = "") -> Iterator[str]:
+    """Paths whose values differ, as far as the JSON shows them (secrets are blinded)."""
+    if _is_secret_value(old) or _is_secret_value(new):
+        if _is_secret_value(old) != _is_secret_value(new):
+            yield path
+        return
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for key in sorted(set(old) | set(new)):
+            yield from _visible_changes(old.get(key), new.get(key), f"{path}.{key}".lstrip("."))
+    elif old != new:
+        yield path
+
+
+def _secret_paths(value: Any, path: str = "") -> Iterator[str]:
+    if _is_secret_value(value):
+        yield path
+    elif isinstance(value, Mapping):
+        for key in sorted(value):
+            yield from _secret_paths(value[key], f"{path}.{key}".lstrip("."))
+
+
+def _own_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The resource's inputs without the engine's internal ones (the dynamic provider's
+    pickled code, ``__provider``)."""
+    return {key: value for key, value in inputs.items() if not key.startswith("__")}
+
+
+def _keys(step: Step) -> tuple[KeyChange, ...]:
+    """The changed keys: the provider's detailed diff (native), else what the inputs show;
+    when they show nothing, the change is in a secret the JSON blinds (the dynamic resource's
+    ``secrets``): each secret then counts as changed, its value never shown."""
+    if step.detailed_diff:
+        return tuple(
+            KeyChange(path, kind.endswith("-replace") or path in step.replace_keys, _secret(path))
+            for path, kind in sorted(step.detailed_diff.items())
+        )
+    old, new = _own_inputs(step.old_inputs), _own_inputs(step.new_inputs)
+    paths = list(_visible_changes(old, new))
+    secret = False
+    if not paths:
+        paths, secret = list(_secret_paths(new)), True
+    return tuple(
+        KeyChange(p, p.split(".")[0] in step.replace_keys, secret or _secret(p)) for p in paths
+    )
+
+
+def _inference_id(step: Step) -> str:
+    for inputs in (step.new_inputs, step.old_inputs):
+        for key in ("inference_id", "inferenceId"):
+            if isinstance(inputs.get(key), str):
+                return str(inputs[key])
+    return ""
+
+
+def _endpoint_changes(preview: Preview, review: Review) -> None:
+    ops: dict[str, list[Step]] = {}
+    for step in preview.steps:
+        if step.op not in QUIET:
+            ops.setdefault(step.urn, []).append(step)
+    for steps in ops.values():
+        names = {step.op for step in steps}
+        op = "replace" if names & REPLACING else steps[0].op
+        main = next((s for s in steps if s.op == op), steps[0])
+        if main.type not in RESOURCE_TYPES:
+            if main.type != "pulumi:pulumi:Stack":
+                review.other_changes[op] += 1
+            continue
+        keys = () if op in ("create", "delete") else _keys(main)
+        review.changes.append(EndpointChange(main.name, _inference_id(main), op, keys))
+    review.changes.sort(key=lambda c: (OPS.index(c.op) if c.op in OPS else len(OPS), c.name))
+
+
+def _diagnostics(preview: Preview, review: Review) -> None:
+    for said in preview.diagnostics:
+        name = said.urn.rsplit("::", 1)[-1] if said.urn else "(stack)"
+        message = " ".join(said.message.split())
+        if said.severity == "error":
+            review.errors.append(Finding(name, "error", message))
+        elif said.severity != "warning":
+            continue
+        elif "will FAIL" in message:
+            review.failing.append(Finding(name, "fails", message))
+        elif "will BREAK SEARCH" in message:
+            review.warnings.append(Finding(name, "breaks search", message))
+        elif "chunking_settings" in message and "resets" in message:
+            review.warnings.append(Finding(name, "chunking reset", message))
+        else:
+            review.warnings.append(Finding(name, "warning", message))
+
+
+def review_of(preview: Preview) -> Review:
+    review = Review(policies_known=preview.policies_known, preview_succeeded=preview.succeeded)
+    _endpoint_changes(preview, review)
+    _diagnostics(preview, review)
+    for violation in preview.violations:
+        name = violation.urn.rsplit("::", 1)[-1] if violation.urn else "(stack)"
+        message = " — ".join(line.strip() for line in violation.message.splitlines() if line)
+        finding = Finding(name, violation.policy, message)
+        if violation.level == "mandatory":
+            review.mandatory.append(finding)
+        elif violation.level == "advisory":
+            review.advisory.append(finding)
+    # The engine reports in the order its parallel steps ran; a review reads the same each time.
+    for findings in (review.failing, review.warnings, review.mandatory, review.advisory):
+        findings.sort(key=lambda f: (f.name, f.kind, f.message))
+    return review

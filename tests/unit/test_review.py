@@ -1,0 +1,130 @@
+"""`pulumi-inference review` on both forms of `pulumi preview --json`: the digest (the default,
+without policy events) and the streamed engine events; exit codes. Real previews are reviewed
+in tests/engine/test_engine_review.py; docs/reviews.md's sample is checked here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pulumi_inference.cli import main
+from pulumi_inference.review import markdown, parse_preview, review_of
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "reviews.md"
+NATIVE = "elasticsearch-inference:index:InferenceEndpoint"
+SECRET = {
+    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+    "ciphertext": "[secret]",
+}
+
+
+def urn(name: str) -> str:
+    return f"urn:pulumi:prod::p::{NATIVE}::{name}"
+
+
+DIGEST = {
+    "steps": [
+        {
+            "op": "update",
+            "urn": urn("a"),
+            "oldState": {
+                "type": NATIVE,
+                "inputs": {"inferenceId": "a-id", "serviceSettings": {"api_key": SECRET}},
+            },
+            "newState": {
+                "type": NATIVE,
+                "inputs": {"inferenceId": "a-id", "serviceSettings": {"api_key": SECRET}},
+            },
+            "detailedDiff": {"serviceSettings.api_key": {"kind": "update", "inputDiff": True}},
+        },
+        {
+            "op": "delete",
+            "urn": urn("b"),
+            "oldState": {"type": NATIVE, "inputs": {"inferenceId": "b-id"}},
+            "detailedDiff": None,
+        },
+    ],
+    "diagnostics": [
+        {
+            "urn": urn("a"),
+            "message": "warning: replacing inference endpoint 'a-id' (because x changes) "
+            "will FAIL: used",
+            "severity": "warning",
+        }
+    ],
+    "changeSummary": {"update": 1, "delete": 1},
+}
+
+
+def test_a_digest_reviews_without_policies_and_a_failing_change_blocks() -> None:
+    review = review_of(parse_preview(json.dumps(DIGEST)))
+    comment = markdown(review)
+    assert (
+        "| `~` update | `a` | `a-id` | `serviceSettings.api_key` (secret, value not shown) |"
+        in comment
+    )
+    assert "| `-` delete | `b` | `b-id` |  |" in comment
+    assert "- `a` (fails): replacing inference endpoint 'a-id'" in comment  # prefix removed
+    assert "Policy violations: not known" in comment
+    assert review.blocked and "[secret]" not in comment
+
+
+def test_streamed_events_carry_policies_and_mandatory_blocks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = [
+        {
+            "sequence": 1,
+            "resourcePreEvent": {
+                "metadata": {
+                    "op": "create",
+                    "urn": urn("c"),
+                    "type": NATIVE,
+                    "new": {"inputs": {"inferenceId": "c-id"}},
+                }
+            },
+        },
+        {
+            "sequence": 2,
+            "policyEvent": {
+                "resourceUrn": urn("c"),
+                "message": "Rule.\ninference endpoint 'c-id': bad. Fix: x",
+                "policyName": "inference-no-force-delete",
+                "policyPackName": "p",
+                "enforcementLevel": "mandatory",
+            },
+        },
+        {"sequence": 3, "summaryEvent": {"resourceChanges": {"create": 1}, "result": "failed"}},
+    ]
+    source = tmp_path / "preview.jsonl"
+    source.write_text("\n".join(json.dumps(e) for e in events) + "\n")
+    assert main(["review", "--preview-json", str(source), "--format", "text"]) == 1
+    out = capsys.readouterr().out
+    assert "Inference endpoints: 1 to create" in out
+    assert "c (inference-no-force-delete): Rule. — inference endpoint 'c-id': bad. Fix: x" in out
+    assert "Result: BLOCKED: 1 mandatory policy violation(s)." in out
+
+
+def test_unreadable_input_is_no_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("")
+    assert main(["review", "--preview-json", str(empty)]) == 2
+    assert "the preview JSON is empty" in capsys.readouterr().err
+
+
+def test_the_docs_show_a_comment_the_engine_test_produced() -> None:
+    """docs/reviews.md's sample comes from tests/engine/test_engine_review.py
+    (PULUMI_INFERENCE_REVIEW_SAMPLE=FILE): its rows and verdict are what that test asserts."""
+    sample = DOCS.read_text().split("<!-- sample:start -->", 1)[1].split("<!-- sample:end -->")[0]
+    body = sample.strip().removeprefix("````markdown").removesuffix("````").strip()
+    assert body.startswith("<!-- pulumi-inference review -->")
+    for row in (
+        "| `~` update | `search` | `reviewed-search` | "
+        "`serviceSettings.api_key` (secret, value not shown) |",
+        "| `+-` replace | `ingest` | `reviewed-ingest` | `serviceSettings.model_id` (replaces) |",
+        "| `-` delete | `legacy` | `reviewed-legacy` |  |",
+        "**Result: BLOCKED: 1 change(s) will fail.**",
+    ):
+        assert row in body
