@@ -14,9 +14,9 @@ from ._subcommand import Subcommand
 
 
 def commands() -> list[Subcommand]:
-    from . import emulator, importer, native
+    from . import emulator, importer, native, recovery
 
-    return [emulator.COMMAND, native.INSTALL_PLUGIN, importer.COMMAND]
+    return [emulator.COMMAND, native.INSTALL_PLUGIN, importer.COMMAND, recovery.COMMAND]
 
 
 def _build_parser(available: Sequence[Subcommand]) -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ functions, and convert the plain results back. Progress and warnings are log rec
     update(connect, old, new, ...)    ``_update`` with only the changed keys
     delete(client, spec)              gone is success; in use is refused unless forced
     find_declaration(client, id)      an existing endpoint as a program would declare it
+    compare_with_cluster(client, props)  whether the cluster's endpoint is the declared one
 """
 
 from ..plan import Change, Plan, plan_change
@@ -30,6 +31,7 @@ from ._declaration import (
 from ._delete import delete
 from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
+from ._match import Comparison, compare_with_cluster
 from ._observed import Observed, cluster_version_of
 from ._read import ReadOutcome, read
 from ._update import update
@@ -37,6 +39,7 @@ from ._update import update
 __all__ = [
     "PRECONFIGURED_PREFIX",
     "Change",
+    "Comparison",
     "ExistingEndpoint",
     "Observed",
     "Plan",
@@ -44,6 +47,7 @@ __all__ = [
     "ReplacementImpact",
     "check",
     "cluster_version_of",
+    "compare_with_cluster",
     "connect",
     "create",
     "declaration_of",
