@@ -1,10 +1,11 @@
 """Whether an endpoint on the cluster is the one a declaration describes (crash recovery).
 
-A run killed after its create was sent leaves an endpoint the state does not record. It may
-be taken into the state only when it is exactly what the program declares: the same task
-type, and no difference that the next preview would show as an update or a replacement.
-Secrets cannot be compared (the cluster never returns them) and keys the cluster adds on its
-own are not differences, as in a refresh.
+A run killed after its create was sent leaves an endpoint that the state does not record. It
+may be taken into the state only when it is exactly what the program declares, judged as a
+create whose answer was lost is judged: the same task type and service, every declared
+setting as declared, a deployment counted by the allocations it is heading for (one still
+starting reports fewer). Secrets cannot be compared (the cluster never returns them), and
+keys the cluster adds on its own are not differences.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..client import InferenceClient
+from ..deployment import with_target_allocations
+from ..drift import live_inputs, matches_declaration
 from ..plan import plan_change
-from ..spec import EndpointSpec
-from ._read import read
+from ..spec import INPUT_KEYS, EndpointSpec
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,14 @@ def compare_with_cluster(client: InferenceClient, declared: Mapping[str, Any]) -
     live = client.find_endpoint(spec.inference_id)
     if live is None:
         return Comparison(spec.inference_id, exists=False)
-    if str(live.get("task_type")) != spec.task_type:
-        return Comparison(spec.inference_id, exists=True, differences=("task_type",))
-    found = read(client, spec, declared)
-    if found is None:  # deleted between the two requests
-        return Comparison(spec.inference_id, exists=False)
-    plan = plan_change(EndpointSpec.from_props(found.inputs), spec)
-    paths = tuple(sorted({".".join(str(part) for part in c.path) for c in plan.changes}))
-    return Comparison(spec.inference_id, exists=True, differences=paths)
+    view = with_target_allocations(client, spec, live)
+    if matches_declaration(spec, view):
+        return Comparison(spec.inference_id, exists=True)
+    inputs = {key: declared[key] for key in INPUT_KEYS if key in declared}
+    found = EndpointSpec.from_props(live_inputs(inputs, spec, view))
+    paths = {
+        ".".join(str(part) for part in change.path) for change in plan_change(found, spec).changes
+    }
+    return Comparison(
+        spec.inference_id, exists=True, differences=tuple(sorted(paths)) or ("its settings",)
+    )

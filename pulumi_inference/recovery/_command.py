@@ -97,24 +97,22 @@ def _lock_only(cli: PulumiCli, args: argparse.Namespace) -> int:
 
 
 def _carry_out(cli: PulumiCli, steps: list[Step], *, cancel_lock: bool) -> None:
-    """Lock, then one ``stack import`` (drops, dynamic completions), then one refresh of the
-    adopted resources (native: ``--import-pending-creates``)."""
+    """The lock, then one ``stack import`` (creates dropped or completed), then one refresh
+    of the adopted resources, which records what the cluster holds."""
     if cancel_lock:
         cli.cancel()
     drop = {s.pending.urn for s in steps if s.action == "clear"}
-    adopt = [s for s in steps if s.action == "adopt"]
-    complete = {s.pending.urn: str(s.inference_id) for s in adopt if s.pending.door == "dynamic"}
-    if drop or complete:
-        cli.import_state(edited(cli.export(show_secrets=False), drop=drop, complete=complete))
-    if not adopt:
+    complete = {s.pending.urn: str(s.inference_id) for s in steps if s.action == "adopt"}
+    if not drop and not complete:
         return
-    refresh_args: list[str] = []
-    for step in adopt:
-        if step.pending.door == "native":
-            refresh_args += ["--import-pending-creates", step.pending.urn, str(step.inference_id)]
-        refresh_args += ["--target", step.pending.urn]
+    cli.import_state(edited(cli.export(show_secrets=False), drop=drop, complete=complete))
+    if not complete:
+        return
+    targets = [arg for urn in complete for arg in ("--target", urn)]
     try:
-        cli.refresh(*refresh_args)
+        cli.refresh(*targets)
     except RecoveryError as error:
-        done = " (the state import above was made)" if drop or complete else ""
-        raise RecoveryError(f"{error}{done}") from None
+        raise RecoveryError(
+            f"{error} (the pending creates were already completed in the state: run "
+            "`pulumi refresh` once the cause is fixed)"
+        ) from None

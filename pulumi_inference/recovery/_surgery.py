@@ -1,11 +1,13 @@
 """Edits of a stack's export (secrets left encrypted) for ``pulumi stack import``.
 
-Only pending *creates* are touched: one is dropped (the endpoint never reached the cluster,
-or Pulumi's own ``--clear-pending-creates`` for one resource), or, for the dynamic resource,
-completed: Pulumi cannot import a dynamic resource (it has no provider to ask without the
-pickled ``__provider`` that only the state holds), so the resource the killed run was creating
-is written into the state as its create would have left it (its id is the inference id, its
-outputs echo its inputs) and a ``pulumi refresh`` of it then records what the cluster holds.
+Only pending *creates* are touched: one is dropped (its endpoint never reached the cluster),
+or completed: the resource the killed run was creating is written into the state as its
+create would have left it (the id is the inference id, the outputs echo the inputs), and a
+``pulumi refresh`` of it then records what the cluster holds. Both front ends need this: the
+dynamic resource cannot be imported at all (its provider is the pickled ``__provider`` only
+the state holds), and in the CLI this project builds (v3.274.1) ``pulumi refresh
+--import-pending-creates URN ID`` turns the pending create into a pending import that the
+refresh then drops without reading it, leaving the endpoint in neither state nor plan.
 """
 
 from __future__ import annotations
