@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,11 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from pulumi import automation as auto
 
 from tests.support.engine import Engine
 from tests.support.engine_programs import Cluster, Declarations, Door
+from tests.support.postgres import PostgresServer
 
 PROGRAM = Path(__file__).with_name("team_program.py")
 RUN_TIMEOUT = 240.0
@@ -64,13 +67,13 @@ def pulumi(engine: Engine, project: Path, *args: str) -> subprocess.CompletedPro
 
 
 def recover(
-    engine: Engine, project: Path, stack: str, *flags: str
+    engine: Engine, project: Path, stack: str, *flags: str, env: Mapping[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``pulumi-inference recover --stack STACK --cwd PROJECT FLAGS``."""
     return subprocess.run(
         [sys.executable, "-m", "pulumi_inference.cli", "recover", "--stack", stack,
          "--cwd", str(project), *flags],
-        env={**os.environ, **engine.env},
+        env={**os.environ, **engine.env, **(env or {})},
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT,
@@ -121,6 +124,14 @@ class Run:
             self.process.wait(30)
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (a cluster that is down)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 def group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -144,6 +155,14 @@ def puts(cluster: Cluster, inference_id: str) -> int:
         for method, path in cluster.inference_requests()
         if method == "PUT" and path.rstrip("/").endswith(f"/{inference_id}")
     )
+
+
+def lock_keys(server: PostgresServer, engine: Engine) -> list[str]:
+    """The stack locks in ``engine``'s PostgreSQL backend table, read with psql."""
+    table = parse_qs(urlsplit(engine.env["PULUMI_BACKEND_URL"]).query)["table"][0]
+    query = f"SELECT key FROM {table} WHERE key LIKE '%.pulumi/locks/%' ORDER BY key"  # noqa: S608
+    rows = server.psql(query)
+    return rows.split()
 
 
 def export(engine: Engine, project: Path, stack: str) -> dict[str, Any]:
