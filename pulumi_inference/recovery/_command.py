@@ -75,13 +75,18 @@ def _run(args: argparse.Namespace) -> int:
     if not args.yes:
         print("Nothing was changed: run again with --yes to carry this out.")
         return EXIT_OK
-    _carry_out(cli, steps, cancel_lock=args.cancel_lock)
+    imported = _carry_out(cli, steps, cancel_lock=args.cancel_lock)
     done = {action: sum(s.action == action for s in steps) for action in ("adopt", "clear")}
     left = sum(step.action == "leave" for step in steps)
     print(
         f"Done: {done['adopt']} adopted, {done['clear']} cleared, {left} left alone. "
         "Check with `pulumi preview --expect-no-changes`."
     )
+    if left and imported:
+        print(
+            "`pulumi stack import` removes every pending operation, so those left alone are "
+            "no longer in the state; their endpoints on the cluster are untouched."
+        )
     return EXIT_LEFT_ALONE if left else EXIT_OK
 
 
@@ -96,18 +101,18 @@ def _lock_only(cli: PulumiCli, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _carry_out(cli: PulumiCli, steps: list[Step], *, cancel_lock: bool) -> None:
+def _carry_out(cli: PulumiCli, steps: list[Step], *, cancel_lock: bool) -> bool:
     """The lock, then one ``stack import`` (creates dropped or completed), then one refresh
-    of the adopted resources, which records what the cluster holds."""
+    of the adopted resources, which records what the cluster holds. Whether it imported."""
     if cancel_lock:
         cli.cancel()
     drop = {s.pending.urn for s in steps if s.action == "clear"}
     complete = {s.pending.urn: str(s.inference_id) for s in steps if s.action == "adopt"}
     if not drop and not complete:
-        return
+        return False
     cli.import_state(edited(cli.export(show_secrets=False), drop=drop, complete=complete))
     if not complete:
-        return
+        return True
     targets = [arg for urn in complete for arg in ("--target", urn)]
     try:
         cli.refresh(*targets)
@@ -116,3 +121,4 @@ def _carry_out(cli: PulumiCli, steps: list[Step], *, cancel_lock: bool) -> None:
             f"{error} (the pending creates were already completed in the state: run "
             "`pulumi refresh` once the cause is fixed)"
         ) from None
+    return True

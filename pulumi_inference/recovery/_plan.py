@@ -80,8 +80,7 @@ def _step(
         return Step("adopt", pending, reason, inference_id)
     reason = (
         f"on the cluster but differs from the declaration in {', '.join(comparison.differences)}; "
-        "left alone (delete it on the cluster or change the program, then `pulumi refresh "
-        "--clear-pending-creates`)"
+        "left alone: delete it on the cluster (or declare it as it is), then `pulumi up`"
     )
     return Step("leave", pending, reason, inference_id)
 
