@@ -106,6 +106,7 @@ def _carry_out(cli: PulumiCli, steps: list[Step], *, cancel_lock: bool) -> bool:
     of the adopted resources, which records what the cluster holds. Whether it imported."""
     if cancel_lock:
         cli.cancel()
+        print("The stack's lock was removed.")
     drop = {s.pending.urn for s in steps if s.action == "clear"}
     complete = {s.pending.urn: str(s.inference_id) for s in steps if s.action == "adopt"}
     if not drop and not complete:
