@@ -27,12 +27,12 @@ from tests.support.team import (
     Run,
     endpoint_names,
     export,
-    group_alive,
     lock_keys,
     pending_urns,
     pulumi,
     puts,
     recover,
+    session_members,
     team_project,
     team_stack,
     wait_for,
@@ -56,10 +56,12 @@ def _kill_mid_deployment(
     run = Run.up(engine, project, "dev", log)
     try:
         wait_for(lambda: all(puts(cluster, i) == 1 for i in ids), 90, "every create")
+        # the CLI, the language host and the program, the provider plugin
+        assert len(session_members(run.process.pid)) >= 3
         run.kill()
     finally:
         run.stop_if_running()
-    assert not group_alive(run.process.pid), "a process of the killed run survived"
+    assert session_members(run.process.pid) == [], "a process of the killed run survived"
 
 
 def test_killed_up_is_recovered_in_one_command(

@@ -4,6 +4,7 @@ processes (started together, or killed with SIGKILL mid-deployment) on a shared 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -111,17 +112,37 @@ class Run:
         return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
-        """SIGKILL to the whole group: nothing of the run can clean up after itself."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+        """SIGKILL to every process of the run: the CLI, and the language host and provider
+        plugins it started (Pulumi puts each plugin in a process group of its own, all in
+        the run's session), so nothing of the run can clean up after itself."""
+        members = session_members(self.process.pid)
+        for pid in members:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.process.wait(30)
         deadline = time.monotonic() + 10
-        while group_alive(self.process.pid) and time.monotonic() < deadline:
+        while session_members(self.process.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
 
     def stop_if_running(self) -> None:
-        if self.process.poll() is None or group_alive(self.process.pid):
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(30)
+        if self.process.poll() is None or session_members(self.process.pid):
+            self.kill()
+
+
+def session_members(sid: int) -> list[int]:
+    """The live processes of session ``sid`` (from /proc; zombies are not alive)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == sid and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
 
 
 def free_port() -> int:
@@ -130,14 +151,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
