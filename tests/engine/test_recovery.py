@@ -173,6 +173,7 @@ def test_recover_refuses_bad_input_in_one_line_and_changes_nothing(
 
     for result in (missing, foreign, unreachable, no_login):
         assert result.stderr.count("\n") == 1, result.stderr
-        assert cluster.api_key not in result.stdout + result.stderr
+        printed = result.stdout + result.stderr
+        assert cluster.api_key not in printed and postgres.password not in printed
     assert export(team_engine, project, "dev") == before
     assert lock_keys(postgres, team_engine) == [lock]  # --cancel-lock did not run
