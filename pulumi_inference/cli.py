@@ -14,7 +14,7 @@ from ._subcommand import Subcommand
 
 
 def commands() -> list[Subcommand]:
-    from . import emulator, importer, native, policy, review
+    from . import emulator, importer, native, policy, recovery, review
 
     return [
         emulator.COMMAND,
@@ -22,6 +22,7 @@ def commands() -> list[Subcommand]:
         importer.COMMAND,
         policy.COMMAND,
         review.COMMAND,
+        recovery.COMMAND,
     ]
 
 

@@ -14,6 +14,7 @@ functions, and convert the plain results back. Progress and warnings are log rec
     update(connect, old, new, ...)    ``_update`` with only the changed keys
     delete(client, spec)              gone is success; in use is refused unless forced
     existing_endpoint(client, id)     an existing endpoint as a program would declare it
+    compare_with_cluster(client, props)  whether the cluster's endpoint is the declared one
 """
 
 from ._cluster import connect, connect_to
@@ -29,6 +30,7 @@ from ._delete import delete
 from ._desired import DEFAULT_DEPLOYMENT_TIMEOUT, DesiredEndpoint, deployment_id_of
 from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
+from ._match import Comparison, compare_with_cluster
 from ._observed import Observed, cluster_version_of
 from ._plan import Change, Plan, plan_change
 from ._preview import preview_outputs
@@ -50,6 +52,7 @@ __all__ = [
     "PRECONFIGURED_PREFIX",
     "SECRET_NAMES",
     "Change",
+    "Comparison",
     "DesiredEndpoint",
     "ExistingEndpoint",
     "Observed",
@@ -59,6 +62,7 @@ __all__ = [
     "check",
     "check_provider_config",
     "cluster_version_of",
+    "compare_with_cluster",
     "connect",
     "connect_to",
     "create",

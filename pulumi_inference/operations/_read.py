@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..client import InferenceClient
+from ._deployment import with_target_allocations
 from ._desired import DesiredEndpoint
 from ._drift import live_inputs
 from ._observed import Observed, cluster_version_of
@@ -32,5 +33,18 @@ def read(
     live = client.get_endpoint(spec.task_type, spec.inference_id)
     if live is None:
         return None
-    inputs = live_inputs(declared, spec, live)
+    view = live
+    if _allocations_differ(spec, live):  # maybe a deployment still starting: its target counts
+        view = with_target_allocations(client, spec, live)
+    inputs = live_inputs(declared, spec, view)
     return ReadOutcome(inputs, Observed.of(live, cluster_version_of(client, spec.inference_id)))
+
+
+def _allocations_differ(spec: DesiredEndpoint, live: Mapping[str, Any]) -> bool:
+    declared = spec.service_settings.get("num_allocations")
+    settings = live.get("service_settings")
+    return (
+        declared is not None
+        and isinstance(settings, Mapping)
+        and settings.get("num_allocations") != declared
+    )

@@ -3,6 +3,7 @@ marked ``engine``). The emulator convention they build on is in tests/conftest.p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pulumi_inference.emulator import Emulator
 from tests.support.engine import Engine, find_cli_dir
 from tests.support.engine_programs import DOORS, Cluster, Door
 from tests.support.policy import cli_with_this_host, pack_virtualenv, policy_pack
+from tests.support.postgres import PostgresServer, find_postgres_bin
 
 _NO_CLI = (
     "engine tests need the Pulumi CLI and its pulumi-resource-pulumi-python launcher, and "
@@ -72,3 +74,28 @@ def policy_cli(pulumi_cli_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture
 def policy_engine(tmp_path: Path, policy_cli: Path) -> Engine:
     return Engine(tmp_path / "engine", policy_cli)
+
+
+# --- a shared backend: Pulumi's self-managed PostgreSQL backend (docs/teams.md) ---
+
+_NO_POSTGRES = (
+    "the shared-backend tests need PostgreSQL's initdb and pg_ctl, and neither was found: run "
+    "scripts/install-postgresql (as root it installs Debian's postgresql package)"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A private PostgreSQL server on a loopback port, for the whole session."""
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        pytest.skip(_NO_POSTGRES)
+    with PostgresServer(bin_dir) as server:
+        yield server
+
+
+@pytest.fixture
+def team_engine(tmp_path: Path, pulumi_cli_dir: Path, postgres: PostgresServer) -> Engine:
+    """An engine whose stacks live in the PostgreSQL backend, in a table of this test's own."""
+    backend = postgres.url(postgres.unique_table())
+    return Engine(tmp_path / "engine", pulumi_cli_dir, env={"PULUMI_BACKEND_URL": backend})

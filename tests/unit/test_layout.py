@@ -139,6 +139,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "door": ("kernel", "catalogue", "client", "operations"),
     "services": ("kernel",),
     "importer": ("kernel", "catalogue", "client", "operations", "services"),
+    "recovery": ("kernel", "client", "operations"),
     "policy": ("kernel", "catalogue", "door"),
     "review": ("kernel", "catalogue", "policy"),
     "emulator": ("kernel",),

@@ -1,0 +1,55 @@
+"""Whether an endpoint on the cluster is the one a declaration describes (crash recovery).
+
+A run killed after its create was sent leaves an endpoint that the state does not record. It
+may be taken into the state only when it is exactly what the program declares, judged as a
+create whose answer was lost is judged: the same task type and service, every declared
+setting as declared, a deployment counted by the allocations it is heading for (one still
+starting reports fewer). Secrets cannot be compared (the cluster never returns them), and
+keys the cluster adds on its own are not differences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..client import InferenceClient
+from ..properties import INPUT_KEYS
+from ._deployment import with_target_allocations
+from ._desired import DesiredEndpoint
+from ._drift import live_inputs, matches_declaration
+from ._plan import plan_change
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """``exists``: an endpoint with this id is on the cluster; ``differences``: the property
+    paths where it departs from the declaration (empty when it matches)."""
+
+    inference_id: str
+    exists: bool
+    differences: tuple[str, ...] = ()
+
+    @property
+    def matches(self) -> bool:
+        return self.exists and not self.differences
+
+
+def compare_with_cluster(client: InferenceClient, declared: Mapping[str, Any]) -> Comparison:
+    """The endpoint ``declared`` (canonical props) against what the cluster holds."""
+    spec = DesiredEndpoint.from_props(declared)
+    live = client.find_endpoint(spec.inference_id)
+    if live is None:
+        return Comparison(spec.inference_id, exists=False)
+    view = with_target_allocations(client, spec, live)
+    if matches_declaration(spec, view):
+        return Comparison(spec.inference_id, exists=True)
+    inputs = {key: declared[key] for key in INPUT_KEYS if key in declared}
+    found = DesiredEndpoint.from_props(live_inputs(inputs, spec, view))
+    paths = {
+        ".".join(str(part) for part in change.path) for change in plan_change(found, spec).changes
+    }
+    return Comparison(
+        spec.inference_id, exists=True, differences=tuple(sorted(paths)) or ("its settings",)
+    )
