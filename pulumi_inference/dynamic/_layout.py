@@ -9,14 +9,16 @@ in its place; :func:`canonical` turns the first into the second.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .. import catalogue
 from .._nested import deep_merge
 from .._unknown import UNKNOWN
 from ..connection import SECRET_CONNECTION_FIELDS
-from ..operations import DesiredEndpoint
+from ..operations import Change, DesiredEndpoint
 
 SECRETS = "secrets"
 SECRET_SECTIONS: dict[str, frozenset[str]] = {
@@ -62,3 +64,36 @@ def endpoint_spec(props: Mapping[str, Any]) -> DesiredEndpoint:
     """The endpoint declared by props in this layout."""
     merged, secrets_unknown = canonical(props)
     return DesiredEndpoint.from_props(merged, secrets_unknown=secrets_unknown)
+
+
+def detailed_diff(
+    changes: Iterable[Change], old: Mapping[str, Any], new: Mapping[str, Any]
+) -> dict[str, tuple[str, bool]]:
+    """Each change as a property path of this layout with its kind and whether it replaces:
+    ``task_settings.user``, or ``secrets`` for any value the resource keeps there (a reviewer
+    sees that a secret changed, never which value)."""
+    detailed: dict[str, tuple[str, bool]] = {}
+    for change in changes:
+        props = old if change.kind == "delete" else new
+        if carried_by(change.path, props) == SECRETS:
+            _, replaced = detailed.get(SECRETS, ("update", False))
+            detailed[SECRETS] = ("update", replaced or change.replaces)
+        else:
+            detailed[property_path(change.path)] = (change.kind, change.replaces)
+    return detailed
+
+
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def property_path(path: Sequence[str | int]) -> str:
+    """``("task_settings", "user")`` -> ``task_settings.user``; other names in brackets."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif _PLAIN_NAME.match(part):
+            text += f".{part}" if text else part
+        else:
+            text += f"[{json.dumps(part)}]"
+    return text

@@ -39,7 +39,13 @@ from ..errors import InferenceError
 from ..operations import DesiredEndpoint
 from ..properties import INPUT_KEYS
 from . import _layout, _wire
-from ._server import calling_urn, serving_call, widen_worker_pool
+from ._server import (
+    calling_urn,
+    report_detailed_diff,
+    send_detailed_diffs,
+    serving_call,
+    widen_worker_pool,
+)
 
 log = logging.getLogger("pulumi_inference")
 _Result = TypeVar("_Result")
@@ -104,6 +110,7 @@ class InferenceEndpointProvider(ResourceProvider):
         }
         _engine_log.route_to_engine()
         widen_worker_pool()
+        send_detailed_diffs()
 
     # -- offline ----------------------------------------------------------------------
 
@@ -127,6 +134,7 @@ class InferenceEndpointProvider(ResourceProvider):
             for change in plan.changes
             if change.replaces
         }
+        report_detailed_diff(_layout.detailed_diff(plan.changes, old_props, new_props))
         return DiffResult(
             changes=plan.has_changes,
             replaces=sorted(replaces),

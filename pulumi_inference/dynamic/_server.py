@@ -6,6 +6,11 @@ get it anyway, each with a fallback to the plain behaviour when Pulumi's server 
   waves of four. :func:`widen_worker_pool` finds the executor running the current call and
   lets it start more threads. If it cannot be found, deployments wait four at a time (said
   once in the log), which is what the native provider plugin avoids by design.
+- **Which property a diff changes.** The server answers ``Diff`` with ``changes``, ``replaces``
+  and ``delete_before_replace`` only, so ``pulumi preview --diff`` cannot mark what changed,
+  and a key rotation (inside the always-secret ``secrets`` input) shows no changed property
+  at all. :func:`send_detailed_diffs` makes its answers carry the per-property diff the
+  provider reports (:func:`report_detailed_diff`); if it cannot, answers stay plain.
 - **Which resource a call is about.** ``ResourceProvider`` methods get no URN, but the gRPC
   request the server is handling carries one; :func:`calling_urn` reads it from the server's
   frame, so progress lines can be shown on the resource rather than on the stack.
@@ -19,8 +24,10 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
+from typing import Any
 
 from .._environment import worker_count
 
@@ -92,3 +99,91 @@ def calling_urn() -> str | None:
     request = frame.f_locals.get("request") if frame is not None else None
     urn = getattr(request, "urn", None)
     return urn if isinstance(urn, str) and urn else None
+
+
+_diff_of_call = threading.local()
+_detailing: bool | None = None
+_detail_lock = threading.Lock()
+
+
+def report_detailed_diff(detailed: Mapping[str, tuple[str, bool]]) -> None:
+    """The per-property diff (``{path: (kind, replaces)}``) of the ``Diff`` call this thread
+    serves, for the server's answer."""
+    _diff_of_call.detailed = dict(detailed)
+
+
+def send_detailed_diffs() -> bool:
+    """Make the server's ``Diff`` answers carry what :func:`report_detailed_diff` reported.
+
+    The server builds its answer as ``proto.DiffResponse(**fields)``, ``proto`` being a name of
+    its own module: that name, in that module only, is pointed at a stand-in whose
+    ``DiffResponse`` adds ``diffs`` and ``detailedDiff``. Once per process; ``True`` when the
+    answers carry them.
+    """
+    global _detailing
+    with _detail_lock:
+        if _detailing is None:
+            _detailing = _install_detailing(_server_frame(sys._getframe(1)))
+        return _detailing
+
+
+def _install_detailing(frame: FrameType | None) -> bool:
+    names = frame.f_globals if frame is not None else {}
+    real = names.get("proto")
+    response_type = getattr(real, "DiffResponse", None)
+    if real is None or response_type is None or not hasattr(response_type, "DIFF_SOME"):
+        log.info("pulumi-inference: previews of the dynamic resource name no changed property")
+        return False
+    names["proto"] = _DetailingProto(real, _detailing_response(response_type))
+    return True
+
+
+class _DetailingProto:
+    """The server's ``proto`` module, but for ``DiffResponse``."""
+
+    def __init__(self, real: Any, diff_response: Any) -> None:
+        self._real = real
+        self.DiffResponse = diff_response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _detailing_response(real: Any) -> Any:
+    class DiffResponse:
+        DIFF_UNKNOWN = real.DIFF_UNKNOWN
+        DIFF_NONE = real.DIFF_NONE
+        DIFF_SOME = real.DIFF_SOME
+
+        def __new__(cls, **fields: Any) -> Any:
+            response = real(**fields)
+            detailed = getattr(_diff_of_call, "detailed", None)
+            _diff_of_call.detailed = None
+            if detailed:
+                _fill(response, detailed)
+            return response
+
+    return DiffResponse
+
+
+def _fill(response: Any, detailed: Mapping[str, tuple[str, bool]]) -> None:
+    from pulumi.runtime.proto import provider_pb2
+
+    kinds = provider_pb2.PropertyDiff
+    kind_of = {
+        ("add", False): kinds.ADD,
+        ("add", True): kinds.ADD_REPLACE,
+        ("delete", False): kinds.DELETE,
+        ("delete", True): kinds.DELETE_REPLACE,
+        ("update", False): kinds.UPDATE,
+        ("update", True): kinds.UPDATE_REPLACE,
+    }
+    response.diffs.extend(sorted({_top_level(path) for path in detailed}))
+    for path, (kind, replaces) in detailed.items():
+        response.detailedDiff[path].kind = kind_of[kind, replaces]
+        response.detailedDiff[path].inputDiff = True
+    response.hasDetailedDiff = True
+
+
+def _top_level(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]

@@ -13,6 +13,7 @@ backend, its own stacks and inference ids.
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 import httpx
@@ -222,7 +223,8 @@ def test_preview_and_refresh_after_up_change_nothing(
 def test_task_settings_change_and_key_rotation_update_in_place(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
-    """REQ-PLAN-2: top_n 3 -> 5 is one _update with only that key; then a rotated key."""
+    """REQ-PLAN-2, REQ-PLAN-6: top_n 3 -> 5 is one _update with only that key; then a rotated
+    key; `preview --diff` marks each, through both doors."""
     prefix = unique("upd")
     old_key, new_key = secret_value("cohere-old"), secret_value("cohere-new")
     keys = {name: secret_value(name) for name in ("openai", "azure", "custom")}
@@ -238,6 +240,8 @@ def test_task_settings_change_and_key_rotation_update_in_place(
 
     declarations["rerank"]["task_settings"]["top_n"] = 5
     assert resource_ops(stack) == {"openai": {"same"}, "rerank": {"update"}}
+    shown = stack.preview(color="never", diff=True).stdout
+    assert re.search(r"~ top_n\s*: 3 => 5", shown), shown  # REQ-PLAN-6: the key, marked
     cluster.clear()
     assert up_changes(stack) == {"update": 1}
     assert sequence(cluster) == [("PUT", f"/_inference/rerank/{rerank_id}/_update")]
@@ -252,6 +256,10 @@ def test_task_settings_change_and_key_rotation_update_in_place(
     # Rotating the key in stack config: an in-place update carrying only the new key.
     stack.set_config("cohereApiKey", auto.ConfigValue(value=new_key, secret=True))
     assert resource_ops(stack) == {"openai": {"same"}, "rerank": {"update"}}
+    shown = stack.preview(color="never", diff=True).stdout
+    marked = r"~ api_key\s*: \[secret\] => \[secret\]" if door.native else r"~ secrets\s*: "
+    assert re.search(marked, shown), shown  # a rotation is marked, its value never shown
+    assert old_key not in shown and new_key not in shown
     cluster.clear()
     assert up_changes(stack) == {"update": 1}
     assert sequence(cluster) == [("PUT", f"/_inference/rerank/{rerank_id}/_update")]

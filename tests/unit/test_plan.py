@@ -120,6 +120,37 @@ def test_old_cluster_without_update_api_plans_replacements() -> None:
     assert [_layout.carried_by(c.path, new) for c in rotation.changes] == ["secrets"]
 
 
+def test_the_dynamic_preview_names_each_changed_property_and_hides_which_secret() -> None:
+    """REQ-PLAN-6: the dynamic door's per-property diff: settings keys by path, every value it
+    keeps in `secrets` as `secrets` alone (which key rotated is not said, nor any value)."""
+    old = _openai()
+    new = _openai(
+        task_settings={"user": "b"},
+        secrets={"service_settings": {"api_key": "new"}},
+        service_settings={"model_id": "text-embedding-3-large"},
+    )
+    plan = _plan(old, new)
+    assert _layout.detailed_diff(plan.changes, old, new) == {
+        "task_settings.user": ("update", False),
+        "service_settings.model_id": ("update", True),
+        "secrets": ("update", False),  # a rotation alone updates in place
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "written"),
+    [
+        (("task_settings", "user"), "task_settings.user"),
+        (("service_settings", "headers", "x-api-key"), 'service_settings.headers["x-api-key"]'),
+        (("service_settings", "input", 0), "service_settings.input[0]"),
+    ],
+)
+def test_property_paths_are_written_as_pulumi_reads_them(
+    path: tuple[str | int, ...], written: str
+) -> None:
+    assert _layout.property_path(path) == written
+
+
 def test_allocations_scale_in_place_for_deployments() -> None:
     """REQ-PLAN-2, REQ-PLAN-3: num_allocations in place, num_threads replaces."""
     old = {
