@@ -68,18 +68,18 @@ def endpoint_spec(props: Mapping[str, Any]) -> DesiredEndpoint:
 
 def detailed_diff(
     changes: Iterable[Change], old: Mapping[str, Any], new: Mapping[str, Any]
-) -> dict[str, tuple[str, bool]]:
-    """Each change as a property path of this layout with its kind and whether it replaces:
+) -> dict[str, str]:
+    """Each change as a property path of this layout with its kind as the protocol names it:
     ``task_settings.user``, or ``secrets`` for any value the resource keeps there (a reviewer
     sees that a secret changed, never which value)."""
-    detailed: dict[str, tuple[str, bool]] = {}
+    detailed: dict[str, str] = {}
     for change in changes:
         props = old if change.kind == "delete" else new
         if carried_by(change.path, props) == SECRETS:
-            _, replaced = detailed.get(SECRETS, ("update", False))
-            detailed[SECRETS] = ("update", replaced or change.replaces)
+            replaced = change.replaces or detailed.get(SECRETS) == "UPDATE_REPLACE"
+            detailed[SECRETS] = "UPDATE_REPLACE" if replaced else "UPDATE"
         else:
-            detailed[property_path(change.path)] = (change.kind, change.replaces)
+            detailed[property_path(change.path)] = change.diff_kind
     return detailed
 
 

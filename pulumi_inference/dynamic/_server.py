@@ -106,9 +106,9 @@ _detailing: bool | None = None
 _detail_lock = threading.Lock()
 
 
-def report_detailed_diff(detailed: Mapping[str, tuple[str, bool]]) -> None:
-    """The per-property diff (``{path: (kind, replaces)}``) of the ``Diff`` call this thread
-    serves, for the server's answer."""
+def report_detailed_diff(detailed: Mapping[str, str]) -> None:
+    """The per-property diff (``{path: "UPDATE"}``, kinds as the protocol names them) of the
+    ``Diff`` call this thread serves, for the server's answer."""
     _diff_of_call.detailed = dict(detailed)
 
 
@@ -166,21 +166,12 @@ def _detailing_response(real: Any) -> Any:
     return DiffResponse
 
 
-def _fill(response: Any, detailed: Mapping[str, tuple[str, bool]]) -> None:
+def _fill(response: Any, detailed: Mapping[str, str]) -> None:
     from pulumi.runtime.proto import provider_pb2
 
-    kinds = provider_pb2.PropertyDiff
-    kind_of = {
-        ("add", False): kinds.ADD,
-        ("add", True): kinds.ADD_REPLACE,
-        ("delete", False): kinds.DELETE,
-        ("delete", True): kinds.DELETE_REPLACE,
-        ("update", False): kinds.UPDATE,
-        ("update", True): kinds.UPDATE_REPLACE,
-    }
     response.diffs.extend(sorted({_top_level(path) for path in detailed}))
-    for path, (kind, replaces) in detailed.items():
-        response.detailedDiff[path].kind = kind_of[kind, replaces]
+    for path, kind in detailed.items():
+        response.detailedDiff[path].kind = provider_pb2.PropertyDiff.Kind.Value(kind)
         response.detailedDiff[path].inputDiff = True
     response.hasDetailedDiff = True
 

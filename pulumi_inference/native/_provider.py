@@ -54,15 +54,6 @@ _T = TypeVar("_T")
 
 _SECRET_CONFIG_KEYS = frozenset(field.config_key for field in FIELDS if field.secret)
 
-_KINDS = {
-    ("add", False): PropertyDiffKind.ADD,
-    ("add", True): PropertyDiffKind.ADD_REPLACE,
-    ("delete", False): PropertyDiffKind.DELETE,
-    ("delete", True): PropertyDiffKind.DELETE_REPLACE,
-    ("update", False): PropertyDiffKind.UPDATE,
-    ("update", True): PropertyDiffKind.UPDATE_REPLACE,
-}
-
 
 def _diff_key(change: Change) -> str:
     """``serviceSettings.api_key``: the top-level name in camelCase, settings keys as is."""
@@ -175,7 +166,7 @@ class InferenceEndpointPlugin(Provider):
             delete_before_replace=plan.delete_before_replace,
             diffs=sorted({camel(change.path[0]) for change in plan.changes}),
             detailed_diff={
-                _diff_key(change): PropertyDiff(_KINDS[change.kind, change.replaces], True)
+                _diff_key(change): PropertyDiff(PropertyDiffKind[change.diff_kind], True)
                 for change in plan.changes
             },
         )

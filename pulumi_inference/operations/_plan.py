@@ -41,6 +41,11 @@ class Change:
     replaces: bool
 
     @property
+    def diff_kind(self) -> str:
+        """The kind as Pulumi's provider protocol names it: ``UPDATE``, ``ADD_REPLACE``, ..."""
+        return self.kind.upper() + ("_REPLACE" if self.replaces else "")
+
+    @property
     def secret(self) -> bool:
         return self.path == SECRETS_PATH or any(key in catalogue.SECRET_KEYS for key in self.path)
 

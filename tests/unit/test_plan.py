@@ -131,9 +131,9 @@ def test_the_dynamic_preview_names_each_changed_property_and_hides_which_secret(
     )
     plan = _plan(old, new)
     assert _layout.detailed_diff(plan.changes, old, new) == {
-        "task_settings.user": ("update", False),
-        "service_settings.model_id": ("update", True),
-        "secrets": ("update", False),  # a rotation alone updates in place
+        "task_settings.user": "UPDATE",
+        "service_settings.model_id": "UPDATE_REPLACE",
+        "secrets": "UPDATE",  # a rotation alone updates in place
     }
 
 
