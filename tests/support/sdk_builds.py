@@ -15,6 +15,7 @@ Every step raises :class:`BuildError` with the tool's own output when it fails.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -25,7 +26,6 @@ SDK = ROOT / "sdk"
 TS_EXAMPLE = ROOT / "examples" / "typescript"
 GO_EXAMPLE = ROOT / "examples" / "go"
 PROGRAMS = Path(__file__).resolve().parent / "sdk_programs"
-NPM_PACKAGE = "@pulumi-inference/elasticsearch-inference"
 _LOCK_STAMP = ".pulumi-inference-lock"
 
 
@@ -86,20 +86,26 @@ def build_nodejs_sdk(workdir: Path) -> Path:
 
 def install_nodejs_sdk(package: Path) -> Path:
     """Put the built package where ``npm install`` would: the example's ``node_modules``."""
-    target = node_modules().joinpath(*NPM_PACKAGE.split("/"))
+    name = json.loads((package / "package.json").read_text())["name"]
+    target = node_modules().joinpath(*name.split("/"))
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(package, target)
     return target
 
 
-def compile_typescript(project: Path, workdir: Path) -> Path:
-    """A copy of the TypeScript project ``project`` compiled against the installed SDK;
-    returns the directory of its JavaScript. Modules resolve from the example's
-    ``node_modules``, so program and SDK share one ``@pulumi/pulumi``."""
+def typescript_copy(project: Path, workdir: Path) -> Path:
+    """A copy of the TypeScript project ``project`` whose modules resolve from the example's
+    ``node_modules`` (so a program and the SDK share one ``@pulumi/pulumi``)."""
     copy = workdir / project.name
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("node_modules", "bin"))
     (copy / "node_modules").symlink_to(node_modules(), target_is_directory=True)
+    return copy
+
+
+def compile_typescript(project: Path, workdir: Path) -> Path:
+    """``project`` compiled against the installed SDK; returns the directory of its JavaScript."""
+    copy = typescript_copy(project, workdir)
     tsc("-p", str(copy), cwd=copy)
     return copy / "bin"
 
@@ -113,3 +119,12 @@ def go_build(module: Path, output: Path | None = None) -> Path | None:
     args += ["-o", str(output), "."] if output else ["./..."]
     run(args, module, env={"GOFLAGS": "-mod=readonly"})
     return output
+
+
+def go_copy(module: Path, workdir: Path) -> Path:
+    """A copy of the Go module ``module`` that still finds the SDK in ``sdk/go``."""
+    copy = workdir / module.name
+    shutil.copytree(module, copy)
+    sdk_module = f"github.com/pulumi-inference/pulumi-inference/sdk/go={SDK / 'go'}"
+    run(["go", "mod", "edit", "-replace", sdk_module], copy)
+    return copy

@@ -1,0 +1,160 @@
+"""The committed SDKs (docs/sdks.md): ``sdk/nodejs`` and ``sdk/go`` are exactly what
+``scripts/gen-sdk`` makes from the plugin's schema today, carry the package's version, and
+compile with ``tsc`` and ``go build``, as do ``examples/typescript`` and ``examples/go``; a
+wrong property name or type in an example does not compile.
+
+The Node.js toolchain comes from the npm registry (``examples/typescript/package-lock.json``),
+the Go modules from the module proxy; both are cached after the first run.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import pulumi_inference
+from tests.support import sdk_builds
+from tests.support.engine import find_cli_dir
+from tests.support.sdk_builds import ROOT, SDK, BuildError
+
+pytestmark = pytest.mark.timeout(900)
+_GENERATED_ONLY = {"node_modules", "bin"}  # what the generated .gitignore leaves out
+
+
+def _need(*tools: str) -> None:
+    missing = sdk_builds.missing_tools(*tools)
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} on PATH, and it is not")
+
+
+def _files(directory: Path) -> set[str]:
+    return {
+        str(path.relative_to(directory))
+        for path in directory.rglob("*")
+        if path.is_file() and not _GENERATED_ONLY & set(path.relative_to(directory).parts)
+    }
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both SDKs made afresh by scripts/gen-sdk (the generator is built once, then cached)."""
+    _need("go")
+    cli_dir = find_cli_dir()
+    if cli_dir is None:
+        pytest.skip("gen-sdk reads the schema through the Pulumi CLI: run install-pulumi-cli")
+    out = tmp_path_factory.mktemp("regenerated")
+    env = {"PATH": f"{cli_dir}{os.pathsep}{os.environ['PATH']}"}
+    for language in ("nodejs", "go"):
+        target = out / language
+        sdk_builds.run(["scripts/gen-sdk", "--language", language, "--out", str(target)], ROOT, env)
+    return out
+
+
+@pytest.mark.parametrize("language", ["nodejs", "go"])
+def test_the_committed_sdk_is_what_the_generator_makes_today(
+    regenerated: Path, language: str
+) -> None:
+    fresh, committed = regenerated / language, SDK / language
+    fresh_files, committed_files = _files(fresh), _files(committed)
+    differing = sorted(
+        name
+        for name in fresh_files & committed_files
+        if not filecmp.cmp(fresh / name, committed / name, shallow=False)
+    )
+    stale = {
+        "only generated now": sorted(fresh_files - committed_files),
+        "only committed": sorted(committed_files - fresh_files),
+        "different": differing,
+    }
+    assert not any(stale.values()), (
+        f"sdk/{language} is out of date ({stale}): run scripts/gen-sdk and commit sdk/"
+    )
+
+
+def test_the_sdks_carry_the_package_version() -> None:
+    version = pulumi_inference.__version__
+    package = json.loads((SDK / "nodejs" / "package.json").read_text())
+    assert (package["version"], package["pulumi"]["version"]) == (version, version)
+    plugin = json.loads((SDK / "go" / "elasticsearchinference" / "pulumi-plugin.json").read_text())
+    assert plugin["version"] == version
+
+
+# -- TypeScript ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nodejs_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sdk/nodejs compiled by tsc as it is published, installed beside examples/typescript."""
+    _need("node", "npm")
+    built = sdk_builds.build_nodejs_sdk(tmp_path_factory.mktemp("nodejs-sdk"))
+    return sdk_builds.install_nodejs_sdk(built)
+
+
+def test_the_typescript_sdk_and_example_compile(nodejs_sdk: Path) -> None:
+    assert (nodejs_sdk / "index.js").is_file()
+    assert (nodejs_sdk / "inferenceEndpoint.d.ts").is_file()
+    example = sdk_builds.TS_EXAMPLE
+    sdk_builds.tsc("--noEmit", "-p", str(example), cwd=example)
+
+
+@pytest.mark.parametrize(
+    ("right", "wrong", "error"),
+    [
+        ("inferenceId:", "inferenceID:", r"TS2561: .*'inferenceID' does not exist.*'inferenceId'"),
+        (
+            'deploymentTimeout: "20m"',
+            "deploymentTimeout: true",
+            r"TS2322: Type 'true' is not assignable to type 'Input<string \| number",
+        ),
+    ],
+    ids=["name", "type"],
+)
+def test_a_wrong_property_in_the_typescript_example_does_not_compile(
+    nodejs_sdk: Path, tmp_path: Path, right: str, wrong: str, error: str
+) -> None:
+    copy = sdk_builds.typescript_copy(sdk_builds.TS_EXAMPLE, tmp_path)
+    program = copy / "index.ts"
+    assert right in program.read_text()
+    program.write_text(program.read_text().replace(right, wrong, 1))
+    with pytest.raises(BuildError) as failed:
+        sdk_builds.tsc("--noEmit", "-p", str(copy), cwd=copy)
+    assert re.search(error, str(failed.value)), str(failed.value)
+
+
+# -- Go -----------------------------------------------------------------------------------
+
+
+def test_the_go_sdk_and_example_build() -> None:
+    _need("go")
+    sdk_builds.go_build(SDK / "go")
+    sdk_builds.go_build(sdk_builds.GO_EXAMPLE)
+
+
+@pytest.mark.parametrize(
+    ("right", "wrong", "error"),
+    [
+        ("InferenceId: ", "InferenceID: ", r"unknown field InferenceID in struct literal"),
+        (
+            'TaskType:    pulumi.String("text_embedding")',
+            "TaskType:    pulumi.Int(1)",
+            r"cannot use pulumi\.Int\(1\).*as pulumi\.StringInput value",
+        ),
+    ],
+    ids=["name", "type"],
+)
+def test_a_wrong_field_in_the_go_example_does_not_build(
+    tmp_path: Path, right: str, wrong: str, error: str
+) -> None:
+    _need("go")
+    copy = sdk_builds.go_copy(sdk_builds.GO_EXAMPLE, tmp_path)
+    program = copy / "main.go"
+    assert right in program.read_text()
+    program.write_text(program.read_text().replace(right, wrong, 1))
+    with pytest.raises(BuildError) as failed:
+        sdk_builds.go_build(copy)
+    assert re.search(error, str(failed.value)), str(failed.value)
