@@ -26,7 +26,7 @@ from tests.support.engine_programs import (
 )
 from tests.support.sdk_drivers import Driver, SdkStack, build_go, build_typescript
 
-pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.engine, pytest.mark.timeout(900)]  # a cold Go build takes minutes
 
 E5, E5_PLATFORM = ".multilingual-e5-small", ".multilingual-e5-small_linux-x86_64"
 _TOOLS = {"typescript": ("node", "npm"), "go": ("go",)}

@@ -1,7 +1,9 @@
 """The committed SDKs (docs/sdks.md): ``sdk/nodejs`` and ``sdk/go`` are exactly what
 ``scripts/gen-sdk`` makes from the plugin's schema today, carry the package's version, and
 compile with ``tsc`` and ``go build``, as do ``examples/typescript`` and ``examples/go``; a
-wrong property name or type in an example does not compile.
+wrong property name or type in an example does not compile. The hand-written Python class
+``pulumi_inference.native.InferenceEndpoint`` takes what Pulumi's Python generator would make
+of the same schema.
 
 The Node.js toolchain comes from the npm registry (``examples/typescript/package-lock.json``),
 the Go modules from the module proxy; both are cached after the first run.
@@ -9,7 +11,9 @@ the Go modules from the module proxy; both are cached after the first run.
 
 from __future__ import annotations
 
+import ast
 import filecmp
+import inspect
 import json
 import os
 import re
@@ -18,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import pulumi_inference
+import pulumi_inference.native as native
 from tests.support import sdk_builds
 from tests.support.engine import find_cli_dir
 from tests.support.sdk_builds import ROOT, SDK, BuildError
@@ -42,14 +47,14 @@ def _files(directory: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Both SDKs made afresh by scripts/gen-sdk (the generator is built once, then cached)."""
+    """The SDKs made afresh by scripts/gen-sdk (the generator is built once, then cached)."""
     _need("go")
     cli_dir = find_cli_dir()
     if cli_dir is None:
         pytest.skip("gen-sdk reads the schema through the Pulumi CLI: run install-pulumi-cli")
     out = tmp_path_factory.mktemp("regenerated")
     env = {"PATH": f"{cli_dir}{os.pathsep}{os.environ['PATH']}"}
-    for language in ("nodejs", "go"):
+    for language in ("nodejs", "go", "python"):
         target = out / language
         sdk_builds.run(["scripts/gen-sdk", "--language", language, "--out", str(target)], ROOT, env)
     return out
@@ -82,6 +87,39 @@ def test_the_sdks_carry_the_package_version() -> None:
     assert (package["version"], package["pulumi"]["version"]) == (version, version)
     plugin = json.loads((SDK / "go" / "elasticsearchinference" / "pulumi-plugin.json").read_text())
     assert plugin["version"] == version
+
+
+def _generated_python(regenerated: Path) -> tuple[dict[str, bool], set[str]]:
+    """The generated Python class's arguments (name -> required) and output properties."""
+    module = regenerated / "python" / "pulumi_elasticsearch_inference" / "inference_endpoint.py"
+    tree = ast.parse(module.read_text())
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    init = next(
+        node
+        for node in classes["InferenceEndpointArgs"].body
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__"
+    )
+    required = len(init.args.kwonlyargs) - sum(d is not None for d in init.args.kw_defaults)
+    arguments = {arg.arg: index < required for index, arg in enumerate(init.args.kwonlyargs)}
+    outputs = {
+        node.name
+        for node in classes["InferenceEndpoint"].body
+        if isinstance(node, ast.FunctionDef)
+        and any(ast.unparse(d).endswith("property") for d in node.decorator_list)
+    }
+    return arguments, outputs
+
+
+def test_the_python_class_takes_what_the_python_generator_makes(regenerated: Path) -> None:
+    generated_arguments, generated_outputs = _generated_python(regenerated)
+    parameters = inspect.signature(native.InferenceEndpoint.__init__).parameters
+    arguments = {
+        name: parameter.default is inspect.Parameter.empty
+        for name, parameter in parameters.items()
+        if name not in ("self", "resource_name", "opts")
+    }
+    assert arguments == generated_arguments
+    assert set(native.InferenceEndpoint.__annotations__) == generated_outputs
 
 
 # -- TypeScript ---------------------------------------------------------------------------
