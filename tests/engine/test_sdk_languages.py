@@ -85,6 +85,7 @@ def _sent_keys(cluster: Cluster, inference_id: str) -> list[str]:
 def test_a_program_creates_rotates_replaces_and_destroys(
     sdk_stack: SdkStack, cluster: Cluster, engine: Engine
 ) -> None:
+    """REQ-PLAN-2, REQ-PLAN-3, REQ-PLAN-6, REQ-SECRET-1 from a TypeScript and a Go program."""
     prefix, first_key = sdk_stack.params["prefix"], sdk_stack.params["openaiKey"]
     openai_id, e5_id = f"{prefix}-openai", f"{prefix}-e5"
 
