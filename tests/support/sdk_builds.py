@@ -113,12 +113,13 @@ def compile_typescript(project: Path, workdir: Path) -> Path:
 # -- Go ---------------------------------------------------------------------------------
 
 
-def go_build(module: Path, output: Path | None = None) -> Path | None:
-    """``go build`` of every package of ``module`` (into ``output`` for a command)."""
-    args = ["go", "build", "-trimpath"]
-    args += ["-o", str(output), "."] if output else ["./..."]
+def go_build(module: Path, out_dir: Path) -> Path:
+    """``go build`` of every package of ``module``, commands written into ``out_dir`` (never
+    into the module itself); returns ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    args = ["go", "build", "-trimpath", "-o", f"{out_dir}{os.sep}", "./..."]
     run(args, module, env={"GOFLAGS": "-mod=readonly"})
-    return output
+    return out_dir
 
 
 def go_copy(module: Path, workdir: Path) -> Path:

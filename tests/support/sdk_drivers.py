@@ -45,9 +45,8 @@ def build_typescript(workdir: Path) -> NodeDriver:
 
 
 def build_go(workdir: Path) -> GoDriver:
-    binary = workdir / "inline-go"
-    sdk_builds.go_build(sdk_builds.PROGRAMS / "go", binary)
-    return GoDriver(binary)
+    out = sdk_builds.go_build(sdk_builds.PROGRAMS / "go", workdir / "bin")
+    return GoDriver(out / "go")  # named for the module path's last element
 
 
 @dataclass

@@ -167,10 +167,11 @@ def test_a_wrong_property_in_the_typescript_example_does_not_compile(
 # -- Go -----------------------------------------------------------------------------------
 
 
-def test_the_go_sdk_and_example_build() -> None:
+def test_the_go_sdk_and_example_build(tmp_path: Path) -> None:
     _need("go")
-    sdk_builds.go_build(SDK / "go")
-    sdk_builds.go_build(sdk_builds.GO_EXAMPLE)
+    sdk_builds.go_build(SDK / "go", tmp_path / "sdk")
+    example = sdk_builds.go_build(sdk_builds.GO_EXAMPLE, tmp_path / "example")
+    assert (example / "go").is_file()  # the example's program
 
 
 @pytest.mark.parametrize(
@@ -194,5 +195,5 @@ def test_a_wrong_field_in_the_go_example_does_not_build(
     assert right in program.read_text()
     program.write_text(program.read_text().replace(right, wrong, 1))
     with pytest.raises(BuildError) as failed:
-        sdk_builds.go_build(copy)
+        sdk_builds.go_build(copy, tmp_path / "out")
     assert re.search(error, str(failed.value)), str(failed.value)
