@@ -113,12 +113,15 @@ def compile_typescript(project: Path, workdir: Path) -> Path:
 # -- Go ---------------------------------------------------------------------------------
 
 
-def go_build(module: Path, out_dir: Path) -> Path:
-    """``go build`` of every package of ``module``, commands written into ``out_dir`` (never
-    into the module itself); returns ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    args = ["go", "build", "-trimpath", "-o", f"{out_dir}{os.sep}", "./..."]
-    run(args, module, env={"GOFLAGS": "-mod=readonly"})
+def go_build(module: Path, out_dir: Path | None = None) -> Path | None:
+    """``go build`` of every package of ``module``: its commands written into ``out_dir``
+    (never into the module itself); ``None`` for a module of libraries, where nothing is
+    written. Returns ``out_dir``."""
+    args = ["go", "build", "-trimpath"]
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        args += ["-o", f"{out_dir}{os.sep}"]
+    run([*args, "./..."], module, env={"GOFLAGS": "-mod=readonly"})
     return out_dir
 
 

@@ -45,7 +45,8 @@ def build_typescript(workdir: Path) -> NodeDriver:
 
 
 def build_go(workdir: Path) -> GoDriver:
-    out = sdk_builds.go_build(sdk_builds.PROGRAMS / "go", workdir / "bin")
+    out = workdir / "bin"
+    sdk_builds.go_build(sdk_builds.PROGRAMS / "go", out)
     return GoDriver(out / "go")  # named for the module path's last element
 
 

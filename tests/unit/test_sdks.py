@@ -169,9 +169,9 @@ def test_a_wrong_property_in_the_typescript_example_does_not_compile(
 
 def test_the_go_sdk_and_example_build(tmp_path: Path) -> None:
     _need("go")
-    sdk_builds.go_build(SDK / "go", tmp_path / "sdk")
-    example = sdk_builds.go_build(sdk_builds.GO_EXAMPLE, tmp_path / "example")
-    assert (example / "go").is_file()  # the example's program
+    sdk_builds.go_build(SDK / "go")
+    sdk_builds.go_build(sdk_builds.GO_EXAMPLE, tmp_path)
+    assert (tmp_path / "go").is_file()  # the example's program
 
 
 @pytest.mark.parametrize(
