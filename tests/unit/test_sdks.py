@@ -17,12 +17,15 @@ import inspect
 import json
 import os
 import re
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import pulumi_inference
 import pulumi_inference.native as native
+from pulumi_inference.native._schema import schema
 from tests.support import sdk_builds
 from tests.support.engine import find_cli_dir
 from tests.support.sdk_builds import ROOT, SDK, BuildError
@@ -45,13 +48,34 @@ def _files(directory: Path) -> set[str]:
     }
 
 
+def _cli_dir() -> Path:
+    cli_dir = find_cli_dir()
+    if cli_dir is None:
+        pytest.skip("gen-sdk reads the schema through the Pulumi CLI: run install-pulumi-cli")
+    return cli_dir
+
+
+def _without_empty(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_empty(v) for k, v in value.items() if v not in ({}, [], None)}
+    return value
+
+
+def test_gen_sdk_generates_from_what_the_plugin_serves(tmp_path: Path) -> None:
+    """scripts/gen-sdk's source of truth: `pulumi package get-schema <plugin>` (the plugin's
+    GetSchema, which the CLI re-serializes without empty maps) is the plugin's schema."""
+    plugin = Path(sys.executable).parent / "pulumi-resource-elasticsearch-inference"
+    env = {"PULUMI_HOME": str(tmp_path / "home"), "PULUMI_SKIP_UPDATE_CHECK": "true"}
+    cli = str(_cli_dir() / "pulumi")
+    served = json.loads(sdk_builds.run([cli, "package", "get-schema", str(plugin)], tmp_path, env))
+    assert served == _without_empty(schema())
+
+
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SDKs made afresh by scripts/gen-sdk (the generator is built once, then cached)."""
     _need("go")
-    cli_dir = find_cli_dir()
-    if cli_dir is None:
-        pytest.skip("gen-sdk reads the schema through the Pulumi CLI: run install-pulumi-cli")
+    cli_dir = _cli_dir()
     out = tmp_path_factory.mktemp("regenerated")
     env = {"PATH": f"{cli_dir}{os.pathsep}{os.environ['PATH']}"}
     for language in ("nodejs", "go", "python"):
