@@ -9,6 +9,7 @@ language host: the engine talks to the program's own process (docs/sdks.md).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.support.engine import Engine, stored_state_text
 from tests.support.engine_programs import (
     API_KEY,
     Cluster,
+    is_secret,
     keyed_config,
     secret_value,
     unique,
@@ -82,6 +84,15 @@ def _sent_keys(cluster: Cluster, inference_id: str) -> list[str]:
     ]
 
 
+def _stored_settings(engine: Engine, project: str, name: str) -> dict[str, Any]:
+    """The ``serviceSettings`` output of endpoint ``name`` as the file backend stores it."""
+    path = engine.backend / ".pulumi" / "stacks" / project / "dev.json"
+    resources = json.loads(path.read_text())["checkpoint"]["latest"]["resources"]
+    (endpoint,) = [r for r in resources if r["urn"].endswith(f"InferenceEndpoint::{name}")]
+    settings: dict[str, Any] = endpoint["outputs"]["serviceSettings"]
+    return settings
+
+
 def test_a_program_creates_rotates_replaces_and_destroys(
     sdk_stack: SdkStack, cluster: Cluster, engine: Engine
 ) -> None:
@@ -129,6 +140,9 @@ def test_a_program_creates_rotates_replaces_and_destroys(
     state = stored_state_text(engine)
     for credential in (first_key, rotated_key, API_KEY):
         assert credential not in state
+    stored = _stored_settings(engine, f"inference-sdk-{sdk_stack.driver.language}", "openai")
+    assert is_secret(stored["api_key"])
+    assert stored["model_id"] == "text-embedding-3-small"  # readable around the secret
 
     assert sdk_stack.destroy()["changes"] == {"delete": 4}
     assert cluster.endpoint(openai_id) is None
