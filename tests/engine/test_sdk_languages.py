@@ -1,7 +1,8 @@
 """The generated TypeScript and Go SDKs, each through an inline Automation API program of its
 own language (tests/support/sdk_programs): the program creates an OpenAI and an E5 endpoint on
 the emulator, rotates the OpenAI key (an update, diffed per key), changes the E5 model (a
-replacement), and destroys both; state never holds a credential in plain text.
+replacement), and destroys both; state never holds a credential in plain text. The TypeScript
+example itself runs too, loaded inside an inline program as Node's language host loads it.
 
 Node's and Go's ``LocalWorkspace`` serve an inline program themselves, so neither needs its
 language host: the engine talks to the program's own process (docs/sdks.md).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,3 +149,47 @@ def test_a_program_creates_rotates_replaces_and_destroys(
     assert sdk_stack.destroy()["changes"] == {"delete": 4}
     assert cluster.endpoint(openai_id) is None
     assert cluster.endpoint(e5_id) is None
+
+
+@pytest.mark.parametrize("driver", ["typescript"], indirect=True)
+def test_the_typescript_example_runs_as_its_language_host_would_run_it(
+    driver: Driver, engine: Engine, cluster: Cluster, tmp_path: Path
+) -> None:
+    """examples/typescript itself, loaded inside an inline program (as pulumi-language-nodejs
+    loads a project's main module), on the default provider's stack config."""
+    prefix, key = unique("ts-example"), secret_value("openai")
+    index = sdk_builds.compile_typescript(sdk_builds.TS_EXAMPLE, tmp_path) / "index.js"
+    config = {
+        "idPrefix": (prefix, False),
+        "openaiApiKey": (key, True),
+        "elasticsearch-inference:url": (cluster.url, False),
+        "elasticsearch-inference:apiKey": (API_KEY, True),
+    }
+    stack = SdkStack(
+        driver,
+        engine,
+        "example",
+        config={
+            name: {"value": value, "secret": secret} for name, (value, secret) in config.items()
+        },
+        project_program=index,
+    )
+
+    created = stack.up()
+    embeddings_id, elser_id = f"{prefix}-openai-embeddings", f"{prefix}-elser"
+    live = cluster.endpoint(embeddings_id)
+    assert live is not None
+    assert _values(created["outputs"]) == {
+        "embeddingsId": embeddings_id,
+        "dimensions": live["service_settings"]["dimensions"],
+        "similarity": live["service_settings"]["similarity"],
+        "elserId": elser_id,
+    }
+    assert _sent_keys(cluster, embeddings_id) == [key]
+    assert cluster.endpoint(elser_id) is not None
+    assert key not in stored_state_text(engine)
+    assert stack.preview()["changes"] == {}
+
+    stack.destroy()
+    assert cluster.endpoint(embeddings_id) is None
+    assert cluster.endpoint(elser_id) is None

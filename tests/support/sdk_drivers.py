@@ -4,7 +4,7 @@ once per test session for each language, then one process per engine command."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -57,7 +57,11 @@ class SdkStack:
     driver: Driver
     engine: Engine
     stack: str
-    params: dict[str, str]
+    params: dict[str, str] = field(default_factory=dict)
+    config: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Stack config: key -> ``{"value": ..., "secret": bool}``."""
+    project_program: Path | None = None
+    """TypeScript only: a compiled project's ``index.js``, run inline instead of the program."""
 
     def _request(self, command: str) -> str:
         workdir = self.engine.workdir / f"ws-{self.driver.language}"
@@ -72,6 +76,8 @@ class SdkStack:
                 "cliDir": str(self.engine.cli_dir.parent),
                 "env": self.engine.env,
                 "params": self.params,
+                "config": self.config,
+                **({"projectProgram": str(self.project_program)} if self.project_program else {}),
             }
         )
 

@@ -13,6 +13,9 @@ interface Params {
 
 interface Request {
     command: "up" | "preview" | "destroy";
+    /** A compiled project program (its index.js) to run inline instead of the one below. */
+    projectProgram?: string;
+    config?: Record<string, { value: string; secret: boolean }>;
     stack: string;
     project: string;
     workDir: string;
@@ -63,6 +66,16 @@ function program(p: Params): () => Promise<Record<string, pulumi.Output<unknown>
     };
 }
 
+/** A project's program runs as its language host would run it: its module is loaded inside
+ * the running program, and what it exports are the stack's outputs. */
+function chosen(request: Request): () => Promise<Record<string, unknown>> {
+    const path = request.projectProgram;
+    if (path === undefined) {
+        return program(request.params);
+    }
+    return async () => require(path) as Record<string, unknown>;
+}
+
 function stepOf(event: EngineEvent, steps: Step[]): void {
     const meta = event.resourcePreEvent?.metadata;
     if (!meta || !meta.type.endsWith(":InferenceEndpoint")) {
@@ -80,7 +93,7 @@ async function main(): Promise<void> {
     const request = JSON.parse(process.env.SDK_PROGRAM_REQUEST ?? "") as Request;
     const pulumiCommand = await PulumiCommand.get({ root: request.cliDir, skipVersionCheck: true });
     const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: request.stack, projectName: request.project, program: program(request.params) },
+        { stackName: request.stack, projectName: request.project, program: chosen(request) },
         {
             workDir: request.workDir,
             pulumiHome: request.pulumiHome,
@@ -89,6 +102,7 @@ async function main(): Promise<void> {
             projectSettings: { name: request.project, runtime: "nodejs" },
         },
     );
+    await stack.setAllConfig(request.config ?? {});
     let answer: Record<string, unknown>;
     if (request.command === "up") {
         const result = await stack.up({ color: "never" });
