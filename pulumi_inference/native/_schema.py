@@ -13,6 +13,10 @@ from ..properties import PROPERTIES, ResourceProperty, names
 PACKAGE = "elasticsearch-inference"
 RESOURCE_TOKEN = f"{PACKAGE}:index:InferenceEndpoint"
 PLUGIN_EXECUTABLE = f"pulumi-resource-{PACKAGE}"
+# Where the generated SDKs are published (docs/sdks.md).
+REPOSITORY = "https://github.com/pulumi-inference/pulumi-inference"
+NPM_PACKAGE = "@pulumi-inference/elasticsearch-inference"
+GO_IMPORT_BASE = "github.com/pulumi-inference/pulumi-inference/sdk/go/elasticsearchinference"
 
 INPUT_NAMES = names("identity", "settings", "provider")
 OUTPUT_NAMES = (*INPUT_NAMES, *names("output"))
@@ -27,6 +31,14 @@ _KIND_TYPES: dict[str, dict[str, Any]] = {
     "settings": _ANY_MAP,
     "duration": {"oneOf": [{"type": "string"}, {"type": "number"}]},
 }
+
+
+_SDK_README = (
+    "Elasticsearch inference endpoints as Pulumi resources, served by the "
+    f"`{PACKAGE}` provider plugin (`pip install pulumi-inference`, then "
+    "`pulumi-inference install-plugin`). Generated from the plugin's schema; see "
+    f"{REPOSITORY}/blob/main/docs/sdks.md."
+)
 
 
 def _resource_property(prop: ResourceProperty) -> dict[str, Any]:
@@ -67,6 +79,8 @@ def schema() -> dict[str, Any]:
         "keywords": ["elasticsearch", "inference", "category/database", "kind/native"],
         "license": "Apache-2.0",
         "publisher": "pulumi-inference",
+        "repository": REPOSITORY,
+        "meta": {"supportPack": True},
         "config": {"variables": connection},
         "provider": {
             "description": "Which Elasticsearch cluster, and how to reach it. Each group "
@@ -85,10 +99,21 @@ def schema() -> dict[str, Any]:
             }
         },
         "language": {
+            "nodejs": {
+                "packageName": NPM_PACKAGE,
+                "packageDescription": "Elasticsearch inference endpoints as Pulumi resources "
+                "(the elasticsearch-inference provider plugin).",
+                "readme": _SDK_README,
+                "respectSchemaVersion": True,
+            },
+            "go": {
+                "importBasePath": GO_IMPORT_BASE,
+                "respectSchemaVersion": True,
+            },
             "python": {
                 "packageName": "pulumi_elasticsearch_inference",
                 "respectSchemaVersion": True,
-            }
+            },
         },
     }
 
