@@ -17,7 +17,6 @@ import inspect
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import pytest
 
 import pulumi_inference
 import pulumi_inference.native as native
+from pulumi_inference.native._plugin import write_launcher
 from pulumi_inference.native._schema import schema
 from tests.support import sdk_builds
 from tests.support.engine import find_cli_dir
@@ -64,7 +64,7 @@ def _without_empty(value: Any) -> Any:
 def test_gen_sdk_generates_from_what_the_plugin_serves(tmp_path: Path) -> None:
     """scripts/gen-sdk's source of truth: `pulumi package get-schema <plugin>` (the plugin's
     GetSchema, which the CLI re-serializes without empty maps) is the plugin's schema."""
-    plugin = Path(sys.executable).parent / "pulumi-resource-elasticsearch-inference"
+    plugin = write_launcher(tmp_path / "plugin")  # as `pulumi-inference install-plugin` does
     env = {"PULUMI_HOME": str(tmp_path / "home"), "PULUMI_SKIP_UPDATE_CHECK": "true"}
     cli = str(_cli_dir() / "pulumi")
     served = json.loads(sdk_builds.run([cli, "package", "get-schema", str(plugin)], tmp_path, env))
