@@ -9,6 +9,7 @@ the engine inside the ``secrets`` property only, and the rest must stay readable
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -89,6 +90,18 @@ class Run:
         return {key: value for key, value in self.inputs[name].items() if key != "__provider"}
 
 
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def _use_event_loop() -> None:
+    """Pulumi's mocks run on the current event loop; a test before this one that used
+    asyncio.run() leaves none current, so programs run on one loop of this module's."""
+    global _loop
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(_loop)
+
+
 def run_program(
     program: Callable[[], None],
     *,
@@ -99,6 +112,7 @@ def run_program(
     secret_config: Mapping[str, str] | None = None,
 ) -> Run:
     """Run ``program`` under mocks (``config`` keys without the project namespace)."""
+    _use_event_loop()
     recorded = mocks_ or RecordingMocks()
     monitor = _Monitor(recorded)
     logger = logging.getLogger(f"pulumi-mocks-{uuid.uuid4().hex}")
