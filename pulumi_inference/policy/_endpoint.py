@@ -30,6 +30,15 @@ class Unknown:
 
 UNKNOWN: Any = Unknown()
 
+
+class _NoMaximum:
+    def __repr__(self) -> str:
+        return "(no maximum)"
+
+
+NO_MAXIMUM: Any = _NoMaximum()
+"""Adaptive allocations declared without ``max_number_of_allocations``."""
+
 MODEL_KEYS = ("model_id", "model")
 """Where services name their model in ``service_settings`` (``model`` for mistral)."""
 
@@ -45,6 +54,8 @@ class Endpoint:
     num_allocations: Any
     max_allocations: Any
     """``adaptive_allocations.max_number_of_allocations`` when adaptive allocations are on."""
+    min_allocations: Any
+    """``adaptive_allocations.min_number_of_allocations`` when adaptive allocations are on."""
     force_delete: Any
     adopt_existing: Any
     allow_unknown_service: Any
@@ -55,8 +66,19 @@ class Endpoint:
         return f"inference endpoint{endpoint} (resource '{self.name}')"
 
     @property
+    def unbounded(self) -> bool:
+        """Adaptive allocations on with no maximum (absent, or -1 as the cluster reads it):
+        the deployment may scale to any number of allocations."""
+        if self.max_allocations is None or isinstance(self.max_allocations, Unknown):
+            return False
+        return self.max_allocations is NO_MAXIMUM or self.max_allocations == -1
+
+    @property
     def allocations(self) -> Any:
-        """The most ML allocations it can take: the adaptive maximum, else the fixed count."""
+        """The most ML allocations it can take: the adaptive maximum, else the fixed count
+        (None when it has no bound: see ``unbounded``)."""
+        if self.unbounded:
+            return None
         if not isinstance(self.max_allocations, Unknown) and self.max_allocations is not None:
             return self.max_allocations
         return self.num_allocations
@@ -100,7 +122,11 @@ def endpoint_of(name: str, urn: str, props: Any, *, protect: bool) -> Endpoint:
     model = next((value for key in MODEL_KEYS if (value := _get(settings, key)) is not None), None)
     adaptive = _get(settings, "adaptive_allocations")
     enabled = _get(adaptive, "enabled")
-    max_allocations = _count(_get(adaptive, "max_number_of_allocations")) if enabled else None
+    max_allocations = min_allocations = None
+    if enabled:
+        max_allocations = _count(_get(adaptive, "max_number_of_allocations"))
+        max_allocations = NO_MAXIMUM if max_allocations is None else max_allocations
+        min_allocations = _count(_get(adaptive, "min_number_of_allocations"))
     return Endpoint(
         name=name,
         urn=urn,
@@ -110,6 +136,7 @@ def endpoint_of(name: str, urn: str, props: Any, *, protect: bool) -> Endpoint:
         model=model,
         num_allocations=_count(_get(settings, "num_allocations")),
         max_allocations=UNKNOWN if isinstance(enabled, Unknown) else max_allocations,
+        min_allocations=UNKNOWN if isinstance(enabled, Unknown) else min_allocations,
         force_delete=_field(props, "force_delete"),
         adopt_existing=_field(props, "adopt_existing"),
         allow_unknown_service=_field(props, "allow_unknown_service"),

@@ -88,8 +88,25 @@ def _per_endpoint_allocations(
     endpoint: Endpoint, config: Config, context: Context
 ) -> Iterator[str]:
     cap = config.get("max")
+    if cap is None:
+        return
+    if endpoint.unbounded:
+        yield (
+            f"{endpoint.label()}: service_settings.adaptive_allocations has no "
+            f"max_number_of_allocations, so it may scale past the {cap} ML allocations an "
+            f"endpoint may take. Fix: set adaptive_allocations.max_number_of_allocations to "
+            f"{cap} or fewer."
+        )
+        return
+    minimum = endpoint.min_allocations
+    if isinstance(minimum, int) and minimum > cap:
+        yield (
+            f"{endpoint.label()}: service_settings.adaptive_allocations.min_number_of_allocations "
+            f"is {minimum}, more than the {cap} ML allocations an endpoint may take. Fix: set it "
+            f"to {cap} or fewer."
+        )
     allocations = endpoint.allocations
-    if not isinstance(allocations, int) or cap is None or allocations <= cap:
+    if not isinstance(allocations, int) or allocations <= cap:
         return
     key = (
         "adaptive_allocations.max_number_of_allocations"
@@ -107,9 +124,19 @@ def _per_stack_allocations(
     endpoints: Sequence[Endpoint], config: Config, context: Context
 ) -> Iterator[str]:
     cap = config.get("max")
+    if cap is None:
+        return
+    unbounded = [f"'{e.name}'" for e in endpoints if e.unbounded]
+    if unbounded:
+        yield (
+            f"stack '{context.stack}': {', '.join(unbounded)} use adaptive allocations without "
+            f"max_number_of_allocations, so the stack may take more than the {cap} ML "
+            "allocations it may take. Fix: set adaptive_allocations.max_number_of_allocations "
+            "on each."
+        )
     counted = [(e, e.allocations) for e in endpoints if isinstance(e.allocations, int)]
     total = sum(allocations for _, allocations in counted)
-    if cap is None or total <= cap:
+    if total <= cap:
         return
     parts = ", ".join(f"'{e.name}' {allocations}" for e, allocations in counted if allocations)
     yield (

@@ -95,6 +95,49 @@ def test_adaptive_maximum_counts_and_unknown_values_are_skipped() -> None:
     assert messages("inference-no-force-delete", unknown) == []
 
 
+@pytest.mark.parametrize(
+    "adaptive",
+    [
+        {"enabled": True},
+        {"enabled": True, "max_number_of_allocations": -1.0},
+        {"enabled": True, "min_number_of_allocations": 1.0},
+    ],
+    ids=["no-maximum", "maximum-minus-one", "minimum-only"],
+)
+def test_adaptive_allocations_without_a_maximum_are_refused_not_waved_through(
+    adaptive: dict[str, Any],
+) -> None:
+    """An endpoint that may scale without bound breaks both caps, however small it starts."""
+    props = {
+        **DYNAMIC_PROPS,
+        "service_settings": {"model_id": ".elser_model_2", "adaptive_allocations": adaptive},
+    }
+    (said,) = messages("inference-max-allocations-per-endpoint", props, {"max": 4})
+    assert "no max_number_of_allocations" in said and "Fix: set" in said
+    rule = RULES_BY_ID["inference-max-allocations-per-stack"]
+    assert rule.check_stack is not None
+    endpoints = [endpoint_of(n, "u", props, protect=True) for n in ("a", "b")]
+    (total,) = rule.check_stack(endpoints, rule.config({"max": 40}), Context("prod"))
+    assert "'a', 'b' use adaptive allocations without max_number_of_allocations" in total
+
+
+def test_an_adaptive_minimum_above_the_cap_is_refused() -> None:
+    props = {
+        **DYNAMIC_PROPS,
+        "service_settings": {
+            "model_id": ".elser_model_2",
+            "adaptive_allocations": {
+                "enabled": True,
+                "min_number_of_allocations": 6.0,
+                "max_number_of_allocations": 8.0,
+            },
+        },
+    }
+    said = messages("inference-max-allocations-per-endpoint", props, {"max": 5})
+    assert any("min_number_of_allocations is 6" in line for line in said)
+    assert any("max_number_of_allocations is 8" in line for line in said)
+
+
 def test_stack_total_and_protection_follow_configuration() -> None:
     rule = RULES_BY_ID["inference-max-allocations-per-stack"]
     assert rule.check_stack is not None
