@@ -96,7 +96,15 @@ def replacement_impact(
         client = connect()
         users = client.endpoint_users(old.task_type, old.inference_id, policy=LOOKUP_POLICY)
     except InferenceError as exc:
-        log.info("%s: could not check what uses it before the replacement (%s)", subject, exc)
+        log.warning(
+            "%s: NOT CHECKED for ingest pipelines or semantic_text indexes that use it before "
+            "the replacement: the look-up failed (%s). If any use it, the apply will fail (or, "
+            "with %s, break search). The look-up is a read-only DELETE ...?dry_run=true, which "
+            "needs the manage_inference privilege; or check the pipelines and mappings yourself.",
+            subject,
+            exc,
+            spelled("force_delete", True),
+        )
         return None
     if users is None or not (users.pipelines or users.indexes):
         return None

@@ -35,6 +35,8 @@ def _verdict(review: Review) -> str:
         reasons = []
         if review.failing:
             reasons.append(f"{len(review.failing)} change(s) will fail")
+        if review.unchecked:
+            reasons.append(f"{len(review.unchecked)} replacement(s) could not be checked")
         if review.mandatory:
             reasons.append(f"{len(review.mandatory)} mandatory policy violation(s)")
         return "BLOCKED: " + " and ".join(reasons)
@@ -77,6 +79,7 @@ def markdown(review: Review) -> str:
             lines.append(f"| `{symbol}` {c.op} | `{c.name}` | `{c.inference_id}` | {_keys(c)} |")
         lines.append("")
     lines += _findings(":x: Changes that will fail", review.failing, True)
+    lines += _findings(":question: Replacements not checked", review.unchecked, True)
     lines += _findings(":warning: Warnings", review.warnings, True)
     lines += _findings("Errors", review.errors, True)
     lines += _policy_lines(review, True)
@@ -97,6 +100,7 @@ def text(review: Review) -> str:
         )
     lines.append("")
     lines += _findings("Changes that will fail", review.failing, False)
+    lines += _findings("Replacements not checked", review.unchecked, False)
     lines += _findings("Warnings", review.warnings, False)
     lines += _findings("Errors", review.errors, False)
     lines += _policy_lines(review, False)

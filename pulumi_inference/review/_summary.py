@@ -50,6 +50,8 @@ class Review:
     changes: list[EndpointChange] = field(default_factory=list)
     failing: list[Finding] = field(default_factory=list)
     """Replacements the cluster will refuse: the apply fails."""
+    unchecked: list[Finding] = field(default_factory=list)
+    """Replacements whose users the preview could not ask about: safe or failing, unknown."""
     warnings: list[Finding] = field(default_factory=list)
     mandatory: list[Finding] = field(default_factory=list)
     advisory: list[Finding] = field(default_factory=list)
@@ -64,7 +66,7 @@ class Review:
 
     @property
     def blocked(self) -> bool:
-        return bool(self.failing or self.mandatory)
+        return bool(self.failing or self.unchecked or self.mandatory)
 
 
 def _secret(path: str) -> bool:
@@ -156,6 +158,8 @@ def _diagnostics(preview: Preview, review: Review) -> None:
             review.errors.append(Finding(name, "error", message))
         elif said.severity != "warning":
             continue
+        elif "NOT CHECKED" in message:
+            review.unchecked.append(Finding(name, "not checked", message))
         elif "will FAIL" in message:
             review.failing.append(Finding(name, "fails", message))
         elif "will BREAK SEARCH" in message:
@@ -179,6 +183,12 @@ def review_of(preview: Preview) -> Review:
         elif violation.level == "advisory":
             review.advisory.append(finding)
     # The engine reports in the order its parallel steps ran; a review reads the same each time.
-    for findings in (review.failing, review.warnings, review.mandatory, review.advisory):
+    for findings in (
+        review.failing,
+        review.unchecked,
+        review.warnings,
+        review.mandatory,
+        review.advisory,
+    ):
         findings.sort(key=lambda f: (f.name, f.kind, f.message))
     return review

@@ -304,14 +304,19 @@ def test_no_look_up_on_a_cluster_not_recorded_as_8_15_or_newer(
 
 
 def test_a_failed_look_up_never_fails_the_preview(
-    emulator: Emulator, provider: InferenceEndpointProvider
+    emulator: Emulator, provider: InferenceEndpointProvider, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """REQ-REVIEW-1: a key without the privilege for the look-up still previews."""
+    """REQ-REVIEW-1: a key without the privilege for the look-up still previews, warning that
+    the replacement was not checked and what the check needs."""
     outs = provider.create(openai(emulator)).outs or {}
     emulator.faults.status(403, method="DELETE", count=None)
     emulator.clear_requests()
     new_model = openai(emulator, service_settings={"model_id": "other"})
-    assert "service_settings" in (provider.diff("openai-emb", outs, new_model).replaces or [])
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        plan = provider.diff("openai-emb", outs, new_model)
+    assert "service_settings" in (plan.replaces or [])
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("NOT CHECKED" in m and "manage_inference" in m for m in warned), warned
     deletes = [(r["query"], r["status"]) for r in emulator.requests() if r["method"] == "DELETE"]
     assert deletes == [("dry_run=true", 403)]
     assert emulator.endpoint("openai-emb") is not None

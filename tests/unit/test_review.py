@@ -71,6 +71,28 @@ def test_a_digest_reviews_without_policies_and_a_failing_change_blocks() -> None
     assert review.blocked and "[secret]" not in comment
 
 
+def test_a_replacement_that_could_not_be_checked_blocks_instead_of_reading_ready() -> None:
+    """Review credentials without manage_inference cannot run the dry-run look-up: the review
+    must not call that replacement safe."""
+    unchecked = {
+        **DIGEST,
+        "diagnostics": [
+            {
+                "urn": urn("a"),
+                "message": "warning: inference endpoint 'a-id': NOT CHECKED for ingest pipelines "
+                "or semantic_text indexes that use it before the replacement: the look-up "
+                "failed (403)",
+                "severity": "warning",
+            }
+        ],
+    }
+    review = review_of(parse_preview(json.dumps(unchecked)))
+    comment = markdown(review)
+    assert review.blocked
+    assert "Replacements not checked" in comment and "(not checked)" in comment
+    assert "**Result: BLOCKED: 1 replacement(s) could not be checked.**" in comment
+
+
 def test_streamed_events_carry_policies_and_mandatory_blocks(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
