@@ -24,12 +24,11 @@ from ..errors import (
     EndpointAlreadyExistsError,
     InferenceError,
 )
-from ..properties import INPUT_KEYS
 from ._deployment import wait_until_ready, with_target_allocations
 from ._desired import DesiredEndpoint
-from ._drift import live_inputs, matches_declaration
+from ._drift import matches_declaration
+from ._match import plan_from_live
 from ._observed import Observed, cluster_version_of
-from ._plan import plan_change
 from ._update import update_body
 from ._versions import task_settings_updatable
 
@@ -128,11 +127,7 @@ def _adopt(
     What differs and can change in place is updated; the declared secrets are always sent,
     since the cluster never shows the ones it holds. Anything else that differs refuses.
     """
-    live = with_target_allocations(client, spec, existing)
-    declared = {key: props[key] for key in INPUT_KEYS if key in props}
-    as_found = live_inputs(declared, spec, live)
-    found = DesiredEndpoint.from_props(as_found)
-    plan = plan_change(found, spec)
+    plan = plan_from_live(spec, props, with_target_allocations(client, spec, existing))
     where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
     if plan.replaces:
         raise EndpointAlreadyExistsError(

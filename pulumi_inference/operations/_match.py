@@ -19,7 +19,17 @@ from ..properties import INPUT_KEYS
 from ._deployment import with_target_allocations
 from ._desired import DesiredEndpoint
 from ._drift import live_inputs, matches_declaration
-from ._plan import plan_change
+from ._plan import Plan, plan_change
+
+
+def plan_from_live(
+    spec: DesiredEndpoint, declared: Mapping[str, Any], view: Mapping[str, Any]
+) -> Plan:
+    """What turning the endpoint as the cluster shows it (``view``, a deployment counted by its
+    target allocations) into the declaration (``spec``, from canonical props ``declared``) takes."""
+    inputs = {key: declared[key] for key in INPUT_KEYS if key in declared}
+    found = DesiredEndpoint.from_props(live_inputs(inputs, spec, view))
+    return plan_change(found, spec)
 
 
 @dataclass(frozen=True)
@@ -45,10 +55,9 @@ def compare_with_cluster(client: InferenceClient, declared: Mapping[str, Any]) -
     view = with_target_allocations(client, spec, live)
     if matches_declaration(spec, view):
         return Comparison(spec.inference_id, exists=True)
-    inputs = {key: declared[key] for key in INPUT_KEYS if key in declared}
-    found = DesiredEndpoint.from_props(live_inputs(inputs, spec, view))
     paths = {
-        ".".join(str(part) for part in change.path) for change in plan_change(found, spec).changes
+        ".".join(str(part) for part in change.path)
+        for change in plan_from_live(spec, declared, view).changes
     }
     return Comparison(
         spec.inference_id, exists=True, differences=tuple(sorted(paths)) or ("its settings",)
