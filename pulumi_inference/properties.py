@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+RESOURCE_NAME = "InferenceEndpoint"
+DYNAMIC_MODULE = "elasticsearch"
+DYNAMIC_RESOURCE_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:{RESOURCE_NAME}"
+"""The dynamic resource's type in state (``pulumi.dynamic.Resource`` names it so)."""
+NATIVE_PACKAGE = "elasticsearch-inference"
+NATIVE_RESOURCE_TYPE = f"{NATIVE_PACKAGE}:index:{RESOURCE_NAME}"
+"""The native plugin's resource type (its schema's token)."""
+
 Kind = Literal["string", "boolean", "settings", "duration"]
 Role = Literal["identity", "settings", "provider", "output", "dynamic"]
 

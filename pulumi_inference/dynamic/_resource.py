@@ -17,12 +17,12 @@ import pulumi.dynamic
 from .._nested import split_secrets
 from .._program import SettingsInput, plain_settings, warn_on_shared_model
 from ..connection import Connection
-from ..properties import OUTPUT_KEYS
+from ..properties import DYNAMIC_MODULE, OUTPUT_KEYS, RESOURCE_NAME
 from ._layout import SECRET_SECTIONS, SECRETS
 from ._provider import InferenceEndpointProvider
 
 
-class InferenceEndpoint(pulumi.dynamic.Resource, module="elasticsearch", name="InferenceEndpoint"):
+class InferenceEndpoint(pulumi.dynamic.Resource, module=DYNAMIC_MODULE, name=RESOURCE_NAME):
     """An Elasticsearch inference endpoint (``PUT /_inference/{task_type}/{inference_id}``).
 
     :param inference_id: the endpoint id (lowercase letters, digits, ``-``, ``_``, ``.``).

@@ -14,10 +14,8 @@ from typing import Any
 
 from pulumi.runtime import rpc
 
+from .._signature import SECRET_SIG, SIG_KEY
 from .._unknown import UNKNOWN
-
-SIG_KEY = "4dabf18193072939515e22adb298388d"  # Pulumi's special-signature key
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - its value for secrets
 
 Path = tuple[str | int, ...]
 

@@ -8,10 +8,16 @@ from typing import Any
 from .. import __version__
 from .._names import camel
 from ..connection import CONFIG_FIELDS, ConnectionField
-from ..properties import PROPERTIES, ResourceProperty, names
+from ..properties import (
+    NATIVE_PACKAGE,
+    NATIVE_RESOURCE_TYPE,
+    PROPERTIES,
+    ResourceProperty,
+    names,
+)
 
-PACKAGE = "elasticsearch-inference"
-RESOURCE_TOKEN = f"{PACKAGE}:index:InferenceEndpoint"
+PACKAGE = NATIVE_PACKAGE
+RESOURCE_TOKEN = NATIVE_RESOURCE_TYPE
 PLUGIN_EXECUTABLE = f"pulumi-resource-{PACKAGE}"
 # Where the generated SDKs are published (docs/sdks.md).
 REPOSITORY = "https://github.com/pulumi-inference/pulumi-inference"

@@ -8,16 +8,17 @@ plaintext, and nothing here may end up in a violation message.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._names import camel
+from .._nested import normalize_numbers
 from ..catalogue import canonical_task_type
-from ..native import RESOURCE_TOKEN
+from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE
 
-DYNAMIC_TYPE = "pulumi-python:dynamic/elasticsearch:InferenceEndpoint"
-NATIVE_TYPE = RESOURCE_TOKEN
+DYNAMIC_TYPE = DYNAMIC_RESOURCE_TYPE
+NATIVE_TYPE = NATIVE_RESOURCE_TYPE
 RESOURCE_TYPES = (DYNAMIC_TYPE, NATIVE_TYPE)
 
 
@@ -96,16 +97,9 @@ def _get(mapping: Any, key: str) -> Any:
 
 def _field(props: Any, name: str) -> Any:
     """A top-level property under its snake_case name (dynamic) or camelCase one (native)."""
-    camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)
+    schema_name = camel(name)
     value = _get(props, name)
-    return _get(props, camel) if value is None and camel != name else value
-
-
-def _count(value: Any) -> Any:
-    """A whole number as an int: the engine hands every number over as a float."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return _get(props, schema_name) if value is None and schema_name != name else value
 
 
 def _task_type(value: Any) -> Any:
@@ -124,9 +118,9 @@ def endpoint_of(name: str, urn: str, props: Any, *, protect: bool) -> Endpoint:
     enabled = _get(adaptive, "enabled")
     max_allocations = min_allocations = None
     if enabled:
-        max_allocations = _count(_get(adaptive, "max_number_of_allocations"))
+        max_allocations = normalize_numbers(_get(adaptive, "max_number_of_allocations"))
         max_allocations = NO_MAXIMUM if max_allocations is None else max_allocations
-        min_allocations = _count(_get(adaptive, "min_number_of_allocations"))
+        min_allocations = normalize_numbers(_get(adaptive, "min_number_of_allocations"))
     return Endpoint(
         name=name,
         urn=urn,
@@ -134,7 +128,7 @@ def endpoint_of(name: str, urn: str, props: Any, *, protect: bool) -> Endpoint:
         service=_field(props, "service"),
         task_type=_task_type(_field(props, "task_type")),
         model=model,
-        num_allocations=_count(_get(settings, "num_allocations")),
+        num_allocations=normalize_numbers(_get(settings, "num_allocations")),
         max_allocations=UNKNOWN if isinstance(enabled, Unknown) else max_allocations,
         min_allocations=UNKNOWN if isinstance(enabled, Unknown) else min_allocations,
         force_delete=_field(props, "force_delete"),

@@ -16,12 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._nested import deep_merge
+from .._signature import SIG_KEY
 from ..connection import DYNAMIC_CONFIG_NAMESPACE
+from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_PACKAGE, NATIVE_RESOURCE_TYPE
 
-SECRET_SIG = "4dabf18193072939515e22adb298388d"  # noqa: S105 (Pulumi's secret marker)
-DYNAMIC_TYPE = "pulumi-python:dynamic/elasticsearch:InferenceEndpoint"
-NATIVE_TYPE = "elasticsearch-inference:index:InferenceEndpoint"
-NATIVE_PACKAGE = "elasticsearch-inference"
 _DYNAMIC_ONLY = ("__provider",)
 _SECRETS = "secrets"
 
@@ -29,7 +28,7 @@ _SECRETS = "secrets"
 def plain(value: Any) -> Any:
     """An exported value with every ``--show-secrets`` secret replaced by its value."""
     if isinstance(value, Mapping):
-        if SECRET_SIG in value and "plaintext" in value:
+        if SIG_KEY in value and "plaintext" in value:
             return plain(json.loads(value["plaintext"]))
         return {key: plain(item) for key, item in value.items()}
     if isinstance(value, list):
@@ -39,17 +38,6 @@ def plain(value: Any) -> Any:
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def _merged(base: Any, extra: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base) if isinstance(base, Mapping) else {}
-    for key, value in extra.items():
-        current = merged.get(key)
-        if isinstance(current, Mapping) and isinstance(value, Mapping):
-            merged[key] = _merged(current, value)
-        else:
-            merged[key] = value
-    return merged
 
 
 @dataclass(frozen=True)
@@ -69,7 +57,7 @@ class Pending:
     @property
     def door(self) -> str | None:
         """``dynamic`` or ``native`` for an inference endpoint, else None."""
-        return {DYNAMIC_TYPE: "dynamic", NATIVE_TYPE: "native"}.get(self.type)
+        return {DYNAMIC_RESOURCE_TYPE: "dynamic", NATIVE_RESOURCE_TYPE: "native"}.get(self.type)
 
     def declaration(self) -> dict[str, Any]:
         """The endpoint's canonical props (snake_case, each secret in its place)."""
@@ -80,7 +68,8 @@ class Pending:
         if isinstance(hidden, Mapping):
             for section, values in hidden.items():
                 if isinstance(values, Mapping):
-                    props[section] = _merged(props.get(section), values)
+                    base = props.get(section)
+                    props[section] = deep_merge(base if isinstance(base, Mapping) else None, values)
         return props
 
 

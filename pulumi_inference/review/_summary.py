@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._signature import SIG_KEY
 from ..catalogue import SECRET_KEYS
 from ..policy import RESOURCE_TYPES
 from ._preview import Preview, Step
@@ -17,7 +18,6 @@ REPLACING = frozenset(
     {"replace", "create-replacement", "delete-replaced", "discard-replaced", "import-replacement"}
 )
 QUIET = frozenset({"same", "read", "refresh", "read-discard"})
-SECRET_SIG = "4dabf18193072939515e22adb298388d"  # noqa: S105 (a marker, not a secret)
 """The key Pulumi marks a secret value with in state and JSON."""
 
 
@@ -75,7 +75,7 @@ def _secret(path: str) -> bool:
 
 
 def _is_secret_value(value: Any) -> bool:
-    return isinstance(value, Mapping) and SECRET_SIG in value
+    return isinstance(value, Mapping) and SIG_KEY in value
 
 
 def _visible_changes(old: Any, new: Any, path: str = "") -> Iterator[str]:

@@ -13,8 +13,10 @@ from pulumi_inference.client import Created, InferenceClient, RetryPolicy
 from pulumi_inference.connection import ClusterConnection
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.operations import DesiredEndpoint
+from pulumi_inference.properties import DYNAMIC_RESOURCE_TYPE as DYNAMIC_TYPE
+from pulumi_inference.properties import NATIVE_RESOURCE_TYPE as NATIVE_TYPE
 from pulumi_inference.recovery._plan import plan
-from pulumi_inference.recovery._state import DYNAMIC_TYPE, NATIVE_TYPE, StackState
+from pulumi_inference.recovery._state import StackState
 
 pytestmark = pytest.mark.usefixtures("fast_retries")
 FAST = RetryPolicy(deadline=3.0, base_delay=0.01, max_delay=0.05)

@@ -125,6 +125,7 @@ KERNEL = (
     "_subcommand",
     "_redact",
     "_settings_model",
+    "_signature",
     "errors",
     "connection",
     "properties",
@@ -140,7 +141,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "services": ("kernel",),
     "importer": ("kernel", "catalogue", "client", "operations", "services"),
     "recovery": ("kernel", "client", "operations"),
-    "policy": ("kernel", "catalogue", "door"),
+    "policy": ("kernel", "catalogue"),
     "review": ("kernel", "catalogue", "policy"),
     "emulator": ("kernel",),
 }

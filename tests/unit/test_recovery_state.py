@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 
 from pulumi_inference.cli import main
+from pulumi_inference.properties import DYNAMIC_RESOURCE_TYPE as DYNAMIC_TYPE
+from pulumi_inference.properties import NATIVE_RESOURCE_TYPE as NATIVE_TYPE
 from pulumi_inference.recovery._pulumi import PulumiCli
-from pulumi_inference.recovery._state import DYNAMIC_TYPE, NATIVE_TYPE, StackState, cluster_source
+from pulumi_inference.recovery._state import StackState, cluster_source
 from pulumi_inference.recovery._surgery import edited
 
 SECRET = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
