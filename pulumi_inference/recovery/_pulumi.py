@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._redact import REDACTED, redact
+
 _TIMEOUT = 600.0
-_MASK = "****"
 
 
 class RecoveryError(Exception):
@@ -36,7 +37,7 @@ def _environment_secrets(environ: Mapping[str, str]) -> list[str]:
     if backend:
         password = urlsplit(backend).password
         values.append(password or "")
-    return [value for value in values if len(value) >= 4]
+    return [value for value in values if value]
 
 
 def _first_error_line(text: str) -> str:
@@ -64,9 +65,8 @@ class PulumiCli:
         self.executable = executable
 
     def mask(self, text: str) -> str:
-        for value in sorted(set(self.hidden), key=len, reverse=True):
-            text = text.replace(value, _MASK)
-        return re.sub(r"(postgres(?:ql)?://)[^@\s/]+@", rf"\1{_MASK}:{_MASK}@", text)
+        text = redact(text, self.hidden)
+        return re.sub(r"(postgres(?:ql)?://)[^@\s/]+@", rf"\1{REDACTED}@", text)
 
     def run(self, *args: str, what: str) -> str:
         """stdout of ``pulumi ARGS --stack NAME --non-interactive``; an error names ``what``."""
