@@ -1,7 +1,8 @@
 """``pulumi-inference review``: a preview's JSON in, a pull-request comment out.
 
 Exit codes: 0 the change may go ahead; 1 blocked (a mandatory policy is violated, or a
-replacement will fail); 2 no review (the preview did not run, or its JSON is unreadable).
+replacement will fail or could not be checked); 2 no review (the preview did not run, or
+its JSON is unreadable).
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ COMMAND = Subcommand(
     description="Summarise a preview for review: a line per inference endpoint (create, update, "
     "replace, delete, with the keys that change; secrets show as changed, never their value), "
     "replacements that will fail or break search, chunking resets, policy violations and the "
-    "counts. Exit code 1 when a mandatory policy is violated or a change will fail.",
+    "counts. Exit code 1 when a mandatory policy is violated, or a replacement will fail or "
+    "could not be checked.",
     add_arguments=_add_arguments,
     run=_run,
 )
