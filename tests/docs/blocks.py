@@ -1,0 +1,126 @@
+"""The blocks of the documentation that tell a user to run something, found with Sybil.
+
+A block is a fenced code block in ``bash``/``sh``/``shell`` (a script), ``console`` (a session:
+``$ `` commands, each followed by the output it prints) or ``python`` (a Pulumi program).
+What the doc tests do with it is said by HTML comments on the lines just before its fence:
+
+- ``<!-- not-run: REASON -->``: the block cannot run here; the test shows it as a skip with
+  ``REASON``.
+- ``<!-- doc-test: WORD ... -->``: how it runs: ``fresh-clone`` (in a new ``git clone`` of the
+  repository, with nothing of the test's environment but the caches), ``server`` (each line
+  starts a server: it must come up, then it is stopped), ``given=NAME`` (the setting the
+  test's ``GIVENS`` table prepares first).
+
+Every other fence (YAML, JSON, text, output samples) is not an instruction and is not run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sybil import Document, Region, Sybil
+from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = ("README.md", "docs/*.md", "examples/*/README.md")
+RUN_LANGUAGES = {"bash": "shell", "sh": "shell", "shell": "shell", "console": "console"}
+RUN_LANGUAGES["python"] = "python"
+MARK = re.compile(r"^[ \t]*<!--\s*(not-run|doc-test):\s*(.*?)\s*-->[ \t]*$")
+MARK_ANYWHERE = re.compile(r"<!--\s*(not-run|doc-test):")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One runnable block, as the doc writes it."""
+
+    path: str  # relative to the repository
+    line: int
+    kind: str  # shell, console or python
+    source: str
+    not_run: str | None = None
+    options: tuple[str, ...] = field(default=())
+
+    @property
+    def given(self) -> str | None:
+        names = [o.split("=", 1)[1] for o in self.options if o.startswith("given=")]
+        return names[0] if names else None
+
+
+def _marks_before(text: str, start: int) -> list[tuple[str, str]]:
+    """The mark comments on the lines directly above the fence that starts at ``start``."""
+    marks = []
+    for line in reversed(text[:start].splitlines()[-4:]):
+        found = MARK.match(line)
+        if found is None:
+            break
+        marks.append((found.group(1), found.group(2)))
+    return marks
+
+
+def _block(document: Document, region: Region) -> Block | None:
+    kind = RUN_LANGUAGES.get(region.lexemes["language"].strip())
+    if kind is None:
+        return None
+    not_run, options = None, []
+    for name, argument in _marks_before(document.text, region.start):
+        if name == "not-run":
+            not_run = argument
+        else:
+            options += argument.split()
+    return Block(
+        path=Path(document.path).relative_to(ROOT).as_posix(),
+        line=document.text.count("\n", 0, region.start) + 1,
+        kind=kind,
+        source=str(region.lexemes["source"]),
+        not_run=not_run,
+        options=tuple(options),
+    )
+
+
+class BlockParser:
+    """A Sybil parser: one region per runnable block, evaluated by ``evaluator``."""
+
+    def __init__(self, evaluator: object) -> None:
+        self.lexer = FencedCodeBlockLexer(language=r"[\w+-]*")
+        self.evaluator = evaluator
+
+    def __call__(self, document: Document) -> Iterable[Region]:
+        for region in self.lexer(document):
+            block = _block(document, region)
+            if block is not None:
+                yield Region(region.start, region.end, block, self.evaluator)  # type: ignore[arg-type]
+
+
+def documents() -> list[Path]:
+    return sorted({p for pattern in DOCUMENTS for p in ROOT.glob(pattern)})
+
+
+def parse(evaluator: object) -> Iterator[tuple[Block, object]]:
+    """Every runnable block of the documentation with its Sybil example, in document order."""
+    sybil = Sybil(parsers=[BlockParser(evaluator)], path=str(ROOT))
+    for path in documents():
+        for example in sybil.parse(path):
+            yield example.parsed, example
+
+
+def stray_marks() -> list[str]:
+    """Marks that do not stand directly above a runnable block (a typo, or a block moved)."""
+    attached = {(b.path, b.line) for b, _ in parse(None)}
+    stray = []
+    for path in documents():
+        lines = path.read_text().splitlines()
+        relative = path.relative_to(ROOT).as_posix()
+        for number, line in enumerate(lines, 1):
+            if MARK_ANYWHERE.search(line) and not _marks_fence(relative, lines, number, attached):
+                stray.append(f"{relative}:{number}: {line.strip()}")
+    return stray
+
+
+def _marks_fence(path: str, lines: list[str], number: int, attached: set[tuple[str, int]]) -> bool:
+    following = number
+    while following < len(lines) and MARK.match(lines[following]):
+        following += 1
+    return (path, following + 1) in attached

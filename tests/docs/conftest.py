@@ -1,0 +1,32 @@
+"""Fixtures of the doc tests (tests/docs/test_docs.py): one emulator and one Pulumi CLI for
+every block."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pulumi_inference.emulator import Emulator, EmulatorConfig
+from tests.support.engine import find_cli_dir
+
+
+@pytest.fixture(scope="session")
+def doc_cli_dir() -> Path:
+    cli_dir = find_cli_dir()
+    if cli_dir is None:
+        pytest.skip(
+            "the doc tests run the documented commands with the Pulumi CLI, and none was found "
+            "(PULUMI_INFERENCE_CLI_DIR, `pulumi` on PATH, ~/.cache/pulumi-inference): run "
+            "scripts/install-pulumi-cli"
+        )
+    return cli_dir
+
+
+@pytest.fixture(scope="session")
+def doc_cluster() -> Iterator[Emulator]:
+    """The cluster of every block that names one (`https://my-cluster:9200` and the rest of
+    runner.SUBSTITUTIONS): open (any credentials), deployments ready quickly."""
+    with Emulator(EmulatorConfig(version="9.1.0", deployment_seconds=0.2)) as emulator:
+        yield emulator
