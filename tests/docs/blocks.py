@@ -29,7 +29,6 @@ DOCUMENTS = ("README.md", "docs/*.md", "examples/*/README.md")
 RUN_LANGUAGES = {"bash": "shell", "sh": "shell", "shell": "shell", "console": "console"}
 RUN_LANGUAGES["python"] = "python"
 MARK = re.compile(r"^[ \t]*<!--\s*(not-run|doc-test):\s*(.*?)\s*-->[ \t]*$")
-MARK_ANYWHERE = re.compile(r"<!--\s*(not-run|doc-test):")
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ def stray_marks() -> list[str]:
         lines = path.read_text().splitlines()
         relative = path.relative_to(ROOT).as_posix()
         for number, line in enumerate(lines, 1):
-            if MARK_ANYWHERE.search(line) and not _marks_fence(relative, lines, number, attached):
+            if MARK.match(line) and not _marks_fence(relative, lines, number, attached):
                 stray.append(f"{relative}:{number}: {line.strip()}")
     return stray
 

@@ -3,6 +3,8 @@ every block."""
 
 from __future__ import annotations
 
+import os
+import pwd
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,3 +32,18 @@ def doc_cluster() -> Iterator[Emulator]:
     runner.SUBSTITUTIONS): open (any credentials), deployments ready quickly."""
     with Emulator(EmulatorConfig(version="9.1.0", deployment_seconds=0.2)) as emulator:
         yield emulator
+
+
+def _account_state() -> set[Path]:
+    """What the account's own local backend holds (``file://~``: the home of the password
+    database, whatever HOME says)."""
+    stacks = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".pulumi" / "stacks"
+    return set(stacks.rglob("*")) if stacks.is_dir() else set()
+
+
+@pytest.fixture(autouse=True)
+def _account_backend_untouched() -> Iterator[None]:
+    """A block must keep its state in its own HOME: never in the account's real backend."""
+    before = _account_state()
+    yield
+    assert _account_state() - before == set(), "a block wrote stacks into the account's ~/.pulumi"

@@ -34,8 +34,12 @@ from tests.support.engine import Engine
 # What a block marked `doc-test: given=NAME` finds prepared, as shell in its working
 # directory and environment ($DOC_REPO: this checkout; $DOC_CLUSTER: the shared emulator).
 GIVENS = {
-    # A Python project (examples/quickstart) with its stack `dev` selected.
-    "project": 'cp -r "$DOC_REPO/examples/quickstart/." . && pulumi stack init dev',
+    # A Python project (examples/quickstart) with its stack `dev` selected, its own
+    # secret (the OpenAI key) set.
+    "project": (
+        'cp -r "$DOC_REPO/examples/quickstart/." . && pulumi stack init dev\n'
+        "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key"
+    ),
     # The dev stack of the project above on the cluster, with its URL in stack config.
     "configured-project": (
         'cp -r "$DOC_REPO/examples/quickstart/." . && pulumi stack init dev\n'

@@ -1,17 +1,21 @@
 """How the doc tests run a block: the environment, the placeholders, the givens.
 
 A shell block runs as one ``bash`` script (``set -euo pipefail``: the first failing command
-fails the block) in a new working directory with a new ``HOME`` (so ``~/.pulumi`` is new:
-no login, no plugin, no credentials), the Pulumi CLI and this checkout's ``.venv/bin`` on
-``PATH``, a file backend and a passphrase. A ``fresh-clone`` block gets none of that: it runs
-in a ``git clone`` of the repository with only the system ``PATH`` and the caches below, as
-when pasted into a new shell. What every block shares, and why:
+fails the block) in a new working directory with a new ``HOME`` and ``PULUMI_HOME`` (its
+``.pulumi``: no login, no plugin, no credentials), the Pulumi CLI and this checkout's
+``.venv/bin`` on ``PATH``, a file backend and a passphrase. A ``fresh-clone`` block gets none
+of that: it runs in a ``git clone`` of the repository with only the system ``PATH``, its new
+``HOME`` and the caches below, as when pasted into a new shell. What every block shares, and why:
 
 - ``PULUMI_INFERENCE_CACHE``, ``PIP_CACHE_DIR``, ``GOMODCACHE``, ``GOCACHE``: the real caches,
   so that a new ``HOME`` does not mean building the Pulumi CLI again (they hold builds and
   downloads, nothing a command reads as configuration);
 - ``PULUMI_SKIP_UPDATE_CHECK``: no internet here; ``PULUMI_SKIP_CONFIRMATIONS``: the test
   answers the ``yes`` a person types at ``pulumi up``'s prompt.
+
+The CLI resolves ``file://~`` (what ``pulumi login --local`` stores) with the account's home
+from the password database, not ``$HOME``: a doc logs in with ``file://$HOME`` instead, which
+is the same place for a person and the new ``HOME`` here.
 
 Processes a block leaves running (an emulator started with ``&``) are stopped with its
 process group when the block ends.
@@ -112,6 +116,7 @@ class DocRun:
     def base_env(self) -> dict[str, str]:
         return {
             "HOME": str(self.home),
+            "PULUMI_HOME": str(self.home / ".pulumi"),
             "PATH": system_path(),
             "LANG": os.environ.get("LANG", "C.UTF-8"),
             "TMPDIR": str(self.workdir),
