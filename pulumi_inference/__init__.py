@@ -13,7 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .connection import Connection
-from .dynamic import InferenceEndpoint, InferenceEndpointProvider
+from .dynamic import InferenceEndpoint, InferenceEndpointProvider, InferenceRegionPolicy
 from .errors import (
     AuthenticationError,
     AuthorizationError,
@@ -28,6 +28,9 @@ from .errors import (
     EndpointNotFoundError,
     InferenceError,
     PossiblyAppliedError,
+    RegionPolicyDeniesEndpointsError,
+    RegionPolicyExistsError,
+    UnsupportedByClusterError,
     ValidationError,
 )
 
@@ -52,7 +55,11 @@ __all__ = [
     "InferenceEndpoint",
     "InferenceEndpointProvider",
     "InferenceError",
+    "InferenceRegionPolicy",
     "PossiblyAppliedError",
+    "RegionPolicyDeniesEndpointsError",
+    "RegionPolicyExistsError",
+    "UnsupportedByClusterError",
     "ValidationError",
     "services",
 ]

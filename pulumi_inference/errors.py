@@ -58,6 +58,19 @@ class DeploymentTimeoutError(InferenceError):
         self.last_state = last_state
 
 
+class UnsupportedByClusterError(InferenceError):
+    """The cluster's version cannot accept the declaration; found before anything is sent."""
+
+    def __init__(self, message: str, *, needs: str, cluster_version: str) -> None:
+        super().__init__(message)
+        self.needs = needs
+        self.cluster_version = cluster_version
+
+
+class RegionPolicyExistsError(InferenceError):
+    """The cluster already has a region policy this stack does not manage."""
+
+
 class ClusterError(InferenceError):
     """The cluster answered with an error status.
 
@@ -115,6 +128,27 @@ class EndpointInUseError(ClusterError):
 
 class ClusterRejectedError(ClusterError):
     """The cluster refused the request (400 and other client errors); its reason is kept."""
+
+
+class RegionPolicyDeniesEndpointsError(ClusterRejectedError):
+    """409: a region policy would deny inference endpoints that pipelines or indexes use
+    (``denied``; ``pipelines``/``indexes`` as ``endpoint:name``); ``force`` applies it anyway."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        error_type: str | None = None,
+        reason: str | None = None,
+        denied: Sequence[str] = (),
+        pipelines: Sequence[str] = (),
+        indexes: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, status=status, error_type=error_type, reason=reason)
+        self.denied = list(denied)
+        self.pipelines = list(pipelines)
+        self.indexes = list(indexes)
 
 
 class ClusterUnavailableError(ClusterError):

@@ -17,6 +17,10 @@ DYNAMIC_RESOURCE_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:{RESOURCE_NAME}
 NATIVE_PACKAGE = "elasticsearch-inference"
 NATIVE_RESOURCE_TYPE = f"{NATIVE_PACKAGE}:index:{RESOURCE_NAME}"
 """The native plugin's resource type (its schema's token)."""
+REGION_POLICY_RESOURCE_NAME = "InferenceRegionPolicy"
+DYNAMIC_REGION_POLICY_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:{REGION_POLICY_RESOURCE_NAME}"
+NATIVE_REGION_POLICY_TYPE = f"{NATIVE_PACKAGE}:index:{REGION_POLICY_RESOURCE_NAME}"
+"""The region policy's types in both doors (docs/region-policy.md)."""
 
 Kind = Literal["string", "boolean", "settings", "duration"]
 Role = Literal["identity", "settings", "provider", "output", "dynamic"]

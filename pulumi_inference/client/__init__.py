@@ -9,6 +9,12 @@ from ._client import (
     InferenceClient,
 )
 from ._pool import client_for, close_all, pooled_clients
+from ._region_policy import (
+    RegionPolicyDocument,
+    delete_region_policy,
+    get_region_policy,
+    put_region_policy,
+)
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -18,8 +24,12 @@ __all__ = [
     "EndpointUsers",
     "InferenceClient",
     "PossiblyAppliedError",
+    "RegionPolicyDocument",
     "RetryPolicy",
     "client_for",
     "close_all",
+    "delete_region_policy",
+    "get_region_policy",
     "pooled_clients",
+    "put_region_policy",
 ]

@@ -75,7 +75,7 @@ def _one_message(method: Callable[..., _Result]) -> Callable[..., _Result]:
     """
 
     @functools.wraps(method)
-    def wrapper(self: InferenceEndpointProvider, *args: Any) -> _Result:
+    def wrapper(self: Any, *args: Any) -> _Result:
         with _engine_log.about(calling_urn()):
             try:
                 return method(self, *args)

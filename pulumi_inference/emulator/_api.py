@@ -21,6 +21,7 @@ from ._indices import Indices
 from ._info import cluster_info
 from ._ml import TrainedModels
 from ._pipelines import Pipelines
+from ._region_policy import RegionPolicies, serves_region_policy
 from ._request import Request
 from ._rules import Version
 from ._store import State, StoredEndpoint
@@ -45,6 +46,7 @@ class Api:
         self.pipelines = Pipelines(state)
         self.indices = Indices(state)
         self.models = TrainedModels(state)
+        self.region_policies = RegionPolicies(state)
 
     def handle(self, req: Request) -> Response:
         try:
@@ -141,8 +143,20 @@ class Api:
             raise no_handler(req.method, req.uri)
         return route
 
+    def _route_region_policy(self, req: Request) -> Route:
+        m = req.method
+        if m == "GET":
+            return "region_policy_get", self.region_policies.get
+        if m == "PUT":
+            return "region_policy_put", lambda: self.region_policies.put(req)
+        if m == "DELETE":
+            return "region_policy_delete", self.region_policies.delete
+        raise method_not_allowed(m, req.uri, "GET,PUT,DELETE")
+
     def _route_inference(self, req: Request, rest: list[str]) -> Route | None:
         m = req.method
+        if rest == ["_region_policy"] and serves_region_policy(self.state):
+            return self._route_region_policy(req)
         if m == "GET" and len(rest) <= 2:
             if not rest:
                 return "inference_get", lambda: self.inference_get(None, "_all")

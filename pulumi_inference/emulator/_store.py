@@ -138,6 +138,7 @@ class State:
     indices: dict[str, JsonDict] = field(default_factory=dict)
     deployments: Deployments = field(default_factory=Deployments)
     log: RequestLog = field(default_factory=RequestLog)
+    region_policy: JsonDict | None = None  # the stored document (9.5+)
 
     def clear(self) -> None:
         with self.lock:
@@ -145,6 +146,7 @@ class State:
             self.pipelines.clear()
             self.indices.clear()
             self.deployments.clear()
+            self.region_policy = None
         self.log.clear()
 
 

@@ -15,6 +15,11 @@ functions, and convert the plain results back. Progress and warnings are log rec
     delete(client, spec)              gone is success; in use is refused unless forced
     existing_endpoint(client, id)     an existing endpoint as a program would declare it
     compare_with_cluster(client, props)  whether the cluster's endpoint is the declared one
+
+The inference region policy (one per cluster, 9.5+) has its own set: check_region_policy,
+plan_region_policy, check_against_cluster (version and what it would deny, read-only),
+create_region_policy, read_region_policy, update_region_policy, delete_region_policy_of,
+import_region_policy.
 """
 
 from ._cluster import connect, connect_to
@@ -35,6 +40,25 @@ from ._observed import Observed, cluster_version_of
 from ._plan import Change, Plan, plan_change
 from ._preview import preview_outputs
 from ._read import ReadOutcome, read
+from ._region_desired import INPUT_KEYS as REGION_POLICY_INPUT_KEYS
+from ._region_desired import OUTPUT_KEYS as REGION_POLICY_OUTPUT_KEYS
+from ._region_desired import (
+    REGION_POLICY_ID,
+    DesiredRegionPolicy,
+    RegionPolicyPlan,
+    check_region_policy,
+    plan_region_policy,
+)
+from ._region_impact import PolicyImpact, check_against_cluster, region_policy_impact
+from ._region_policy import (
+    REGION_POLICY_SINCE,
+    PolicyState,
+    create_region_policy,
+    delete_region_policy_of,
+    import_region_policy,
+    read_region_policy,
+    update_region_policy,
+)
 from ._secrets import SECRET_NAMES, secrets_in
 from ._update import update
 from ._validation import (
@@ -50,36 +74,53 @@ __all__ = [
     "DEFAULT_DEPLOYMENT_TIMEOUT",
     "ENGINE_CONFIG_KEYS",
     "PRECONFIGURED_PREFIX",
+    "REGION_POLICY_ID",
+    "REGION_POLICY_INPUT_KEYS",
+    "REGION_POLICY_OUTPUT_KEYS",
+    "REGION_POLICY_SINCE",
     "SECRET_NAMES",
     "Change",
     "Comparison",
     "DesiredEndpoint",
+    "DesiredRegionPolicy",
     "ExistingEndpoint",
     "Observed",
     "Plan",
+    "PolicyImpact",
+    "PolicyState",
     "ReadOutcome",
+    "RegionPolicyPlan",
     "ReplacementImpact",
     "check",
+    "check_against_cluster",
     "check_provider_config",
+    "check_region_policy",
     "cluster_version_of",
     "compare_with_cluster",
     "connect",
     "connect_to",
     "create",
+    "create_region_policy",
     "declaration_of",
     "delete",
+    "delete_region_policy_of",
     "deployment_id_of",
     "diff",
     "existing_endpoint",
     "import_endpoint",
+    "import_region_policy",
     "plan_change",
+    "plan_region_policy",
     "preview_outputs",
     "provider_config",
     "read",
+    "read_region_policy",
+    "region_policy_impact",
     "replacement_impact",
     "secrets_in",
     "task_settings_updatable",
     "unknown_properties",
     "update",
+    "update_region_policy",
     "update_resets_chunking",
 ]

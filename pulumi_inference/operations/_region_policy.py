@@ -1,0 +1,151 @@
+"""The inference region policy against the cluster: version gate, create, read, update,
+delete and import. Every call first makes sure the cluster has the API (9.5+ or Serverless),
+so nothing is sent to an older one but the read-only ``GET /``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .._naming import spelled
+from .._version import format_version
+from ..client import (
+    InferenceClient,
+    RegionPolicyDocument,
+    delete_region_policy,
+    get_region_policy,
+    put_region_policy,
+)
+from ..errors import ClusterRejectedError, RegionPolicyExistsError, UnsupportedByClusterError
+from ._region_desired import INPUT_KEYS, DesiredRegionPolicy, live_inputs
+
+log = logging.getLogger("pulumi_inference")
+
+REGION_POLICY_SINCE = (9, 5, 0)
+
+
+def version_text(client: InferenceClient) -> str:
+    """The cluster's version as state records it (``serverless`` for Serverless)."""
+    info = client.cluster_info().get("version")
+    info = info if isinstance(info, dict) else {}
+    if info.get("build_flavor") == "serverless":
+        return "serverless"
+    return format_version(client.cluster_version())
+
+
+def region_policy_refusal(version: str) -> str | None:
+    """Why a cluster of ``version`` cannot have a region policy; ``None`` when it can."""
+    if version in {"", "serverless"}:
+        return None
+    parts = tuple(int(p) for p in version.split(".")[:3] if p.isdigit())
+    if parts >= REGION_POLICY_SINCE:
+        return None
+    return (
+        "InferenceRegionPolicy needs Elasticsearch 9.5.0 or later (the "
+        f"/_inference/_region_policy API); the cluster is {version}"
+    )
+
+
+def require_region_policy_api(client: InferenceClient) -> str:
+    """The cluster's version; raises, naming it, when the cluster predates the API."""
+    version = version_text(client)
+    refusal = region_policy_refusal(version)
+    if refusal is not None:
+        raise UnsupportedByClusterError(
+            f"{refusal} ({client.cluster}). Upgrade the cluster, or declare the policy only "
+            "for clusters of 9.5 or later.",
+            needs="9.5.0",
+            cluster_version=version,
+        )
+    return version
+
+
+@dataclass(frozen=True)
+class PolicyState:
+    """What state records of the live policy: the declaration as the cluster has it, and
+    the cluster's bookkeeping (``created_at``...) with its version."""
+
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+
+def _outputs(doc: RegionPolicyDocument, version: str) -> dict[str, Any]:
+    return {
+        "created_at": doc.created_at,
+        "created_by": doc.created_by,
+        "updated_at": doc.updated_at,
+        "updated_by": doc.updated_by,
+        "cluster_version": version,
+    }
+
+
+def _declared(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The policy's own inputs (never the connection: each door keeps it in its own layout)."""
+    return {key: props[key] for key in INPUT_KEYS if key in props}
+
+
+def create_region_policy(client: InferenceClient, desired: DesiredRegionPolicy) -> PolicyState:
+    """Put the policy; one already on the cluster is taken over only with ``adopt_existing``."""
+    version = require_region_policy_api(client)
+    existing = get_region_policy(client)
+    if existing is not None and not desired.adopt_existing:
+        raise RegionPolicyExistsError(
+            f"the inference region policy on {client.cluster}: the cluster already has one "
+            f"({existing.region_policy}, created {existing.created_at}) that this stack does "
+            "not manage, and there is one policy per cluster. Set "
+            f"{spelled('adopt_existing', True)} to take it over (it is then replaced by this "
+            "declaration), or import it (docs/region-policy.md)."
+        )
+    if existing is not None:
+        log.info("the inference region policy: adopting the existing policy on %s", client.cluster)
+    doc = put_region_policy(client, desired.body(), force=desired.force)
+    return PolicyState(_declared(desired.props), _outputs(doc, version))
+
+
+def read_region_policy(client: InferenceClient, stored: Mapping[str, Any]) -> PolicyState | None:
+    """The live policy (drift applied to the declaration), or ``None`` when it is gone."""
+    version = require_region_policy_api(client)
+    doc = get_region_policy(client)
+    if doc is None:
+        return None
+    return PolicyState(live_inputs(_declared(stored), doc.region_policy), _outputs(doc, version))
+
+
+def update_region_policy(
+    client: InferenceClient,
+    old: DesiredRegionPolicy,
+    new: DesiredRegionPolicy,
+    recorded: Mapping[str, Any],
+) -> PolicyState:
+    """Put the new policy when what the cluster enforces changes; else only record inputs."""
+    if old.policy_key() == new.policy_key():
+        kept = {key: recorded.get(key) for key in ("created_at", "created_by", "updated_at")}
+        outputs = {**kept, "updated_by": recorded.get("updated_by")}
+        outputs["cluster_version"] = recorded.get("cluster_version")
+        return PolicyState(_declared(new.props), outputs)
+    version = require_region_policy_api(client)
+    doc = put_region_policy(client, new.body(), force=new.force)
+    return PolicyState(_declared(new.props), _outputs(doc, version))
+
+
+def delete_region_policy_of(client: InferenceClient) -> None:
+    """Delete the policy; already gone is success."""
+    require_region_policy_api(client)
+    if not delete_region_policy(client):
+        log.info("the inference region policy on %s was already gone", client.cluster)
+
+
+def import_region_policy(client: InferenceClient) -> PolicyState:
+    """``pulumi import``: the live policy as a program would declare it; absent is an error."""
+    version = require_region_policy_api(client)
+    doc = get_region_policy(client)
+    if doc is None:
+        raise ClusterRejectedError(
+            f"the inference region policy on {client.cluster}: there is none to import "
+            "(GET /_inference/_region_policy answered 404); declare one instead.",
+            status=404,
+            error_type="resource_not_found_exception",
+        )
+    return PolicyState(live_inputs({}, doc.region_policy), _outputs(doc, version))

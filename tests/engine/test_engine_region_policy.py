@@ -1,0 +1,166 @@
+"""InferenceRegionPolicy through the real engine, in both doors: create, drift after a hand
+edit, update in place, delete, adoption, `pulumi import` (native), the refusal on clusters
+before 9.5, and the preview naming the endpoints a policy change would deny."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pulumi
+import pytest
+from pulumi import automation as auto
+
+import pulumi_inference as inference
+import pulumi_inference.native as native_es
+from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.properties import NATIVE_REGION_POLICY_TYPE
+from tests.support.engine import Engine
+
+pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
+
+PATH = "/_inference/_region_policy"
+DOORS = ("dynamic",)  # the native door lands next
+
+
+@pytest.fixture(scope="module")
+def emulator_config() -> EmulatorConfig:
+    return EmulatorConfig(version="9.5.0", deployment_seconds=0.05)
+
+
+@pytest.fixture(params=DOORS)
+def door_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def policy_program(door: str, url: str, declared: dict[str, Any]) -> Callable[[], None]:
+    """One InferenceRegionPolicy of ``declared`` arguments, through ``door``."""
+
+    def program() -> None:
+        if door == "dynamic":
+            policy: Any = inference.InferenceRegionPolicy(
+                "residency", connection=inference.Connection(url=url), **declared
+            )
+        else:
+            cluster = native_es.Provider("cluster", inference.Connection(url=url))
+            policy = native_es.InferenceRegionPolicy(
+                "residency", **declared, opts=pulumi.ResourceOptions(provider=cluster)
+            )
+        pulumi.export("created_at", policy.created_at)
+        pulumi.export("updated_at", policy.updated_at)
+
+    return program
+
+
+def live(emulator: Emulator) -> dict[str, Any] | None:
+    answer = httpx.get(emulator.url + PATH)
+    return answer.json() if answer.status_code == 200 else None
+
+
+def test_create_drift_update_delete(engine: Engine, emulator: Emulator, door_name: str) -> None:
+    declared: dict[str, Any] = {"allowed_geos": ["us", "eu"]}
+    stack = engine.stack(f"policy-{door_name}", policy_program(door_name, emulator.url, declared))
+    up = stack.up(color="never")
+    assert up.summary.resource_changes and up.summary.resource_changes.get("create")
+    first = live(emulator)
+    assert first is not None and first["region_policy"] == {"allowed_geos": ["us", "eu"]}
+    assert up.outputs["created_at"].value == first["created_at"]
+
+    # a hand edit (Kibana, curl) is drift: refresh records it, the next up puts the declaration back
+    httpx.put(emulator.url + PATH, json={"region_policy": {"allowed_geos": ["apac"]}})
+    stack.refresh(color="never")
+    assert stack.preview(color="never").change_summary.get("update") == 1
+    stack.up(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["us", "eu"]}
+
+    declared["allowed_geos"] = ["eu", "us"]  # order means nothing to the cluster
+    assert stack.preview(color="never").change_summary.get("update") is None
+
+    declared["allowed_geos"] = None
+    declared["allowed_regions"] = [{"csp": "aws", "region": "eu-west-1"}]
+    result = stack.up(color="never")
+    assert result.summary.resource_changes and result.summary.resource_changes.get("update") == 1
+    now = live(emulator) or {}
+    assert now["region_policy"] == {"allowed_regions": [{"csp": "aws", "region": "eu-west-1"}]}
+    assert now["created_at"] == first["created_at"] and now.get("updated_at")
+    assert result.outputs["updated_at"].value == now["updated_at"]
+
+    stack.destroy(color="never")
+    assert live(emulator) is None
+
+
+def test_refused_before_anything_is_sent_on_a_9_4_cluster(
+    engine: Engine, emulator: Emulator, door_name: str
+) -> None:
+    emulator.set_version("9.4.0")
+    emulator.clear_requests()
+    program = policy_program(door_name, emulator.url, {"allowed_geos": ["eu"]})
+    stack = engine.stack(f"old-{door_name}", program)
+    with pytest.raises(auto.errors.CommandError, match=r"9\.5\.0 or later.*9\.4\.0"):
+        stack.preview(color="never")
+    with pytest.raises(auto.errors.CommandError, match=r"9\.5\.0 or later"):
+        stack.up(color="never")
+    sent = {(r["method"], r["path"]) for r in emulator.requests()}
+    assert sent <= {("GET", "/")}, sent
+
+
+def test_preview_names_the_endpoints_it_would_deny_and_that_force_is_needed(
+    engine: Engine, emulator: Emulator, door_name: str
+) -> None:
+    endpoint = {"service": "elastic", "service_settings": {"model_id": "rainbow-sprinkles"}}
+    httpx.put(emulator.url + "/_inference/chat_completion/us-llm", json=endpoint)
+    httpx.put(
+        emulator.url + "/_ingest/pipeline/chat",
+        json={"processors": [{"inference": {"model_id": "us-llm"}}]},
+    )
+    declared: dict[str, Any] = {"allowed_geos": ["eu"]}
+    stack = engine.stack(f"deny-{door_name}", policy_program(door_name, emulator.url, declared))
+    lines: list[str] = []
+    stack.preview(color="never", on_output=lines.append)
+    text = " ".join(" ".join(lines).split())
+    assert "would deny 1 existing inference endpoint(s)" in text, text
+    assert "us-llm (used by pipeline chat)" in text
+    assert "The apply will FAIL" in text
+    with pytest.raises(auto.errors.CommandError, match="us-llm"):
+        stack.up(color="never")
+    assert live(emulator) is None
+
+    declared["force"] = True
+    stack.up(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["eu"]}
+    stack.destroy(color="never")
+
+
+def test_an_existing_policy_is_taken_over_only_when_asked(
+    engine: Engine, emulator: Emulator, door_name: str
+) -> None:
+    httpx.put(emulator.url + PATH, json={"region_policy": {"allowed_geos": ["us"]}})
+    declared: dict[str, Any] = {"allowed_geos": ["eu"]}
+    stack = engine.stack(f"adopt-{door_name}", policy_program(door_name, emulator.url, declared))
+    with pytest.raises(auto.errors.CommandError, match="already has one"):
+        stack.up(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["us"]}
+    declared["adopt_existing"] = True
+    stack.up(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["eu"]}
+    stack.destroy(color="never")
+
+
+@pytest.mark.skip(reason="the native door lands in the next piece")
+def test_pulumi_import_records_the_policy_as_declared(engine: Engine, emulator: Emulator) -> None:
+    regions = [{"csp": "gcp", "region": "europe-west1"}]
+    httpx.put(emulator.url + PATH, json={"region_policy": {"allowed_regions": regions}})
+    stack = engine.stack(
+        "import-policy", lambda: None, config={"elasticsearch-inference:url": emulator.url}
+    )
+    stack.up(color="never")
+    stack.workspace.pulumi_command.run(
+        ["import", NATIVE_REGION_POLICY_TYPE, "residency", "region_policy", "--yes"],
+        stack.workspace.work_dir,
+        {**stack.workspace.env_vars, "PULUMI_STACK": stack.name},
+    )
+    state = stack.export_stack().deployment["resources"]
+    (imported,) = [r for r in state if r["type"] == NATIVE_REGION_POLICY_TYPE]
+    assert imported["inputs"]["allowedRegions"] == regions
+    assert imported["outputs"]["createdAt"] == (live(emulator) or {})["created_at"]
