@@ -2,6 +2,7 @@
 
 Per service: task types, ``service_settings`` / ``task_settings`` keys (kind, required,
 secret, server default, computed by the cluster, updatable in place since which version),
+the first Elasticsearch version of each service, task type and setting (``_availability``),
 rate-limit defaults, and cross-field rules; plus ``validate_endpoint``, which finds offline
 what the cluster would refuse. Pure data and pure functions: no Pulumi, no HTTP.
 """
@@ -17,6 +18,14 @@ from ._api import (
     server_managed_service_keys,
     updatable_service_settings,
 )
+from ._availability import (
+    AVAILABILITY,
+    PUT_TIMEOUT_SINCE,
+    UPDATE_TIMEOUT_SINCE,
+    Since,
+    unavailable,
+)
+from ._availability import since as available_since
 from ._chunking import (
     CHUNKING_STRATEGIES,
     DEFAULT_CHUNKING,
@@ -36,19 +45,24 @@ from ._services import DEPLOYMENT_SERVICES, SERVICES
 from ._validate import INFERENCE_ID_PATTERN, canonical_task_type, validate_endpoint
 
 __all__ = [
+    "AVAILABILITY",
     "CHUNKING_STRATEGIES",
     "DEFAULT_CHUNKING",
     "DEPLOYMENT_SERVICES",
     "EMBEDDING_TASK_TYPES",
     "INFERENCE_ID_PATTERN",
     "NO_DEFAULT",
+    "PUT_TIMEOUT_SINCE",
     "SECRET_KEYS",
     "SERVICES",
     "TASK_TYPES",
     "UPDATE_API_SINCE",
+    "UPDATE_TIMEOUT_SINCE",
     "FieldSpec",
     "Issue",
     "ServiceSpec",
+    "Since",
+    "available_since",
     "canonical_service",
     "canonical_task_type",
     "default_chunking_settings",
@@ -59,6 +73,7 @@ __all__ = [
     "rate_limit_default",
     "secret_keys",
     "server_managed_service_keys",
+    "unavailable",
     "updatable_service_settings",
     "validate_endpoint",
 ]

@@ -19,6 +19,7 @@ typed error (:class:`EndpointAlreadyExistsError` when the id is taken, and the r
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -154,11 +155,12 @@ class InferenceClient:
 
     # -- the inference API ------------------------------------------------------------
 
-    def cluster_info(self) -> dict[str, Any]:
-        """``GET /``, read once per client (a failure is not remembered)."""
+    def cluster_info(self, *, policy: RetryPolicy | None = None) -> dict[str, Any]:
+        """``GET /``, read once per client (a failure is not remembered); ``policy``
+        overrides the client's retry policy (a preview's look-up gives up sooner)."""
         with self._info_lock:
             if self._info is None:
-                exchange = self._send("GET", "/", subject="cluster info")
+                exchange = self._send("GET", "/", subject="cluster info", policy=policy)
                 self._raise_for_status(exchange, subject="cluster info")
                 info = self._json(exchange.response, subject="cluster info")
                 self._info = info if isinstance(info, dict) else {}
@@ -204,9 +206,16 @@ class InferenceClient:
         return [endpoint for endpoint in endpoints if isinstance(endpoint, dict)]
 
     def put_endpoint(
-        self, task_type: str, inference_id: str, body: Mapping[str, Any], secrets: Iterable[str]
+        self,
+        task_type: str,
+        inference_id: str,
+        body: Mapping[str, Any],
+        secrets: Iterable[str],
+        *,
+        timeout: float | None = None,
     ) -> CreateOutcome:
-        """Send the create.
+        """Send the create; ``timeout`` (seconds) is sent as ``?timeout``, how long the
+        cluster waits (for a model deployment to start); the caller checks the version.
 
         Raises :class:`PossiblyAppliedError` when the cluster may have created the endpoint
         without the answer reaching us (see the module documentation), and
@@ -220,8 +229,9 @@ class InferenceClient:
             subject=subject,
             json=dict(body),
             secrets=secrets,
+            params=_timeout_param(timeout),
             resend_unanswered=False,
-            read_timeout=CREATE_READ_TIMEOUT,
+            read_timeout=max(CREATE_READ_TIMEOUT, (timeout or 0) + TIMEOUT_MARGIN),
         )
         response = exchange.response
         if exchange.possibly_applied and _already_exists(response):
@@ -239,9 +249,16 @@ class InferenceClient:
         return Created(created if isinstance(created, dict) else {})
 
     def update_endpoint(
-        self, task_type: str, inference_id: str, body: Mapping[str, Any], secrets: Iterable[str]
+        self,
+        task_type: str,
+        inference_id: str,
+        body: Mapping[str, Any],
+        secrets: Iterable[str],
+        *,
+        timeout: float | None = None,
     ) -> dict[str, Any]:
-        """``_update``; sent again when an answer is lost (the same update twice is one)."""
+        """``_update``; sent again when an answer is lost (the same update twice is one).
+        ``timeout`` is sent as ``?timeout`` (9.5+ only: the caller checks the version)."""
         subject = _subject(inference_id)
         secrets = list(secrets)
         exchange = self._send(
@@ -250,6 +267,8 @@ class InferenceClient:
             subject=subject,
             json=dict(body),
             secrets=secrets,
+            params=_timeout_param(timeout),
+            read_timeout=max(READ_TIMEOUT, (timeout or 0) + TIMEOUT_MARGIN),
         )
         self._raise_for_status(exchange, subject=subject, secrets=secrets)
         result = self._json(exchange.response, subject=subject)
@@ -495,6 +514,17 @@ def _already_exists(response: httpx.Response) -> bool:
 
 def _path(task_type: str, inference_id: str) -> str:
     return f"/_inference/{quote(task_type, safe='')}/{quote(inference_id, safe='')}"
+
+
+TIMEOUT_MARGIN = 30.0
+"""Seconds the client waits for an answer beyond the ``?timeout`` the cluster was given."""
+
+
+def _timeout_param(seconds: float | None) -> dict[str, str] | None:
+    """``?timeout`` in the cluster's time units: whole seconds, rounded up."""
+    if seconds is None:
+        return None
+    return {"timeout": f"{max(1, math.ceil(seconds))}s"}
 
 
 def _subject(inference_id: str) -> str:

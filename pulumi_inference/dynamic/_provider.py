@@ -120,7 +120,9 @@ class InferenceEndpointProvider(ResourceProvider):
         hidden = _all_secrets(props)
         failures = [
             CheckFailure(path, redact(message, hidden))
-            for path, message in operations.check(props, secrets_unknown=secrets_unknown)
+            for path, message in operations.check(
+                props, secrets_unknown=secrets_unknown, connect=self._client
+            )
         ]
         return CheckResult(news, failures)
 

@@ -147,6 +147,10 @@ class InferenceEndpointPlugin(Provider):
         plain, secret_paths = to_plain(request.new_inputs)
         with _naming.naming(schema_naming):
             issues = operations.check(plain) + operations.unknown_properties(plain, INPUT_NAMES)
+        if not issues:  # what the cluster's version cannot accept (GET /, once per cluster)
+            issues = await self._run(
+                request.urn, lambda: operations.check(plain, connect=self._client)
+            )
         hidden = operations.secrets_in(plain)
         failures = [
             CheckFailure(_property_path(path), redact(message, hidden)) for path, message in issues

@@ -18,19 +18,22 @@ from typing import Any
 
 from .._naming import spelled
 from .._version import parse_version
-from ..client import Created, InferenceClient, PossiblyAppliedError
+from ..client import Created, CreateOutcome, InferenceClient, PossiblyAppliedError
 from ..errors import (
+    ClusterRejectedError,
     DeploymentTimeoutError,
     EndpointAlreadyExistsError,
     InferenceError,
 )
+from ._availability import live_version
 from ._deployment import wait_until_ready, with_target_allocations
 from ._desired import DesiredEndpoint
 from ._drift import matches_declaration
 from ._match import plan_from_live
 from ._observed import Observed, cluster_version_of
+from ._timeout import cluster_wait, refuses_timeout, send_update
 from ._update import update_body
-from ._versions import task_settings_updatable
+from ._versions import put_timeout_accepted, task_settings_updatable
 
 log = logging.getLogger("pulumi_inference")
 
@@ -59,13 +62,10 @@ def _put(
         existing = client.find_endpoint(spec.inference_id)
         if existing is not None:
             return _adopt(client, spec, props, existing), False
-    secrets = spec.secret_values()
     answer_lost = False
     for _ in range(_ATTEMPTS):
         try:
-            outcome = client.put_endpoint(
-                spec.task_type, spec.inference_id, spec.request_body(), secrets
-            )
+            outcome = _send_put(client, spec)
         except PossiblyAppliedError:
             answer_lost = True
             existing = client.get_endpoint(spec.task_type, spec.inference_id)
@@ -97,6 +97,19 @@ def _put(
         f"inference endpoint '{spec.inference_id}' on {client.cluster}: the create kept "
         "losing its answer and the endpoint never appeared; check the cluster's health"
     )
+
+
+def _send_put(client: InferenceClient, spec: DesiredEndpoint) -> CreateOutcome:
+    """The PUT, with ``?timeout`` where the version takes it (and again without it when a
+    cluster of unknown version turns out not to)."""
+    wait = cluster_wait(spec, put_timeout_accepted(live_version(client)))
+    body, secrets = spec.request_body(), spec.secret_values()
+    try:
+        return client.put_endpoint(spec.task_type, spec.inference_id, body, secrets, timeout=wait)
+    except ClusterRejectedError as exc:
+        if wait is None or not refuses_timeout(exc):
+            raise
+    return client.put_endpoint(spec.task_type, spec.inference_id, body, secrets)
 
 
 def _existing(
@@ -149,7 +162,7 @@ def _adopt(
             "(settings or secrets), and this cluster has no _update API (8.17+). Delete the "
             "endpoint and let `pulumi up` create it, or adopt it on a newer cluster."
         )
-    return client.update_endpoint(spec.task_type, spec.inference_id, body, spec.secret_values())
+    return send_update(client, spec, body)
 
 
 def already_exists(client: InferenceClient, spec: DesiredEndpoint) -> EndpointAlreadyExistsError:

@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 
 from ..client import InferenceClient
+from ..errors import InferenceError
+from ._availability import recorded_version_issues
 from ._desired import DesiredEndpoint
 from ._impact import replacement_impact
 from ._plan import Plan, plan_change
@@ -23,6 +25,7 @@ def diff(
     review about pipelines and ``semantic_text`` indexes the replacement would break.
     """
     plan = plan_change(old, new)
+    _refuse_unavailable(old, new, connect)
     impact = replacement_impact(connect, old, new, plan)
     if impact is not None:
         log.warning("%s", impact.message())
@@ -36,6 +39,22 @@ def diff(
             ".".join(map(str, old.cluster_version or ())),
         )
     return plan
+
+
+def _refuse_unavailable(
+    old: DesiredEndpoint, new: DesiredEndpoint, connect: Callable[[], InferenceClient]
+) -> None:
+    """When the check could not read the cluster's version, what the version state recorded
+    cannot accept fails the preview here (nothing is asked of the cluster)."""
+    if old.cluster_version is None:
+        return
+    try:
+        client = connect()
+    except InferenceError:
+        return
+    issues = recorded_version_issues(client, new, old.cluster_version)
+    if issues:
+        raise InferenceError(f"inference endpoint '{new.inference_id}': {issues[0][1]}")
 
 
 def _update_resets_declared_chunking(

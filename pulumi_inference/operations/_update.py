@@ -13,6 +13,7 @@ from ._deployment import wait_until_ready
 from ._desired import DesiredEndpoint
 from ._observed import Observed, cluster_version_of
 from ._plan import Plan, plan_change
+from ._timeout import send_update
 from ._versions import task_settings_updatable
 
 
@@ -59,9 +60,7 @@ def update(
             "the plan knows the version; it will then replace the endpoint instead."
         )
     try:
-        live = client.update_endpoint(
-            new.task_type, new.inference_id, update_body(plan, new), new.secret_values()
-        )
+        live = send_update(client, new, update_body(plan, new))
     except ClusterRejectedError as refused:
         if "no handler found" not in (refused.reason or ""):
             raise

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from .. import catalogue
 from .._naming import spelled
 from .._unknown import UNKNOWN
+from ..client import InferenceClient
 from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS, connection_problems
-from ._desired import DURATION_HINT, parse_duration
+from ._availability import availability_issues
+from ._desired import DURATION_HINT, DesiredEndpoint, parse_duration
 
 _BOOLEAN_KEYS = ("force_delete", "wait_for_deployment", "allow_unknown_service", "adopt_existing")
 
 
 def check_props(
-    props: Mapping[str, Any], *, secrets_unknown: bool = False
+    props: Mapping[str, Any],
+    *,
+    secrets_unknown: bool = False,
+    connect: Callable[[DesiredEndpoint], InferenceClient] | None = None,
 ) -> list[tuple[str, str]]:
     """Every problem with canonical props, as (property path, how to fix it).
 
     ``secrets_unknown``: some secret values are not known yet (a preview), so required
-    settings cannot be checked.
+    settings cannot be checked. ``connect``: the declaration's cluster; when given and
+    nothing else is wrong, what that cluster's version cannot accept is a problem too
+    (``GET /``, read-only, once per cluster).
     """
     issues: list[tuple[str, str]] = []
     for key in ("inference_id", "task_type", "service"):
@@ -59,6 +66,8 @@ def check_props(
                 )
             )
     issues += _check_connection(props.get("connection"))
+    if connect is not None and not issues:
+        issues += availability_issues(props, connect)
     return issues
 
 

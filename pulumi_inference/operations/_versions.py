@@ -67,3 +67,13 @@ def update_resets_chunking(task_type: str, version: Version | None) -> bool:
         _at_least(version, catalogue.UPDATE_API_SINCE)
         and tuple(version) < UPDATE_KEEPS_CHUNKING_SINCE
     )
+
+
+def put_timeout_accepted(version: Version | None) -> bool:
+    """Whether a create may carry ``?timeout`` (8.19+ and 9.1+; unknown: yes)."""
+    return catalogue.PUT_TIMEOUT_SINCE.accepts(version)
+
+
+def update_timeout_accepted(version: Version | None) -> bool:
+    """Whether ``_update`` may carry ``?timeout`` (9.5+; unknown: yes)."""
+    return catalogue.UPDATE_TIMEOUT_SINCE.accepts(version)

@@ -1,0 +1,118 @@
+"""Whether the cluster accepts a declaration at its version: checked at preview, before
+anything is sent.
+
+The version is the cluster's own (``GET /``, read once per cluster per process with a
+preview's short retry budget); Serverless and a version that cannot be read count as the
+newest cluster. When it could not be read, a diff falls back on the version state recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .. import catalogue
+from .._version import parse_version
+from ..client import InferenceClient, RetryPolicy
+from ..errors import InferenceError
+from ._desired import DesiredEndpoint
+from ._plan import has_unknown
+
+log = logging.getLogger("pulumi_inference")
+
+Version = tuple[int, int, int]
+
+LOOKUP_POLICY = RetryPolicy(deadline=10.0, unreachable_deadline=3.0)
+"""A preview's ``GET /`` gives up sooner than an apply's requests do."""
+
+SERVERLESS = "serverless"
+"""``version.build_flavor`` of Serverless, whose ``version.number`` is a fixed old one."""
+
+
+class _Lookups:
+    """Per client: the version read (``None``: current) and whether it could be read."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: weakref.WeakKeyDictionary[InferenceClient, tuple[Version | None, bool]]
+        self._seen = weakref.WeakKeyDictionary()
+
+    def get(self, client: InferenceClient) -> tuple[Version | None, bool]:
+        with self._lock:
+            if client not in self._seen:
+                self._seen[client] = _read_version(client)
+            return self._seen[client]
+
+    def looked_up(self, client: InferenceClient) -> tuple[Version | None, bool] | None:
+        with self._lock:
+            return self._seen.get(client)
+
+
+_LOOKUPS = _Lookups()
+
+
+def _read_version(client: InferenceClient) -> tuple[Version | None, bool]:
+    try:
+        info = client.cluster_info(policy=LOOKUP_POLICY)
+    except InferenceError as exc:
+        log.info("%s: version not read (%s); taken as current", client.cluster, exc)
+        return None, False
+    return version_in(info), True
+
+
+def version_in(info: Mapping[str, Any]) -> Version | None:
+    """The version in a ``GET /`` answer; ``None`` (current) for Serverless or none."""
+    version = info.get("version")
+    if not isinstance(version, Mapping):
+        return None
+    if version.get("build_flavor") == SERVERLESS:
+        return None
+    return parse_version(version.get("number"))
+
+
+def live_version(client: InferenceClient) -> Version | None:
+    """The cluster's version for the gates of a create or update (``None``: current)."""
+    return _LOOKUPS.get(client)[0]
+
+
+def availability_issues(
+    props: Mapping[str, Any], connect: Callable[[DesiredEndpoint], InferenceClient]
+) -> list[tuple[str, str]]:
+    """What the declaration's cluster cannot accept at its version, as (path, message).
+
+    Nothing when the service is one the catalogue does not know (``allow_unknown_service``),
+    or the cluster is not known yet (its connection is computed by the same program).
+    """
+    if catalogue.get_service(str(props.get("service"))) is None:
+        return []
+    if has_unknown(props.get("connection")) or has_unknown(props.get("task_type")):
+        return []
+    try:
+        spec = DesiredEndpoint.from_props(props)
+        client = connect(spec)
+    except InferenceError:
+        return []  # no cluster to ask yet: the apply's check asks again
+    version = _LOOKUPS.get(client)[0]
+    return _issues(spec, version, f"the cluster ({client.cluster})")
+
+
+def recorded_version_issues(
+    client: InferenceClient, new: DesiredEndpoint, recorded: Version | None
+) -> list[tuple[str, str]]:
+    """Availability against the version state recorded, used only when this process could
+    not read the live one (a cluster may have been upgraded since it was recorded)."""
+    looked = _LOOKUPS.looked_up(client)
+    if recorded is None or looked is None or looked[1]:
+        return []
+    return _issues(new, recorded, f"the cluster ({client.cluster}, as state recorded it)")
+
+
+def _issues(spec: DesiredEndpoint, version: Version | None, cluster: str) -> list[tuple[str, str]]:
+    if catalogue.get_service(spec.service) is None:
+        return []
+    settings = {"service_settings": spec.service_settings, "task_settings": spec.task_settings}
+    found = catalogue.unavailable(spec.service, spec.task_type, settings, version, cluster=cluster)
+    return [(issue.path, issue.message) for issue in found]
