@@ -17,6 +17,7 @@ from pulumi_inference.catalogue import (
     SERVICES,
     FieldSpec,
     ServiceSpec,
+    available_since,
 )
 
 GENERATOR = "scripts/generate-services"
@@ -365,7 +366,15 @@ def _type_cell(field: FieldSpec) -> str:
     return text
 
 
-def _table(fields: Iterable[FieldSpec], prefix: str = "") -> list[str]:
+def _first_version(service: str, section: str, field: FieldSpec, prefix: str) -> str:
+    """A top-level key's first version where it is later than its service's."""
+    if prefix or not service:
+        return ""
+    own = available_since(service, f"{section}.{field.name}")
+    return "" if own == available_since(service) else str(own)
+
+
+def _table(fields: Iterable[FieldSpec], service: str, section: str, prefix: str = "") -> list[str]:
     rows: list[str] = []
     for field in fields:
         since = ".".join(map(str, field.updatable_since)) if field.updatable_since else ""
@@ -379,6 +388,7 @@ def _table(fields: Iterable[FieldSpec], prefix: str = "") -> list[str]:
                     _cell(_required_cell(field)),
                     "yes" if field.secret else "",
                     _cell(_default_cell(field)),
+                    _first_version(service, section, field, prefix),
                     since,
                     tasks,
                     _cell(field.description),
@@ -387,13 +397,14 @@ def _table(fields: Iterable[FieldSpec], prefix: str = "") -> list[str]:
             + " |"
         )
         if field.fields:
-            rows += _table(field.fields, f"{prefix}{field.name}.")
+            rows += _table(field.fields, service, section, f"{prefix}{field.name}.")
     return rows
 
 
 _TABLE_HEAD = [
-    "| key | type | required | secret | default | updatable since | task types | description |",
-    "|---|---|---|---|---|---|---|---|",
+    "| key | type | required | secret | default | since | updatable since | task types "
+    "| description |",
+    "|---|---|---|---|---|---|---|---|---|",
 ]
 
 
@@ -410,15 +421,19 @@ def render_services_doc() -> str:
         "cluster when omitted, never reported as drift. *updatable since*: `_update` changes",
         "it in place from that version; every other change replaces the endpoint.",
         "Unknown keys are refused by the cluster and by `validate_endpoint`.",
+        "*since*: the first Elasticsearch version that accepts the service, task type or key",
+        "(one per release line: `8.19.0 / 9.1.0` means 8.19+ on 8.x and 9.1+ on 9.x); blank",
+        "for a key means the service's. `pulumi preview` refuses what the cluster's version",
+        'lacks (docs/inference-endpoint.md, "Cluster versions").',
         "",
-        "| service | task types | typed classes |",
-        "|---|---|---|",
+        "| service | since | task types | typed classes |",
+        "|---|---|---|---|",
     ]
     for spec in SERVICES.values():
         lines.append(
             f"| [`{spec.name}`](#{spec.name.replace('_', '').replace('-', '')}) | "
-            f"{', '.join(spec.task_types)} | `{spec.title}ServiceSettings`, "
-            f"`{spec.title}TaskSettings` |"
+            f"{available_since(spec.name)} | {', '.join(spec.task_types)} | "
+            f"`{spec.title}ServiceSettings`, `{spec.title}TaskSettings` |"
         )
     for spec in SERVICES.values():
         lines += _service_section(spec)
@@ -428,10 +443,11 @@ def render_services_doc() -> str:
 
 def _service_section(spec: ServiceSpec) -> list[str]:
     lines = ["", f"## {spec.name}", "", spec.description, "", *_service_facts(spec)]
-    lines += ["", "### service_settings", "", *_TABLE_HEAD, *_table(spec.service_settings)]
+    lines += ["", "### service_settings", "", *_TABLE_HEAD]
+    lines += _table(spec.service_settings, spec.name, "service_settings")
     lines += ["", "### task_settings", ""]
     if spec.task_settings:
-        lines += [*_TABLE_HEAD, *_table(spec.task_settings)]
+        lines += [*_TABLE_HEAD, *_table(spec.task_settings, spec.name, "task_settings")]
     else:
         lines.append("None.")
     if spec.open_task_settings:
@@ -453,7 +469,12 @@ def _service_facts(spec: ServiceSpec) -> list[str]:
         if spec.default_model_id_linux_x86:
             default += f" (`{spec.default_model_id_linux_x86}` when every ML node is linux-x86_64)"
         lines.append(default + ".")
-    lines.append(f"- Task types: {', '.join(spec.task_types)}.")
+    lines.append(f"- Since Elasticsearch {available_since(spec.name)}.")
+    tasks = []
+    for task in spec.task_types:
+        own = available_since(spec.name, f"task_types.{task}")
+        tasks.append(task if own == available_since(spec.name) else f"{task} (since {own})")
+    lines.append(f"- Task types: {', '.join(tasks)}.")
     if spec.rate_limits:
         limits = ", ".join(f"{task} {value}" for task, value in spec.rate_limits.items())
         lines.append(f"- Default `rate_limit.requests_per_minute`: {limits}.")
@@ -475,7 +496,7 @@ def _chunking_section() -> list[str]:
     for strategy, fields in CHUNKING_STRATEGIES.items():
         lines += ["", f"### strategy `{strategy}` (`{_CHUNKING_NAMES[strategy]}`)", ""]
         if fields:
-            lines += [*_TABLE_HEAD, *_table(fields)]
+            lines += [*_TABLE_HEAD, *_table(fields, "", "chunking_settings")]
         else:
             lines.append("No other keys.")
     return lines
