@@ -7,7 +7,7 @@ import re
 import time
 
 from ._deployments import Deployment
-from ._errors import EsError, Response, bad_request
+from ._errors import EsError, Response, bad_request, unrecognized_parameters
 from ._faults import Faults
 from ._request import Request
 from ._rules import (
@@ -39,6 +39,28 @@ def parse_timeout(text: str | None, default: str) -> tuple[str, float]:
             "illegal_argument_exception",
         )
     return raw, float(match.group(1)) * _UNITS[match.group(2) or "ms"]
+
+
+PUT_TIMEOUT_SINCE = ((8, 19, 0), (9, 1, 0))
+"""``?timeout`` on PUT: 8.19 on 8.x, 9.1 on 9.x (``INFERENCE_ADD_TIMEOUT_PUT_ENDPOINT``)."""
+UPDATE_TIMEOUT_SINCE = (9, 5, 0)
+"""``?timeout`` on ``_update``: 9.5."""
+
+
+def _knows_put_timeout(version: Version) -> bool:
+    eight, nine = PUT_TIMEOUT_SINCE
+    return version >= nine or (version[0] == 8 and version >= eight)
+
+
+def check_timeout_parameter(req: Request, version: Version, *, update: bool) -> None:
+    """Before anything is done: a version whose request does not declare ``timeout``
+    refuses it as an unrecognized parameter; one that does parses it as a time value."""
+    if "timeout" not in req.query:
+        return
+    known = version >= UPDATE_TIMEOUT_SINCE if update else _knows_put_timeout(version)
+    if not known:
+        raise unrecognized_parameters(req.path, ["timeout"])
+    parse_timeout(req.query["timeout"], "30s")
 
 
 class EndpointCreator:
