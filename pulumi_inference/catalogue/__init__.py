@@ -31,6 +31,12 @@ from ._chunking import (
     DEFAULT_CHUNKING,
     default_chunking_settings,
 )
+from ._defaults import (
+    MODEL_DIMENSIONS,
+    SIMILARITY_DEFAULTS,
+    service_setting_default,
+    task_setting_default,
+)
 from ._model import (
     EMBEDDING_TASK_TYPES,
     NO_DEFAULT,
@@ -51,10 +57,12 @@ __all__ = [
     "DEPLOYMENT_SERVICES",
     "EMBEDDING_TASK_TYPES",
     "INFERENCE_ID_PATTERN",
+    "MODEL_DIMENSIONS",
     "NO_DEFAULT",
     "PUT_TIMEOUT_SINCE",
     "SECRET_KEYS",
     "SERVICES",
+    "SIMILARITY_DEFAULTS",
     "TASK_TYPES",
     "UPDATE_API_SINCE",
     "UPDATE_TIMEOUT_SINCE",
@@ -74,6 +82,8 @@ __all__ = [
     "secret_keys",
     "server_managed_service_keys",
     "unavailable",
+    "service_setting_default",
+    "task_setting_default",
     "updatable_service_settings",
     "validate_endpoint",
 ]

@@ -130,7 +130,9 @@ class InferenceEndpointProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old_props, new_props = _wire.unwrap(olds)[0], _wire.unwrap(news)[0]
         old, new = _layout.endpoint_spec(old_props), _layout.endpoint_spec(new_props)
-        plan = operations.diff(old, new, lambda: self._client(old))
+        plan = operations.diff(
+            old, new, lambda: self._client(old), operations.Observed.from_outputs(old_props)
+        )
         replaces = {
             _layout.carried_by(change.path, new_props if change.kind != "delete" else old_props)
             for change in plan.changes

@@ -2,7 +2,7 @@
 
 One ``GET /_inference/_all``, plus the trained model stats of each model deployment (the
 allocation target of a fixed-size deployment is in the stats, not in the endpoint), turned
-into declarations by :func:`pulumi_inference.operations.declaration_of`.
+into declarations by :func:`pulumi_inference.operations.declared_with_notes`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from .. import catalogue
 from ..client import InferenceClient
 from ..errors import AuthorizationError
-from ..operations import PRECONFIGURED_PREFIX, declaration_of, deployment_id_of
+from ..operations import PRECONFIGURED_PREFIX, declared_with_notes, deployment_id_of
 
 Version = tuple[int, int, int]
 
@@ -26,6 +26,8 @@ class Found:
 
     declaration: dict[str, Any]
     preconfigured: bool = False
+    notes: tuple[str, ...] = ()
+    """Values kept that the catalogue could not tell from the cluster's defaults."""
 
     @property
     def inference_id(self) -> str:
@@ -75,7 +77,8 @@ def read_cluster(
             )
         else:
             stats = _stats(client, live, inventory)
-            inventory.found.append(Found(declaration_of(live, stats), preconfigured))
+            declaration, notes = declared_with_notes(live, stats)
+            inventory.found.append(Found(declaration, preconfigured, notes))
     return inventory
 
 

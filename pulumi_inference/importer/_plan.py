@@ -77,13 +77,13 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
             configs.append(SecretConfig((secrets.whole,), config_names.claim(stem), whole=True))
         checks = list(secrets.checks)
         if not found.preconfigured:
-            checks += _problems(found.declaration, configs)
-        task_type = str(found.declaration["task_type"])
-        if secrets.any and operations.update_resets_chunking(task_type, inventory.version):
+            checks += [*found.notes, *_problems(found.declaration, configs)]
+        if secrets.any and _adoption_changes_chunking(found, inventory.version):
             checks.append(
-                "handing it the secrets is an _update, which resets chunking_settings to "
-                f"word/250/100 on Elasticsearch {'.'.join(map(str, inventory.version or ()))} "
-                "(issue 139574, fixed in 9.4)"
+                "handing it the secrets is an _update, which resets chunking_settings from "
+                f"{_chunking_text(_live_chunking(found))} to word/250/100 on Elasticsearch "
+                f"{'.'.join(map(str, inventory.version or ()))} (issue 139574, fixed in 9.4; "
+                "no _update of this version takes chunking_settings to keep them)"
             )
         planned.append(
             Planned(
@@ -95,6 +95,24 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
             )
         )
     return planned, skipped
+
+
+def _live_chunking(found: Found) -> dict[str, Any] | None:
+    """The endpoint's chunking: as declared, else (left out as the default) the default."""
+    declared = found.declaration.get("chunking_settings")
+    task_type = str(found.declaration["task_type"])
+    return dict(declared) if declared else catalogue.default_chunking_settings(task_type)
+
+
+def _adoption_changes_chunking(found: Found, version: tuple[int, int, int] | None) -> bool:
+    task_type = str(found.declaration["task_type"])
+    return operations.update_changes_chunking(task_type, version, _live_chunking(found))
+
+
+def _chunking_text(chunking: dict[str, Any] | None) -> str:
+    if not chunking:
+        return "its chunking"
+    return "/".join(str(chunking[key]) for key in chunking)
 
 
 def _problems(declaration: dict[str, Any], secrets: Sequence[SecretConfig]) -> list[str]:

@@ -161,8 +161,9 @@ class InferenceEndpointPlugin(Provider):
         old_plain, _ = to_plain(request.old_state)
         new_plain, _ = to_plain(request.new_inputs)
         old, new = DesiredEndpoint.from_props(old_plain), DesiredEndpoint.from_props(new_plain)
+        recorded = operations.Observed.from_outputs(old_plain)
         plan = await self._run(
-            request.urn, lambda: operations.diff(old, new, lambda: self._client(old))
+            request.urn, lambda: operations.diff(old, new, lambda: self._client(old), recorded)
         )
         return DiffResponse(
             changes=plan.has_changes,

@@ -28,6 +28,7 @@ from ._declaration import (
     PRECONFIGURED_PREFIX,
     ExistingEndpoint,
     declaration_of,
+    declared_with_notes,
     existing_endpoint,
     import_endpoint,
 )
@@ -68,7 +69,7 @@ from ._validation import (
     unknown_properties,
 )
 from ._validation import check_props as check
-from ._versions import task_settings_updatable, update_resets_chunking
+from ._versions import task_settings_updatable, update_changes_chunking, update_resets_chunking
 
 __all__ = [
     "DEFAULT_DEPLOYMENT_TIMEOUT",
@@ -102,6 +103,7 @@ __all__ = [
     "create",
     "create_region_policy",
     "declaration_of",
+    "declared_with_notes",
     "delete",
     "delete_region_policy_of",
     "deployment_id_of",
@@ -122,5 +124,6 @@ __all__ = [
     "unknown_properties",
     "update",
     "update_region_policy",
+    "update_changes_chunking",
     "update_resets_chunking",
 ]

@@ -5,31 +5,37 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from .. import catalogue
 from ..client import InferenceClient
 from ..errors import InferenceError
 from ._availability import recorded_version_issues
 from ._desired import DesiredEndpoint
 from ._impact import replacement_impact
+from ._observed import Observed
 from ._plan import Plan, plan_change
-from ._versions import CHUNKING_AFTER_UPDATE_RESET, update_resets_chunking
+from ._versions import update_changes_chunking
 
 log = logging.getLogger("pulumi_inference")
 
 
 def diff(
-    old: DesiredEndpoint, new: DesiredEndpoint, connect: Callable[[], InferenceClient]
+    old: DesiredEndpoint,
+    new: DesiredEndpoint,
+    connect: Callable[[], InferenceClient],
+    recorded: Observed | None = None,
 ) -> Plan:
     """What changing ``old`` (state) into ``new`` (declaration) does.
 
     Calls the cluster only when the plan replaces the endpoint, read-only, to warn before
     review about pipelines and ``semantic_text`` indexes the replacement would break.
+    ``recorded``: what state holds of the live endpoint (its chunking, for the warning).
     """
     plan = plan_change(old, new)
     _refuse_unavailable(old, new, connect)
     impact = replacement_impact(connect, old, new, plan)
     if impact is not None:
         log.warning("%s", impact.message())
-    if _update_resets_declared_chunking(plan, old, new):
+    if _update_changes_live_chunking(plan, old, new, recorded):
         log.warning(
             "inference endpoint '%s': updating it in place on this cluster (Elasticsearch %s, "
             "before 9.4) also resets its chunking_settings to word/250/100, a cluster bug "
@@ -57,13 +63,15 @@ def _refuse_unavailable(
         raise InferenceError(f"inference endpoint '{new.inference_id}': {issues[0][1]}")
 
 
-def _update_resets_declared_chunking(
-    plan: Plan, old: DesiredEndpoint, new: DesiredEndpoint
+def _update_changes_live_chunking(
+    plan: Plan, old: DesiredEndpoint, new: DesiredEndpoint, recorded: Observed | None
 ) -> bool:
     """An in-place update (not a replacement) on a cluster whose ``_update`` resets chunking,
-    of an endpoint whose declared chunking is not already what the reset leaves."""
+    of an endpoint whose live chunking (as recorded, else as declared, else the default) is
+    not already what the reset leaves."""
     if plan.replaces or not plan.update_body:
         return False
-    if not update_resets_chunking(new.task_type, old.cluster_version):
-        return False
-    return new.chunking_settings != dict(CHUNKING_AFTER_UPDATE_RESET)
+    live = recorded.chunking_settings if recorded is not None else None
+    if live is None:
+        live = old.chunking_settings or catalogue.default_chunking_settings(new.task_type)
+    return update_changes_chunking(new.task_type, old.cluster_version, live)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from .. import catalogue
+from .._nested import normalize_numbers
 
 Version = tuple[int, int, int]
 
@@ -77,3 +78,16 @@ def put_timeout_accepted(version: Version | None) -> bool:
 def update_timeout_accepted(version: Version | None) -> bool:
     """Whether ``_update`` may carry ``?timeout`` (9.5+; unknown: yes)."""
     return catalogue.UPDATE_TIMEOUT_SINCE.accepts(version)
+
+
+def update_changes_chunking(
+    task_type: str, version: Version | None, live_chunking: Mapping[str, object] | None
+) -> bool:
+    """Whether an ``_update`` of this endpoint changes how it chunks: the cluster resets
+    chunking (``update_resets_chunking``) and the live chunking is not already what the
+    reset leaves. ``live_chunking`` not known (``None``): taken as changing, to warn."""
+    if not update_resets_chunking(task_type, version):
+        return False
+    if live_chunking is None:
+        return True
+    return bool(normalize_numbers(dict(live_chunking)) != dict(CHUNKING_AFTER_UPDATE_RESET))

@@ -551,6 +551,86 @@ def test_warns_that_handing_over_secrets_resets_chunking_before_9_4(
     assert [line.split(":")[0].strip() for line in resets] == ["openai-embeddings"]
 
 
+def test_values_someone_set_are_written_and_the_clusters_defaults_left_out(
+    emulator: Emulator,
+    keyed_http: httpx.Client,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 22: an OpenAI endpoint made with dimensions 512 keeps them (a replacement would
+    otherwise recreate it at 1536); one the catalogue cannot judge is kept and listed."""
+    chosen = {"dimensions": 512, "similarity": "l2_norm", "rate_limit": {"requests_per_minute": 90}}
+    put(
+        keyed_http,
+        "text_embedding",
+        "small-512",
+        {
+            "service": "openai",
+            "service_settings": {"model_id": "text-embedding-3-small", "api_key": "k", **chosen},
+        },
+    )
+    put(
+        keyed_http,
+        "text_embedding",
+        "small-default",
+        {
+            "service": "openai",
+            "service_settings": {"model_id": "text-embedding-3-small", "api_key": "k"},
+        },
+    )
+    put(
+        keyed_http,
+        "text_embedding",
+        "hf",
+        {
+            "service": "hugging_face",
+            "service_settings": {"url": "https://hf.example.com/e", "api_key": "k"},
+        },
+    )
+    code, printed, err = run_import(emulator, tmp_path, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, err
+    source = (tmp_path / "__main__.py").read_text()
+    blocks = dict(re.findall(r'inference_id="([^"]+)",(.*?)\n\)', source, re.S))
+    assert "dimensions=512" in blocks["small-512"]
+    assert 'similarity="l2_norm"' in blocks["small-512"]
+    assert '"requests_per_minute": 90' in blocks["small-512"]
+    for left_out in ("dimensions", "similarity", "rate_limit"):
+        assert left_out not in blocks["small-default"]
+    assert "dimensions" in blocks["hf"]
+    checks = printed.split("Check before `pulumi up`:", 1)[1].split("Next:", 1)[0]
+    assert "hf: service_settings.dimensions is kept as the cluster shows it" in checks
+    kept = [line.strip() for line in checks.splitlines() if "kept as the cluster shows" in line]
+    assert [line.split(" is kept")[0] for line in kept] == [
+        "hf: service_settings.dimensions",
+        "hf: service_settings.similarity",
+    ]
+
+
+def test_no_chunking_reset_is_warned_of_where_the_live_chunking_already_is_what_it_sets(
+    emulator: Emulator,
+    keyed_http: httpx.Client,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    word = {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
+    for inference_id, chunking in (("already-word", word), ("sentence", None)):
+        body: dict[str, Any] = {
+            "service": "openai",
+            "service_settings": {"model_id": "m", "api_key": "k"},
+        }
+        if chunking:
+            body["chunking_settings"] = chunking
+        put(keyed_http, "text_embedding", inference_id, body)
+    emulator.set_version("9.1.0")
+    code, printed, err = run_import(emulator, tmp_path, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, err
+    resets = [line for line in printed.splitlines() if "resets chunking_settings" in line]
+    assert [line.split(":")[0].strip() for line in resets] == ["sentence"]
+    assert "from sentence/250/1 to word/250/100" in resets[0]
+
+
 # -- decisions, without a cluster --------------------------------------------------------
 
 

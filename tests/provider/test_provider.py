@@ -715,6 +715,31 @@ def test_a_key_rotation_is_warned_of_when_it_resets_undeclared_chunking(
     assert "resets its chunking_settings" in " ".join(r.getMessage() for r in caplog.records)
 
 
+def test_the_chunking_reset_warning_compares_with_the_live_chunking(
+    emulator: Emulator, provider: InferenceEndpointProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 22: once an _update has reset the endpoint's chunking (as the state records it),
+    the next in-place update changes nothing more and is not warned of again."""
+    emulator.set_version("9.1.0")
+    outs = provider.create(openai(emulator)).outs or {}
+    assert outs["effective_chunking_settings"]["strategy"] == "sentence"
+    first = openai(emulator, task_settings={"user": "other"})
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        provider.diff("openai-emb", outs, first)
+    assert "resets its chunking_settings" in caplog.text
+    outs = provider.update("openai-emb", outs, first).outs or {}
+    assert outs["effective_chunking_settings"] == {
+        "strategy": "word",
+        "max_chunk_size": 250,
+        "overlap": 100,
+    }
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        plan = provider.diff("openai-emb", outs, openai(emulator, task_settings={"user": "third"}))
+    assert plan.changes
+    assert "resets its chunking_settings" not in caplog.text
+
+
 def test_under_the_dynamic_server_a_failure_reads_message_first(
     provider: InferenceEndpointProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
