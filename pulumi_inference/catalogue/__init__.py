@@ -81,9 +81,9 @@ __all__ = [
     "rate_limit_default",
     "secret_keys",
     "server_managed_service_keys",
-    "unavailable",
     "service_setting_default",
     "task_setting_default",
+    "unavailable",
     "updatable_service_settings",
     "validate_endpoint",
 ]

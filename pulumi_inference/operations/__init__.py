@@ -123,7 +123,7 @@ __all__ = [
     "task_settings_updatable",
     "unknown_properties",
     "update",
-    "update_region_policy",
     "update_changes_chunking",
+    "update_region_policy",
     "update_resets_chunking",
 ]
