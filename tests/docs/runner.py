@@ -5,11 +5,11 @@ fails the block) in a new working directory with a new ``HOME`` and ``PULUMI_HOM
 ``.pulumi``: no login, no plugin, no credentials), the Pulumi CLI and this checkout's
 ``.venv/bin`` on ``PATH``, a file backend and a passphrase. A ``fresh-clone`` block gets none
 of that: it runs in a ``git clone`` of the repository with only the system ``PATH``, its new
-``HOME`` and the caches below, as when pasted into a new shell. What every block shares, and why:
+``HOME`` and the caches below, as when pasted into a new shell. What every block shares:
 
-- ``PULUMI_INFERENCE_CACHE``, ``PIP_CACHE_DIR``, ``GOMODCACHE``, ``GOCACHE``: the real caches,
-  so that a new ``HOME`` does not mean building the Pulumi CLI again (they hold builds and
-  downloads, nothing a command reads as configuration);
+- ``PULUMI_INFERENCE_CACHE``, ``PIP_CACHE_DIR``, ``NPM_CONFIG_CACHE``, ``GOMODCACHE``,
+  ``GOCACHE``: the real caches, so that a new ``HOME`` does not mean building the Pulumi CLI
+  again (they hold builds and downloads, nothing a command reads as configuration);
 - ``PULUMI_SKIP_UPDATE_CHECK``: no internet here; ``PULUMI_SKIP_CONFIRMATIONS``: the test
   answers the ``yes`` a person types at ``pulumi up``'s prompt.
 
@@ -82,6 +82,7 @@ def _shared_caches() -> dict[str, str]:
             "PULUMI_INFERENCE_CACHE", str(home / ".cache/pulumi-inference")
         ),
         "PIP_CACHE_DIR": os.environ.get("PIP_CACHE_DIR", str(home / ".cache/pip")),
+        "NPM_CONFIG_CACHE": os.environ.get("NPM_CONFIG_CACHE", str(home / ".npm")),
     }
     go = shutil.which("go")
     if go:

@@ -3,8 +3,10 @@
 Node.js: the toolchain (``@pulumi/pulumi``, ``typescript``, ``@types/node``) is what
 ``examples/typescript/package-lock.json`` pins, installed by ``npm ci`` into that example's
 ``node_modules`` (once per lockfile). The SDK is built as it is published (``tsc`` into
-``bin/``, ``package.json`` and ``README.md`` beside the JavaScript) and installed into that
-``node_modules`` as ``npm install`` would put the published package there.
+``bin/``, ``package.json`` and ``README.md`` beside the JavaScript), packed with ``npm pack``
+and the tarball installed into that ``node_modules`` with ``npm install``, as docs/sdks.md
+tells users to (installing the folder instead links it, and the SDK then loads a second
+``@pulumi/pulumi`` of its own).
 
 Go: ``go build`` with the module cache; the modules name the SDK by its module path and
 ``replace`` it with ``sdk/go``.
@@ -84,14 +86,21 @@ def build_nodejs_sdk(workdir: Path) -> Path:
     return package
 
 
+def pack_nodejs_sdk(package: Path) -> Path:
+    """``npm pack`` of the built package: the tarball docs/sdks.md has users install."""
+    out = run(["npm", "pack", str(package), "--pack-destination", str(package.parent)], package)
+    return package.parent / out.strip().splitlines()[-1]
+
+
 def install_nodejs_sdk(package: Path) -> Path:
-    """Put the built package where ``npm install`` would: the example's ``node_modules``."""
+    """The packed SDK installed into the example's ``node_modules`` as docs/sdks.md says
+    (``npm install`` of the tarball: one ``@pulumi/pulumi``, the example's), without writing
+    it into the example's package.json."""
+    tarball = pack_nodejs_sdk(package)
+    modules = node_modules()
+    run(["npm", "install", "--no-save", "--no-audit", "--no-fund", str(tarball)], TS_EXAMPLE)
     name = json.loads((package / "package.json").read_text())["name"]
-    target = node_modules().joinpath(*name.split("/"))
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(package, target)
-    return target
+    return modules.joinpath(*name.split("/"))
 
 
 def typescript_copy(project: Path, workdir: Path) -> Path:
