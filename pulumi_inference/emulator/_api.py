@@ -74,11 +74,11 @@ class Api:
         return self.reader.get(task_type, inference_id)
 
     def inference_put(self, task_type: str | None, inference_id: str, req: Request) -> Response:
-        check_timeout_parameter(req, self.version, update=False)
+        check_timeout_parameter(req, self.state.settings, update=False)
         return self.creator.put(task_type, inference_id, req)
 
     def inference_update(self, task_type: str | None, inference_id: str, req: Request) -> Response:
-        check_timeout_parameter(req, self.version, update=True)
+        check_timeout_parameter(req, self.state.settings, update=True)
         return Response(200, self.updater.update(task_type, inference_id, req.body, req.raw_body))
 
     def inference_delete(self, task_type: str | None, inference_id: str, req: Request) -> Response:

@@ -56,6 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="PUT of an elasticsearch/elser endpoint waits for its deployment (408 on timeout)",
     )
+    parser.add_argument(
+        "--eis",
+        action="store_true",
+        help="the Elastic Inference Service is available (semantic_text defaults to it)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
 
 
@@ -72,6 +77,7 @@ def _config_of(args: argparse.Namespace) -> EmulatorConfig:
         tls_key=args.tls_key,
         deployment_seconds=args.deployment_seconds,
         put_waits_for_deployment=args.put_waits_for_deployment,
+        eis=args.eis,
         verbose=args.verbose,
     )
 

@@ -22,7 +22,7 @@ from ._rules import (
     parse_put,
     parse_task_type,
 )
-from ._store import State, StoredEndpoint, deep_copy
+from ._store import Settings, State, StoredEndpoint, deep_copy
 from ._views import endpoint_view
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(nanos|micros|ms|s|m|h|d)?$")
@@ -52,12 +52,15 @@ def _knows_put_timeout(version: Version) -> bool:
     return version >= nine or (version[0] == 8 and version >= eight)
 
 
-def check_timeout_parameter(req: Request, version: Version, *, update: bool) -> None:
+def check_timeout_parameter(req: Request, settings: Settings, *, update: bool) -> None:
     """Before anything is done: a version whose request does not declare ``timeout``
-    refuses it as an unrecognized parameter; one that does parses it as a time value."""
+    refuses it as an unrecognized parameter; one that does (Serverless too) parses it as a
+    time value."""
     if "timeout" not in req.query:
         return
+    version = settings.version_tuple
     known = version >= UPDATE_TIMEOUT_SINCE if update else _knows_put_timeout(version)
+    known = known or settings.serverless
     if not known:
         raise unrecognized_parameters(req.path, ["timeout"])
     parse_timeout(req.query["timeout"], "30s")

@@ -38,6 +38,7 @@ class EmulatorConfig:
     deployment_seconds: float = 0.5  # time a simulated deployment takes to be fully allocated
     put_waits_for_deployment: bool = False  # PUT blocks until started (408 after ?timeout)
     linux_x86: bool = True  # ELSER default model id .elser_model_2_linux-x86_64
+    eis: bool = False  # the Elastic Inference Service is available (always on Serverless)
     latency: float = 0.0  # added to every Elasticsearch request, seconds
     request_log_size: int = 10000
     verbose: bool = False  # log each request to stderr
@@ -75,6 +76,7 @@ class Emulator:
             deployment_seconds=c.deployment_seconds,
             put_waits_for_deployment=c.put_waits_for_deployment,
             linux_x86=c.linux_x86,
+            eis=c.eis,
         )
 
     # ------------------------------------------------------------------ lifecycle

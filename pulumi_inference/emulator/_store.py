@@ -27,6 +27,7 @@ class Settings:
     deployment_seconds: float = 0.5
     put_waits_for_deployment: bool = False
     linux_x86: bool = True
+    eis: bool = False
 
     @property
     def version_tuple(self) -> Version:
@@ -35,6 +36,11 @@ class Settings:
     @property
     def serverless(self) -> bool:
         return self.build_flavor == "serverless"
+
+    @property
+    def eis_available(self) -> bool:
+        """Whether the Elastic Inference Service serves this cluster (Serverless: always)."""
+        return self.eis or self.serverless
 
     def to_json(self) -> JsonDict:
         return {
@@ -45,6 +51,7 @@ class Settings:
             "deployment_seconds": self.deployment_seconds,
             "put_waits_for_deployment": self.put_waits_for_deployment,
             "linux_x86": self.linux_x86,
+            "eis": self.eis,
         }
 
     def update(self, data: JsonDict) -> None:
@@ -56,6 +63,7 @@ class Settings:
             "deployment_seconds": (int, float),
             "put_waits_for_deployment": (bool,),
             "linux_x86": (bool,),
+            "eis": (bool,),
         }
         for key, value in data.items():
             if key not in types:

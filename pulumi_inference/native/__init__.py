@@ -27,6 +27,7 @@ from .._program import SettingsInput, plain_settings, warn_on_shared_model
 from ..connection import FIELDS_BY_NAME, Connection
 from ..properties import names
 from ._plugin import INSTALL_PLUGIN
+from ._region_resource import InferenceRegionPolicy
 from ._schema import OUTPUT_NAMES, PACKAGE, PLUGIN_EXECUTABLE, RESOURCE_TOKEN
 from ._values import CAMEL, SNAKE
 
@@ -36,6 +37,7 @@ __all__ = [
     "PLUGIN_EXECUTABLE",
     "RESOURCE_TOKEN",
     "InferenceEndpoint",
+    "InferenceRegionPolicy",
     "Provider",
 ]
 

@@ -46,6 +46,7 @@ from .._redact import redact
 from ..client import InferenceClient
 from ..connection import FIELDS
 from ..operations import Change, DesiredEndpoint
+from ._region_policy import RegionPolicyCalls, is_region_policy
 from ._schema import INPUT_NAMES, PACKAGE, schema_json
 from ._values import schema_naming, to_plain, to_wire
 
@@ -78,6 +79,9 @@ class InferenceEndpointPlugin(Provider):
         self._executor = ThreadPoolExecutor(
             max_workers=worker_count(WORKERS_ENV),
             thread_name_prefix=PACKAGE,
+        )
+        self._regions = RegionPolicyCalls(
+            lambda: self._cluster("the inference region policy"), self._run
         )
 
     async def _run(self, urn: str | None, work: Callable[[], _T]) -> _T:
@@ -144,6 +148,8 @@ class InferenceEndpointPlugin(Provider):
     # -- offline ----------------------------------------------------------------------
 
     async def check(self, request: CheckRequest) -> CheckResponse:
+        if is_region_policy(request.urn):
+            return await self._regions.check(request)
         plain, secret_paths = to_plain(request.new_inputs)
         with _naming.naming(schema_naming):
             issues = operations.check(plain) + operations.unknown_properties(plain, INPUT_NAMES)
@@ -158,6 +164,8 @@ class InferenceEndpointPlugin(Provider):
         return CheckResponse(inputs=to_wire(_inputs_of(plain), secret_paths), failures=failures)
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
+        if is_region_policy(request.urn):
+            return await self._regions.diff(request)
         old_plain, _ = to_plain(request.old_state)
         new_plain, _ = to_plain(request.new_inputs)
         old, new = DesiredEndpoint.from_props(old_plain), DesiredEndpoint.from_props(new_plain)
@@ -179,6 +187,8 @@ class InferenceEndpointPlugin(Provider):
     # -- against the cluster ----------------------------------------------------------
 
     async def create(self, request: CreateRequest) -> CreateResponse:
+        if is_region_policy(request.urn):
+            return await self._regions.create(request)
         plain, secret_paths = to_plain(request.properties)
         inputs = _inputs_of(plain)
         spec = DesiredEndpoint.from_props(inputs)
@@ -194,6 +204,8 @@ class InferenceEndpointPlugin(Provider):
         return CreateResponse(spec.inference_id, to_wire(outputs, secret_paths))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
+        if is_region_policy(request.urn):
+            return await self._regions.read(request)
         stored, secret_paths = to_plain(request.inputs or request.properties)
         if not stored.get("inference_id"):  # `pulumi import` (or import_): only the id is known
             return await self._import(request)
@@ -225,6 +237,8 @@ class InferenceEndpointPlugin(Provider):
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
+        if is_region_policy(request.urn):
+            return await self._regions.update(request)
         olds, _ = to_plain(request.olds)
         news, secret_paths = to_plain(request.news)
         inputs = _inputs_of(news)
@@ -240,6 +254,8 @@ class InferenceEndpointPlugin(Provider):
         return UpdateResponse(properties=to_wire({**inputs, **observed.outputs()}, secret_paths))
 
     async def delete(self, request: DeleteRequest) -> None:
+        if is_region_policy(request.urn):
+            return await self._regions.delete(request)
         plain, _ = to_plain(request.properties)
         spec = DesiredEndpoint.from_props(plain)
         await self._run(request.urn, lambda: operations.delete(self._client(spec), spec))

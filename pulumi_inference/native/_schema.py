@@ -15,6 +15,7 @@ from ..properties import (
     ResourceProperty,
     names,
 )
+from ._region_schema import region_policy_resources, region_policy_types
 
 PACKAGE = NATIVE_PACKAGE
 RESOURCE_TOKEN = NATIVE_RESOURCE_TYPE
@@ -102,8 +103,10 @@ def schema() -> dict[str, Any]:
                 "requiredInputs": required,
                 "properties": outputs,
                 "required": [*required, "effectiveServiceSettings", "effectiveTaskSettings"],
-            }
+            },
+            **region_policy_resources(),
         },
+        "types": region_policy_types(),
         "language": {
             "nodejs": {
                 "packageName": NPM_PACKAGE,

@@ -10,6 +10,11 @@ export type InferenceEndpoint = import("./inferenceEndpoint").InferenceEndpoint;
 export const InferenceEndpoint: typeof import("./inferenceEndpoint").InferenceEndpoint = null as any;
 utilities.lazyLoad(exports, ["InferenceEndpoint"], () => require("./inferenceEndpoint"));
 
+export { InferenceRegionPolicyArgs } from "./inferenceRegionPolicy";
+export type InferenceRegionPolicy = import("./inferenceRegionPolicy").InferenceRegionPolicy;
+export const InferenceRegionPolicy: typeof import("./inferenceRegionPolicy").InferenceRegionPolicy = null as any;
+utilities.lazyLoad(exports, ["InferenceRegionPolicy"], () => require("./inferenceRegionPolicy"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
@@ -18,9 +23,11 @@ utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
 // Export sub-modules:
 import * as config from "./config";
+import * as types from "./types";
 
 export {
     config,
+    types,
 };
 
 const _module = {
@@ -29,6 +36,8 @@ const _module = {
         switch (type) {
             case "elasticsearch-inference:index:InferenceEndpoint":
                 return new InferenceEndpoint(name, <any>undefined, { urn })
+            case "elasticsearch-inference:index:InferenceRegionPolicy":
+                return new InferenceRegionPolicy(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

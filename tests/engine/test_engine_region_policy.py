@@ -21,7 +21,7 @@ from tests.support.engine import Engine
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 
 PATH = "/_inference/_region_policy"
-DOORS = ("dynamic",)  # the native door lands next
+DOORS = ("dynamic", "native")
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,6 @@ def test_an_existing_policy_is_taken_over_only_when_asked(
     stack.destroy(color="never")
 
 
-@pytest.mark.skip(reason="the native door lands in the next piece")
 def test_pulumi_import_records_the_policy_as_declared(engine: Engine, emulator: Emulator) -> None:
     regions = [{"csp": "gcp", "region": "europe-west1"}]
     httpx.put(emulator.url + PATH, json={"region_policy": {"allowed_regions": regions}})
@@ -156,9 +155,19 @@ def test_pulumi_import_records_the_policy_as_declared(engine: Engine, emulator: 
     )
     stack.up(color="never")
     stack.workspace.pulumi_command.run(
-        ["import", NATIVE_REGION_POLICY_TYPE, "residency", "region_policy", "--yes"],
+        [
+            "import",
+            NATIVE_REGION_POLICY_TYPE,
+            "residency",
+            "region_policy",
+            "--yes",
+            "--generate-code=false",
+            "--non-interactive",
+            "--stack",
+            stack.name,
+        ],
         stack.workspace.work_dir,
-        {**stack.workspace.env_vars, "PULUMI_STACK": stack.name},
+        dict(stack.workspace.env_vars),
     )
     state = stack.export_stack().deployment["resources"]
     (imported,) = [r for r in state if r["type"] == NATIVE_REGION_POLICY_TYPE]

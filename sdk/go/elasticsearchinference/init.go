@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "elasticsearch-inference:index:InferenceEndpoint":
 		r = &InferenceEndpoint{}
+	case "elasticsearch-inference:index:InferenceRegionPolicy":
+		r = &InferenceRegionPolicy{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}
