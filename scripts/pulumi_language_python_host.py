@@ -12,6 +12,10 @@ PulumiPolicy.yaml names.
 Two modes:
 - plugin (what the CLI starts): serve the LanguageRuntime gRPC service, print the port;
 - `--run ...`: run one program against the engine (started by the plugin's Run).
+
+Both end once the engine is gone (a `pulumi` killed with SIGKILL stops no plugin): a daemon
+thread connects to the engine's address every second, and two refused connections in a row
+end the process (as `pulumi_inference/_engine_watch.py` does for the provider processes).
 """
 
 from __future__ import annotations
@@ -22,15 +26,40 @@ import json
 import logging
 import os
 import runpy
+import socket
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from concurrent import futures
 from typing import Any
 
 # Exit code meaning "the error was already shown to the user" (as the real host uses it).
 ERROR_SHOWN = 32
+
+
+def _refused(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=2):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except (OSError, ValueError):
+        return False  # a busy engine, an address we cannot read: not proof it is gone
+
+
+def _end_without(address: str) -> None:
+    def watch() -> None:
+        misses = 0
+        while misses < 2:
+            time.sleep(1)
+            misses = misses + 1 if _refused(address) else 0
+        os._exit(1)
+
+    if address:
+        threading.Thread(target=watch, name="engine-watch", daemon=True).start()
 
 
 def serve() -> None:
@@ -127,6 +156,7 @@ def serve() -> None:
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(port, flush=True)
+    _end_without(engine_address)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:  # the CLI interrupts its plugins when it is done with them
@@ -141,6 +171,7 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("program")
     args = parser.parse_args(argv)
+    _end_without(args.engine or args.monitor)
 
     import pulumi
     import pulumi.runtime

@@ -44,6 +44,7 @@ from ._server import (
     report_detailed_diff,
     send_detailed_diffs,
     serving_call,
+    watch_the_engine,
     widen_worker_pool,
 )
 
@@ -109,6 +110,7 @@ class InferenceEndpointProvider(ResourceProvider):
             key: value for key in config_keys() if (value := req.config.get(key)) is not None
         }
         _engine_log.route_to_engine()
+        watch_the_engine()
         widen_worker_pool()
         send_detailed_diffs()
 

@@ -14,6 +14,9 @@ get it anyway, each with a fallback to the plain behaviour when Pulumi's server 
 - **Which resource a call is about.** ``ResourceProvider`` methods get no URN, but the gRPC
   request the server is handling carries one; :func:`calling_urn` reads it from the server's
   frame, so progress lines can be shown on the resource rather than on the stack.
+- **Ending with the engine.** The server waits for calls forever, even once the engine that
+  started it was killed. :func:`watch_the_engine` watches the engine address the server was
+  started with (``_engine_watch``) and ends the process when it is gone.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from types import FrameType
 from typing import Any
 
+from .._engine_watch import watch_engine
 from .._environment import worker_count
 
 log = logging.getLogger("pulumi_inference")
@@ -91,6 +95,14 @@ def _server_frame(frame: FrameType | None) -> FrameType | None:
 def serving_call() -> bool:
     """Whether the current call comes from the dynamic provider server (not a direct caller)."""
     return _server_frame(sys._getframe(1)) is not None
+
+
+def watch_the_engine() -> bool:
+    """When called from the dynamic provider server, end its process once the engine it was
+    started for (``python -m pulumi.dynamic <engine address>``) is gone."""
+    if _server_frame(sys._getframe(1)) is None or len(sys.argv) < 2:
+        return False
+    return watch_engine(sys.argv[1])
 
 
 def calling_urn() -> str | None:

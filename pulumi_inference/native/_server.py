@@ -22,6 +22,7 @@ from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from .. import _engine_log, _naming, operations
+from .._engine_watch import watch_engine
 from .._environment import debugging
 from .._redact import redact
 from ._provider import InferenceEndpointPlugin
@@ -95,6 +96,7 @@ async def serve(engine_address: str, version: str) -> None:
     await server.start()
     sys.stdout.buffer.write(f"{port}\n".encode())
     sys.stdout.buffer.flush()
+    watch_engine(engine_address)  # the process ends once the engine is gone
     await server.wait_for_termination()
 
 

@@ -154,7 +154,7 @@ def layer_of(module: str) -> str:
     name = parts[1] if len(parts) > 1 else ""
     if name in KERNEL:
         return "kernel"
-    if name in ("dynamic", "native", "_program", "_engine_log"):
+    if name in ("dynamic", "native", "_program", "_engine_log", "_engine_watch"):
         return "door"
     if name in LAYERS:
         return name
