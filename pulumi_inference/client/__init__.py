@@ -16,6 +16,7 @@ from ._region_policy import (
     put_region_policy,
 )
 from ._retry import RetryPolicy
+from ._shared import share_reads, sharing_reads
 
 __all__ = [
     "CreateOutcome",
@@ -32,4 +33,6 @@ __all__ = [
     "get_region_policy",
     "pooled_clients",
     "put_region_policy",
+    "share_reads",
+    "sharing_reads",
 ]

@@ -46,6 +46,7 @@ from ._retry import (
     RetryPolicy,
     parse_retry_after,
 )
+from ._shared import ClusterReads
 from ._transport import CONNECT_TIMEOUT, CREATE_READ_TIMEOUT, READ_TIMEOUT, build_http_client
 
 log = logging.getLogger("pulumi_inference")
@@ -143,6 +144,7 @@ class InferenceClient:
         self._info: dict[str, Any] | None = None
         self._info_lock = threading.Lock()
         self._stats_lock = threading.Lock()
+        self.reads = ClusterReads(self)  # reads shared per engine command (refresh)
         self.requests_sent = 0  # attempts, retries included
         self.retries = 0  # attempts after the first of each operation
 
@@ -319,6 +321,18 @@ class InferenceClient:
             indexes=[str(name) for name in body.get("indexes") or []],
         )
 
+    def all_model_stats(self) -> dict[str, Any]:
+        """``GET /_ml/trained_models/_all/_stats``: every model's and deployment's stats."""
+        subject = "the trained models"
+        exchange = self._send(
+            "GET", "/_ml/trained_models/_all/_stats", subject=subject, params={"size": "10000"}
+        )
+        if exchange.response.status_code == 404:
+            return {}
+        self._raise_for_status(exchange, subject=subject)
+        stats = self._json(exchange.response, subject=subject)
+        return stats if isinstance(stats, dict) else {}
+
     def trained_model_stats(self, model_id: str) -> dict[str, Any] | None:
         """``GET /_ml/trained_models/{id}/_stats``; ``None`` when no such model/deployment."""
         subject = f"deployment '{model_id}'"
@@ -399,26 +413,28 @@ class InferenceClient:
         run = _Attempts(
             method, path, subject, list(secrets), policy, Deadline(policy.deadline, self._clock)
         )
-        while True:
-            run.count += 1
-            self._count(retry=run.count > 1)
-            try:
-                response = self._http.request(
-                    method,
-                    path,
-                    json=json,
-                    params=params,
-                    timeout=self._timeout(run.deadline, read_timeout),
-                )
-            except httpx.TransportError as exc:
-                self._sleep(self._wait_after_failure(run, exc, resend_unanswered))
-                continue
-            run.unreachable = None
-            wait = self._wait_after_answer(run, response)
-            if wait is None:
-                return _Exchange(response, run.count, run.deadline.elapsed(), run.possibly_applied)
-            response.close()
-            self._sleep(wait)
+        with self.reads.changing(method != "GET"):
+            while True:
+                run.count += 1
+                self._count(retry=run.count > 1)
+                try:
+                    response = self._http.request(
+                        method,
+                        path,
+                        json=json,
+                        params=params,
+                        timeout=self._timeout(run.deadline, read_timeout),
+                    )
+                except httpx.TransportError as exc:
+                    self._sleep(self._wait_after_failure(run, exc, resend_unanswered))
+                    continue
+                run.unreachable = None
+                wait = self._wait_after_answer(run, response)
+                if wait is None:
+                    elapsed = run.deadline.elapsed()
+                    return _Exchange(response, run.count, elapsed, run.possibly_applied)
+                response.close()
+                self._sleep(wait)
 
     def _wait_after_failure(
         self, run: _Attempts, exc: httpx.TransportError, resend_unanswered: bool

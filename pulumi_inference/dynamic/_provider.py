@@ -43,8 +43,8 @@ from ._server import (
     calling_urn,
     report_detailed_diff,
     send_detailed_diffs,
+    serve_one_command,
     serving_call,
-    watch_the_engine,
     widen_worker_pool,
 )
 
@@ -110,7 +110,7 @@ class InferenceEndpointProvider(ResourceProvider):
             key: value for key in config_keys() if (value := req.config.get(key)) is not None
         }
         _engine_log.route_to_engine()
-        watch_the_engine()
+        serve_one_command()
         widen_worker_pool()
         send_detailed_diffs()
 

@@ -14,9 +14,11 @@ get it anyway, each with a fallback to the plain behaviour when Pulumi's server 
 - **Which resource a call is about.** ``ResourceProvider`` methods get no URN, but the gRPC
   request the server is handling carries one; :func:`calling_urn` reads it from the server's
   frame, so progress lines can be shown on the resource rather than on the stack.
-- **Ending with the engine.** The server waits for calls forever, even once the engine that
-  started it was killed. :func:`watch_the_engine` watches the engine address the server was
-  started with (``_engine_watch``) and ends the process when it is gone.
+- **Serving one command.** The server waits for calls forever, even once the engine that
+  started it was killed. :func:`serve_one_command` watches the engine address the server was
+  started with (``_engine_watch``) and ends the process when it is gone; and as the process
+  serves one engine command, it lets reads of one cluster share one listing
+  (``client.share_reads``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any
 
 from .._engine_watch import watch_engine
 from .._environment import worker_count
+from ..client import share_reads
 
 log = logging.getLogger("pulumi_inference")
 
@@ -97,11 +100,12 @@ def serving_call() -> bool:
     return _server_frame(sys._getframe(1)) is not None
 
 
-def watch_the_engine() -> bool:
-    """When called from the dynamic provider server, end its process once the engine it was
-    started for (``python -m pulumi.dynamic <engine address>``) is gone."""
+def serve_one_command() -> bool:
+    """When called from the dynamic provider server (``python -m pulumi.dynamic <engine
+    address>``): end its process once that engine is gone, and share reads per cluster."""
     if _server_frame(sys._getframe(1)) is None or len(sys.argv) < 2:
         return False
+    share_reads()
     return watch_engine(sys.argv[1])
 
 

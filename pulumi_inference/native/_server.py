@@ -25,6 +25,7 @@ from .. import _engine_log, _naming, operations
 from .._engine_watch import watch_engine
 from .._environment import debugging
 from .._redact import redact
+from ..client import share_reads
 from ._provider import InferenceEndpointPlugin
 from ._values import schema_naming, to_plain
 
@@ -97,6 +98,7 @@ async def serve(engine_address: str, version: str) -> None:
     sys.stdout.buffer.write(f"{port}\n".encode())
     sys.stdout.buffer.flush()
     watch_engine(engine_address)  # the process ends once the engine is gone
+    share_reads()  # and serves one engine command: reads of a cluster share one listing
     await server.wait_for_termination()
 
 

@@ -78,7 +78,11 @@ def target_allocations(stats: Mapping[str, Any] | None, deployment_id: str) -> i
 
 
 def with_target_allocations(
-    client: InferenceClient, spec: DesiredEndpoint, live: Mapping[str, Any]
+    client: InferenceClient,
+    spec: DesiredEndpoint,
+    live: Mapping[str, Any],
+    *,
+    stats: Callable[[str], Mapping[str, Any] | None] | None = None,
 ) -> dict[str, Any]:
     """``live`` with ``service_settings.num_allocations`` set to the deployment's target.
 
@@ -86,7 +90,8 @@ def with_target_allocations(
     starting (after a 408, a deployment timeout or a lost answer) shows fewer allocations
     than declared. Compare this view, not ``live``, with the declaration when deciding
     whether an existing endpoint is the one we created. Unchanged when the endpoint deploys
-    no model of its own or declares no ``num_allocations``.
+    no model of its own or declares no ``num_allocations``. ``stats`` reads the deployment's
+    stats (default: ``client.trained_model_stats``).
     """
     settings = live.get("service_settings")
     if (
@@ -96,7 +101,8 @@ def with_target_allocations(
         or not isinstance(settings, Mapping)
     ):
         return dict(live)
-    target = target_allocations(client.trained_model_stats(spec.deployment_id), spec.deployment_id)
+    read_stats = stats or client.trained_model_stats
+    target = target_allocations(read_stats(spec.deployment_id), spec.deployment_id)
     if target is None:
         return dict(live)
     return {**live, "service_settings": {**settings, "num_allocations": target}}

@@ -27,15 +27,18 @@ def read(
 ) -> ReadOutcome | None:
     """The endpoint as it is now, or ``None`` when it is gone.
 
+    In a provider process serving many endpoints of the cluster, the answer comes from the
+    cluster's one listing for the command (``client.reads``), else from its own request.
+
     ``declared`` are the stored inputs in the front end's own layout: the settings sections
     are projected onto the live endpoint and every other key is kept as it is.
     """
-    live = client.get_endpoint(spec.task_type, spec.inference_id)
+    live = client.reads.endpoint(spec.task_type, spec.inference_id)
     if live is None:
         return None
     view = live
     if _allocations_differ(spec, live):  # maybe a deployment still starting: its target counts
-        view = with_target_allocations(client, spec, live)
+        view = with_target_allocations(client, spec, live, stats=client.reads.model_stats)
     inputs = live_inputs(declared, spec, view)
     return ReadOutcome(inputs, Observed.of(live, cluster_version_of(client, spec.inference_id)))
 
