@@ -1,0 +1,108 @@
+"""The check against the cluster's version (issue 23), through the dynamic provider and the
+core, against emulated clusters: what is refused, what never is, and how often ``GET /``
+is asked."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+import pytest
+
+from pulumi_inference import InferenceEndpointProvider, operations
+from pulumi_inference._unknown import UNKNOWN
+from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.errors import InferenceError
+from pulumi_inference.operations import DesiredEndpoint
+
+
+def _groq(url: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "inference_id": "chat",
+        "task_type": "chat_completion",
+        "service": "groq",
+        "service_settings": {"model_id": "llama-3.3-70b-versatile"},
+        "secrets": {"service_settings": {"api_key": "gsk-test"}},
+        "connection": {"url": url},
+        **extra,
+    }
+
+
+def _failures(props: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f.property, f.reason) for f in InferenceEndpointProvider().check({}, props).failures]
+
+
+def _gets(emulator: Emulator) -> int:
+    return sum(1 for entry in emulator.requests() if entry["path"] == "/")
+
+
+def test_a_service_newer_than_the_cluster_fails_the_check_once_per_cluster() -> None:
+    with Emulator(EmulatorConfig(version="9.1.2")) as emulator:
+        for _ in range(3):
+            assert _failures(_groq(emulator.url)) == [
+                (
+                    "service",
+                    "service 'groq' needs Elasticsearch 9.3.0 or later; the cluster "
+                    f"({emulator.url}) runs 9.1.2",
+                )
+            ]
+        assert _gets(emulator) == 1
+        assert [e for e in emulator.requests() if e["path"].startswith("/_inference")] == []
+
+
+def test_a_service_newer_than_the_library_is_never_refused_by_version() -> None:
+    """allow_unknown_service: the catalogue does not know it, so the cluster decides."""
+    with Emulator(EmulatorConfig(version="8.15.0")) as emulator:
+        props = _groq(emulator.url, service="brand-new-service", allow_unknown_service=True)
+        assert _failures(props) == []
+
+
+def test_serverless_counts_as_current_whatever_number_it_reports() -> None:
+    config = EmulatorConfig(version="8.11.0", build_flavor="serverless")
+    with Emulator(config) as emulator:
+        assert _failures(_groq(emulator.url)) == []
+
+
+def test_a_cluster_that_cannot_be_asked_counts_as_current() -> None:
+    """No `monitor` privilege (403 on GET /): current. Nothing listening: current, quickly."""
+    with Emulator(EmulatorConfig(version="8.18.0")) as emulator:
+        emulator.faults.status(403, method="GET", path="^/$", count=None)
+        assert _failures(_groq(emulator.url)) == []
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    started = time.monotonic()
+    assert _failures(_groq(closed)) == []
+    assert time.monotonic() - started < 8
+
+
+def test_a_connection_not_known_yet_is_not_asked() -> None:
+    assert _failures(_groq(UNKNOWN)) == []
+
+
+@pytest.mark.parametrize("recorded", ["9.1.0", ""])
+def test_without_the_live_version_a_diff_uses_the_one_state_recorded(recorded: str) -> None:
+    """An endpoint recorded on 9.1 changed to groq: the check could not read the version
+    (403), so the diff refuses it with the recorded one; nothing recorded: current."""
+    with Emulator(EmulatorConfig(version="9.1.0")) as emulator:
+        emulator.faults.status(403, method="GET", path="^/$", count=None)
+        old_props = {
+            **_groq(emulator.url, service="openai"),
+            "service_settings": {"model_id": "gpt-4o-mini", "api_key": "sk"},
+            "cluster_version": recorded,
+        }
+        new_props = {**_groq(emulator.url), "service_settings": {"model_id": "m", "api_key": "k"}}
+        provider = InferenceEndpointProvider()
+        assert provider.check({}, new_props).failures == []
+        old, new = DesiredEndpoint.from_props(old_props), DesiredEndpoint.from_props(new_props)
+        client = provider._client(new)
+        if not recorded:
+            assert operations.diff(old, new, lambda: client).replaces
+            return
+        with pytest.raises(InferenceError) as refused:
+            operations.diff(old, new, lambda: client)
+        assert str(refused.value) == (
+            "inference endpoint 'chat': service 'groq' needs Elasticsearch 9.3.0 or later; the "
+            f"cluster ({emulator.url}, as state recorded it) runs 9.1.0"
+        )
