@@ -70,14 +70,14 @@ def detailed_diff(
     changes: Iterable[Change], old: Mapping[str, Any], new: Mapping[str, Any]
 ) -> dict[str, str]:
     """Each change as a property path of this layout with its kind as the protocol names it:
-    ``task_settings.user``, or ``secrets`` for any value the resource keeps there (a reviewer
-    sees that a secret changed, never which value)."""
+    ``task_settings.user``; a value the resource keeps in ``secrets`` by its path there,
+    ``secrets.service_settings.api_key`` (a reviewer sees which key rotated, never a value:
+    the whole of ``secrets`` is one secret)."""
     detailed: dict[str, str] = {}
     for change in changes:
         props = old if change.kind == "delete" else new
-        if carried_by(change.path, props) == SECRETS:
-            replaced = change.replaces or detailed.get(SECRETS) == "UPDATE_REPLACE"
-            detailed[SECRETS] = "UPDATE_REPLACE" if replaced else "UPDATE"
+        if len(change.path) > 1 and carried_by(change.path, props) == SECRETS:
+            detailed[property_path((SECRETS, *change.path))] = change.diff_kind
         else:
             detailed[property_path(change.path)] = change.diff_kind
     return detailed

@@ -42,9 +42,10 @@ class ReplacementImpact:
         if self.indexes:
             users.append(f"semantic_text fields of indexes {list(self.indexes)}")
         used_by = " and ".join(users)
+        verb = "changes" if len(self.reasons) == 1 else "change"
         what = (
             f"replacing inference endpoint '{self.inference_id}' "
-            f"(because {', '.join(self.reasons)} changes)"
+            f"(because {', '.join(self.reasons)} {verb})"
         )
         if self.replaced_by != self.inference_id:
             renamed = (
@@ -73,6 +74,13 @@ class ReplacementImpact:
             f"while the documents already indexed hold embeddings of the old one.{renamed} "
             "Reindex them after the change."
         )
+
+
+def _spelled_path(key: str) -> str:
+    """``service_settings.model_id`` with the top-level name as the door spells it; the keys
+    inside settings keep the cluster's names in both doors."""
+    top, dot, rest = key.partition(".")
+    return spelled(top) + dot + rest
 
 
 def replacement_impact(
@@ -111,7 +119,7 @@ def replacement_impact(
     return ReplacementImpact(
         inference_id=old.inference_id,
         replaced_by=new.inference_id if isinstance(new.inference_id, str) else "(not known yet)",
-        reasons=tuple(plan.replaces),
+        reasons=tuple(_spelled_path(key) for key in plan.replacing_keys),
         pipelines=tuple(users.pipelines),
         indexes=tuple(users.indexes),
         force_delete=old.force_delete,

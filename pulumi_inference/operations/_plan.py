@@ -63,6 +63,12 @@ class Plan:
         return sorted({change.path[0] for change in self.changes if change.replaces})
 
     @property
+    def replacing_keys(self) -> list[str]:
+        """The full paths of the changes that force the replacement (``service_settings.model_id``),
+        sorted; a secret rotation known only as ``secrets`` is never one."""
+        return sorted({".".join(c.path) for c in self.changes if c.replaces})
+
+    @property
     def delete_before_replace(self) -> bool:
         """The old endpoint goes first when the id stays: the create would collide with it."""
         return bool(self.replaces) and "inference_id" not in self.replaces

@@ -19,11 +19,30 @@ def _counts(review: Review) -> str:
     return ", ".join(said) or "no changes"
 
 
+def _value(value: str | None, code: str) -> str:
+    if value is None:
+        return "(none)"
+    shown = value.replace("|", "\\|") if code else value  # a table cell ends at a bare |
+    return f"{code}{shown}{code}"
+
+
 def _key(key: KeyChange, code: str) -> str:
     notes = [
         n for n, on in (("replaces", key.replaces), ("secret, value not shown", key.secret)) if on
     ]
-    return f"{code}{key.path}{code}" + (f" ({', '.join(notes)})" if notes else "")
+    said = f"{code}{key.path}{code}"
+    if not key.secret and (key.before is not None or key.after is not None):
+        said += f": {_value(key.before, code)} → {_value(key.after, code)}"
+    return said + (f" ({', '.join(notes)})" if notes else "")
+
+
+def _where(review: Review, markdown: bool) -> list[str]:
+    """The project and stack the preview ran on (from its URNs), when it has any."""
+    if not review.stack:
+        return []
+    if markdown:
+        return [f"Project `{review.project}`, stack `{review.stack}`.", ""]
+    return [f"Project {review.project}, stack {review.stack}"]
 
 
 def _keys(change: EndpointChange, code: str = "`") -> str:
@@ -71,7 +90,7 @@ def _policy_lines(review: Review, markdown: bool) -> list[str]:
 
 
 def markdown(review: Review) -> str:
-    lines = [MARKER, f"## Inference endpoints: {_counts(review)}", ""]
+    lines = [MARKER, f"## Inference endpoints: {_counts(review)}", "", *_where(review, True)]
     if review.changes:
         lines += ["| | endpoint | inference id | keys that change |", "|---|---|---|---|"]
         for c in review.changes:
@@ -91,7 +110,7 @@ def markdown(review: Review) -> str:
 
 
 def text(review: Review) -> str:
-    lines = [f"Inference endpoints: {_counts(review)}"]
+    lines = [*_where(review, False), f"Inference endpoints: {_counts(review)}"]
     for c in review.changes:
         keys = _keys(c, code="")
         lines.append(

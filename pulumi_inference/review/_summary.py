@@ -3,6 +3,8 @@ which policies object, and whether the change may go ahead."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,9 +25,14 @@ QUIET = frozenset({"same", "read", "refresh", "read-discard"})
 
 @dataclass(frozen=True)
 class KeyChange:
+    """One changed key; ``before``/``after`` as shown (``None``: absent on that side), never
+    for a secret, whose key alone is named."""
+
     path: str
     replaces: bool
     secret: bool
+    before: str | None = None
+    after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class Finding:
 
 @dataclass
 class Review:
+    project: str = ""
+    stack: str = ""
     changes: list[EndpointChange] = field(default_factory=list)
     failing: list[Finding] = field(default_factory=list)
     """Replacements the cluster will refuse: the apply fails."""
@@ -105,13 +114,62 @@ def _own_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in inputs.items() if not key.startswith("__")}
 
 
+SECRETS_PREFIX = "secrets."
+"""Where the dynamic resource keeps secret values: ``secrets.service_settings.api_key``."""
+
+
+def _parts(path: str) -> list[str]:
+    """``serviceSettings.model_id`` or ``a["b.c"][0]`` as its keys."""
+    return [part.strip('"') for part in re.findall(r'"(?:[^"\\]|\\.)*"|[^.\[\]]+', path)]
+
+
+_ABSENT = object()
+
+
+def _value_at(inputs: Mapping[str, Any], path: str) -> Any:
+    value: Any = inputs
+    for part in _parts(path):
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return _ABSENT
+    return value
+
+
+_LONGEST = 80
+
+
+def _shown(value: Any) -> str | None:
+    """A value as the review shows it: text bare, anything else as compact JSON, shortened;
+    ``None`` when absent. Never called for a secret."""
+    if value is _ABSENT or value is None:
+        return None
+    if _is_secret_value(value):
+        return "[secret]"
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return text if len(text) <= _LONGEST else text[: _LONGEST - 3] + "..."
+
+
+def _key_change(step: Step, path: str, replaces: bool, secret: bool) -> KeyChange:
+    if path.startswith(SECRETS_PREFIX):  # the dynamic door names the secret key it rotates
+        return KeyChange(path.removeprefix(SECRETS_PREFIX), replaces, True)
+    if secret or _secret(path):
+        return KeyChange(path, replaces, True)
+    old, new = _own_inputs(step.old_inputs), _own_inputs(step.new_inputs)
+    return KeyChange(
+        path, replaces, False, _shown(_value_at(old, path)), _shown(_value_at(new, path))
+    )
+
+
 def _keys(step: Step) -> tuple[KeyChange, ...]:
-    """The changed keys: the provider's detailed diff (native), else what the inputs show;
-    when they show nothing, the change is in a secret the JSON blinds (the dynamic resource's
+    """The changed keys: the provider's detailed diff, else what the inputs show; when they
+    show nothing, the change is in a secret the JSON blinds (the dynamic resource's
     ``secrets``): each secret then counts as changed, its value never shown."""
     if step.detailed_diff:
         return tuple(
-            KeyChange(path, kind.endswith("-replace") or path in step.replace_keys, _secret(path))
+            _key_change(step, path, kind.endswith("-replace") or path in step.replace_keys, False)
             for path, kind in sorted(step.detailed_diff.items())
         )
     old, new = _own_inputs(step.old_inputs), _own_inputs(step.new_inputs)
@@ -119,9 +177,16 @@ def _keys(step: Step) -> tuple[KeyChange, ...]:
     secret = False
     if not paths:
         paths, secret = list(_secret_paths(new)), True
-    return tuple(
-        KeyChange(p, p.split(".")[0] in step.replace_keys, secret or _secret(p)) for p in paths
-    )
+    return tuple(_key_change(step, p, p.split(".")[0] in step.replace_keys, secret) for p in paths)
+
+
+def _project_and_stack(preview: Preview, review: Review) -> None:
+    """From the URNs: ``urn:pulumi:<stack>::<project>::<type>::<name>``."""
+    for step in preview.steps:
+        head = step.urn.split("::")
+        if len(head) >= 2 and head[0].startswith("urn:pulumi:"):
+            review.stack, review.project = head[0].removeprefix("urn:pulumi:"), head[1]
+            return
 
 
 def _inference_id(step: Step) -> str:
@@ -170,10 +235,34 @@ def _diagnostics(preview: Preview, review: Review) -> None:
             review.warnings.append(Finding(name, "warning", message))
 
 
+_SUMMARY_ERRORS = frozenset({"preview failed", "update failed"})
+"""What the engine adds on the stack after a resource's own error: it repeats that error."""
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """Each finding once (the engine may report one message twice), in order."""
+    seen: set[Finding] = set()
+    kept = []
+    for finding in findings:
+        if finding not in seen:
+            seen.add(finding)
+            kept.append(finding)
+    return kept
+
+
+def _without_repeats(review: Review) -> None:
+    review.errors = _once(review.errors)
+    others = [e for e in review.errors if e.message.strip(". ").lower() not in _SUMMARY_ERRORS]
+    if others or review.failing or review.unchecked or review.mandatory:
+        review.errors = others
+
+
 def review_of(preview: Preview) -> Review:
     review = Review(policies_known=preview.policies_known, preview_succeeded=preview.succeeded)
+    _project_and_stack(preview, review)
     _endpoint_changes(preview, review)
     _diagnostics(preview, review)
+    _without_repeats(review)
     for violation in preview.violations:
         name = violation.urn.rsplit("::", 1)[-1] if violation.urn else "(stack)"
         message = " — ".join(line.strip() for line in violation.message.splitlines() if line)
@@ -190,5 +279,5 @@ def review_of(preview: Preview) -> Review:
         review.mandatory,
         review.advisory,
     ):
-        findings.sort(key=lambda f: (f.name, f.kind, f.message))
+        findings[:] = _once(sorted(findings, key=lambda f: (f.name, f.kind, f.message)))
     return review

@@ -78,14 +78,20 @@ def test_review_of_a_key_rotation_a_replacement_and_a_delete_matches_the_engine(
     assert blocked.returncode == 1, blocked.stderr
     rows = [line for line in comment.splitlines() if line.startswith("| `")]
     search, ingest, legacy = rows
+    assert comment.splitlines()[3] == "Project `reviewed`, stack `dev`."
     assert "update | `search` | `reviewed-search`" in search
-    # The native door names the secret key; the dynamic one keeps secrets in `secrets`.
-    rotated = "serviceSettings.api_key" if door.native else "secrets"
+    # Both doors name the rotated secret key (the dynamic one keeps it in `secrets`), no value.
+    rotated = f"{door.word('service_settings')}.api_key"
     assert search.endswith(f"| `{rotated}` (secret, value not shown) |"), search
     assert "replace | `ingest` | `reviewed-ingest`" in ingest
-    assert ingest.endswith(f"| `{door.word('service_settings')}.model_id` (replaces) |"), ingest
+    model = f"`{door.word('service_settings')}.model_id`"
+    assert ingest.endswith(
+        f"| {model}: `text-embedding-3-small` → `text-embedding-3-large` (replaces) |"
+    ), ingest
     assert "delete | `legacy` | `reviewed-legacy`" in legacy
     assert "Changes that will fail" in comment and "ingest pipelines ['reviewed-docs']" in comment
+    assert f"(because {door.word('service_settings')}.model_id changes)" in comment
+    assert "preview failed" not in comment
     assert "(chunking reset)" in comment  # the in-place update on a cluster before 9.4
     assert "No policy violations." in comment
     assert "Result: BLOCKED: 1 change(s) will fail" in comment

@@ -120,9 +120,9 @@ def test_old_cluster_without_update_api_plans_replacements() -> None:
     assert [_layout.carried_by(c.path, new) for c in rotation.changes] == ["secrets"]
 
 
-def test_the_dynamic_preview_names_each_changed_property_and_hides_which_secret() -> None:
-    """REQ-PLAN-6: the dynamic door's per-property diff: settings keys by path, every value it
-    keeps in `secrets` as `secrets` alone (which key rotated is not said, nor any value)."""
+def test_the_dynamic_preview_names_each_changed_property_and_which_secret() -> None:
+    """REQ-PLAN-6: the dynamic door's per-property diff: settings keys by path, a value it
+    keeps in `secrets` by its path there (which key rotated is said, never a value)."""
     old = _openai()
     new = _openai(
         task_settings={"user": "b"},
@@ -133,7 +133,7 @@ def test_the_dynamic_preview_names_each_changed_property_and_hides_which_secret(
     assert _layout.detailed_diff(plan.changes, old, new) == {
         "task_settings.user": "UPDATE",
         "service_settings.model_id": "UPDATE_REPLACE",
-        "secrets": "UPDATE",  # a rotation alone updates in place
+        "secrets.service_settings.api_key": "UPDATE",  # a rotation alone updates in place
     }
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from pulumi_inference.cli import main
-from pulumi_inference.review import markdown, parse_preview, review_of
+from pulumi_inference.properties import DYNAMIC_RESOURCE_TYPE
+from pulumi_inference.review import markdown, parse_preview, review_of, text
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "reviews.md"
 NATIVE = "elasticsearch-inference:index:InferenceEndpoint"
@@ -145,8 +146,97 @@ def test_the_docs_show_a_comment_the_engine_test_produced() -> None:
     for row in (
         "| `~` update | `search` | `reviewed-search` | "
         "`serviceSettings.api_key` (secret, value not shown) |",
-        "| `+-` replace | `ingest` | `reviewed-ingest` | `serviceSettings.model_id` (replaces) |",
+        "Project `reviewed`, stack `dev`.",
+        "| `+-` replace | `ingest` | `reviewed-ingest` | `serviceSettings.model_id`: "
+        "`text-embedding-3-small` → `text-embedding-3-large` (replaces) |",
+        "(because serviceSettings.model_id changes)",
         "| `-` delete | `legacy` | `reviewed-legacy` |  |",
         "**Result: BLOCKED: 1 change(s) will fail.**",
     ):
         assert row in body
+
+
+DYNAMIC = DYNAMIC_RESOURCE_TYPE
+
+
+def _dynamic_step(
+    op: str, name: str, old: dict[str, object], new: dict[str, object], **diff: str
+) -> dict[str, object]:
+    return {
+        "op": op,
+        "urn": f"urn:pulumi:dev::search-infra::{DYNAMIC}::{name}",
+        "oldState": {"type": DYNAMIC, "inputs": old},
+        "newState": {"type": DYNAMIC, "inputs": new},
+        "detailedDiff": {path: {"kind": kind, "inputDiff": True} for path, kind in diff.items()},
+    }
+
+
+ROTATION_AND_MODEL = {
+    "steps": [
+        _dynamic_step(
+            "replace",
+            "embeddings",
+            {
+                "inference_id": "emb",
+                "service_settings": {"model_id": "text-embedding-3-small"},
+                "secrets": SECRET,
+            },
+            {
+                "inference_id": "emb",
+                "service_settings": {"model_id": "text-embedding-3-large"},
+                "secrets": SECRET,
+            },
+            **{
+                "service_settings.model_id": "update-replace",
+                "secrets.service_settings.api_key": "update",
+                "task_settings.user": "add",
+            },
+        )
+    ],
+    "diagnostics": [
+        {"urn": urn("embeddings"), "message": "error: the cluster refused it", "severity": "error"},
+        {"urn": urn("embeddings"), "message": "error: the cluster refused it", "severity": "error"},
+        {
+            "urn": "urn:pulumi:dev::search-infra::pulumi:pulumi:Stack::search-infra-dev",
+            "message": "error: preview failed",
+            "severity": "error",
+        },
+    ],
+}
+
+
+def test_a_review_names_the_stack_each_old_and_new_value_and_the_rotated_key() -> None:
+    """Issue 22: project and stack; non-secret keys old -> new; a secret by its key alone
+    (the dynamic door's `secrets.<path>`), never a value or its hash; no line repeated."""
+    review = review_of(parse_preview(json.dumps(ROTATION_AND_MODEL)))
+    comment = markdown(review)
+    assert "Project `search-infra`, stack `dev`." in comment
+    row = next(line for line in comment.splitlines() if line.startswith("| `+-` replace"))
+    assert (
+        "`secrets.service_settings.api_key`" not in row
+        and "`service_settings.api_key` (secret, value not shown)" in row
+    )
+    assert (
+        "`service_settings.model_id`: `text-embedding-3-small` → "
+        "`text-embedding-3-large` (replaces)" in row
+    )
+    assert "`task_settings.user`: (none) → (none)" not in row  # values absent from both sides
+    for hidden in (
+        "1b47061264138c4ac30d75fd1eb44270",
+        "4dabf18193072939515e22adb298388d",
+        "[secret]",
+    ):
+        assert hidden not in comment
+    assert comment.count("the cluster refused it") == 1
+    assert "preview failed" not in comment
+    plain = text(review)
+    assert plain.startswith("Project search-infra, stack dev\n")
+    assert (
+        "service_settings.model_id: text-embedding-3-small → text-embedding-3-large (replaces)"
+        in plain
+    )
+
+
+def test_a_stack_error_alone_is_kept() -> None:
+    only = {**ROTATION_AND_MODEL, "diagnostics": ROTATION_AND_MODEL["diagnostics"][2:]}  # type: ignore[index]
+    assert "preview failed" in markdown(review_of(parse_preview(json.dumps(only))))
