@@ -30,7 +30,7 @@ from urllib.parse import quote
 import httpx
 
 from .._redact import redact
-from .._version import parse_version
+from .._version import SERVERLESS, SERVERLESS_VERSION, parse_version
 from ..connection import ClusterConnection
 from ..errors import (
     ClusterError,
@@ -169,9 +169,13 @@ class InferenceClient:
             return self._info
 
     def cluster_version(self) -> tuple[int, int, int]:
+        """The version ``GET /`` reports; Serverless's is ``SERVERLESS_VERSION`` (newest)."""
         version = self.cluster_info().get("version") or {}
-        number = version.get("number", "0.0.0") if isinstance(version, dict) else "0.0.0"
-        return parse_version(str(number)) or (0, 0, 0)
+        if not isinstance(version, dict):
+            return (0, 0, 0)
+        if version.get("build_flavor") == SERVERLESS:
+            return SERVERLESS_VERSION
+        return parse_version(str(version.get("number", "0.0.0"))) or (0, 0, 0)
 
     def get_endpoint(self, task_type: str, inference_id: str) -> dict[str, Any] | None:
         subject = _subject(inference_id)

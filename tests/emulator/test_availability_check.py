@@ -15,6 +15,7 @@ from pulumi_inference._unknown import UNKNOWN
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import InferenceError
 from pulumi_inference.operations import DesiredEndpoint
+from pulumi_inference.operations._versions import dry_run_available
 
 
 def _groq(url: str, **extra: Any) -> dict[str, Any]:
@@ -106,3 +107,18 @@ def test_without_the_live_version_a_diff_uses_the_one_state_recorded(recorded: s
             "inference endpoint 'chat': service 'groq' needs Elasticsearch 9.3.0 or later; the "
             f"cluster ({emulator.url}, as state recorded it) runs 9.1.0"
         )
+
+
+def test_serverless_is_recorded_as_such_and_every_gate_opens() -> None:
+    """State records `serverless` (its reported 8.11.0 would close _update, dry runs...)."""
+    config = EmulatorConfig(version="8.11.0", build_flavor="serverless", deployment_seconds=0.1)
+    with Emulator(config) as emulator:
+        props = _groq(emulator.url)
+        props["service_settings"] = {"model_id": "m", "api_key": "gsk"}
+        client = InferenceEndpointProvider()._client(DesiredEndpoint.from_props(props))
+        observed = operations.create(client, DesiredEndpoint.from_props(props), props)
+        assert observed.cluster_version == "serverless"
+        recorded = DesiredEndpoint.from_props({**props, "cluster_version": "serverless"})
+        assert operations.task_settings_updatable(recorded.cluster_version)
+        assert not operations.update_resets_chunking("text_embedding", recorded.cluster_version)
+        assert dry_run_available(recorded.cluster_version)
