@@ -10,8 +10,12 @@ docs/catalogue-vs-spec.md. A new difference and a departure that no longer diffe
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import json
 import pathlib
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -198,3 +202,108 @@ def test_every_setting_the_cluster_lacks_is_named_on_one_line() -> None:
 def test_unknown_version_or_service_refuses_nothing() -> None:
     assert unavailable("groq", "chat_completion", {}, None) == []
     assert unavailable("some-new-service", "completion", {}, (8, 11, 0)) == []
+
+
+# --- the extraction (scripts/extract-es-spec-types --availability) ----------------------
+
+
+def _load_extractor() -> Any:
+    path = ROOT / "scripts" / "extract-es-spec-types"
+    loader = importlib.machinery.SourceFileLoader("extract_es_spec_types", str(path))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[loader.name] = module  # dataclasses look their module up while defining
+    loader.exec_module(module)
+    return module
+
+
+_TASK_APIS = {
+    "text_embedding/TextEmbeddingRequest.ts": "8.11.0",
+    "sparse_embedding/SparseEmbeddingRequest.ts": "8.11.0",
+    "rerank/RerankRequest.ts": "8.11.0",
+    "completion/CompletionRequest.ts": "8.11.0",
+    "chat_completion_unified/UnifiedRequest.ts": "8.18.0",
+    "embedding/EmbeddingRequest.ts": "9.4.0",
+}
+
+
+def _spec_tree(root: pathlib.Path, *, tasks: str, keys: str, timeout: bool) -> None:
+    """One release branch of a specification with one service, ``demo`` (since 8.12)."""
+    inference = root / "specification" / "inference"
+    (inference / "_types").mkdir(parents=True, exist_ok=True)
+    (inference / "_types" / "Demo.ts").write_text(
+        "export class DemoServiceSettings {\n"
+        + "".join(f"  {key}?: string\n" for key in keys.split())
+        + "}\nexport enum DemoServiceType {\n  demo\n}\nexport enum DemoTaskType {\n"
+        + ",\n".join(f"  {task}" for task in tasks.split())
+        + "\n}\n"
+    )
+    for path, since in _TASK_APIS.items():
+        (inference / path).parent.mkdir(parents=True, exist_ok=True)
+        (inference / path).write_text(f"/**\n * @availability stack since={since}\n */\n")
+    (inference / "put_demo").mkdir(exist_ok=True)
+    (inference / "put_demo" / "PutDemoRequest.ts").write_text(
+        "/**\n * @availability stack since=8.12.0 stability=stable\n */\n"
+        "export interface Request extends RequestBase {\n  path_parts: {\n"
+        "    task_type: DemoTaskType\n  }\n  body: {\n    service: DemoServiceType\n"
+        "    service_settings: DemoServiceSettings\n  }\n}\n"
+    )
+    query = "  query_parameters: {\n    timeout?: Duration\n  }\n" if timeout else ""
+    for path in ("put/PutRequest.ts", "update/UpdateInferenceRequest.ts"):
+        (inference / path).parent.mkdir(parents=True, exist_ok=True)
+        update = path.startswith("update") and timeout
+        note = "    /**\n     * @availability stack since=9.5.0\n     */\n" if update else ""
+        body = query.replace("    timeout", note + "    timeout") if query else ""
+        (inference / path).write_text(f"export interface Request {{\n{body}}}\n")
+
+
+def _git(repo: pathlib.Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_the_extraction_dates_each_item_by_release_line(tmp_path: pathlib.Path) -> None:
+    """demo (since 8.12) gains chat_completion on 8.18 (its API's own version), a key on
+    8.19 and 9.1 (9.0 lacks it), and ``embedding`` on 9.4; ``timeout`` appears on 9.1."""
+    work = tmp_path / "work"
+    work.mkdir()
+    _git(work, "init", "-q", "-b", "main")
+    branches = {
+        "8.18": ("text_embedding chat_completion", "api_key", False),
+        "8.19": ("text_embedding chat_completion", "api_key url", False),
+        "9.0": ("text_embedding chat_completion", "api_key", False),
+        "9.1": ("text_embedding chat_completion", "api_key url", True),
+        "9.4": ("text_embedding chat_completion embedding", "api_key url", True),
+    }
+    for branch, (tasks, keys, timeout) in branches.items():
+        _git(work, "checkout", "-q", "-B", branch)
+        _spec_tree(work, tasks=tasks, keys=keys, timeout=timeout)
+        _git(work, "add", "-A")
+        _git(work, "commit", "-q", "-m", branch)
+    _git(work, "branch", "-q", "8.17")  # before the first per-service branch: ignored
+    bare = tmp_path / "spec.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(bare)], check=True)
+    extractor = _load_extractor()
+    result = extractor.availability(extractor.SpecSource(bare, "9.4"))
+    assert sorted(result["branches"]) == ["8.18", "8.19", "9.0", "9.1", "9.4"]
+    assert result["services"]["demo"] == {
+        "since": ["8.12.0"],
+        "task_types": {
+            "chat_completion": ["8.18.0"],
+            "embedding": ["9.4.0"],
+            "text_embedding": ["8.12.0"],
+        },
+        "service_settings": {"api_key": ["8.12.0"], "url": ["8.19.0", "9.1.0"]},
+        "task_settings": {},
+    }
+    assert result["query_timeout"] == {"put": ["9.1.0"], "update": ["9.5.0"]}
+
+
+def test_the_checked_in_extract_is_the_script_s_output_format() -> None:
+    extract = _extract()
+    assert extract["source"] == "elastic/elasticsearch-specification"
+    assert set(extract["branches"]) >= {"8.18", "8.19", "9.0", "9.1", "9.2", "9.3", "9.4", "9.5"}
