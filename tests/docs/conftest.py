@@ -12,10 +12,11 @@ import pytest
 
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.support.engine import find_cli_dir
+from tests.support.policy import cli_with_this_host
 
 
 @pytest.fixture(scope="session")
-def doc_cli_dir() -> Path:
+def doc_cli_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cli_dir = find_cli_dir()
     if cli_dir is None:
         pytest.skip(
@@ -23,7 +24,8 @@ def doc_cli_dir() -> Path:
             "(PULUMI_INFERENCE_CLI_DIR, `pulumi` on PATH, ~/.cache/pulumi-inference): run "
             "scripts/install-pulumi-cli"
         )
-    return cli_dir
+    # This checkout's Python language host (it starts policy packs) beside the shared CLI.
+    return cli_with_this_host(cli_dir, tmp_path_factory.mktemp("doc-cli") / "bin")
 
 
 @pytest.fixture(scope="session")

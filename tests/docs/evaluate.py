@@ -30,6 +30,7 @@ from tests.docs.runner import (
     substitute,
 )
 from tests.support.engine import Engine
+from tests.support.policy import pack_virtualenv
 
 # What a block marked `doc-test: given=NAME` finds prepared, as shell in its working
 # directory and environment ($DOC_REPO: this checkout; $DOC_CLUSTER: the shared emulator).
@@ -61,6 +62,14 @@ GIVENS = {
         "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key\n"
         "pulumi up --yes --non-interactive >/dev/null"
     ),
+    # examples/ci/infra (protected endpoints) with its stack `prod`, and beside it the pack
+    # that `pulumi-inference policy new policy` writes, in the engine tests' cached virtualenv.
+    "reviewed-infra": (
+        'cp -r "$DOC_REPO/examples/ci/infra/." . && pulumi stack init prod\n'
+        'pulumi config set elasticsearch:url "$DOC_CLUSTER"\n'
+        "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key\n"
+        'pulumi-inference policy new policy >/dev/null && ln -s "$DOC_PACK_VENV" policy/venv'
+    ),
     # A copy of examples/multi-env whose dev stack file points at the shared emulator.
     "multi-env": (
         'cp -r "$DOC_REPO/examples/multi-env/." .\n'
@@ -86,6 +95,8 @@ def _shell(block: Block, run: DocRun) -> str | None:
         cwd, env = run.workdir / "cwd", run.prepared_env()
         cwd.mkdir()
     if block.given is not None:
+        if "$DOC_PACK_VENV" in GIVENS[block.given]:
+            env["DOC_PACK_VENV"] = str(pack_virtualenv())
         given = run_script(GIVENS[block.given], cwd, env, run.workdir / "given.log")
         if given.returncode != 0:
             return f"the given {block.given!r} failed:\n{given.output}"
