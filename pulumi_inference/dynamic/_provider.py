@@ -117,13 +117,14 @@ class InferenceEndpointProvider(ResourceProvider):
     # -- offline ----------------------------------------------------------------------
 
     @_one_message
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         props, secrets_unknown = _layout.canonical(_wire.unwrap(news)[0])
+        old_props = _layout.canonical(_wire.unwrap(olds)[0])[0] if olds else None
         hidden = _all_secrets(props)
         failures = [
             CheckFailure(path, redact(message, hidden))
             for path, message in operations.check(
-                props, secrets_unknown=secrets_unknown, connect=self._client
+                props, secrets_unknown=secrets_unknown, connect=self._client, olds=old_props
             )
         ]
         return CheckResult(news, failures)

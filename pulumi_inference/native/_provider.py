@@ -154,8 +154,9 @@ class InferenceEndpointPlugin(Provider):
         with _naming.naming(schema_naming):
             issues = operations.check(plain) + operations.unknown_properties(plain, INPUT_NAMES)
         if not issues:  # what the cluster's version cannot accept (GET /, once per cluster)
+            olds = to_plain(request.old_inputs)[0] if request.old_inputs else None
             issues = await self._run(
-                request.urn, lambda: operations.check(plain, connect=self._client)
+                request.urn, lambda: operations.check(plain, connect=self._client, olds=olds)
             )
         hidden = operations.secrets_in(plain)
         failures = [

@@ -76,14 +76,20 @@ def live_version(client: InferenceClient) -> Version | None:
 
 
 def availability_issues(
-    props: Mapping[str, Any], connect: Callable[[DesiredEndpoint], InferenceClient]
+    props: Mapping[str, Any],
+    connect: Callable[[DesiredEndpoint], InferenceClient],
+    olds: Mapping[str, Any] | None = None,
 ) -> list[tuple[str, str]]:
     """What the declaration's cluster cannot accept at its version, as (path, message).
 
     Nothing when the service is one the catalogue does not know (``allow_unknown_service``),
-    or the cluster is not known yet (its connection is computed by the same program).
+    the cluster is not known yet (its connection is computed by the same program), or the
+    declaration adds nothing to ``olds`` (the inputs the cluster already took), so a
+    preview without such a change asks nothing.
     """
     if catalogue.get_service(str(props.get("service"))) is None:
+        return []
+    if olds and _adds_nothing(props, olds):
         return []
     if has_unknown(props.get("connection")) or has_unknown(props.get("task_type")):
         return []
@@ -94,6 +100,27 @@ def availability_issues(
         return []  # no cluster to ask yet: the apply's check asks again
     version = _LOOKUPS.get(client)[0]
     return _issues(spec, version, f"the cluster ({client.cluster})")
+
+
+def _task(value: Any) -> str:
+    return str(value).strip().lower().replace("-", "_")
+
+
+def _adds_nothing(props: Mapping[str, Any], olds: Mapping[str, Any]) -> bool:
+    """Same service, task type and connection, and no setting the old inputs lacked."""
+    if props.get("service") != olds.get("service"):
+        return False
+    if _task(props.get("task_type")) != _task(olds.get("task_type")):
+        return False
+    if props.get("connection") != olds.get("connection"):
+        return False
+    for section in ("service_settings", "task_settings"):
+        new, old = props.get(section), olds.get(section)
+        if not isinstance(new, Mapping):
+            continue
+        if not isinstance(old, Mapping) or not set(new) <= set(old):
+            return False
+    return True
 
 
 def recorded_version_issues(

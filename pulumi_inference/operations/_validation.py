@@ -22,13 +22,15 @@ def check_props(
     *,
     secrets_unknown: bool = False,
     connect: Callable[[DesiredEndpoint], InferenceClient] | None = None,
+    olds: Mapping[str, Any] | None = None,
 ) -> list[tuple[str, str]]:
     """Every problem with canonical props, as (property path, how to fix it).
 
     ``secrets_unknown``: some secret values are not known yet (a preview), so required
     settings cannot be checked. ``connect``: the declaration's cluster; when given and
     nothing else is wrong, what that cluster's version cannot accept is a problem too
-    (``GET /``, read-only, once per cluster).
+    (``GET /``, read-only, once per cluster), unless the declaration adds nothing to
+    ``olds``, the canonical inputs the cluster already took.
     """
     issues: list[tuple[str, str]] = []
     for key in ("inference_id", "task_type", "service"):
@@ -67,7 +69,7 @@ def check_props(
             )
     issues += _check_connection(props.get("connection"))
     if connect is not None and not issues:
-        issues += availability_issues(props, connect)
+        issues += availability_issues(props, connect, olds)
     return issues
 
 

@@ -122,3 +122,21 @@ def test_serverless_is_recorded_as_such_and_every_gate_opens() -> None:
         assert operations.task_settings_updatable(recorded.cluster_version)
         assert not operations.update_resets_chunking("text_embedding", recorded.cluster_version)
         assert dry_run_available(recorded.cluster_version)
+
+
+def test_a_declaration_that_adds_nothing_to_what_the_cluster_took_asks_nothing() -> None:
+    """Same service, task type, connection and keys as the old inputs: no GET /; a new key,
+    task type or service: asked (once)."""
+    with Emulator(EmulatorConfig(version="9.1.0")) as emulator:
+        provider = InferenceEndpointProvider()
+        old = {**_groq(emulator.url, service="openai")}
+        old["service_settings"] = {"model_id": "gpt-4o-mini"}
+        old["secrets"] = {"service_settings": {"api_key": "sk"}}
+        same = {**old, "service_settings": {"model_id": "gpt-4.1"}}
+        assert provider.check(old, same).failures == []
+        assert _gets(emulator) == 0
+        more = {**old, "task_settings": {"user": "u"}}
+        assert provider.check(old, more).failures == []
+        assert _gets(emulator) == 1
+        groq = _groq(emulator.url)
+        assert [f.property for f in provider.check(old, groq).failures] == ["service"]
