@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ._names import camel
+
 RESOURCE_NAME = "InferenceEndpoint"
 DYNAMIC_MODULE = "elasticsearch"
 DYNAMIC_RESOURCE_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:{RESOURCE_NAME}"
@@ -22,22 +24,50 @@ DYNAMIC_REGION_POLICY_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:{REGION_PO
 NATIVE_REGION_POLICY_TYPE = f"{NATIVE_PACKAGE}:index:{REGION_POLICY_RESOURCE_NAME}"
 """The region policy's types in both doors (docs/region-policy.md)."""
 
-Kind = Literal["string", "boolean", "settings", "duration"]
+Kind = Literal["string", "boolean", "settings", "duration", "connection"]
 Role = Literal["identity", "settings", "provider", "output", "dynamic"]
+Sensitive = Literal["keys", "connection", "whole"]
+Door = Literal["dynamic", "native"]
+BOTH: tuple[Door, ...] = ("dynamic", "native")
 
 
 @dataclass(frozen=True)
 class ResourceProperty:
-    """``role``: ``identity`` and ``settings`` are sent to the cluster; ``provider`` only
+    """One property of the resource, as both doors, the core and the docs know it.
+
+    ``role``: ``identity`` and ``settings`` are sent to the cluster; ``provider`` only
     steers the provider (a change calls nothing on the cluster); ``output`` is computed;
-    ``dynamic`` exists only in the dynamic resource's layout."""
+    ``dynamic`` exists only in the dynamic resource's layout.
+    ``kind``: the input's type (``settings`` is a dict of the cluster's keys; ``typed``
+    settings also take the classes of ``pulumi_inference.services``); ``value_type`` is the
+    Python type of the output in the dynamic resource's state.
+    ``default``: what an absent input means (``None``: nothing).
+    ``sensitive``: ``keys``, the catalogue's secret keys inside are secret; ``connection``, the
+    connection's secret fields are; ``whole``, the property is always a secret.
+    ``doors``: which resources have it.
+    """
 
     name: str
     kind: Kind
     role: Role
     description: str
     required: bool = False
+    value_type: str = "str"
+    default: bool | float | None = None
+    sensitive: Sensitive | None = None
+    typed: bool = False
+    doors: tuple[Door, ...] = BOTH
 
+    @property
+    def native_name(self) -> str:
+        """The name in the native schema (camelCase)."""
+        return camel(self.name)
+
+
+DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
+"""Seconds to wait for a model deployment when ``deployment_timeout`` is not given."""
+_SETTINGS = "dict[str, Any]"
+_OPTIONAL_SETTINGS = "dict[str, Any] | None"
 
 PROPERTIES: tuple[ResourceProperty, ...] = (
     ResourceProperty(
@@ -69,12 +99,18 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         "The service's settings, with the cluster's key names (model_id, api_key, ...). "
         "Secret keys are stored as Pulumi secrets.",
         required=True,
+        value_type=_SETTINGS,
+        sensitive="keys",
+        typed=True,
     ),
     ResourceProperty(
         "task_settings",
         "settings",
         "settings",
         "Task settings; a changed or added key updates in place, a removed key replaces.",
+        value_type=_OPTIONAL_SETTINGS,
+        sensitive="keys",
+        typed=True,
     ),
     ResourceProperty(
         "chunking_settings",
@@ -82,25 +118,33 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         "settings",
         "Chunking for embedding task types, e.g. {strategy: sentence, max_chunk_size: 250, "
         "sentence_overlap: 1}; a change replaces.",
+        value_type=_OPTIONAL_SETTINGS,
     ),
     ResourceProperty(
         "connection",
-        "settings",
+        "connection",
         "dynamic",
         "Where the cluster is (the dynamic resource; the native provider takes it from its "
         "own configuration).",
+        value_type=_OPTIONAL_SETTINGS,
+        sensitive="connection",
+        doors=("dynamic",),
     ),
     ResourceProperty(
         "force_delete",
         "boolean",
         "provider",
         "Delete even when ingest pipelines or semantic_text fields use the endpoint.",
+        value_type="bool",
+        default=False,
     ),
     ResourceProperty(
         "wait_for_deployment",
         "boolean",
         "provider",
         "elasticsearch/elser: wait until the model deployment is fully allocated (default true).",
+        value_type="bool",
+        default=True,
     ),
     ResourceProperty(
         "deployment_timeout",
@@ -108,12 +152,16 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         "provider",
         "How long to wait for the deployment: seconds or a duration such as '20m' (default "
         "30 minutes).",
+        value_type="Any",
+        default=DEFAULT_DEPLOYMENT_TIMEOUT,
     ),
     ResourceProperty(
         "allow_unknown_service",
         "boolean",
         "provider",
         "Accept a service this library does not know yet, its settings passed through unchecked.",
+        value_type="bool",
+        default=False,
     ),
     ResourceProperty(
         "adopt_existing",
@@ -122,12 +170,17 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         "Take over an endpoint that already exists with this id (made by hand or another "
         "tool): what can change in place is updated, secrets set; one that differs in "
         "anything else is refused, never replaced.",
+        value_type="bool",
+        default=False,
     ),
     ResourceProperty(
         "secrets",
         "settings",
         "dynamic",
         "The dynamic resource's secret values, always a Pulumi secret.",
+        value_type=_OPTIONAL_SETTINGS,
+        sensitive="whole",
+        doors=("dynamic",),
     ),
     ResourceProperty(
         "effective_service_settings",
@@ -135,18 +188,23 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         "output",
         "Service settings as the cluster reports them, with the defaults it added "
         "(dimensions, similarity, rate_limit, ...); never a secret.",
+        required=True,
+        value_type=_SETTINGS,
     ),
     ResourceProperty(
         "effective_task_settings",
         "settings",
         "output",
         "Task settings as the cluster reports them.",
+        required=True,
+        value_type=_SETTINGS,
     ),
     ResourceProperty(
         "effective_chunking_settings",
         "settings",
         "output",
         "Chunking settings as the cluster reports them (defaults included).",
+        value_type=_OPTIONAL_SETTINGS,
     ),
     ResourceProperty(
         "cluster_version",
@@ -155,10 +213,34 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         "The cluster's Elasticsearch version at the last create, update or refresh.",
     ),
 )
+BY_NAME = {prop.name: prop for prop in PROPERTIES}
 
 
-def names(*roles: Role) -> tuple[str, ...]:
-    return tuple(p.name for p in PROPERTIES if p.role in roles)
+def names(*roles: Role, door: Door | None = None) -> tuple[str, ...]:
+    """The properties with one of ``roles`` (all when none), of one door or of either."""
+    return tuple(
+        p.name
+        for p in PROPERTIES
+        if (not roles or p.role in roles) and (door is None or door in p.doors)
+    )
+
+
+def of_kind(kind: Kind) -> tuple[str, ...]:
+    return tuple(p.name for p in PROPERTIES if p.kind == kind)
+
+
+def required_inputs() -> tuple[str, ...]:
+    return tuple(p.name for p in PROPERTIES if p.required and p.role != "output")
+
+
+def defaults() -> dict[str, bool | float]:
+    """What each input with a default means when absent."""
+    return {p.name: p.default for p in PROPERTIES if p.default is not None}
+
+
+def sensitive_sections(sensitive: Sensitive) -> tuple[str, ...]:
+    """The properties whose keys inside are secret the ``sensitive`` way."""
+    return tuple(p.name for p in PROPERTIES if p.sensitive == sensitive)
 
 
 PROVIDER_ONLY_KEYS = ("connection", *names("provider"))

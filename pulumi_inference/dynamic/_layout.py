@@ -19,12 +19,12 @@ from .._nested import deep_merge
 from .._unknown import UNKNOWN
 from ..connection import SECRET_CONNECTION_FIELDS
 from ..operations import Change, DesiredEndpoint
+from ..properties import sensitive_sections
 
-SECRETS = "secrets"
+(SECRETS,) = sensitive_sections("whole")
 SECRET_SECTIONS: dict[str, frozenset[str]] = {
-    "service_settings": catalogue.SECRET_KEYS,
-    "task_settings": catalogue.SECRET_KEYS,
-    "connection": SECRET_CONNECTION_FIELDS,
+    **dict.fromkeys(sensitive_sections("keys"), catalogue.SECRET_KEYS),
+    **dict.fromkeys(sensitive_sections("connection"), SECRET_CONNECTION_FIELDS),
 }
 """Which properties carry secret keys, and which keys are secret in each."""
 

@@ -25,7 +25,7 @@ REPOSITORY = "https://github.com/pulumi-inference/pulumi-inference"
 NPM_PACKAGE = "@pulumi-inference/elasticsearch-inference"
 GO_IMPORT_BASE = "github.com/pulumi-inference/pulumi-inference/sdk/go/elasticsearchinference"
 
-INPUT_NAMES = names("identity", "settings", "provider")
+INPUT_NAMES = names("identity", "settings", "provider", door="native")
 OUTPUT_NAMES = (*INPUT_NAMES, *names("output"))
 
 _ANY_MAP: dict[str, Any] = {
@@ -75,6 +75,7 @@ def schema() -> dict[str, Any]:
     inputs = {camel(name): _resource_property(by_name[name]) for name in INPUT_NAMES}
     outputs = {camel(name): _resource_property(by_name[name]) for name in OUTPUT_NAMES}
     required = [camel(name) for name in INPUT_NAMES if by_name[name].required]
+    always_set = [camel(name) for name in OUTPUT_NAMES if by_name[name].required]
     connection = _connection_properties()
     return {
         "name": PACKAGE,
@@ -102,7 +103,7 @@ def schema() -> dict[str, Any]:
                 "inputProperties": inputs,
                 "requiredInputs": required,
                 "properties": outputs,
-                "required": [*required, "effectiveServiceSettings", "effectiveTaskSettings"],
+                "required": always_set,
             },
             **region_policy_resources(),
         },

@@ -19,6 +19,7 @@ from .. import catalogue
 from .._names import camel
 from .._naming import NO_VALUE
 from .._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
+from ..properties import sensitive_sections
 from ._schema import OUTPUT_NAMES
 
 Path = tuple[str, ...]
@@ -26,7 +27,7 @@ Path = tuple[str, ...]
 CAMEL = {name: camel(name) for name in OUTPUT_NAMES}
 """The resource's property names: snake_case -> schema camelCase."""
 SNAKE = {value: key for key, value in CAMEL.items()}
-_SECRET_SECTIONS = frozenset({"service_settings", "task_settings"})
+_SECRET_SECTIONS = frozenset(sensitive_sections("keys"))
 
 
 def snake(name: str) -> str:

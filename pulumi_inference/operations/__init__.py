@@ -33,7 +33,7 @@ from ._declaration import (
     import_endpoint,
 )
 from ._delete import delete
-from ._desired import DEFAULT_DEPLOYMENT_TIMEOUT, DesiredEndpoint, deployment_id_of
+from ._desired import DesiredEndpoint, deployment_id_of
 from ._diff import diff
 from ._impact import ReplacementImpact, replacement_impact
 from ._match import Comparison, compare_with_cluster
@@ -72,7 +72,6 @@ from ._validation import check_props as check
 from ._versions import task_settings_updatable, update_changes_chunking, update_resets_chunking
 
 __all__ = [
-    "DEFAULT_DEPLOYMENT_TIMEOUT",
     "ENGINE_CONFIG_KEYS",
     "PRECONFIGURED_PREFIX",
     "REGION_POLICY_ID",

@@ -19,9 +19,13 @@ from .._nested import normalize_numbers, secret_leaves
 from .._unknown import UNKNOWN
 from .._version import parse_version
 from ..errors import ValidationError
+from ..properties import DEFAULT_DEPLOYMENT_TIMEOUT, defaults, of_kind, sensitive_sections
 from ._secrets import secrets_in
 
-DEFAULT_DEPLOYMENT_TIMEOUT = 30 * 60.0
+_DEFAULTS = defaults()
+_FLAGS = of_kind("boolean")
+_ENDPOINT_SECRETS = sensitive_sections("keys")
+_ALL_SECRETS = (*_ENDPOINT_SECRETS, *sensitive_sections("connection"))
 _DURATION = re.compile(
     r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$"
 )
@@ -66,6 +70,19 @@ def deployment_id_of(inference_id: str, service_settings: Mapping[str, Any] | No
     return str((service_settings or {}).get("deployment_id") or inference_id)
 
 
+def _default_flag(name: str) -> bool:
+    return bool(_DEFAULTS[name])
+
+
+def _flags(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Each boolean property: its value when it is one, else its default (``UNKNOWN``
+    included: a flag not known yet in a preview plans as its default)."""
+    return {
+        name: value if isinstance(value := props.get(name), bool) else _default_flag(name)
+        for name in _FLAGS
+    }
+
+
 @dataclass(frozen=True)
 class DesiredEndpoint:
     """One endpoint as declared, ready for comparisons and request bodies."""
@@ -77,13 +94,13 @@ class DesiredEndpoint:
     task_settings: dict[str, Any]
     chunking_settings: dict[str, Any] | None
     connection: dict[str, Any] = field(default_factory=dict)
-    force_delete: bool = False
-    wait_for_deployment: bool = True
+    force_delete: bool = _default_flag("force_delete")
+    wait_for_deployment: bool = _default_flag("wait_for_deployment")
     deployment_timeout: float = DEFAULT_DEPLOYMENT_TIMEOUT
     cluster_version: tuple[int, int, int] | None = None
 
-    allow_unknown_service: bool = False
-    adopt_existing: bool = False
+    allow_unknown_service: bool = _default_flag("allow_unknown_service")
+    adopt_existing: bool = _default_flag("adopt_existing")
     secrets_unknown: bool = False
 
     @classmethod
@@ -109,13 +126,10 @@ class DesiredEndpoint:
             task_settings=normalize_numbers(_mapping(props.get("task_settings"))),
             chunking_settings=_chunking(props.get("chunking_settings")),
             connection=_mapping(props.get("connection")),
-            force_delete=props.get("force_delete") is True,
-            wait_for_deployment=props.get("wait_for_deployment") is not False,
             deployment_timeout=deployment_timeout,
             cluster_version=parse_version(props.get("cluster_version")),
-            allow_unknown_service=props.get("allow_unknown_service") is True,
-            adopt_existing=props.get("adopt_existing") is True,
             secrets_unknown=secrets_unknown,
+            **_flags(props),
         )
 
     @property
@@ -144,14 +158,14 @@ class DesiredEndpoint:
 
         Never the connection's credentials: those belong to the cluster, not the endpoint.
         """
-        values = secret_leaves(self.service_settings, catalogue.SECRET_KEYS)
-        values += secret_leaves(self.task_settings, catalogue.SECRET_KEYS)
+        values: list[str] = []
+        for name in _ENDPOINT_SECRETS:
+            values += secret_leaves(getattr(self, name), catalogue.SECRET_KEYS)
         return values
 
     def secret_values(self) -> list[str]:
         """Every secret of this declaration (endpoint and connection), for redaction."""
-        sections = ("service_settings", "task_settings", "connection")
-        return secrets_in({name: getattr(self, name) for name in sections})
+        return secrets_in({name: getattr(self, name) for name in _ALL_SECRETS})
 
 
 def _task_type(value: Any) -> str:

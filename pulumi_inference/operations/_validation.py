@@ -11,10 +11,13 @@ from .._naming import spelled
 from .._unknown import UNKNOWN
 from ..client import InferenceClient
 from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS, connection_problems
+from ..properties import of_kind, required_inputs
 from ._availability import availability_issues
 from ._desired import DURATION_HINT, DesiredEndpoint, parse_duration
 
-_BOOLEAN_KEYS = ("force_delete", "wait_for_deployment", "allow_unknown_service", "adopt_existing")
+_REQUIRED = required_inputs()
+_BOOLEAN_KEYS = of_kind("boolean")
+_DURATION_KEYS = of_kind("duration")
 
 
 def check_props(
@@ -32,44 +35,44 @@ def check_props(
     (``GET /``, read-only, once per cluster), unless the declaration adds nothing to
     ``olds``, the canonical inputs the cluster already took.
     """
-    issues: list[tuple[str, str]] = []
-    for key in ("inference_id", "task_type", "service"):
-        if props.get(key) is None:
-            issues.append((key, f"'{key}' is required"))
+    issues = [(key, f"'{spelled(key)}' is required") for key in _REQUIRED if props.get(key) is None]
     if issues:
         return issues
-    service_settings = props.get("service_settings")
+    service_settings = props["service_settings"]
     if secrets_unknown and isinstance(service_settings, Mapping):
         service_settings = UNKNOWN  # secret keys not known yet: skip required checks
     found = catalogue.validate_endpoint(
         inference_id=props["inference_id"],
         task_type=props["task_type"],
         service=props["service"],
-        service_settings=service_settings if service_settings is not None else {},
+        service_settings=service_settings,
         task_settings=props.get("task_settings"),
         chunking_settings=props.get("chunking_settings"),
         allow_unknown_service=props.get("allow_unknown_service") is True,
     )
     issues += [(issue.path, issue.message) for issue in found]
 
+    issues += _check_provider_inputs(props)
+    issues += _check_connection(props.get("connection"))
+    if connect is not None and not issues:
+        issues += availability_issues(props, connect, olds)
+    return issues
+
+
+def _check_provider_inputs(props: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The booleans are booleans, the durations durations (values not known yet skipped)."""
+    issues = []
     for key in _BOOLEAN_KEYS:
         value = props.get(key)
         if value is not None and value is not UNKNOWN and not isinstance(value, bool):
             issues.append((key, f"expected true or false, got {type(value).__name__}"))
-    timeout = props.get("deployment_timeout")
-    if timeout is not None and timeout is not UNKNOWN:
-        try:
-            parse_duration(timeout)
-        except ValueError as exc:
-            issues.append(
-                (
-                    "deployment_timeout",
-                    f"{exc}; {DURATION_HINT}",
-                )
-            )
-    issues += _check_connection(props.get("connection"))
-    if connect is not None and not issues:
-        issues += availability_issues(props, connect, olds)
+    for key in _DURATION_KEYS:
+        value = props.get(key)
+        if value is not None and value is not UNKNOWN:
+            try:
+                parse_duration(value)
+            except ValueError as exc:
+                issues.append((key, f"{exc}; {DURATION_HINT}"))
     return issues
 
 
