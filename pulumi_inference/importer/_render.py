@@ -16,7 +16,7 @@ from typing import Any
 
 import pydantic
 
-from .. import __version__
+from .._release import __version__
 from ..services import SERVICE_SETTINGS_CLASSES, TASK_SETTINGS_CLASSES, SettingsModel
 from ._plan import Planned, SecretConfig
 from ._pyformat import Call, Code, Dict, Item, as_node, statement, string, wrap

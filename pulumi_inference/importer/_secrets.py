@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .. import __version__, catalogue
+from .. import catalogue
+from .._release import __version__
 
 SECRET_PARAMETERS = "secret_parameters"  # noqa: S105 - a setting's name
 

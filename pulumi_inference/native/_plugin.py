@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .. import __version__
+from .._release import __version__
 from .._subcommand import Subcommand
 from ..errors import ConfigurationError
 from ._schema import PACKAGE, PLUGIN_EXECUTABLE

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import __version__
 from .._names import camel
+from .._release import __version__
 from ..connection import CONFIG_FIELDS, ConnectionField
 from ..properties import (
     NATIVE_PACKAGE,

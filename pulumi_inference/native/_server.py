@@ -104,7 +104,7 @@ async def serve(engine_address: str, version: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """``pulumi-resource-elasticsearch-inference <engine address>``: run the plugin."""
-    from .. import __version__
+    from .._release import __version__
 
     parser = argparse.ArgumentParser(
         prog="pulumi-resource-elasticsearch-inference",

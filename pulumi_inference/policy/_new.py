@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from .. import __version__
+from .._release import __version__
 from .._subcommand import Subcommand
 from ._pack import PACK_NAME
 from ._rules import RULES

@@ -9,6 +9,8 @@ uses public names only. Tests may reach into internals to test them, so they are
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,6 +128,7 @@ KERNEL = (
     "_redact",
     "_settings_model",
     "_signature",
+    "_release",
     "errors",
     "connection",
     "properties",
@@ -208,3 +211,57 @@ def test_an_upward_import_is_reported() -> None:
         ]
     finally:
         probe.unlink()
+
+
+_LOADED = """
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
+print(json.dumps(sorted(sys.modules)))
+"""
+_HEAVY = (
+    "pulumi",
+    "grpc",
+    "pulumi_inference.dynamic",
+    "pulumi_inference.native",
+    "pulumi_inference.operations",
+)
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["pulumi_inference.emulator", "pulumi_inference.catalogue", "pulumi_inference.client"],
+)
+def test_the_lower_layers_load_neither_pulumi_nor_grpc_nor_a_door(module: str) -> None:
+    """Layering at run time: a user's CI that starts the emulator, or a tool that reads the
+    catalogue, does not pay for (or depend on) Pulumi through the package root."""
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-c", _LOADED, module],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    loaded = json.loads(result.stdout)
+    assert module in loaded
+    heavy = [n for n in loaded if any(n == h or n.startswith(h + ".") for h in _HEAVY)]
+    assert heavy == []
+
+
+def test_the_root_still_offers_every_export_it_names() -> None:
+    """The root loads its exports on first use; each name it lists resolves, in a fresh
+    interpreter, to the object its home module defines."""
+    code = (
+        "import importlib, pulumi_inference as p\n"
+        "for n in p.__all__:\n"
+        "    v = getattr(p, n)\n"
+        "    home = p._HOMES.get(n)\n"
+        "    m = home and importlib.import_module(home, 'pulumi_inference')\n"
+        "    assert home is None or v is getattr(m, n), n\n"
+        "print(p.__version__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip().count(".") == 2
