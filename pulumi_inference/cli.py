@@ -10,7 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ._subcommand import Subcommand
+from ._release import __version__
+from ._subcommand import Subcommand, use_formatter
 
 
 def commands() -> list[Subcommand]:
@@ -31,6 +32,7 @@ def _build_parser(available: Sequence[Subcommand]) -> argparse.ArgumentParser:
         prog="pulumi-inference",
         description="Tools for Elasticsearch inference endpoints managed with Pulumi.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for command in available:
@@ -38,7 +40,7 @@ def _build_parser(available: Sequence[Subcommand]) -> argparse.ArgumentParser:
             command.name, help=command.help, description=command.description
         )
         command.add_arguments(sub)
-    return parser
+    return use_formatter(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@
 See docs/import.md.
 """
 
+from .._published import docs_url
 from .._subcommand import Subcommand
 from ._command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_arguments, run
 
@@ -20,7 +21,7 @@ COMMAND = Subcommand(
     "write a Pulumi program that adopts every inference endpoint of a cluster",
     "Read every inference endpoint of a cluster and write a Pulumi Python project (Pulumi.yaml, "
     "requirements.txt, __main__.py) that adopts them as they are, with their secrets read from "
-    "stack config. See docs/import.md.",
+    "stack config. See " + docs_url("docs/import.md") + ".",
     add_arguments,
     run,
 )

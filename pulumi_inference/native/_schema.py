@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import _published
 from .._names import camel
 from .._release import __version__
 from ..connection import CONFIG_FIELDS, ConnectionField
@@ -21,7 +22,7 @@ PACKAGE = NATIVE_PACKAGE
 RESOURCE_TOKEN = NATIVE_RESOURCE_TYPE
 PLUGIN_EXECUTABLE = f"pulumi-resource-{PACKAGE}"
 # Where the generated SDKs are published (docs/sdks.md).
-REPOSITORY = "https://github.com/pulumi-inference/pulumi-inference"
+REPOSITORY = _published.REPOSITORY
 NPM_PACKAGE = "@pulumi-inference/elasticsearch-inference"
 GO_IMPORT_BASE = "github.com/pulumi-inference/pulumi-inference/sdk/go/elasticsearchinference"
 
@@ -44,7 +45,7 @@ _SDK_README = (
     "Elasticsearch inference endpoints as Pulumi resources, served by the "
     f"`{PACKAGE}` provider plugin (`pip install pulumi-inference`, then "
     "`pulumi-inference install-plugin`). Generated from the plugin's schema; see "
-    f"{REPOSITORY}/blob/main/docs/sdks.md."
+    f"{_published.docs_url('docs/sdks.md')}."
 )
 
 

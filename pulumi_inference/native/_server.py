@@ -25,6 +25,7 @@ from .. import _engine_log, _naming, operations
 from .._engine_watch import watch_engine
 from .._environment import debugging
 from .._redact import redact
+from .._subcommand import use_formatter
 from ..client import share_reads
 from ._provider import InferenceEndpointPlugin
 from ._values import schema_naming, to_plain
@@ -102,8 +103,8 @@ async def serve(engine_address: str, version: str) -> None:
     await server.wait_for_termination()
 
 
-def main(argv: list[str] | None = None) -> None:
-    """``pulumi-resource-elasticsearch-inference <engine address>``: run the plugin."""
+def plugin_parser() -> argparse.ArgumentParser:
+    """The plugin's arguments: the engine's address, and ``--version`` for people."""
     from .._release import __version__
 
     parser = argparse.ArgumentParser(
@@ -111,8 +112,18 @@ def main(argv: list[str] | None = None) -> None:
         description="The Pulumi resource provider plugin for Elasticsearch inference "
         "endpoints. The Pulumi engine starts it; see `pulumi-inference install-plugin`.",
     )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__} (pulumi-inference)"
+    )
     parser.add_argument("engine", help="the Pulumi engine's address")
-    args, _ = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return use_formatter(parser)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``pulumi-resource-elasticsearch-inference <engine address>``: run the plugin."""
+    from .._release import __version__
+
+    args, _ = plugin_parser().parse_known_args(sys.argv[1:] if argv is None else argv)
     _engine_log.route_to_engine([sys.argv[0], args.engine])
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(args.engine, __version__))

@@ -15,6 +15,7 @@ it exists and matches its declaration, prints the plan, and with ``--yes`` carri
 See docs/operations.md.
 """
 
+from .._published import docs_url
 from .._subcommand import Subcommand
 from ._command import EXIT_FAILED, EXIT_LEFT_ALONE, EXIT_OK, EXIT_USAGE, add_arguments, run
 
@@ -24,7 +25,7 @@ COMMAND = Subcommand(
     "Read a stack's pending operations (pulumi stack export), ask the cluster which of their "
     "endpoints exist and match the declaration, and print the plan; with --yes take each "
     "matching endpoint into the state, drop the creates that never reached the cluster, and "
-    "leave every other endpoint alone. See docs/operations.md.",
+    "leave every other endpoint alone. See " + docs_url("docs/operations.md") + ".",
     add_arguments,
     run,
 )

@@ -129,6 +129,7 @@ KERNEL = (
     "_settings_model",
     "_signature",
     "_release",
+    "_published",
     "errors",
     "connection",
     "properties",
