@@ -18,9 +18,11 @@ from typing import Any
 from .._naming import spelled
 from ..client import InferenceClient
 from ..errors import InferenceError
+from ._availability import live_version
 from ._impact import LOOKUP_POLICY
+from ._plan import has_unknown
 from ._region_desired import DesiredRegionPolicy
-from ._region_policy import region_policy_refusal, version_text
+from ._region_policy import region_policy_refusal
 
 log = logging.getLogger("pulumi_inference")
 
@@ -109,10 +111,13 @@ def check_against_cluster(
     """The preview's questions to the cluster (read-only): can it have a region policy at
     all (a failure naming its version), and what would this one deny (a warning)? A cluster
     that cannot be asked is left to the apply, which will say why."""
+    if has_unknown(new.props.get("connection")):
+        return []  # the cluster is computed by the same program: not known yet
     try:
-        refusal = region_policy_refusal(version_text(client))
+        refusal = region_policy_refusal(live_version(client))
         if refusal is not None:
-            return [("allowed_geos", f"{refusal} ({client.cluster})")]
+            key = "allowed_regions" if "allowed_regions" in new.body() else "allowed_geos"
+            return [(key, f"{refusal} ({client.cluster})")]
         if not new.known() or (old is not None and old.policy_key() == new.policy_key()):
             return []
         message = region_policy_impact(client, new).message()

@@ -19,39 +19,39 @@ from ..client import (
     put_region_policy,
 )
 from ..errors import ClusterRejectedError, RegionPolicyExistsError, UnsupportedByClusterError
+from ._availability import SERVERLESS, Version, version_in
 from ._region_desired import INPUT_KEYS, DesiredRegionPolicy, live_inputs
 
 log = logging.getLogger("pulumi_inference")
 
-REGION_POLICY_SINCE = (9, 5, 0)
+REGION_POLICY_SINCE: Version = (9, 5, 0)
 
 
 def version_text(client: InferenceClient) -> str:
     """The cluster's version as state records it (``serverless`` for Serverless)."""
-    info = client.cluster_info().get("version")
-    info = info if isinstance(info, dict) else {}
-    if info.get("build_flavor") == "serverless":
-        return "serverless"
-    return format_version(client.cluster_version())
+    version = version_in(client.cluster_info())
+    if version is None:
+        info = client.cluster_info().get("version")
+        flavor = info.get("build_flavor") if isinstance(info, dict) else None
+        return SERVERLESS if flavor == SERVERLESS else ""
+    return format_version(version)
 
 
-def region_policy_refusal(version: str) -> str | None:
-    """Why a cluster of ``version`` cannot have a region policy; ``None`` when it can."""
-    if version in {"", "serverless"}:
-        return None
-    parts = tuple(int(p) for p in version.split(".")[:3] if p.isdigit())
-    if parts >= REGION_POLICY_SINCE:
+def region_policy_refusal(version: Version | None, shown: str | None = None) -> str | None:
+    """Why a cluster of ``version`` cannot have a region policy; ``None`` when it can
+    (``None``, Serverless or not read, counts as current, as everywhere else)."""
+    if version is None or tuple(version) >= REGION_POLICY_SINCE:
         return None
     return (
         "InferenceRegionPolicy needs Elasticsearch 9.5.0 or later (the "
-        f"/_inference/_region_policy API); the cluster is {version}"
+        f"/_inference/_region_policy API); the cluster is {shown or format_version(version)}"
     )
 
 
 def require_region_policy_api(client: InferenceClient) -> str:
     """The cluster's version; raises, naming it, when the cluster predates the API."""
     version = version_text(client)
-    refusal = region_policy_refusal(version)
+    refusal = region_policy_refusal(version_in(client.cluster_info()), version)
     if refusal is not None:
         raise UnsupportedByClusterError(
             f"{refusal} ({client.cluster}). Upgrade the cluster, or declare the policy only "

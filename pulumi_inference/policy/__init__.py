@@ -12,6 +12,7 @@ See docs/reviews.md.
 from ._endpoint import DYNAMIC_TYPE, NATIVE_TYPE, RESOURCE_TYPES, UNKNOWN, Endpoint, endpoint_of
 from ._new import COMMAND, write_pack
 from ._pack import PACK_NAME, policies, serve_policy_pack
+from ._region import REGION_POLICY_TYPES, RegionPolicy, region_policy_of
 from ._rules import RULES, RULES_BY_ID, Context, Rule
 
 __all__ = [
@@ -19,15 +20,18 @@ __all__ = [
     "DYNAMIC_TYPE",
     "NATIVE_TYPE",
     "PACK_NAME",
+    "REGION_POLICY_TYPES",
     "RESOURCE_TYPES",
     "RULES",
     "RULES_BY_ID",
     "UNKNOWN",
     "Context",
     "Endpoint",
+    "RegionPolicy",
     "Rule",
     "endpoint_of",
     "policies",
+    "region_policy_of",
     "serve_policy_pack",
     "write_pack",
 ]

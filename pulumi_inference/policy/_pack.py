@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 
 from ._endpoint import RESOURCE_TYPES, endpoint_of
+from ._region import REGION_POLICY_TYPES, region_policy_of
 from ._rules import RULES, Context, Rule
 
 PACK_NAME = "elasticsearch-inference"
@@ -60,6 +61,22 @@ def _stack_validation(rule: Rule) -> Callable[[Any, Report], None]:
     return validate
 
 
+def _region_validation(rule: Rule) -> Callable[[Any, Report], None]:
+    assert rule.check_regions is not None
+    check = rule.check_regions
+
+    def validate(args: Any, report_violation: Report) -> None:
+        found = [
+            region_policy_of(r.name, r.urn, r.props)
+            for r in args.resources
+            if r.resource_type in REGION_POLICY_TYPES
+        ]
+        for message in check(found, rule.config(args.get_config()), _context()):
+            report_violation(message)
+
+    return validate
+
+
 def policies(enforcement: Mapping[str, str] | None = None) -> list[Any]:
     """Every rule as a ``pulumi_policy`` policy, to serve on its own (:func:`serve_policy_pack`)
     or add to a pack of your own. ``enforcement`` overrides default levels by rule id
@@ -86,9 +103,13 @@ def policies(enforcement: Mapping[str, str] | None = None) -> list[Any]:
             built.append(
                 crossguard.ResourceValidationPolicy(validate=_resource_validation(rule), **common)
             )
-        else:
+        elif rule.check_stack is not None:
             built.append(
                 crossguard.StackValidationPolicy(validate=_stack_validation(rule), **common)
+            )
+        else:
+            built.append(
+                crossguard.StackValidationPolicy(validate=_region_validation(rule), **common)
             )
     return built
 

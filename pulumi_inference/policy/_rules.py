@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ._endpoint import Endpoint, Unknown
+from ._region import RegionPolicy
 
 Enforcement = Literal["advisory", "mandatory"]
 Config = Mapping[str, Any]
@@ -29,6 +30,7 @@ class Context:
 
 ResourceCheck = Callable[[Endpoint, Config, Context], Iterator[str]]
 StackCheck = Callable[[Sequence[Endpoint], Config, Context], Iterator[str]]
+RegionCheck = Callable[[Sequence[RegionPolicy], Config, Context], Iterator[str]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Rule:
     defaults: dict[str, Any] = field(default_factory=dict)
     check: ResourceCheck | None = None
     check_stack: StackCheck | None = None
+    check_regions: RegionCheck | None = None
+    """A stack check over the stack's region policies (``InferenceRegionPolicy``)."""
 
     def config(self, given: Config | None) -> dict[str, Any]:
         return {**self.defaults, **{k: v for k, v in (given or {}).items() if k in self.schema}}
@@ -159,6 +163,24 @@ def _protected(endpoint: Endpoint, config: Config, context: Context) -> Iterator
     )
 
 
+REGION_POLICY_REQUIRED = "region-policy-required"
+
+
+def _region_policy_required(
+    found: Sequence[RegionPolicy], config: Config, context: Context
+) -> Iterator[str]:
+    stacks = config.get("stacks") or []
+    if found or not _matches(context.stack, stacks):
+        return
+    yield (
+        f"stack '{context.stack}' declares no InferenceRegionPolicy ({REGION_POLICY_REQUIRED}: "
+        f"stacks {', '.join(map(str, stacks))} must say where inference may run). Fix: declare "
+        "pulumi_inference.InferenceRegionPolicy (or the native one) with allowed_geos or "
+        "allowed_regions (docs/region-policy.md), or take the stack out of 'stacks' of "
+        f"{REGION_POLICY_REQUIRED} in the policy pack's configuration (--policy-pack-config)."
+    )
+
+
 def _list_schema(what: str) -> dict[str, Any]:
     return {
         "allowed": {
@@ -267,6 +289,21 @@ RULES: tuple[Rule, ...] = (
             "the endpoint's settings go to the cluster unchecked.",
             "use a known service, or upgrade pulumi-inference to one that knows it.",
         ),
+    ),
+    Rule(
+        REGION_POLICY_REQUIRED,
+        "The named stacks declare an inference region policy (where Elastic Inference Service "
+        "may run; Elasticsearch 9.5+).",
+        "mandatory",
+        {
+            "stacks": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Stacks (shell-style patterns) that must declare one.",
+            }
+        },
+        {"stacks": []},
+        check_regions=_region_policy_required,
     ),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}

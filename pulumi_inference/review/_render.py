@@ -89,6 +89,20 @@ def _policy_lines(review: Review, markdown: bool) -> list[str]:
     return lines
 
 
+def _region_lines(review: Review, markdown: bool) -> list[str]:
+    """Where inference may run, before and after (a policy is no secret)."""
+    if not review.region_policies:
+        return []
+    lines = ["### Inference region policy" if markdown else "Inference region policy:"]
+    for c in review.region_policies:
+        symbol = SYMBOLS.get(c.op, "")
+        if markdown:
+            lines.append(f"- `{symbol}` {c.op} `{c.name}`: {c.before} → {c.after}")
+        else:
+            lines.append(f"  {symbol:>2} {c.op:<8} {c.name}: {c.before} -> {c.after}")
+    return [*lines, ""]
+
+
 def markdown(review: Review) -> str:
     lines = [MARKER, f"## Inference endpoints: {_counts(review)}", "", *_where(review, True)]
     if review.changes:
@@ -97,6 +111,7 @@ def markdown(review: Review) -> str:
             symbol = SYMBOLS.get(c.op, "")
             lines.append(f"| `{symbol}` {c.op} | `{c.name}` | `{c.inference_id}` | {_keys(c)} |")
         lines.append("")
+    lines += _region_lines(review, True)
     lines += _findings(":x: Changes that will fail", review.failing, True)
     lines += _findings(":question: Replacements not checked", review.unchecked, True)
     lines += _findings(":warning: Warnings", review.warnings, True)
@@ -118,6 +133,7 @@ def text(review: Review) -> str:
             + (f": {keys}" if keys else "")
         )
     lines.append("")
+    lines += _region_lines(review, False)
     lines += _findings("Changes that will fail", review.failing, False)
     lines += _findings("Replacements not checked", review.unchecked, False)
     lines += _findings("Warnings", review.warnings, False)

@@ -14,6 +14,7 @@ from .._signature import SIG_KEY
 from ..catalogue import SECRET_KEYS
 from ..policy import RESOURCE_TYPES
 from ._preview import Preview, Step
+from ._region import RegionPolicyChange, is_region_policy, region_change
 
 OPS = ("create", "update", "replace", "delete")
 REPLACING = frozenset(
@@ -57,6 +58,8 @@ class Review:
     project: str = ""
     stack: str = ""
     changes: list[EndpointChange] = field(default_factory=list)
+    region_policies: list[RegionPolicyChange] = field(default_factory=list)
+    """Changes of the cluster's inference region policy (where inference may run)."""
     failing: list[Finding] = field(default_factory=list)
     """Replacements the cluster will refuse: the apply fails."""
     unchecked: list[Finding] = field(default_factory=list)
@@ -206,6 +209,9 @@ def _endpoint_changes(preview: Preview, review: Review) -> None:
         names = {step.op for step in steps}
         op = "replace" if names & REPLACING else steps[0].op
         main = next((s for s in steps if s.op == op), steps[0])
+        if is_region_policy(main):
+            review.region_policies.append(region_change(main, op))
+            continue
         if main.type not in RESOURCE_TYPES:
             if main.type != "pulumi:pulumi:Stack":
                 review.other_changes[op] += 1

@@ -70,6 +70,11 @@ GIVENS = {
         "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key\n"
         'pulumi-inference policy new policy >/dev/null && ln -s "$DOC_PACK_VENV" policy/venv'
     ),
+    # The shared emulator answering as an Elasticsearch 9.5 cluster (the region policy's API).
+    "cluster-9.5": (
+        'curl -sf -X PUT "$DOC_CLUSTER/_emulator/settings" '
+        "-H 'Content-Type: application/json' -d '{\"version\": \"9.5.0\"}' >/dev/null"
+    ),
     # A copy of examples/multi-env whose dev stack file points at the shared emulator.
     "multi-env": (
         'cp -r "$DOC_REPO/examples/multi-env/." .\n'
@@ -161,9 +166,16 @@ def _serve_until_up(
 
 def _program(block: Block, run: DocRun) -> str | None:
     """A Python block as the program of a Python project, `pulumi up` then `destroy` on the
-    shared emulator with the stack config of ``PROGRAM_CONFIG`` / ``PROGRAM_SECRETS``."""
+    shared emulator with the stack config of ``PROGRAM_CONFIG`` / ``PROGRAM_SECRETS`` (after
+    its ``given``, when the block names one)."""
     project = run.workdir / "program"
     project.mkdir()
+    if block.given is not None:
+        given = run_script(
+            GIVENS[block.given], project, run.prepared_env(), run.workdir / "given.log"
+        )
+        if given.returncode != 0:
+            return f"the given {block.given!r} failed:\n{given.output}"
     (project / "Pulumi.yaml").write_text("name: doc-program\nruntime: python\n")
     (project / "__main__.py").write_text(block.source)
     stack = Engine(run.workdir / "engine", run.cli_dir).project_stack(project, "dev")

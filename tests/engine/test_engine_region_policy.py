@@ -4,7 +4,9 @@ before 9.5, and the preview naming the endpoints a policy change would deny."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -173,3 +175,80 @@ def test_pulumi_import_records_the_policy_as_declared(engine: Engine, emulator: 
     (imported,) = [r for r in state if r["type"] == NATIVE_REGION_POLICY_TYPE]
     assert imported["inputs"]["allowedRegions"] == regions
     assert imported["outputs"]["createdAt"] == (live(emulator) or {})["created_at"]
+
+
+def test_the_policy_pack_requires_a_region_policy_in_the_named_stacks(
+    policy_engine: Engine, emulator: Emulator, policy_pack_dir: Path, door_name: str
+) -> None:
+    from tests.engine.test_engine_policy import run_with_pack
+
+    config = {"region-policy-required": {"stacks": ["prod"]}}
+    bare = policy_engine.stack("prod", lambda: None)
+    refused = run_with_pack(bare, "preview", policy_pack_dir, config)
+    assert refused.failed
+    (violation,) = [v for v in refused.violations if v[0] == "region-policy-required"]
+    assert "stack 'prod' declares no InferenceRegionPolicy" in violation[3]
+
+    program = policy_program(door_name, emulator.url, {"allowed_geos": ["eu"]})
+    declared = policy_engine.stack(f"prod-{door_name}", program, project="with-policy")
+    config = {"region-policy-required": {"stacks": ["prod*"]}}
+    passed = run_with_pack(declared, "preview", policy_pack_dir, config)
+    assert not passed.failed, passed.text[-3000:]
+    assert not [v for v in passed.violations if v[0] == "region-policy-required"]
+
+
+REVIEWED_PROGRAM = """\
+import json
+from pathlib import Path
+
+import pulumi
+import pulumi_inference as inference
+import pulumi_inference.native as native
+
+cfg = pulumi.Config()
+connection = inference.Connection(url=cfg.require("esUrl"))
+declared = json.loads((Path(__file__).parent / "policy.json").read_text())
+if cfg.require("door") == "native":
+    provider = native.Provider("cluster", connection)
+    native.InferenceRegionPolicy(
+        "residency", **declared, opts=pulumi.ResourceOptions(provider=provider)
+    )
+else:
+    inference.InferenceRegionPolicy("residency", connection=connection, **declared)
+"""
+
+
+def test_the_review_shows_the_region_policy_change_and_what_it_would_break(
+    policy_engine: Engine, emulator: Emulator, door_name: str, tmp_path: Path
+) -> None:
+    from tests.engine.test_engine_review import review
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: residency\nruntime: python\n")
+    (project / "__main__.py").write_text(REVIEWED_PROGRAM)
+    (project / "policy.json").write_text(json.dumps({"allowed_geos": ["us"]}))
+    stack = policy_engine.project_stack(project)
+    stack.set_config("door", auto.ConfigValue(door_name))
+    stack.set_config("esUrl", auto.ConfigValue(emulator.url))
+    stack.up(color="never")
+    endpoint = {"service": "elastic", "service_settings": {"model_id": "rainbow-sprinkles"}}
+    httpx.put(emulator.url + "/_inference/chat_completion/us-llm", json=endpoint)
+    httpx.put(
+        emulator.url + "/_ingest/pipeline/chat",
+        json={"processors": [{"inference": {"model_id": "us-llm"}}]},
+    )
+
+    (project / "policy.json").write_text(json.dumps({"allowed_geos": ["eu"]}))
+    said = review(policy_engine, project, "--format", "text", "--", "--stack", "dev")
+    assert said.returncode == 1, said.stdout + said.stderr
+    assert "Inference region policy:" in said.stdout
+    assert "update   residency: geos us -> geos eu" in said.stdout, said.stdout
+    assert "would deny 1 existing inference endpoint(s)" in said.stdout
+    assert "Result: BLOCKED: 1 change(s) will fail" in said.stdout
+
+    (project / "policy.json").write_text(json.dumps({"allowed_geos": ["eu"], "force": True}))
+    forced = review(policy_engine, project, "--format", "text", "--", "--stack", "dev")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "Result: ready to apply (read the warnings)" in forced.stdout
+    stack.destroy(color="never")

@@ -184,3 +184,19 @@ def test_types_are_the_two_front_doors() -> None:
 
     assert NATIVE_TYPE == RESOURCE_TOKEN == "elasticsearch-inference:index:InferenceEndpoint"
     assert DYNAMIC_TYPE == "pulumi-python:dynamic/elasticsearch:InferenceEndpoint"
+
+
+def test_region_policy_required_only_in_the_named_stacks() -> None:
+    from pulumi_inference.policy._region import region_policy_of
+
+    rule = RULES_BY_ID["region-policy-required"]
+    assert rule.check_regions is not None
+    declared = [region_policy_of("residency", "urn:x", {"allowedGeos": ["eu"]})]
+    assert declared[0].allowed_geos == ["eu"]
+    config = rule.config({"stacks": ["prod*"]})
+    (message,) = rule.check_regions([], config, Context("prod-eu"))
+    assert "stack 'prod-eu' declares no InferenceRegionPolicy" in message
+    assert "Fix:" in message
+    assert list(rule.check_regions(declared, config, Context("prod-eu"))) == []
+    assert list(rule.check_regions([], config, Context("dev"))) == []
+    assert list(rule.check_regions([], rule.config(None), Context("prod"))) == []  # off by default

@@ -18,6 +18,7 @@ elasticsearch-inference plugin's.
 #   inference-protected-in-stacks (mandatory)
 #   inference-no-adopt-existing (advisory)
 #   inference-no-unknown-service (mandatory)
+#   region-policy-required (mandatory)
 
 from pulumi_inference.policy import serve_policy_pack
 
