@@ -19,7 +19,7 @@ from ..client import (
     put_region_policy,
 )
 from ..errors import ClusterRejectedError, RegionPolicyExistsError, UnsupportedByClusterError
-from ._availability import SERVERLESS, Version, version_in
+from ._availability import Version, version_in
 from ._region_desired import INPUT_KEYS, DesiredRegionPolicy, live_inputs
 
 log = logging.getLogger("pulumi_inference")
@@ -29,12 +29,7 @@ REGION_POLICY_SINCE: Version = (9, 5, 0)
 
 def version_text(client: InferenceClient) -> str:
     """The cluster's version as state records it (``serverless`` for Serverless)."""
-    version = version_in(client.cluster_info())
-    if version is None:
-        info = client.cluster_info().get("version")
-        flavor = info.get("build_flavor") if isinstance(info, dict) else None
-        return SERVERLESS if flavor == SERVERLESS else ""
-    return format_version(version)
+    return format_version(client.cluster_version())
 
 
 def region_policy_refusal(version: Version | None, shown: str | None = None) -> str | None:

@@ -252,3 +252,20 @@ def test_the_review_shows_the_region_policy_change_and_what_it_would_break(
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert "Result: ready to apply (read the warnings)" in forced.stdout
     stack.destroy(color="never")
+
+
+def test_serverless_has_it_whatever_version_number_it_reports(
+    engine: Engine, emulator: Emulator, door_name: str
+) -> None:
+    emulator.settings.update({"version": "8.11.0", "build_flavor": "serverless"})
+    program = policy_program(door_name, emulator.url, {"allowed_geos": ["eu"]})
+    stack = engine.stack(f"serverless-{door_name}", program)
+    stack.up(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["eu"]}
+    (policy,) = [
+        r for r in stack.export_stack().deployment["resources"] if r["urn"].endswith("::residency")
+    ]
+    assert policy["outputs"].get("cluster_version", policy["outputs"].get("clusterVersion")) == (
+        "serverless"
+    )
+    stack.destroy(color="never")
