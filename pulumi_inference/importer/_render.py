@@ -16,7 +16,7 @@ from typing import Any
 
 import pydantic
 
-from .._release import __version__
+from .._origin import origin
 from ..services import SERVICE_SETTINGS_CLASSES, TASK_SETTINGS_CLASSES, SettingsModel
 from ._plan import Planned, SecretConfig
 from ._pyformat import Call, Code, Dict, Item, as_node, statement, string, wrap
@@ -223,4 +223,5 @@ def render_project_file(project: str, cluster: str, door: Door, config_lines: Se
 
 
 def render_requirements() -> str:
-    return f"pulumi-inference>={__version__}\n"
+    """pulumi-inference from where the running copy was installed from (``_origin``)."""
+    return f"{origin().requirement}\n"

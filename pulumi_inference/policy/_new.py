@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import sys
 from pathlib import Path
 
-from .._release import __version__
+from .._origin import Origin, origin
 from .._subcommand import Subcommand
 from ._pack import PACK_NAME
 from ._rules import RULES
@@ -25,10 +26,10 @@ runtime:
 version: 0.1.0
 """
 
-REQUIREMENTS = f"""\
-pulumi-policy>=1.21,<2
-pulumi-inference>={__version__}
-"""
+
+def requirements(installed: Origin) -> str:
+    """pulumi-policy, and pulumi-inference from where the running copy was installed from."""
+    return f"pulumi-policy>=1.21,<2\n{installed.requirement}\n"
 
 
 def main_py(name: str) -> str:
@@ -53,8 +54,12 @@ serve_policy_pack({json.dumps(name)})
 '''
 
 
-def write_pack(directory: Path, name: str = PACK_NAME, *, force: bool = False) -> list[Path]:
-    """Write PulumiPolicy.yaml, __main__.py and requirements.txt into ``directory``."""
+def write_pack(
+    directory: Path, name: str = PACK_NAME, *, force: bool = False, installed: Origin | None = None
+) -> list[Path]:
+    """Write PulumiPolicy.yaml, __main__.py and requirements.txt into ``directory``; the
+    requirements install pulumi-inference from ``installed`` (default: where this copy came from).
+    """
     if not PACK_NAME_PATTERN.match(name):
         raise ValueError(
             f"--name {name!r}: a policy pack name has only letters, digits, '.', '_' and '-'"
@@ -62,7 +67,7 @@ def write_pack(directory: Path, name: str = PACK_NAME, *, force: bool = False) -
     files = {
         "PulumiPolicy.yaml": POLICY_YAML,
         "__main__.py": main_py(name),
-        "requirements.txt": REQUIREMENTS,
+        "requirements.txt": requirements(installed or origin()),
     }
     existing = [directory / f for f in files if (directory / f).exists()]
     if existing and not force:
@@ -85,18 +90,38 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     new.add_argument("--force", action="store_true", help="overwrite the pack's files in DIR")
 
 
+def next_steps(directory: Path) -> list[str]:
+    """The shell commands that make the pack's virtualenv, then use the pack, as printed:
+    absolute paths, so that each works from any directory (the second from the project's)."""
+    directory = directory.absolute()
+    pack = shlex.quote(str(directory))
+    venv = shlex.quote(str(directory / "venv"))
+    requirements = shlex.quote(str(directory / "requirements.txt"))
+    return [
+        f"python3 -m venv {venv} && {venv}/bin/pip install -r {requirements}",
+        f"pulumi preview --policy-pack {pack}",
+    ]
+
+
 def _run(args: argparse.Namespace) -> int:
+    installed = origin()
     try:
-        written = write_pack(args.directory, args.name, force=args.force)
+        written = write_pack(args.directory, args.name, force=args.force, installed=installed)
     except (ValueError, OSError) as exc:
         print(f"pulumi-inference policy new: {exc}", file=sys.stderr)
         return EXIT_FAILED
     for path in written:
         print(f"wrote {path}")
-    print(
-        f"next: python3 -m venv {args.directory}/venv && {args.directory}/venv/bin/pip install "
-        f"-r {args.directory}/requirements.txt; then pulumi preview --policy-pack {args.directory}"
-    )
+    print(f"requirements.txt installs pulumi-inference from {installed.where}")
+    if installed.missing is not None:
+        print(
+            f"pulumi-inference policy new: warning: {installed.missing} is no longer there; "
+            f"edit the pulumi-inference line of {args.directory / 'requirements.txt'}",
+            file=sys.stderr,
+        )
+    print("next, in a shell (the second one in your Pulumi project's directory):")
+    for command in next_steps(args.directory):
+        print(f"  {command}")
     return EXIT_OK
 
 

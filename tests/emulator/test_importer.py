@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-import pulumi_inference
+from pulumi_inference._origin import origin
 from pulumi_inference.cli import main
 from pulumi_inference.connection import ClusterConnection
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
@@ -180,9 +180,8 @@ def test_writes_a_project_declaring_each_endpoint_as_it_was_made(
         "__main__.py",
         "requirements.txt",
     ]
-    assert (out / "requirements.txt").read_text() == (
-        f"pulumi-inference>={pulumi_inference.__version__}\n"
-    )
+    # pulumi-inference from where this copy was installed from (tests/unit/test_origin.py)
+    assert (out / "requirements.txt").read_text() == f"{origin().requirement}\n"
     project = (out / "Pulumi.yaml").read_text()
     assert 'name: "Cluster-Endpoints"' in project
     assert "runtime:\n  name: python\n" in project

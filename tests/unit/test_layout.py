@@ -157,6 +157,7 @@ KERNEL = (
     "_signature",
     "_release",
     "_published",
+    "_origin",
     "errors",
     "connection",
     "properties",
