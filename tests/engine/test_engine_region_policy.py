@@ -18,7 +18,8 @@ import pulumi_inference as inference
 import pulumi_inference.native as native_es
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.properties import NATIVE_REGION_POLICY_TYPE
-from tests.support.engine import Engine
+from tests.support.engine import Engine, stored_state_text
+from tests.support.engine_programs import secret_value
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 
@@ -268,4 +269,25 @@ def test_serverless_has_it_whatever_version_number_it_reports(
     assert policy["outputs"].get("cluster_version", policy["outputs"].get("clusterVersion")) == (
         "serverless"
     )
+    stack.destroy(color="never")
+
+
+def test_the_connection_s_credentials_never_reach_state_in_plain_text(
+    engine: Engine, emulator: Emulator
+) -> None:
+    key = secret_value("cluster-key")
+
+    def program() -> None:
+        inference.InferenceRegionPolicy(
+            "residency",
+            allowed_geos=["eu"],
+            connection=inference.Connection(url=emulator.url, api_key=key),
+        )
+
+    stack = engine.stack("policy-secret", program)
+    stack.up(color="never")
+    stack.refresh(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["eu"]}
+    assert key not in stored_state_text(engine)
+    assert stack.preview(color="never").change_summary.get("update") is None
     stack.destroy(color="never")

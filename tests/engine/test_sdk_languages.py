@@ -151,6 +151,27 @@ def test_a_program_creates_rotates_replaces_and_destroys(
     assert cluster.endpoint(e5_id) is None
 
 
+def test_a_program_declares_the_region_policy(sdk_stack: SdkStack, cluster: Cluster) -> None:
+    """The generated InferenceRegionPolicy of each language: created, updated in place,
+    deleted with the stack (on a 9.5 cluster)."""
+    cluster.emulator.set_version("9.5.0")
+    sdk_stack.params["regionGeos"] = ["eu"]
+    created = sdk_stack.up()
+    assert created["changes"] == {"create": 5}
+    live = cluster.get("/_inference/_region_policy").json()
+    assert live["region_policy"] == {"allowed_geos": ["eu"]}
+    assert _values(created["outputs"])["regionCreatedAt"] == live["created_at"]
+
+    sdk_stack.params["regionGeos"] = ["eu", "us"]
+    assert sdk_stack.preview()["changes"] == {"update": 1}
+    assert sdk_stack.up()["changes"] == {"update": 1}
+    live = cluster.get("/_inference/_region_policy").json()
+    assert live["region_policy"] == {"allowed_geos": ["eu", "us"]}
+
+    assert sdk_stack.destroy()["changes"] == {"delete": 5}
+    assert cluster.get("/_inference/_region_policy").status_code == 404
+
+
 @pytest.mark.parametrize("driver", ["typescript"], indirect=True)
 def test_the_typescript_example_runs_as_its_language_host_would_run_it(
     driver: Driver, engine: Engine, cluster: Cluster, tmp_path: Path

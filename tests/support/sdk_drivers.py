@@ -57,7 +57,7 @@ class SdkStack:
     driver: Driver
     engine: Engine
     stack: str
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     config: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Stack config: key -> ``{"value": ..., "secret": bool}``."""
     project_program: Path | None = None

@@ -21,7 +21,8 @@ type params struct {
 	ClusterURL    string `json:"clusterUrl"`
 	ClusterAPIKey string `json:"clusterApiKey"`
 	OpenaiKey     string `json:"openaiKey"`
-	E5Model       string `json:"e5Model"`
+	E5Model       string   `json:"e5Model"`
+	RegionGeos    []string `json:"regionGeos"`
 }
 
 type request struct {
@@ -87,6 +88,15 @@ func program(p params) pulumi.RunFunc {
 		ctx.Export("similarity", openai.EffectiveServiceSettings.MapIndex(pulumi.String("similarity")))
 		ctx.Export("e5Model", e5.ServiceSettings.MapIndex(pulumi.String("model_id")))
 		ctx.Export("clusterVersion", e5.ClusterVersion)
+		if len(p.RegionGeos) > 0 {
+			residency, err := es.NewInferenceRegionPolicy(ctx, "residency", &es.InferenceRegionPolicyArgs{
+				AllowedGeos: pulumi.ToStringArray(p.RegionGeos),
+			}, pulumi.Provider(cluster))
+			if err != nil {
+				return err
+			}
+			ctx.Export("regionCreatedAt", residency.CreatedAt)
+		}
 		return nil
 	}
 }

@@ -9,6 +9,8 @@ interface Params {
     clusterApiKey: string;
     openaiKey: string;
     e5Model: string;
+    /** When given, the program also declares the cluster's region policy with these geos. */
+    regionGeos?: string[];
 }
 
 interface Request {
@@ -56,7 +58,17 @@ function program(p: Params): () => Promise<Record<string, pulumi.Output<unknown>
             },
             { provider: cluster },
         );
+        const region: Record<string, pulumi.Output<unknown>> = {};
+        if (p.regionGeos !== undefined) {
+            const residency = new es.InferenceRegionPolicy(
+                "residency",
+                { allowedGeos: p.regionGeos },
+                { provider: cluster },
+            );
+            region.regionCreatedAt = residency.createdAt;
+        }
         return {
+            ...region,
             openaiId: openai.inferenceId,
             dimensions: openai.effectiveServiceSettings.apply((s) => s["dimensions"]),
             similarity: openai.effectiveServiceSettings.apply((s) => s["similarity"]),
