@@ -30,18 +30,32 @@ LOOKUP_POLICY = RetryPolicy(deadline=10.0, unreachable_deadline=3.0)
 
 
 class _Lookups:
-    """Per client: the version read (``None``: current) and whether it could be read."""
+    """Per client: the version read (``None``: current) and whether it could be read.
+
+    One look-up per client, however many endpoints ask at once; clusters do not wait on
+    each other.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._seen: weakref.WeakKeyDictionary[InferenceClient, tuple[Version | None, bool]]
         self._seen = weakref.WeakKeyDictionary()
+        self._asking: weakref.WeakKeyDictionary[InferenceClient, threading.Lock]
+        self._asking = weakref.WeakKeyDictionary()
 
     def get(self, client: InferenceClient) -> tuple[Version | None, bool]:
         with self._lock:
-            if client not in self._seen:
-                self._seen[client] = _read_version(client)
-            return self._seen[client]
+            if client in self._seen:
+                return self._seen[client]
+            asking = self._asking.setdefault(client, threading.Lock())
+        with asking:
+            with self._lock:
+                if client in self._seen:
+                    return self._seen[client]
+            found = _read_version(client)
+            with self._lock:
+                self._seen[client] = found
+            return found
 
     def looked_up(self, client: InferenceClient) -> tuple[Version | None, bool] | None:
         with self._lock:

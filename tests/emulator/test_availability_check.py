@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -140,3 +141,13 @@ def test_a_declaration_that_adds_nothing_to_what_the_cluster_took_asks_nothing()
         assert _gets(emulator) == 1
         groq = _groq(emulator.url)
         assert [f.property for f in provider.check(old, groq).failures] == ["service"]
+
+
+def test_endpoints_checked_at_once_ask_their_cluster_once() -> None:
+    """The native plugin and the widened dynamic server check many endpoints concurrently."""
+    with Emulator(EmulatorConfig(version="9.1.0", latency=0.2)) as emulator:
+        props = [_groq(emulator.url, inference_id=f"chat-{n}") for n in range(8)]
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(_failures, props))
+        assert all([path for path, _ in found] == ["service"] for found in results)
+        assert _gets(emulator) == 1
