@@ -26,7 +26,6 @@ from .._nested import normalize_numbers
 from .._redact import redact
 from ..client import InferenceClient
 from ..connection import config_keys
-from ..errors import ConfigurationError
 from ..operations import REGION_POLICY_ID, DesiredRegionPolicy, PolicyState
 from . import _layout, _wire
 from ._provider import _all_secrets, _one_message
@@ -57,18 +56,10 @@ class InferenceRegionPolicyProvider(ResourceProvider):
         issues = operations.check_region_policy(props)
         if not issues:
             old = _policy(_wire.unwrap(olds)[0]) if olds else None
-            issues = self._against_cluster(old, DesiredRegionPolicy.from_props(props))
+            new = DesiredRegionPolicy.from_props(props)
+            issues = operations.check_against_cluster(lambda: self._client(new), old, new)
         hidden = _all_secrets(props)
         return CheckResult(news, [CheckFailure(p, redact(m, hidden)) for p, m in issues])
-
-    def _against_cluster(
-        self, old: DesiredRegionPolicy | None, new: DesiredRegionPolicy
-    ) -> list[tuple[str, str]]:
-        try:
-            client = self._client(new)
-        except ConfigurationError:
-            return []  # no cluster named yet: the apply reports it
-        return operations.check_against_cluster(client, old, new)
 
     @_one_message
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -90,7 +90,7 @@ class RegionPolicyCalls:
             new = DesiredRegionPolicy.from_props(plain)
             issues = await self._run(
                 request.urn,
-                lambda: operations.check_against_cluster(self._connect(), old, new),
+                lambda: operations.check_against_cluster(self._connect, old, new),
             )
         failures = [CheckFailure(_property_path(path), message) for path, message in issues]
         return CheckResponse(inputs=_wire(_inputs(plain)), failures=failures)

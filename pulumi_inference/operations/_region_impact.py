@@ -11,7 +11,7 @@ will meet. Endpoints without ``metadata.regions`` are not EIS endpoints: no poli
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,14 +106,17 @@ def region_policy_impact(client: InferenceClient, desired: DesiredRegionPolicy) 
 
 
 def check_against_cluster(
-    client: InferenceClient, old: DesiredRegionPolicy | None, new: DesiredRegionPolicy
+    connect: Callable[[], InferenceClient],
+    old: DesiredRegionPolicy | None,
+    new: DesiredRegionPolicy,
 ) -> list[tuple[str, str]]:
     """The preview's questions to the cluster (read-only): can it have a region policy at
     all (a failure naming its version), and what would this one deny (a warning)? A cluster
-    that cannot be asked is left to the apply, which will say why."""
+    that cannot be asked (or not named yet) is left to the apply, which will say why."""
     if has_unknown(new.props.get("connection")):
         return []  # the cluster is computed by the same program: not known yet
     try:
+        client = connect()
         refusal = region_policy_refusal(live_version(client))
         if refusal is not None:
             key = "allowed_regions" if "allowed_regions" in new.body() else "allowed_geos"
