@@ -47,6 +47,13 @@ GIVENS = {
         'pulumi config set elasticsearch:url "$DOC_CLUSTER"\n'
         "pulumi config set --secret elasticsearch:apiKey doc-test-cluster-key"
     ),
+    # The configured project above, and the policy configuration its preview names.
+    "project-and-policy-config": (
+        'cp -r "$DOC_REPO/examples/quickstart/." . && pulumi stack init dev\n'
+        'pulumi config set elasticsearch:url "$DOC_CLUSTER"\n'
+        "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key\n"
+        """echo '{"inference-allowed-services": {"allowed": ["openai"]}}' > policy-config.json"""
+    ),
     # An endpoint on the cluster that no stack manages (made by hand, say).
     "endpoint-on-cluster": (
         'curl -sf -X PUT "$DOC_CLUSTER/_inference/text_embedding/openai-embeddings" '
