@@ -1,7 +1,8 @@
 """The same program against clusters of every version (issue 23): what each refuses at preview.
 
-One program declares four endpoints: OpenAI embeddings (8.12+), OpenAI chat completion
-(8.18+), Groq chat completion (9.3+) and OpenAI embeddings with OAuth 2.0 settings (9.5+).
+One program declares five endpoints: OpenAI embeddings (8.12+), OpenAI chat completion
+(8.18+), Groq chat completion (9.3+), OpenAI embeddings with OAuth 2.0 settings (9.5+) and a
+service newer than this library (``allow_unknown_service``: the cluster decides).
 Against emulated clusters of 8.15, 8.18, 9.1, 9.3 and 9.5, and a Serverless one (whose
 ``version.number`` is 8.11.0, as Serverless reports), ``pulumi preview`` through each door
 fails with one line per endpoint the cluster cannot accept (what, the version it needs, the
@@ -64,6 +65,14 @@ def _declarations(prefix: str) -> dict[str, dict[str, object]]:
             "task_type": "chat_completion",
             "service": "groq",
             "service_settings": {"model_id": "llama-3.3-70b-versatile", "api_key": key},
+        },
+        # newer than this library: allow_unknown_service, never refused by version
+        "future": {
+            "inference_id": f"{prefix}-future",
+            "task_type": "completion",
+            "service": "some-future-service",
+            "service_settings": {"model_id": "m1", "api_key": key},
+            "allow_unknown_service": True,
         },
         "oauth": openai_embeddings(
             f"{prefix}-oauth",
