@@ -9,6 +9,7 @@ it exists and matches its declaration, prints the plan, and with ``--yes`` carri
     _pulumi    the pulumi CLI (export, import, refresh, cancel), one-line redacted errors
     _state     the export: project, pending operations, declarations, each one's cluster
     _plan      adopt, clear or leave each pending operation, asking the cluster
+    _lock      whether the stack is locked and by whom, read without taking the lock
     _surgery   edits of the export: drop a pending create, complete a dynamic one
     _command   the arguments, the printed plan, exit codes, carrying it out
 

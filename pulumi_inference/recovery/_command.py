@@ -7,9 +7,11 @@ says what was), 2 usage, 3 carried out but some endpoints were left alone for a 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
+from ._lock import LockStatus, lock_status
 from ._plan import Step, plan
 from ._pulumi import PulumiCli, RecoveryError, project_name
 from ._state import StackState
@@ -65,12 +67,16 @@ def _run(args: argparse.Namespace) -> int:
     pending = state.pending()
     if not pending:
         print(f"stack {args.stack}: no pending operation; nothing to recover.")
+        if not args.yes:
+            _say_lock(lock_status(cli, project), args, quiet_unless_locked=True)
         return _lock_only(cli, args)
     steps = plan(state, cli.config())
     print(f"stack {args.stack} (project {project}): {len(steps)} pending operation(s)")
     for step in steps:
         print(step.line())
-    if args.cancel_lock:
+    if not args.yes:
+        _say_lock(lock_status(cli, project), args)
+    elif args.cancel_lock:
         print("  the stack's lock is removed first (--cancel-lock)")
     if not args.yes:
         print("Nothing was changed: run again with --yes to carry this out.")
@@ -88,6 +94,37 @@ def _run(args: argparse.Namespace) -> int:
             "no longer in the state; their endpoints on the cluster are untouched."
         )
     return EXIT_LEFT_ALONE if left else EXIT_OK
+
+
+def _say_lock(
+    status: LockStatus, args: argparse.Namespace, quiet_unless_locked: bool = False
+) -> None:
+    """The plan's line about the lock: held (by whom, and what to run), free, or not known."""
+    if status.locked:
+        by = f" (lock created by {', '.join(status.holders)})" if status.holders else ""
+        print(f"  the stack is locked{by}: a run is in progress, or a killed one left its lock")
+        if args.cancel_lock:
+            print("  the stack's lock is removed first (--cancel-lock)")
+            return
+        command = ["pulumi-inference", "recover", "--stack", args.stack]
+        command += ["--cwd", args.cwd] if args.cwd != "." else []
+        print(
+            "  when no run of the stack is in progress, carry it out with: "
+            f"{shlex.join([*command, '--yes', '--cancel-lock'])}"
+        )
+    elif quiet_unless_locked:
+        return
+    elif status.locked is None:
+        print(
+            f"  whether the stack is locked is not known before --yes ({status.unknown_because}); "
+            "if it is, --yes stops before changing anything"
+        )
+        if args.cancel_lock:
+            print("  the stack's lock is removed first (--cancel-lock)")
+    else:
+        print("  the stack is not locked")
+        if args.cancel_lock:
+            print("  the stack's lock is removed first (--cancel-lock): there is none now")
 
 
 def _lock_only(cli: PulumiCli, args: argparse.Namespace) -> int:

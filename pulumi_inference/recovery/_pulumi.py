@@ -70,7 +70,11 @@ class PulumiCli:
 
     def run(self, *args: str, what: str) -> str:
         """stdout of ``pulumi ARGS --stack NAME --non-interactive``; an error names ``what``."""
-        command = [self.executable, *args, "--stack", self.stack, "--non-interactive"]
+        return self.run_unscoped(*args, "--stack", self.stack, what=what)
+
+    def run_unscoped(self, *args: str, what: str) -> str:
+        """stdout of ``pulumi ARGS --non-interactive`` (a command that takes no ``--stack``)."""
+        command = [self.executable, *args, "--non-interactive"]
         try:
             done = subprocess.run(
                 command,
@@ -139,6 +143,16 @@ class PulumiCli:
 
     def refresh(self, *args: str) -> None:
         self.run("refresh", "--yes", "--skip-preview", *args, what="pulumi refresh")
+
+    def backend_url(self) -> str:
+        """The backend the stack lives in (``pulumi whoami``: login, Pulumi.yaml or the
+        environment); it may hold a password: never printed unmasked."""
+        text = self.run_unscoped("whoami", "--json", what="pulumi whoami")
+        try:
+            url = json.loads(text)["url"]
+        except (ValueError, KeyError, TypeError):
+            raise RecoveryError("pulumi whoami: the output names no backend URL") from None
+        return str(url)
 
     def cancel(self) -> None:
         self.run("cancel", "--yes", what="pulumi cancel")

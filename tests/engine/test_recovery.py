@@ -9,6 +9,7 @@ the backend's lock, two pending creates and two endpoints the state does not rec
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -94,6 +95,14 @@ def test_killed_up_is_recovered_in_one_command(
     assert "service_settings.num_threads" in plan.stdout
     assert f"clear  c ({ids['c']}): not on the cluster" in plan.stdout
     assert "Nothing was changed" in plan.stdout
+    # The plan says the killed run's lock is there, whose it is, and what to run.
+    assert "  the stack is locked (lock created by " in plan.stdout
+    assert " (pid " in plan.stdout and "a killed one left its lock" in plan.stdout
+    assert (
+        f"carry it out with: pulumi-inference recover --stack dev --cwd {project} --yes "
+        "--cancel-lock\n" in plan.stdout
+    )
+    assert (urlsplit(team_engine.env["PULUMI_BACKEND_URL"]).password or "?") not in plan.stdout
     assert export(team_engine, project, "dev") == before
 
     locked = recover(team_engine, project, "dev", "--yes")
@@ -112,6 +121,8 @@ def test_killed_up_is_recovered_in_one_command(
 
     nothing = recover(team_engine, project, "dev", "--yes")
     assert nothing.returncode == 0 and "nothing to recover" in nothing.stdout
+    unlocked = recover(team_engine, project, "dev")  # nothing pending, no lock: one line
+    assert unlocked.stdout == "stack dev: no pending operation; nothing to recover.\n"
     assert export(team_engine, project, "dev") == after
 
     # The person deletes b, as the plan said; the next run creates b and c, nothing else.
@@ -129,6 +140,34 @@ def test_killed_up_is_recovered_in_one_command(
     destroy = pulumi(team_engine, project, "destroy", "--yes", "--skip-preview", "--stack", "dev")
     assert destroy.returncode == 0, destroy.stdout + destroy.stderr
     assert [i for i in cluster.all_ids() if i.startswith(prefix)] == []
+
+
+def test_the_plan_names_a_live_runs_lock_on_a_file_backend(
+    tmp_path: Path, engine: Engine, cluster: Cluster
+) -> None:
+    """While a `pulumi up` waits for a deployment, `recover`'s plan says the stack is locked
+    by that run (its pid), without taking the lock: the run finishes as if nothing happened."""
+    inference_id = unique("live")
+    project = team_project(tmp_path / "project")
+    team_stack(engine, project, "dev", DYNAMIC, cluster, {"a": e5_deployment(inference_id)})
+    run = Run.up(engine, project, "dev", tmp_path / "up.log")
+    try:
+        wait_for(lambda: puts(cluster, inference_id) == 1, 90, "the create")
+        plan = recover(engine, project, "dev")
+        assert run.wait() == 0, run.output()
+    finally:
+        run.stop_if_running()
+
+    assert plan.returncode == 0, plan.stderr
+    assert f"adopt  a ({inference_id}): on the cluster and matching" in plan.stdout
+    assert "  the stack is locked (lock created by " in plan.stdout
+    assert f"(pid {run.process.pid}) at " in plan.stdout
+    assert "--yes --cancel-lock" in plan.stdout and "Nothing was changed" in plan.stdout
+    assert pending_urns(export(engine, project, "dev")) == []
+    free = recover(engine, project, "dev")
+    assert free.stdout == "stack dev: no pending operation; nothing to recover.\n"
+    done = pulumi(engine, project, "destroy", "--yes", "--skip-preview", "--stack", "dev")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 # -- bad input: one line, nothing changed -----------------------------------------------
