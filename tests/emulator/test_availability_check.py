@@ -1,6 +1,6 @@
 """The check against the cluster's version (issue 23), through the dynamic provider and the
 core, against emulated clusters: what is refused, what never is, and how often ``GET /``
-is asked."""
+is asked (REQ-CHECK-5)."""
 
 from __future__ import annotations
 

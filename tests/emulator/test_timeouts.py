@@ -1,5 +1,5 @@
 """``?timeout`` (issue 23): sent from ``deployment_timeout`` where the version takes it, and
-the emulator accepting and refusing it as Elasticsearch does."""
+the emulator accepting and refusing it as Elasticsearch does (REQ-CHECK-6)."""
 
 from __future__ import annotations
 
