@@ -40,6 +40,7 @@ def _gets(emulator: Emulator) -> int:
 
 
 def test_a_service_newer_than_the_cluster_fails_the_check_once_per_cluster() -> None:
+    """REQ-CHECK-5: one line, once per cluster, nothing sent to /_inference."""
     with Emulator(EmulatorConfig(version="9.1.2")) as emulator:
         for _ in range(3):
             assert _failures(_groq(emulator.url)) == [

@@ -46,6 +46,7 @@ def _queries(emulator: Emulator, method: str) -> list[str]:
     [("8.18.1", False), ("8.19.0", True), ("9.0.2", False), ("9.1.0", True), ("9.5.0", True)],
 )
 def test_a_create_that_waits_for_a_deployment_sends_its_timeout(version: str, sent: bool) -> None:
+    """REQ-CHECK-6: deployment_timeout as ?timeout, from 8.19 on 8.x and 9.1 on 9.x."""
     with Emulator(EmulatorConfig(version=version, deployment_seconds=0.1)) as emulator:
         props = _e5(emulator)
         client = InferenceClient(ClusterConnection(url=emulator.url), policy=FAST)

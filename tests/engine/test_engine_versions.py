@@ -120,8 +120,9 @@ def _preview_failure(stack: auto.Stack) -> str | None:
 def test_each_cluster_refuses_at_preview_what_its_version_lacks(
     engine: Engine, door: Door, versioned: tuple[str, Cluster]
 ) -> None:
-    """The engine stops a preview at its first failing resource, so each endpoint of the
-    program is previewed on its own stack (the same declarations, one at a time)."""
+    """REQ-CHECK-5: the engine stops a preview at its first failing resource, so each
+    endpoint of the program is previewed on its own stack (the same declarations, one at a
+    time)."""
     flavour, cluster = versioned
     version = FLAVOURS[flavour][0]
     declarations = _declarations(unique("ver"))
