@@ -117,10 +117,10 @@ def check_against_cluster(
         return []  # the cluster is computed by the same program: not known yet
     try:
         client = connect()
-        refusal = region_policy_refusal(live_version(client))
+        refusal = region_policy_refusal(live_version(client), client.cluster)
         if refusal is not None:
             key = "allowed_regions" if "allowed_regions" in new.body() else "allowed_geos"
-            return [(key, f"{refusal} ({client.cluster})")]
+            return [(key, refusal)]
         if not new.known() or (old is not None and old.policy_key() == new.policy_key()):
             return []
         message = region_policy_impact(client, new).message()

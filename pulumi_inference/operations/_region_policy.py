@@ -32,26 +32,28 @@ def version_text(client: InferenceClient) -> str:
     return format_version(client.cluster_version())
 
 
-def region_policy_refusal(version: Version | None, shown: str | None = None) -> str | None:
-    """Why a cluster of ``version`` cannot have a region policy; ``None`` when it can
-    (``None``, Serverless or not read, counts as current, as everywhere else)."""
+def region_policy_refusal(version: Version | None, cluster: str) -> str | None:
+    """Why a cluster of ``version`` cannot have a region policy, in the words of the other
+    version refusals; ``None`` when it can (``None``: Serverless or not read, counts as
+    current, as everywhere else)."""
     if version is None or tuple(version) >= REGION_POLICY_SINCE:
         return None
     return (
-        "InferenceRegionPolicy needs Elasticsearch 9.5.0 or later (the "
-        f"/_inference/_region_policy API); the cluster is {shown or format_version(version)}"
+        "InferenceRegionPolicy (the /_inference/_region_policy API) needs Elasticsearch "
+        f"{format_version(REGION_POLICY_SINCE)} or later; the cluster ({cluster}) runs "
+        f"{format_version(version)}"
     )
 
 
 def require_region_policy_api(client: InferenceClient) -> str:
     """The cluster's version; raises, naming it, when the cluster predates the API."""
     version = version_text(client)
-    refusal = region_policy_refusal(version_in(client.cluster_info()), version)
+    refusal = region_policy_refusal(version_in(client.cluster_info()), client.cluster)
     if refusal is not None:
         raise UnsupportedByClusterError(
-            f"{refusal} ({client.cluster}). Upgrade the cluster, or declare the policy only "
-            "for clusters of 9.5 or later.",
-            needs="9.5.0",
+            f"{refusal}. Upgrade the cluster, or declare the policy only for clusters of 9.5 "
+            "or later.",
+            needs=format_version(REGION_POLICY_SINCE),
             cluster_version=version,
         )
     return version

@@ -18,6 +18,7 @@ import pulumi_inference as inference
 import pulumi_inference.native as native_es
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.properties import NATIVE_REGION_POLICY_TYPE
+from tests.engine.test_engine_versions import FLAVOURS as VERSION_FLAVOURS
 from tests.support.engine import Engine, stored_state_text
 from tests.support.engine_programs import secret_value
 
@@ -100,7 +101,8 @@ def test_refused_before_anything_is_sent_on_a_9_4_cluster(
     emulator.clear_requests()
     program = policy_program(door_name, emulator.url, {"allowed_geos": ["eu"]})
     stack = engine.stack(f"old-{door_name}", program)
-    with pytest.raises(auto.errors.CommandError, match=r"9\.5\.0 or later.*9\.4\.0"):
+    refused = r"9\.5\.0 or later; the cluster \(.*\) runs 9\.4\.0"
+    with pytest.raises(auto.errors.CommandError, match=refused):
         stack.preview(color="never")
     with pytest.raises(auto.errors.CommandError, match=r"9\.5\.0 or later"):
         stack.up(color="never")
@@ -291,3 +293,32 @@ def test_the_connection_s_credentials_never_reach_state_in_plain_text(
     assert key not in stored_state_text(engine)
     assert stack.preview(color="never").change_summary.get("update") is None
     stack.destroy(color="never")
+
+
+@pytest.mark.parametrize("flavour", sorted(VERSION_FLAVOURS))
+def test_the_version_matrix_refuses_it_before_9_5_and_previews_it_after(
+    engine: Engine, door_name: str, flavour: str
+) -> None:
+    """The clusters of the endpoints' version matrix (tests/engine/test_engine_versions.py):
+    8.15, 8.18, 9.1 and 9.3 refuse the policy at preview naming their version; 9.5 and
+    Serverless (which reports 8.11.0) preview it, reading only (GET /, and GET /_inference/_all
+    for what it would deny); the older ones are asked nothing but GET /."""
+    version, build_flavor = VERSION_FLAVOURS[flavour]
+    with Emulator(EmulatorConfig(version=version, build_flavor=build_flavor)) as emulator:
+        program = policy_program(door_name, emulator.url, {"allowed_geos": ["eu"]})
+        stack = engine.stack(f"m{flavour.replace('.', '')}-{door_name}", program)
+        if flavour in {"9.5", "serverless"}:
+            stack.preview(color="never")
+        else:
+            line = (
+                "InferenceRegionPolicy (the /_inference/_region_policy API) needs Elasticsearch "
+                f"9.5.0 or later; the cluster ({emulator.url}) runs {version}"
+            )
+            with pytest.raises(auto.errors.CommandError) as failed:
+                stack.preview(color="never")
+            assert line in " ".join(str(failed.value).split()), str(failed.value)
+        asked = {(r["method"], r["path"]) for r in emulator.requests()}
+        if flavour in {"9.5", "serverless"}:
+            assert asked <= {("GET", "/"), ("GET", "/_inference/_all")}, asked
+        else:
+            assert asked == {("GET", "/")}, asked
