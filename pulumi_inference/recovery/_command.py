@@ -104,12 +104,14 @@ def _say_lock(
         by = f" (lock created by {', '.join(status.holders)})" if status.holders else ""
         print(f"  the stack is locked{by}: a run is in progress, or a killed one left its lock")
         if args.cancel_lock:
-            print("  the stack's lock is removed first (--cancel-lock)")
+            if not quiet_unless_locked:  # with nothing pending, _lock_only says what --yes does
+                print("  the stack's lock is removed first (--cancel-lock)")
             return
         command = ["pulumi-inference", "recover", "--stack", args.stack]
         command += ["--cwd", args.cwd] if args.cwd != "." else []
         print(
-            "  when no run of the stack is in progress, carry it out with: "
+            "  when no run of the stack is in progress, "
+            f"{'remove it' if quiet_unless_locked else 'carry it out'} with: "
             f"{shlex.join([*command, '--yes', '--cancel-lock'])}"
         )
     elif quiet_unless_locked:
