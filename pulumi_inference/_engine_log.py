@@ -65,8 +65,11 @@ class EngineLogHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         urn = current_urn.get()
-        engine = self._engine() if urn else None
-        if engine is None or urn is None:
+        # A warning about no resource (an extension of Pulumi's server that stopped working)
+        # goes to the engine too, shown on the stack: on stderr it would read as noise.
+        to_engine = urn is not None or record.levelno >= logging.WARNING
+        engine = self._engine() if to_engine else None
+        if engine is None:
             self._fallback.emit(record)
             return
         from pulumi.runtime.proto import engine_pb2
@@ -83,7 +86,7 @@ class EngineLogHandler(logging.Handler):
             else engine_pb2.DEBUG
         )
         try:
-            engine.Log(engine_pb2.LogRequest(severity=severity, message=message, urn=urn))
+            engine.Log(engine_pb2.LogRequest(severity=severity, message=message, urn=urn or ""))
         except Exception:  # the engine went away: the message still reaches stderr
             self._fallback.emit(record)
 

@@ -44,7 +44,7 @@ from ._server import (
     report_detailed_diff,
     send_detailed_diffs,
     serve_one_command,
-    serving_call,
+    server_reports_tracebacks,
     widen_worker_pool,
 )
 
@@ -71,8 +71,8 @@ def _one_message(method: Callable[..., _Result]) -> Callable[..., _Result]:
     The dynamic provider server reports a failure as ``traceback.format_exc()``. Under it,
     the error is raised as the frameless *cause* of a :class:`ProviderFailure`, which puts
     its message at the top of that text, before the server's few frames;
-    ``PULUMI_INFERENCE_DEBUG=1`` keeps the whole traceback instead. Direct callers get the
-    typed error itself.
+    ``PULUMI_INFERENCE_DEBUG=1`` keeps the whole traceback instead. Direct callers, and
+    older servers (which report the exception's text alone), get the typed error itself.
     """
 
     @functools.wraps(method)
@@ -88,7 +88,7 @@ def _one_message(method: Callable[..., _Result]) -> Callable[..., _Result]:
                     headline = exc
                 else:
                     headline = InferenceError(f"{type(exc).__name__}: {message}")
-                if not serving_call() or debugging():
+                if not server_reports_tracebacks() or debugging():
                     raise headline.with_traceback(exc.__traceback__) from None
                 raise ProviderFailure(
                     f"the error above (set {DEBUG_ENV}=1 for a full traceback)"

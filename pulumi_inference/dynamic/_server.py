@@ -19,11 +19,19 @@ get it anyway, each with a fallback to the plain behaviour when Pulumi's server 
   started with (``_engine_watch``) and ends the process when it is gone; and as the process
   serves one engine command, it lets reads of one cluster share one listing
   (``client.share_reads``).
+
+Each of these leans on how Pulumi's server is written (its executor's private fields, the
+``request`` local and the ``proto`` global of its module), not on an API it promises. When one
+stops working, the provider carries on without it and says so once per process with a
+warning the user sees (:func:`no_longer_works`): what no longer works, its effect, and the
+Pulumi version. CI runs the provider-process tests on the lowest and the newest Pulumi that
+``pyproject.toml`` allows (``scripts/test-pulumi-range``), and they fail on any such warning.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib.metadata
 import logging
 import os
 import sys
@@ -43,8 +51,28 @@ log = logging.getLogger("pulumi_inference")
 WORKERS_ENV = "PULUMI_INFERENCE_DYNAMIC_WORKERS"
 _SERVER_MODULE = os.path.join("pulumi", "dynamic", "__main__.py")
 
+NO_LONGER_WORKS = "pulumi-inference: with this Pulumi"
+"""How every warning of a lost extension starts (tests look for it)."""
+
 _widened: bool | None = None  # the outcome, once tried
+_warned: set[str] = set()
 _widen_lock = threading.Lock()
+
+
+def no_longer_works(what: str, effect: str) -> None:
+    """Warn, once per process and ``what``, that an extension of Pulumi's server failed."""
+    if what in _warned:
+        return
+    _warned.add(what)
+    try:
+        version = importlib.metadata.version("pulumi")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    log.warning(
+        f"{NO_LONGER_WORKS} ({version}), {what} no longer works: {effect}. Please report it "
+        "to pulumi-inference with this Pulumi version; the native provider plugin "
+        "(elasticsearch-inference) does not depend on it."
+    )
 
 
 def _wanted_workers() -> int:
@@ -72,19 +100,39 @@ def widen_worker_pool() -> bool:
     with _widen_lock:
         if _widened is not None:
             return _widened
+        if _call_frame(sys._getframe(1)) is None:
+            return False  # a direct call (tests, an embedding program): no server pool
         executor = _executor_of(threading.current_thread())
         limit = getattr(executor, "_max_workers", None)
         if executor is None or not isinstance(limit, int):
-            log.info(
-                "pulumi-inference: this Pulumi's dynamic provider server could not be made to "
-                "serve more than its own few calls at once; model deployments wait in turns "
-                "(the native provider plugin, elasticsearch-inference, has no such limit)"
+            no_longer_works(
+                "widening the dynamic provider server's worker pool",
+                "it serves its own few calls at once, so model deployments wait in turns",
             )
             _widened = False
             return False
         executor._max_workers = max(limit, _wanted_workers())
         _widened = True
         return True
+
+
+def _in_server_process() -> bool:
+    """Whether this process is Pulumi's dynamic provider server (``python -m pulumi.dynamic``)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    return getattr(spec, "name", None) == "pulumi.dynamic.__main__"
+
+
+def _call_frame(frame: FrameType | None) -> FrameType | None:
+    """The server's frame handling this call; ``None`` for a direct call. In the server
+    process, not finding it means the server changed: said once, loudly."""
+    found = _server_frame(frame)
+    if found is None and _in_server_process():
+        no_longer_works(
+            "finding the call in the dynamic provider server",
+            "model deployments wait in turns, previews name no changed property and "
+            "progress lines show on the stack instead of on their resource",
+        )
+    return found
 
 
 def _server_frame(frame: FrameType | None) -> FrameType | None:
@@ -100,6 +148,15 @@ def serving_call() -> bool:
     return _server_frame(sys._getframe(1)) is not None
 
 
+def server_reports_tracebacks() -> bool:
+    """Whether the server handling this call answers a failure with its formatted traceback
+    (newer Pulumi) rather than with the exception's own text (older ones, 3.216 among them).
+    When it cannot tell, it says no: the error's message then crosses as the exception's text,
+    which both kinds of server carry."""
+    frame = _server_frame(sys._getframe(1))
+    return frame is not None and "_abort_with_traceback" in frame.f_globals
+
+
 def serve_one_command() -> bool:
     """When called from the dynamic provider server (``python -m pulumi.dynamic <engine
     address>``): end its process once that engine is gone, and share reads per cluster."""
@@ -111,10 +168,18 @@ def serve_one_command() -> bool:
 
 def calling_urn() -> str | None:
     """The URN of the resource the dynamic provider server is handling a call for, if any."""
-    frame = _server_frame(sys._getframe(1))
-    request = frame.f_locals.get("request") if frame is not None else None
-    urn = getattr(request, "urn", None)
-    return urn if isinstance(urn, str) and urn else None
+    frame = _call_frame(sys._getframe(1))
+    if frame is None:
+        return None  # a direct call: no request to read
+    urn = getattr(frame.f_locals.get("request"), "urn", None)
+    if isinstance(urn, str) and urn:
+        return urn
+    if "request" not in frame.f_locals:
+        no_longer_works(
+            "reading the resource of a call from the dynamic provider server",
+            "warnings and progress lines show on the stack instead of on their resource",
+        )
+    return None
 
 
 _diff_of_call = threading.local()
@@ -139,16 +204,22 @@ def send_detailed_diffs() -> bool:
     global _detailing
     with _detail_lock:
         if _detailing is None:
-            _detailing = _install_detailing(_server_frame(sys._getframe(1)))
+            _detailing = _install_detailing(_call_frame(sys._getframe(1)))
         return _detailing
 
 
 def _install_detailing(frame: FrameType | None) -> bool:
-    names = frame.f_globals if frame is not None else {}
+    if frame is None:
+        return False  # a direct call: no server answer to extend
+    names = frame.f_globals
     real = names.get("proto")
     response_type = getattr(real, "DiffResponse", None)
     if real is None or response_type is None or not hasattr(response_type, "DIFF_SOME"):
-        log.info("pulumi-inference: previews of the dynamic resource name no changed property")
+        no_longer_works(
+            "naming the changed properties in the dynamic provider server's diffs",
+            "previews of the dynamic resource name no changed property, and a rotated secret "
+            "shows as no change",
+        )
         return False
     names["proto"] = _DetailingProto(real, _detailing_response(response_type))
     return True

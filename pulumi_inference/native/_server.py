@@ -18,7 +18,6 @@ import grpc
 import grpc.aio
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from .. import _engine_log, _naming, operations
@@ -43,6 +42,14 @@ _CALLS = (
     "Delete",
 )
 _REQUEST_FIELDS = ("properties", "olds", "news", "inputs", "args")
+_CHANNEL_OPTIONS = [
+    # The engine sends a whole stack's worth of state in some calls: gRPC's 4 MB default is
+    # too little, so allow what Pulumi's own servers allow (400 MB).
+    ("grpc.max_receive_message_length", 400 * 1024 * 1024),
+    # A call may wait in the queue while others run (model deployments take minutes): don't
+    # let gRPC cancel it after its default 30 s.
+    ("grpc.server_max_unrequested_time_in_server", 30 * 60),
+]
 
 
 def _request_secrets(request: Any) -> list[str]:
@@ -91,7 +98,7 @@ def servicer_class(provider: InferenceEndpointPlugin) -> type[ProviderServicer]:
 
 async def serve(engine_address: str, version: str) -> None:
     provider = InferenceEndpointPlugin()
-    server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+    server = grpc.aio.server(options=_CHANNEL_OPTIONS)
     servicer = servicer_class(provider)([], version, provider, engine_address=engine_address)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port(address="127.0.0.1:0")

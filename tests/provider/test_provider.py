@@ -745,7 +745,7 @@ def test_under_the_dynamic_server_a_failure_reads_message_first(
 ) -> None:
     """REQ-ERROR-1: the error's own message first, then the server's few frames;
     PULUMI_INFERENCE_DEBUG=1 keeps the whole traceback. Neither shows the secret."""
-    monkeypatch.setattr(provider_module, "serving_call", lambda: True)
+    monkeypatch.setattr(provider_module, "server_reports_tracebacks", lambda: True)
     monkeypatch.delenv(provider_module.DEBUG_ENV, raising=False)
     props = {
         "inference_id": "x",
@@ -772,6 +772,27 @@ def test_under_the_dynamic_server_a_failure_reads_message_first(
     full = "".join(traceback.format_exception(debugged.value))
     assert "pulumi_inference/operations/_desired.py" in full and "is not a duration" in full
     assert API_KEY not in full
+
+
+def test_under_an_older_dynamic_server_the_failure_is_the_typed_error_itself(
+    provider: InferenceEndpointProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REQ-ERROR-1: a server that reports only the exception's text (Pulumi 3.216) gets the
+    redacted message itself, not a pointer to a traceback it never prints."""
+    monkeypatch.setattr(provider_module, "server_reports_tracebacks", lambda: False)
+    monkeypatch.delenv(provider_module.DEBUG_ENV, raising=False)
+    props = {
+        "inference_id": "x",
+        "task_type": "text_embedding",
+        "service": "openai",
+        "service_settings": {"model_id": "m"},
+        "secrets": {"service_settings": {"api_key": API_KEY}},
+        "deployment_timeout": f"bad-{API_KEY}",
+    }
+    with pytest.raises(InferenceError) as failed:
+        provider.create(props)
+    assert "is not a duration" in str(failed.value)
+    assert API_KEY not in str(failed.value)
 
 
 def test_an_update_on_an_old_cluster_of_unknown_version_says_how_to_proceed() -> None:

@@ -176,3 +176,20 @@ def test_secret_marked_inputs_are_accepted_and_stay_marked(process: ProviderProc
     assert is_secret_marker(read_inputs["service_settings"])
     assert process.diff(id_, read_outs, declared).changes == 1
     process.delete(id_, read_outs)
+
+
+def test_every_extension_of_pulumis_server_works_with_this_pulumi(
+    process: ProviderProcess,
+) -> None:
+    """The provider leans on how Pulumi's dynamic server is written (pulumi_inference/dynamic/
+    _server.py); run on the lowest and the newest Pulumi allowed (scripts/test-pulumi-range),
+    this fails when one of those extensions stopped working with that version."""
+    from pulumi_inference.dynamic._server import NO_LONGER_WORKS
+
+    id_, outs = process.create(props("grpc-extensions"))
+    changed = props("grpc-extensions", task_settings={"user": "b"})
+    response = process.diff(id_, outs, changed)
+    assert response.hasDetailedDiff
+    assert "task_settings.user" in response.detailedDiff
+    process.delete(id_, outs)
+    assert [line for line in process.stderr_lines if NO_LONGER_WORKS in line] == []

@@ -144,6 +144,32 @@ def test_no_module_imports_another_packages_private_module() -> None:
     assert crossings(library_and_tools()) == []
 
 
+def foreign_private_imports(paths: list[Path], root: Path = ROOT) -> list[str]:
+    """Imports of another distribution's private module (``pulumi.runtime._grpc_settings``):
+    what a Pulumi release may change without notice."""
+    found = []
+    for path in paths:
+        for line, name in imported_modules(path, root):
+            if name.startswith("pulumi_inference") or name == DYNAMIC_IMPORT:
+                continue
+            if private_owner(name) is not None:
+                found.append(f"{path.relative_to(root)}:{line} imports {name}")
+    return found
+
+
+def test_the_library_imports_no_other_packages_private_module() -> None:
+    assert foreign_private_imports(library_and_tools()) == []
+
+
+def test_an_import_of_pulumis_private_module_is_reported(tmp_path: Path) -> None:
+    probe = tmp_path / "pulumi_inference" / "native" / "_zz_probe.py"
+    probe.parent.mkdir(parents=True)
+    probe.write_text("from pulumi.runtime._grpc_settings import X\nimport pulumi.runtime\n")
+    assert foreign_private_imports([probe], tmp_path) == [
+        "pulumi_inference/native/_zz_probe.py:1 imports pulumi.runtime._grpc_settings"
+    ]
+
+
 KERNEL = (
     "_unknown",
     "_naming",
