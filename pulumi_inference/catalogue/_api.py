@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ._model import SECRET_KEYS, UPDATE_API_SINCE, ServiceSpec, Version
+from .._version import Version
+from ._model import SECRET_KEYS, UPDATE_API_SINCE, ServiceSpec
 from ._services import SERVICES
 
 

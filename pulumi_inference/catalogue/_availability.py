@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
-from .._version import format_version, parse_version
-from ._model import Issue, Version
+from .._version import Version, format_version, parse_version
+from ._model import Issue
 
 
 @dataclass(frozen=True)

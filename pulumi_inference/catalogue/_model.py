@@ -11,8 +11,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from .._unknown import is_unknown
-
-Version = tuple[int, int, int]
+from .._version import Version
 
 TASK_TYPES: Final[tuple[str, ...]] = (
     "text_embedding",

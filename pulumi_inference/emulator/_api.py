@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._version import Version
 from ._auth import Authenticator
 from ._create import EndpointCreator, check_timeout_parameter
 from ._delete import EndpointDeleter
@@ -23,7 +24,6 @@ from ._ml import TrainedModels
 from ._pipelines import Pipelines
 from ._region_policy import RegionPolicies, serves_region_policy
 from ._request import Request
-from ._rules import Version
 from ._store import State, StoredEndpoint
 from ._update import UPDATE_API, Updater
 from ._views import endpoint_view

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 
+from .._version import Version
 from ._deployments import Deployment
 from ._errors import EsError, Response, bad_request, unrecognized_parameters
 from ._faults import Faults
@@ -16,7 +17,6 @@ from ._rules import (
     ELSER_MODEL_LINUX,
     PRECONFIGURED_IDS,
     ParsedEndpoint,
-    Version,
     apply_defaults,
     canonical_service,
     parse_put,

@@ -13,10 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._version import Version
 from ._errors import EsError, JsonDict, bad_request, validation_failed
 from ._java import java_repr
-
-Version = tuple[int, int, int]
 
 TASK_TYPES: tuple[str, ...] = (
     "text_embedding",

@@ -11,9 +11,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._version import Version
 from ._deployments import Deployments
 from ._errors import JsonDict
-from ._rules import Version, parse_version
+from ._rules import parse_version
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .._version import Version
 from ._errors import EsError, JsonDict, bad_request, validation_failed
 from ._java import value_repr
 from ._rules import (
@@ -22,7 +23,6 @@ from ._rules import (
     PRECONFIGURED_IDS,
     SECRET_KEYS,
     SERVICES,
-    Version,
     check_inference_id,
     integer_errors,
     parse_task_type,

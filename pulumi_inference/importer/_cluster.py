@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import catalogue
+from .._version import Version
 from ..client import InferenceClient
 from ..errors import AuthorizationError
 from ..operations import PRECONFIGURED_PREFIX, declared_with_notes, deployment_id_of
-
-Version = tuple[int, int, int]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import catalogue
-from .._version import SERVERLESS, parse_version
+from .._version import SERVERLESS, Version, parse_version
 from ..client import InferenceClient, RetryPolicy
 from ..errors import InferenceError
 from ._desired import DesiredEndpoint
@@ -23,7 +23,6 @@ from ._plan import has_unknown
 
 log = logging.getLogger("pulumi_inference")
 
-Version = tuple[int, int, int]
 
 LOOKUP_POLICY = RetryPolicy(deadline=10.0, unreachable_deadline=3.0)
 """A preview's ``GET /`` gives up sooner than an apply's requests do."""

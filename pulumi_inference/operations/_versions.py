@@ -12,8 +12,7 @@ from types import MappingProxyType
 
 from .. import catalogue
 from .._nested import normalize_numbers
-
-Version = tuple[int, int, int]
+from .._version import Version
 
 DRY_RUN_SINCE: Version = (8, 15, 0)
 """``dry_run`` on delete (and pipeline references) exist since 8.15: an older cluster would
