@@ -13,9 +13,6 @@ from ._cluster import Found, Inventory, Skipped
 from ._names import RESERVED, Names, config_stem, python_stem
 from ._secrets import SecretPlan, secrets_of
 
-"""Before 9.4 every ``_update`` of an embedding endpoint resets its chunking to word/250/100
-(Elasticsearch issue 139574; some later 8.19, 9.2 and 9.3 patch releases carry the fix)."""
-
 
 @dataclass(frozen=True)
 class SecretConfig:

@@ -13,7 +13,7 @@ functions, and convert the plain results back. Progress and warnings are log rec
     read(client, spec, inputs)        live state and drift, or None when gone
     update(connect, old, new, ...)    ``_update`` with only the changed keys
     delete(client, spec)              gone is success; in use is refused unless forced
-    existing_endpoint(client, id)     an existing endpoint as a program would declare it
+    import_endpoint(client, id)       an existing endpoint as a program would declare it
     compare_with_cluster(client, props)  whether the cluster's endpoint is the declared one
 
 The inference region policy (one per cluster, 9.5+) has its own set: check_region_policy,
@@ -24,20 +24,13 @@ import_region_policy.
 
 from ._cluster import connect, connect_to
 from ._create import create
-from ._declaration import (
-    PRECONFIGURED_PREFIX,
-    ExistingEndpoint,
-    declaration_of,
-    declared_with_notes,
-    existing_endpoint,
-    import_endpoint,
-)
+from ._declaration import PRECONFIGURED_PREFIX, declared_with_notes, import_endpoint
 from ._delete import delete
 from ._desired import DesiredEndpoint, deployment_id_of
 from ._diff import diff
-from ._impact import ReplacementImpact, replacement_impact
+from ._impact import replacement_impact
 from ._match import Comparison, compare_with_cluster
-from ._observed import Observed, cluster_version_of
+from ._observed import Observed
 from ._plan import Change, Plan, plan_change
 from ._preview import preview_outputs
 from ._read import ReadOutcome, read
@@ -60,7 +53,7 @@ from ._region_policy import (
     read_region_policy,
     update_region_policy,
 )
-from ._secrets import SECRET_NAMES, secrets_in
+from ._secrets import secrets_in
 from ._update import update
 from ._validation import (
     ENGINE_CONFIG_KEYS,
@@ -78,36 +71,30 @@ __all__ = [
     "REGION_POLICY_INPUT_KEYS",
     "REGION_POLICY_OUTPUT_KEYS",
     "REGION_POLICY_SINCE",
-    "SECRET_NAMES",
     "Change",
     "Comparison",
     "DesiredEndpoint",
     "DesiredRegionPolicy",
-    "ExistingEndpoint",
     "Observed",
     "Plan",
     "PolicyImpact",
     "PolicyState",
     "ReadOutcome",
     "RegionPolicyPlan",
-    "ReplacementImpact",
     "check",
     "check_against_cluster",
     "check_provider_config",
     "check_region_policy",
-    "cluster_version_of",
     "compare_with_cluster",
     "connect",
     "connect_to",
     "create",
     "create_region_policy",
-    "declaration_of",
     "declared_with_notes",
     "delete",
     "delete_region_policy_of",
     "deployment_id_of",
     "diff",
-    "existing_endpoint",
     "import_endpoint",
     "import_region_policy",
     "plan_change",
