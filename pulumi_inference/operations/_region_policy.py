@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._naming import spelled
-from .._version import format_version
+from .._version import Version, format_version
 from ..client import (
     InferenceClient,
     RegionPolicyDocument,
@@ -19,7 +19,7 @@ from ..client import (
     put_region_policy,
 )
 from ..errors import ClusterRejectedError, RegionPolicyExistsError, UnsupportedByClusterError
-from ._availability import Version, version_in
+from ._availability import version_in
 from ._region_desired import INPUT_KEYS, DesiredRegionPolicy, live_inputs
 
 log = logging.getLogger("pulumi_inference")
