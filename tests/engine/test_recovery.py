@@ -103,6 +103,12 @@ def test_killed_up_is_recovered_in_one_command(
         "--cancel-lock\n" in plan.stdout
     )
     assert (urlsplit(team_engine.env["PULUMI_BACKEND_URL"]).password or "?") not in plan.stdout
+    blind = recover(team_engine, project, "dev", env={"PATH": str(team_engine.cli_dir)})
+    assert blind.returncode == 0, blind.stderr
+    assert (
+        "  whether the stack is locked is not known before --yes (psql is not on PATH to read "
+        "the lock table); if it is, --yes stops before changing anything\n" in blind.stdout
+    )
     assert export(team_engine, project, "dev") == before
 
     locked = recover(team_engine, project, "dev", "--yes")
