@@ -1,4 +1,6 @@
-"""How the front door at hand spells the resource's properties in the messages the core writes.
+"""How names are spelled: Python's ``inference_id`` and the schemas' ``inferenceId``
+(:func:`camel`), and how the front door at hand spells the resource's properties in the
+messages the core writes.
 
 The core writes ``spelled("force_delete", True)``; a user of the dynamic door reads
 ``force_delete=True`` (Python), a user of the native door ``forceDelete: true`` (its schema, as
@@ -11,6 +13,12 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Protocol
+
+
+def camel(name: str) -> str:
+    """``service_settings`` -> ``serviceSettings``."""
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
 
 
 class _NoValue:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from ._names import camel
+from ._naming import camel
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:  # the HTTP client imports this module and must not load Pulumi

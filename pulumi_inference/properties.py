@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ._names import camel
+from ._naming import camel
 
 RESOURCE_NAME = "InferenceEndpoint"
 DYNAMIC_MODULE = "elasticsearch"

@@ -40,7 +40,7 @@ from pulumi.provider.experimental.provider import (
 
 from .. import _engine_log, _naming, operations
 from .._environment import worker_count
-from .._names import camel
+from .._naming import camel
 from .._nested import normalize_numbers, secret_leaves
 from .._redact import redact
 from ..client import InferenceClient

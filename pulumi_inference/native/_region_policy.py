@@ -25,7 +25,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from .. import _naming, operations
-from .._names import camel
+from .._naming import camel
 from .._unknown import UNKNOWN
 from ..client import InferenceClient
 from ..operations import REGION_POLICY_ID, DesiredRegionPolicy, PolicyState

@@ -7,7 +7,7 @@ from typing import Any
 
 import pulumi
 
-from .._names import camel
+from .._naming import camel
 from ..properties import NATIVE_REGION_POLICY_TYPE
 from ._region_policy import REGION_OUTPUTS
 

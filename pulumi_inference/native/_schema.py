@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .. import _published
-from .._names import camel
+from .._naming import camel
 from .._release import __version__
 from ..connection import CONFIG_FIELDS, ConnectionField
 from ..properties import (

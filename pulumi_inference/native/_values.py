@@ -16,8 +16,7 @@ from typing import Any
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 from .. import catalogue
-from .._names import camel
-from .._naming import NO_VALUE
+from .._naming import NO_VALUE, camel
 from .._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
 from ..properties import sensitive_sections
 from ._schema import OUTPUT_NAMES

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._names import camel
+from .._naming import camel
 from .._nested import normalize_numbers
 from ..catalogue import canonical_task_type
 from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE

@@ -24,7 +24,7 @@ from pulumi import automation as auto
 
 import pulumi_inference as inference
 import pulumi_inference.native as native_es
-from pulumi_inference._names import camel
+from pulumi_inference._naming import camel
 from pulumi_inference.connection import FIELDS_BY_NAME
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
 from pulumi_inference.native._values import SNAKE

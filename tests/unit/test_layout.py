@@ -174,7 +174,6 @@ KERNEL = (
     "_unknown",
     "_naming",
     "_nested",
-    "_names",
     "_version",
     "_environment",
     "_subcommand",
