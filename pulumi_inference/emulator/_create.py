@@ -11,10 +11,7 @@ from ._deployments import Deployment
 from ._errors import EsError, Response, bad_request, unrecognized_parameters
 from ._faults import Faults
 from ._request import Request
-from ._rules import (
-    DEPLOYMENT_SERVICES,
-    ELSER_MODEL,
-    ELSER_MODEL_LINUX,
+from ._requests import (
     PRECONFIGURED_IDS,
     ParsedEndpoint,
     apply_defaults,
@@ -22,6 +19,7 @@ from ._rules import (
     parse_put,
     parse_task_type,
 )
+from ._services import DEPLOYMENT_SERVICES, ELSER_MODEL, ELSER_MODEL_LINUX
 from ._store import Settings, State, StoredEndpoint, deep_copy
 from ._views import endpoint_view
 

@@ -14,7 +14,7 @@ from .._version import Version
 from ._errors import EsError, JsonDict, Response, bad_request, not_found, unrecognized_parameters
 from ._java import set_items, set_repr
 from ._request import Request
-from ._rules import parse_task_type
+from ._requests import parse_task_type
 from ._store import State
 from ._views import preconfigured, task_mismatch
 

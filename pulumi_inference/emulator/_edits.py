@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import JsonDict, bad_request, not_found
-from ._rules import SECRET_KEYS
+from ._services import SECRET_KEYS
 from ._store import State, deep_copy
 from ._views import endpoint_view
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._errors import JsonDict, Response, not_found
 from ._region_policy import eis_metadata
-from ._rules import parse_task_type
+from ._requests import parse_task_type
 from ._store import State, StoredEndpoint
 from ._views import endpoint_view, preconfigured, task_mismatch
 

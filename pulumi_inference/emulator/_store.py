@@ -14,7 +14,7 @@ from typing import Any
 from .._version import Version
 from ._deployments import Deployments
 from ._errors import JsonDict
-from ._rules import parse_version
+from ._requests import parse_version
 
 
 @dataclass

@@ -16,19 +16,21 @@ from typing import Any
 from .._version import Version
 from ._errors import EsError, JsonDict, bad_request, validation_failed
 from ._java import value_repr
-from ._rules import (
-    DEPLOYMENT_SERVICES,
-    EMBEDDING_TASK_TYPES,
-    LEGACY_CHUNKING,
+from ._requests import (
     PRECONFIGURED_IDS,
-    SECRET_KEYS,
-    SERVICES,
     check_inference_id,
     integer_errors,
     parse_task_type,
     resolve_task_type,
     secret_errors,
     unknown_keys_error,
+)
+from ._services import (
+    DEPLOYMENT_SERVICES,
+    EMBEDDING_TASK_TYPES,
+    LEGACY_CHUNKING,
+    SECRET_KEYS,
+    SERVICES,
 )
 from ._store import State, StoredEndpoint, deep_copy
 from ._views import endpoint_view

@@ -7,7 +7,7 @@ by the control plane.
 from __future__ import annotations
 
 from ._errors import EsError, JsonDict, bad_request
-from ._rules import preconfigured_endpoints
+from ._requests import preconfigured_endpoints
 from ._store import State, StoredEndpoint, deep_copy
 
 
