@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-from . import _rules
+from . import _cross_field
 from ._fields import (
     COMPLETIONS,
     DENSE,
@@ -129,7 +129,7 @@ ELASTICSEARCH = ServiceSpec(
             default=True,
         ),
     ),
-    rules=(_rules.deployment(model_id_required=True),),
+    rules=(_cross_field.deployment(model_id_required=True),),
 )
 
 ELSER = ServiceSpec(
@@ -151,7 +151,7 @@ ELSER = ServiceSpec(
         ),
         string("deployment_id", "Attach to this existing trained model deployment."),
     ),
-    rules=(_rules.deployment(model_id_required=False),),
+    rules=(_cross_field.deployment(model_id_required=False),),
 )
 
 # --- third-party services ----------------------------------------------------------
@@ -360,7 +360,11 @@ AZURE_OPENAI = ServiceSpec(
         DIMENSIONS_SET_BY_USER,
     ),
     task_settings=(USER, HEADERS),
-    rules=(_rules.one_credential("azureopenai", ("api_key", "entra_id"), _rules.AZURE_OAUTH),),
+    rules=(
+        _cross_field.one_credential(
+            "azureopenai", ("api_key", "entra_id"), _cross_field.AZURE_OAUTH
+        ),
+    ),
 )
 
 COHERE = ServiceSpec(
@@ -626,7 +630,7 @@ GOOGLE_VERTEX_AI = ServiceSpec(
             task_types=COMPLETIONS,
         ),
     ),
-    rules=(_rules.vertex_ai,),
+    rules=(_cross_field.vertex_ai,),
 )
 
 GROQ = ServiceSpec(
@@ -801,7 +805,7 @@ OPENAI = ServiceSpec(
         DIMENSIONS_SET_BY_USER,
     ),
     task_settings=(USER, HEADERS),
-    rules=(_rules.one_credential("openai", ("api_key",), _rules.OPENAI_OAUTH),),
+    rules=(_cross_field.one_credential("openai", ("api_key",), _cross_field.OPENAI_OAUTH),),
 )
 
 OPENSHIFT_AI = ServiceSpec(
