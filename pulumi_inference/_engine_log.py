@@ -86,7 +86,14 @@ class EngineLogHandler(logging.Handler):
             else engine_pb2.DEBUG
         )
         try:
-            engine.Log(engine_pb2.LogRequest(severity=severity, message=message, urn=urn or ""))
+            engine.Log(
+                engine_pb2.LogRequest(
+                    severity=severity,
+                    message=message,
+                    urn=urn or "",
+                    ephemeral=getattr(record, "ephemeral", False) is True,
+                )
+            )
         except Exception:  # the engine went away: the message still reaches stderr
             self._fallback.emit(record)
 

@@ -22,7 +22,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -50,6 +50,11 @@ from ._shared import ClusterReads
 from ._transport import CONNECT_TIMEOUT, CREATE_READ_TIMEOUT, READ_TIMEOUT, build_http_client
 
 log = logging.getLogger("pulumi_inference")
+
+PASSING = {"ephemeral": True}
+"""``extra`` of a progress record that is news only while it happens (a retry): the engine
+shows it as progress and leaves it out of the Diagnostics it prints at the end, so a failure
+after retries reads as its one error, not as the retries again."""
 
 # Transport failures that prove the request never reached the cluster.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -167,6 +172,29 @@ class InferenceClient:
                 info = self._json(exchange.response, subject="cluster info")
                 self._info = info if isinstance(info, dict) else {}
             return self._info
+
+    def cluster_privileges(
+        self, privileges: Sequence[str], *, policy: RetryPolicy | None = None
+    ) -> dict[str, bool] | None:
+        """Which of the cluster ``privileges`` the credentials hold
+        (``GET /_security/user/_has_privileges``, which any authenticated user may ask);
+        ``None`` when the cluster cannot say (security off, or no such API)."""
+        subject = "privileges"
+        exchange = self._send(
+            "GET",
+            "/_security/user/_has_privileges",
+            subject=subject,
+            json={"cluster": list(privileges)},
+            policy=policy,
+        )
+        if _cannot_say(exchange.response):
+            return None
+        self._raise_for_status(exchange, subject=subject)
+        body = self._json(exchange.response, subject=subject)
+        held = body.get("cluster") if isinstance(body, dict) else None
+        if not isinstance(held, dict):
+            return None
+        return {name: held.get(name) is True for name in privileges}
 
     def cluster_version(self) -> tuple[int, int, int]:
         """The version ``GET /`` reports; Serverless's is ``SERVERLESS_VERSION`` (newest)."""
@@ -467,6 +495,7 @@ class InferenceClient:
                 run.path,
                 reason,
                 wait,
+                extra=PASSING,
             )
             return wait
         raise ClusterUnreachableError(
@@ -496,6 +525,7 @@ class InferenceClient:
             status,
             wait,
             " (as Retry-After asks)" if retry_after is not None else "",
+            extra=PASSING,
         )
         return wait
 
@@ -561,3 +591,17 @@ def _error_kwargs(error: ClusterError, hidden: list[str]) -> dict[str, Any]:
         if hasattr(error, extra):
             kwargs[extra] = getattr(error, extra)
     return kwargs
+
+
+def _cannot_say(response: httpx.Response) -> bool:
+    """A privileges answer that says nothing about them: no such API (a proxy, an old or
+    stripped-down cluster), or security off ("Security must be explicitly enabled ..."),
+    where every request is allowed."""
+    status = response.status_code
+    if status in (404, 405, 410):
+        return True
+    if status not in (400, 500):
+        return False
+    _, text = error_details(response)
+    lowered = text.lower()
+    return ("security" in lowered and "enabled" in lowered) or "no handler found" in lowered

@@ -40,7 +40,9 @@ from ..operations import DesiredEndpoint
 from ..properties import INPUT_KEYS
 from . import _layout, _wire
 from ._server import (
+    QuietFailure,
     calling_urn,
+    quiet_failures,
     report_detailed_diff,
     send_detailed_diffs,
     serve_one_command,
@@ -61,8 +63,9 @@ def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
     return values
 
 
-class ProviderFailure(Exception):
-    """What the dynamic provider server prints last, after the error it refers to."""
+class ProviderFailure(QuietFailure):
+    """What the dynamic provider server would print last, after the error it refers to; the
+    server reports only that error's message (``_server.quiet_failures``)."""
 
 
 def _one_message(method: Callable[..., _Result]) -> Callable[..., _Result]:
@@ -113,6 +116,7 @@ class InferenceEndpointProvider(ResourceProvider):
         serve_one_command()
         widen_worker_pool()
         send_detailed_diffs()
+        quiet_failures()
 
     # -- offline ----------------------------------------------------------------------
 

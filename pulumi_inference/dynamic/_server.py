@@ -19,6 +19,11 @@ get it anyway, each with a fallback to the plain behaviour when Pulumi's server 
   started with (``_engine_watch``) and ends the process when it is gone; and as the process
   serves one engine command, it lets reads of one cluster share one listing
   (``client.share_reads``).
+- **An error as its message.** The server answers a failed call with
+  ``traceback.format_exc()``, so the engine prints a dozen lines of the server's own frames
+  under each error. :func:`quiet_failures` points the name ``traceback`` of that module at a
+  stand-in that gives, for a :class:`QuietFailure`, only the message of the error behind it
+  (``PULUMI_INFERENCE_DEBUG=1`` keeps the whole traceback); any other failure keeps it too.
 
 Each of these leans on how Pulumi's server is written (its executor's private fields, the
 ``request`` local and the ``proto`` global of its module), not on an API it promises. When one
@@ -43,7 +48,7 @@ from types import FrameType
 from typing import Any
 
 from .._engine_watch import watch_engine
-from .._environment import worker_count
+from .._environment import debugging, worker_count
 from ..client import share_reads
 
 log = logging.getLogger("pulumi_inference")
@@ -265,3 +270,42 @@ def _fill(response: Any, detailed: Mapping[str, str]) -> None:
 
 def _top_level(path: str) -> str:
     return path.split(".", 1)[0].split("[", 1)[0]
+
+
+class QuietFailure(Exception):
+    """A failure whose cause is the error to show, alone (see :func:`quiet_failures`)."""
+
+
+_quieted: bool | None = None
+_quiet_lock = threading.Lock()
+
+
+def quiet_failures() -> bool:
+    """Make the server report a :class:`QuietFailure` as its cause's message alone. Once per
+    process; ``True`` when it does."""
+    global _quieted
+    with _quiet_lock:
+        if _quieted is None:
+            frame = _server_frame(sys._getframe(1))
+            names = frame.f_globals if frame is not None else {}
+            real = names.get("traceback")
+            _quieted = real is not None and hasattr(real, "format_exc")
+            if _quieted:
+                names["traceback"] = _QuietTraceback(real)
+        return _quieted
+
+
+class _QuietTraceback:
+    """The server's ``traceback`` module, but for ``format_exc`` of a :class:`QuietFailure`."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def format_exc(self, *args: Any, **kwargs: Any) -> str:
+        failure = sys.exc_info()[1]
+        if isinstance(failure, QuietFailure) and failure.__cause__ is not None and not debugging():
+            return str(failure.__cause__)
+        return str(self._real.format_exc(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)

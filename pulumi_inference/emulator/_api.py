@@ -24,6 +24,7 @@ from ._ml import TrainedModels
 from ._pipelines import Pipelines
 from ._region_policy import RegionPolicies, serves_region_policy
 from ._request import Request
+from ._security import has_privileges
 from ._store import State, StoredEndpoint
 from ._update import UPDATE_API, Updater
 from ._views import endpoint_view
@@ -137,6 +138,10 @@ class Api:
             route = self._route_inference(req, parts[1:])
         elif head == "_ingest" and len(parts) >= 2 and parts[1] == "pipeline":
             route = self._route_pipelines(req, parts[2:])
+        elif parts == ["_security", "user", "_has_privileges"]:
+            if req.method not in {"GET", "POST"}:
+                raise method_not_allowed(req.method, req.uri, "GET,POST")
+            route = None, lambda: has_privileges(req.principal, req.body)
         elif head == "_ml" and len(parts) >= 3 and parts[1] == "trained_models":
             route = self._route_models(req, parts[2:])
         elif not head.startswith("_"):

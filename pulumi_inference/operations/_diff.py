@@ -8,6 +8,7 @@ from collections.abc import Callable
 from .. import catalogue
 from ..client import InferenceClient
 from ..errors import InferenceError
+from ._access import require_manage
 from ._availability import recorded_version_issues
 from ._desired import DesiredEndpoint
 from ._impact import replacement_impact
@@ -32,6 +33,8 @@ def diff(
     """
     plan = plan_change(old, new)
     _refuse_unavailable(old, new, connect)
+    if plan.replaces or plan.update_body:
+        _require_manage(old, connect)
     impact = replacement_impact(connect, old, new, plan)
     if impact is not None:
         log.warning("%s", impact.message())
@@ -45,6 +48,15 @@ def diff(
             ".".join(map(str, old.cluster_version or ())),
         )
     return plan
+
+
+def _require_manage(old: DesiredEndpoint, connect: Callable[[], InferenceClient]) -> None:
+    """A plan that changes the cluster, with credentials that cannot: one line, now."""
+    try:
+        client = connect()
+    except InferenceError:
+        return
+    require_manage(client, f"inference endpoint '{old.inference_id}'")
 
 
 def _refuse_unavailable(

@@ -12,6 +12,7 @@ from .._unknown import UNKNOWN
 from ..client import InferenceClient
 from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS, connection_problems
 from ..properties import of_kind, required_inputs
+from ._access import preview_access_issues
 from ._availability import availability_issues
 from ._desired import DURATION_HINT, DesiredEndpoint, parse_duration
 
@@ -31,9 +32,11 @@ def check_props(
 
     ``secrets_unknown``: some secret values are not known yet (a preview), so required
     settings cannot be checked. ``connect``: the declaration's cluster; when given and
-    nothing else is wrong, what that cluster's version cannot accept is a problem too
-    (``GET /``, read-only, once per cluster), unless the declaration adds nothing to
-    ``olds``, the canonical inputs the cluster already took.
+    nothing else is wrong, a cluster that cannot be used (unreachable, credentials refused
+    or without the privileges: ``_access``) and what that cluster's version cannot accept
+    are problems too (read-only, once per cluster), the latter unless the declaration adds
+    nothing to ``olds``, the canonical inputs the cluster already took. No ``olds``: the
+    resource is new to the stack (created or adopted, which needs ``manage_inference``).
     """
     issues = [(key, f"'{spelled(key)}' is required") for key in _REQUIRED if props.get(key) is None]
     if issues:
@@ -54,6 +57,8 @@ def check_props(
 
     issues += _check_provider_inputs(props)
     issues += _check_connection(props.get("connection"))
+    if connect is not None and not issues:
+        issues += preview_access_issues(props, connect, changing=not olds)
     if connect is not None and not issues:
         issues += availability_issues(props, connect, olds)
     return issues

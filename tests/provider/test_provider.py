@@ -49,6 +49,15 @@ def openai(emulator: Emulator, **overrides: Any) -> dict[str, Any]:
     return props
 
 
+ACCESS_CHECK = ("/", "/_security/user/_has_privileges")
+"""What a preview asks once per cluster, read-only (operations._access)."""
+
+
+def cluster_calls(emulator: Emulator) -> list[dict[str, Any]]:
+    """The requests besides the preview's read-only access check."""
+    return [r for r in emulator.requests() if r["path"] not in ACCESS_CHECK]
+
+
 def inference_calls(emulator: Emulator) -> list[tuple[str, str]]:
     return [
         (r["method"], r["path"]) for r in emulator.requests() if r["path"].startswith("/_inference")
@@ -116,9 +125,10 @@ def test_check_names_bad_deployment_timeout_and_connection(
 
 
 def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_username(
-    provider: InferenceEndpointProvider,
+    provider: InferenceEndpointProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """REQ-CHECK-3: the booleans are booleans; a password needs a username."""
+    monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", "off")  # es.example.com is not there
     declared = {
         "inference_id": "ok",
         "task_type": "rerank",
@@ -280,9 +290,9 @@ def test_diff_calls_the_cluster_only_to_check_a_replacement_read_only(
     outs = provider.create(openai(emulator)).outs or {}
     emulator.clear_requests()
     provider.diff("openai-emb", outs, openai(emulator, task_settings={"user": "other"}))
-    assert emulator.requests() == []
+    assert cluster_calls(emulator) == []
     provider.diff("openai-emb", outs, openai(emulator, service_settings={"model_id": "other"}))
-    calls = [(r["method"], r["path"], r["query"]) for r in emulator.requests()]
+    calls = [(r["method"], r["path"], r["query"]) for r in cluster_calls(emulator)]
     assert calls == [("DELETE", "/_inference/text_embedding/openai-emb", "dry_run=true")]
     assert emulator.endpoint("openai-emb") is not None
 
@@ -299,7 +309,7 @@ def test_no_look_up_on_a_cluster_not_recorded_as_8_15_or_newer(
     emulator.clear_requests()
     new_model = openai(emulator, service_settings={"model_id": "other"})
     assert "service_settings" in (provider.diff("openai-emb", outs, new_model).replaces or [])
-    assert emulator.requests() == []
+    assert cluster_calls(emulator) == []
     assert emulator.endpoint("openai-emb") is not None
 
 
@@ -415,7 +425,7 @@ def test_an_update_on_a_cluster_without_update_asks_for_a_refresh_then_replaces(
     with pytest.raises(InferenceError) as refused:
         provider.update("openai-emb", outs, changed)
     assert "no _update API" in str(refused.value) and "pulumi refresh" in str(refused.value)
-    assert [r["method"] for r in emulator.requests() if r["path"] != "/"] == []
+    assert [r["method"] for r in cluster_calls(emulator)] == []
     refreshed = provider.read("openai-emb", outs).outs or {}
     assert refreshed["cluster_version"] == "8.16.1"
     diff = provider.diff("openai-emb", refreshed, changed)
@@ -488,6 +498,76 @@ def test_wrong_credentials_and_missing_privilege_say_what_to_do(
             provider.create(reader)
         assert "manage_inference" in str(denied.value)
         assert "reader-pass-01" not in str(denied.value)
+
+
+SECURED = EmulatorConfig(
+    api_keys=["good-key-0001"],
+    users=["reader:reader-pass-01:monitor_inference", "nobody:pw-00:monitor_ml"],
+)
+
+
+def _as_reader(secured: Emulator, inference_id: str = "x3", user: str = "reader") -> dict[str, Any]:
+    props = openai(secured, inference_id=inference_id)
+    props["connection"] = {"url": secured.url, "username": user}
+    password = {"reader": "reader-pass-01", "nobody": "pw-00"}[user]
+    props["secrets"] = {**props["secrets"], "connection": {"password": password}}
+    return props
+
+
+def test_preview_check_fails_in_one_line_for_a_wrong_url_or_refused_credentials(
+    provider: InferenceEndpointProvider, fast_retries: None
+) -> None:
+    """Issue 22: the check (run by every preview) asks the cluster once, read-only; a wrong URL
+    or a refused key fails there, in one line naming what to fix, never echoing the key."""
+    closed = openai_at("http://127.0.0.1:9", "x0")
+    [failure] = provider.check({}, closed).failures
+    assert failure.property == "connection"
+    assert "could not reach the cluster" in failure.reason and "\n" not in failure.reason
+    assert "PULUMI_INFERENCE_PREVIEW_CHECK=warn" in failure.reason
+    with Emulator(SECURED) as secured:
+        wrong = openai(secured, inference_id="x1")
+        wrong["secrets"] = {**wrong["secrets"], "connection": {"api_key": "wrong-key-0002"}}
+        [refused] = provider.check({}, wrong).failures
+        assert "refused the credentials" in refused.reason and "api_key" in refused.reason
+        assert "wrong-key-0002" not in refused.reason
+        asked = [(r["method"], r["path"]) for r in secured.requests()]
+        assert asked == [("GET", "/")]  # once, and nothing sent to /_inference
+
+
+def openai_at(url: str, inference_id: str) -> dict[str, Any]:
+    return {
+        "inference_id": inference_id,
+        "task_type": "text_embedding",
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small"},
+        "secrets": {"service_settings": {"api_key": API_KEY}},
+        "connection": {"url": url},
+    }
+
+
+def test_preview_check_needs_manage_inference_only_where_the_plan_changes_the_endpoint(
+    provider: InferenceEndpointProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: _has_privileges is asked once per cluster; read-only credentials fail a
+    create or a change, pass a stack with no change, and fail everything without even
+    monitor_inference. PULUMI_INFERENCE_PREVIEW_CHECK=warn only warns."""
+    with Emulator(SECURED) as secured:
+        reader = _as_reader(secured)
+        [lacking] = provider.check({}, reader).failures
+        assert "lack the manage_inference cluster privilege" in lacking.reason
+        assert provider.check(reader, reader).failures == []  # already in the stack
+        outs = {**reader, "cluster_version": "9.1.0"}
+        assert provider.diff("x3", outs, reader).changes is False
+        changed = {**reader, "task_settings": {"user": "other"}}
+        with pytest.raises(InferenceError, match="lack the manage_inference"):
+            provider.diff("x3", outs, changed)
+        privileges = [r for r in secured.requests() if r["path"].startswith("/_security")]
+        assert len(privileges) == 1
+        assert not any(r["path"].startswith("/_inference") for r in secured.requests())
+        [neither] = provider.check(reader, _as_reader(secured, user="nobody")).failures
+        assert "neither manage_inference nor monitor_inference" in neither.reason
+        monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", "warn")
+        assert provider.check({}, _as_reader(secured, "x4")).failures == []
 
 
 def test_cluster_reason_passes_through_without_secrets(
