@@ -152,8 +152,9 @@ def _adopt(
             reason=f"Inference endpoint [{spec.inference_id}] already exists",
         )
     body = update_body(plan, spec, send_secrets=True)
-    log.info("%s: adopting the existing endpoint (%s)", where, spelled("adopt_existing"))
+    sent = ", ".join(_sent_paths(body)) or "nothing (it matches the declaration)"
     if not body:
+        log.info("%s: ADOPTED, not created; sent: %s", where, sent)
         return dict(existing)
     version = parse_version(cluster_version_of(client, spec.inference_id))
     if not task_settings_updatable(version):
@@ -162,7 +163,13 @@ def _adopt(
             "(settings or secrets), and this cluster has no _update API (8.17+). Delete the "
             "endpoint and let `pulumi up` create it, or adopt it on a newer cluster."
         )
-    return send_update(client, spec, body)
+    adopted = send_update(client, spec, body)
+    log.info("%s: ADOPTED, not created; sent: %s", where, sent)
+    return adopted
+
+
+def _sent_paths(body: Mapping[str, Any]) -> list[str]:
+    return [f"{section}.{key}" for section, keys in body.items() for key in sorted(keys)]
 
 
 def already_exists(client: InferenceClient, spec: DesiredEndpoint) -> EndpointAlreadyExistsError:

@@ -13,6 +13,7 @@ from ..client import InferenceClient
 from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS, connection_problems
 from ..properties import of_kind, required_inputs
 from ._access import preview_access_issues
+from ._adoption import preview_adoption
 from ._availability import availability_issues
 from ._desired import DURATION_HINT, DesiredEndpoint, parse_duration
 
@@ -61,6 +62,8 @@ def check_props(
         issues += preview_access_issues(props, connect, changing=not olds)
     if connect is not None and not issues:
         issues += availability_issues(props, connect, olds)
+    if connect is not None and not issues and not olds:
+        preview_adoption(props, connect)
     return issues
 
 

@@ -9,7 +9,7 @@ from ._summary import OPS, EndpointChange, Finding, KeyChange, Review
 MARKER = "<!-- pulumi-inference review -->"
 """First line of every comment, so a workflow can find and update its own comment."""
 
-SYMBOLS = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
+SYMBOLS = {"create": "+", "adopt": "=", "update": "~", "replace": "+-", "delete": "-"}
 
 
 def _counts(review: Review) -> str:

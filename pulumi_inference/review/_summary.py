@@ -16,7 +16,9 @@ from ..policy import RESOURCE_TYPES
 from ._preview import Preview, Step
 from ._region import RegionPolicyChange, is_region_policy, region_change
 
-OPS = ("create", "update", "replace", "delete")
+OPS = ("create", "adopt", "update", "replace", "delete")
+ADOPTS = "ADOPTS the existing endpoint"
+"""How the provider's preview warning of an adoption begins (``operations._adoption``)."""
 REPLACING = frozenset(
     {"replace", "create-replacement", "delete-replaced", "discard-replaced", "import-replacement"}
 )
@@ -183,6 +185,19 @@ def _keys(step: Step) -> tuple[KeyChange, ...]:
     return tuple(_key_change(step, p, p.split(".")[0] in step.replace_keys, secret) for p in paths)
 
 
+def _adoptions(review: Review) -> None:
+    """An endpoint the engine creates that the provider said it adopts, or one the engine
+    imports (``import_``), is adopted: never reported as created."""
+    adopting = {f.name for f in review.warnings if f.kind.startswith("adopts")}
+    review.changes = [
+        EndpointChange(c.name, c.inference_id, "adopt", c.keys)
+        if c.op == "import" or (c.op == "create" and c.name in adopting)
+        else c
+        for c in review.changes
+    ]
+    review.changes.sort(key=lambda c: (OPS.index(c.op) if c.op in OPS else len(OPS), c.name))
+
+
 def _project_and_stack(preview: Preview, review: Review) -> None:
     """From the URNs: ``urn:pulumi:<stack>::<project>::<type>::<name>``."""
     for step in preview.steps:
@@ -233,6 +248,9 @@ def _diagnostics(preview: Preview, review: Review) -> None:
             review.unchecked.append(Finding(name, "not checked", message))
         elif "will FAIL" in message:
             review.failing.append(Finding(name, "fails", message))
+        elif ADOPTS in message:
+            kind = "adopts, chunking reset" if "resets chunking_settings" in message else "adopts"
+            review.warnings.append(Finding(name, kind, message))
         elif "will BREAK SEARCH" in message:
             review.warnings.append(Finding(name, "breaks search", message))
         elif "chunking_settings" in message and "resets" in message:
@@ -268,6 +286,7 @@ def review_of(preview: Preview) -> Review:
     _project_and_stack(preview, review)
     _endpoint_changes(preview, review)
     _diagnostics(preview, review)
+    _adoptions(review)
     _without_repeats(review)
     for violation in preview.violations:
         name = violation.urn.rsplit("::", 1)[-1] if violation.urn else "(stack)"

@@ -440,10 +440,18 @@ def test_connection_declared_on_the_resource(engine: Engine, cluster: Cluster, d
     assert cluster.endpoint(inference_id) is None
 
 
+@pytest.mark.parametrize("preview_check", ["fail", "off"])
 def test_a_wrong_api_key_fails_clearly_without_echoing_it(
-    engine: Engine, cluster: Cluster, door: Door
+    engine: Engine,
+    cluster: Cluster,
+    door: Door,
+    preview_check: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """REQ-ERROR-1, REQ-SECRET-2: refused credentials, said clearly, never echoed."""
+    """REQ-ERROR-1, REQ-SECRET-2: refused credentials, said clearly, never echoed; at the
+    preview's check, or (check off) by the create, as its message alone: no traceback of the
+    provider server (issue 22)."""
+    monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", preview_check)
     wrong_raw = f"{API_KEY_ID}:{secret_value('wrong')}"
     wrong = base64.b64encode(wrong_raw.encode()).decode()
     inference_id = unique("denied")
@@ -457,10 +465,38 @@ def test_a_wrong_api_key_fails_clearly_without_echoing_it(
     message = str(refused.value)
     assert "refused the credentials" in message
     assert "api_key" in message
+    assert "Traceback" not in message and "ProviderFailure" not in message, message
     assert wrong not in message
     assert wrong_raw not in message
     assert cluster.endpoint(inference_id) is None
     assert exported_endpoints(export_without_secrets(stack)) == {}
+
+
+def test_a_preview_against_a_wrong_cluster_fails_once_in_one_line(
+    engine: Engine, cluster: Cluster, door: Door, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: `pulumi preview` itself fails for refused credentials and for a wrong URL
+    (not `+ 1 to create`), each said once: no retry lines, no provider traceback."""
+    wrong = base64.b64encode(f"{API_KEY_ID}:{secret_value('wrong')}".encode()).decode()
+    monkeypatch.setenv("PULUMI_INFERENCE_UNREACHABLE_DEADLINE", "1")
+    for label, connection, said in (
+        ("key", lambda: Connection(url=cluster.url, api_key=wrong), "refused the credentials"),
+        ("url", lambda: Connection(url="http://127.0.0.1:9", api_key=API_KEY), "could not reach"),
+    ):
+        inference_id = unique("wrong")
+        declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
+        stack = engine.stack(f"wrong-{label}", door.program(declarations, connection))
+        with pytest.raises(auto.CommandError) as failed:
+            stack.preview(color="never")
+        shown = str(failed.value)
+        # the engine shows an error on its resource as it happens and again in Diagnostics:
+        # that summary holds it once, and nothing else from the provider
+        diagnostics = shown.split("Diagnostics:", 1)[1]
+        assert diagnostics.count(said) == 1, shown
+        assert "Traceback" not in shown and "retrying" not in diagnostics, shown
+        assert "PULUMI_INFERENCE_PREVIEW_CHECK=warn" in shown
+        assert wrong not in shown
+        assert not [r for r in cluster.emulator.requests() if inference_id in r["path"]]
 
 
 def test_connection_from_stack_config(engine: Engine, cluster: Cluster, door: Door) -> None:

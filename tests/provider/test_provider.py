@@ -891,3 +891,64 @@ def test_an_update_on_an_old_cluster_of_unknown_version_says_how_to_proceed() ->
     message = str(refused.value)
     assert "no _update API" in message and "`monitor`" in message and "--replace" in message
     assert "writer-pass" not in message
+
+
+@pytest.mark.parametrize(
+    ("made", "said", "not_said"),
+    [
+        (  # live chunking already what the reset leaves: no reset to warn of
+            {"chunking_settings": {"strategy": "word", "max_chunk_size": 250, "overlap": 100}},
+            "ADOPTS the existing endpoint with one _update, which sends "
+            "service_settings.api_key (secret, value not shown), task_settings.user "
+            "by-hand -> search; it changes task_settings.user by-hand -> search.",
+            "resets chunking_settings",
+        ),
+        (
+            {},
+            "resets chunking_settings from sentence/250/1 to word/250/100",
+            "will FAIL",
+        ),
+        (
+            {"service_settings": {"model_id": "text-embedding-3-large", "api_key": "k"}},
+            "adopt_existing will FAIL and leave it untouched: it differs from the declaration "
+            "in service_settings.model_id",
+            "ADOPTS",
+        ),
+    ],
+)
+def test_the_check_of_an_adoption_says_what_it_will_send_and_change(
+    emulator: Emulator,
+    provider: InferenceEndpointProvider,
+    caplog: pytest.LogCaptureFixture,
+    made: dict[str, Any],
+    said: str,
+    not_said: str,
+) -> None:
+    """Issue 22: before an adoption sends anything, its check says (a warning on the
+    endpoint) what the _update will send and change, or that it will be refused."""
+    emulator.set_version("9.1.0")
+    body = {
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small", "api_key": "k"},
+        "task_settings": {"user": "by-hand"},
+        **made,
+    }
+    with httpx.Client(base_url=emulator.url) as http:
+        assert http.put("/_inference/text_embedding/openai-emb", json=body).is_success
+    emulator.clear_requests()
+    declared = openai(emulator, adopt_existing=True)
+    if "chunking_settings" in made:
+        declared["chunking_settings"] = made["chunking_settings"]
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        assert provider.check({}, declared).failures == []
+    assert said in caplog.text and not_said not in caplog.text
+    assert API_KEY not in caplog.text
+    assert {r["method"] for r in emulator.requests()} <= {"GET"}
+
+
+def test_no_adoption_notice_when_there_is_nothing_to_adopt(
+    emulator: Emulator, provider: InferenceEndpointProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        assert provider.check({}, openai(emulator, adopt_existing=True)).failures == []
+    assert caplog.text == ""

@@ -240,3 +240,49 @@ def test_a_review_names_the_stack_each_old_and_new_value_and_the_rotated_key() -
 def test_a_stack_error_alone_is_kept() -> None:
     only = {**ROTATION_AND_MODEL, "diagnostics": ROTATION_AND_MODEL["diagnostics"][2:]}  # type: ignore[index]
     assert "preview failed" in markdown(review_of(parse_preview(json.dumps(only))))
+
+
+def test_an_adopted_endpoint_is_reviewed_as_adopted_never_created() -> None:
+    """Issue 22: the engine creates (dynamic, adopt_existing) or imports (native, import_); the
+    review says adopt, one line per endpoint, with what the adoption sends and resets."""
+    from pulumi_inference.operations._adoption import ADOPTS as SAID_BY_THE_PROVIDER
+    from pulumi_inference.review._summary import ADOPTS
+
+    assert ADOPTS == SAID_BY_THE_PROVIDER
+    adopting = {
+        "steps": [
+            {
+                "op": "create",
+                "urn": urn("made-by-hand"),
+                "newState": {"type": NATIVE, "inputs": {"inferenceId": "h"}},
+            },
+            {
+                "op": "import",
+                "urn": urn("imported"),
+                "newState": {"type": NATIVE, "inputs": {"inferenceId": "i"}},
+            },
+            {
+                "op": "create",
+                "urn": urn("new"),
+                "newState": {"type": NATIVE, "inputs": {"inferenceId": "n"}},
+            },
+        ],
+        "diagnostics": [
+            {
+                "urn": urn("made-by-hand"),
+                "message": "warning: inference endpoint 'h' on http://es: ADOPTS the existing "
+                "endpoint with one _update, which sends service_settings.api_key (secret, value "
+                "not shown); it changes no setting, and on this cluster (Elasticsearch 9.1.0, "
+                "before 9.4) that _update also resets chunking_settings from sentence/250/1 to "
+                "word/250/100.",
+                "severity": "warning",
+            }
+        ],
+    }
+    review = review_of(parse_preview(json.dumps(adopting)))
+    comment = markdown(review)
+    assert "## Inference endpoints: 1 to create, 2 to adopt" in comment
+    assert "| `=` adopt | `imported` | `i` |" in comment
+    assert "| `=` adopt | `made-by-hand` | `h` |" in comment
+    assert "| `+` create | `new` | `n` |" in comment
+    assert "- `made-by-hand` (adopts, chunking reset): inference endpoint 'h'" in comment

@@ -1,0 +1,128 @@
+"""What adopting an existing endpoint will do, said at preview, before anything is sent.
+
+``adopt_existing`` (and an imported program) takes over an endpoint made elsewhere with one
+``_update``: the declared secrets (the cluster never shows the ones it holds, so adoption
+cannot tell whether they differ: it always sends them) plus every declared setting that
+differs and can change in place. The preview looks the endpoint up, read-only, and says per
+endpoint exactly that, including the chunking reset that ``_update`` causes before 9.4;
+an endpoint that differs in a setting that cannot change in place is said to be refused
+(the adoption fails and leaves it untouched), and one that is not there to be created.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .. import catalogue
+from .._naming import spelled
+from .._version import parse_version
+from ..client import InferenceClient
+from ..errors import InferenceError
+from ._deployment import with_target_allocations
+from ._desired import DesiredEndpoint
+from ._match import plan_from_live
+from ._observed import cluster_version_of
+from ._plan import Change, Plan, has_unknown
+from ._update import update_body
+from ._versions import CHUNKING_AFTER_UPDATE_RESET, update_changes_chunking
+
+log = logging.getLogger("pulumi_inference")
+
+ADOPTS = "ADOPTS the existing endpoint"
+"""The words a review looks for (``review._summary``) to show the endpoint as adopted."""
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+_SECTIONS = ("service_settings", "task_settings", "chunking_settings")
+
+
+def _changes(plan: Plan, live: Mapping[str, Any]) -> list[str]:
+    """Each setting the _update changes on the cluster, ``path old -> new``."""
+    return [
+        f"{'.'.join(change.path)} {_before(change, live)} -> {_after(change, plan)}"
+        for change in plan.changes
+        if not change.replaces and not change.secret and change.path[0] in _SECTIONS
+    ]
+
+
+def _before(change: Change, live: Mapping[str, Any]) -> str:
+    value: Any = live
+    for part in change.path:
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return "(none)" if value is None else _shown(value)
+
+
+def _after(change: Change, plan: Plan) -> str:
+    value: Any = plan.update_body
+    for part in change.path:
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return "(none)" if value is None else _shown(value)
+
+
+def _chunking(chunking: Mapping[str, Any] | None) -> str:
+    return "/".join(str(v) for v in chunking.values()) if chunking else "its chunking"
+
+
+def adoption_notice(
+    client: InferenceClient, spec: DesiredEndpoint, props: Mapping[str, Any]
+) -> str | None:
+    """What ``adopt_existing`` will do to the endpoint on the cluster, or ``None`` when there
+    is none to adopt (it will be created). Read-only."""
+    existing = client.find_endpoint(spec.inference_id)
+    if existing is None:
+        return None
+    where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
+    plan = plan_from_live(spec, props, with_target_allocations(client, spec, existing))
+    if plan.replaces:
+        return (
+            f"{where}: {spelled('adopt_existing')} will FAIL and leave it untouched: it differs "
+            f"from the declaration in {', '.join(plan.replacing_keys)}, which cannot change in "
+            "place. Declare it as it is, or delete it yourself."
+        )
+    body = update_body(plan, spec, send_secrets=True)
+    if not body:
+        return f"{where}: {ADOPTS}; it matches the declaration: nothing is sent."
+    secrets = sorted(k for k in body.get("service_settings", {}) if k in catalogue.SECRET_KEYS)
+    sent = [f"service_settings.{key} (secret, value not shown)" for key in secrets]
+    changed = _changes(plan, existing)
+    said = f"{where}: {ADOPTS} with one _update, which sends {', '.join(sent + changed)}"
+    said += "; it changes " + (", ".join(changed) if changed else "no setting")
+    version = parse_version(cluster_version_of(client, spec.inference_id))
+    live_chunking = existing.get("chunking_settings")
+    if update_changes_chunking(spec.task_type, version, live_chunking):
+        said += (
+            f", and on this cluster (Elasticsearch {'.'.join(map(str, version or ()))}, before "
+            f"9.4) that _update also resets chunking_settings from {_chunking(live_chunking)} to "
+            f"{_chunking(CHUNKING_AFTER_UPDATE_RESET)} (elastic/elasticsearch#139574; no _update "
+            "of this version takes chunking_settings to keep them)"
+        )
+    return said + "."
+
+
+def preview_adoption(
+    props: Mapping[str, Any], connect: Callable[[DesiredEndpoint], InferenceClient]
+) -> None:
+    """For an endpoint new to the stack with ``adopt_existing``: say, as a warning on it,
+    what the adoption will do. Never fails: a look-up that cannot be made says so."""
+    if props.get("adopt_existing") is not True or has_unknown(props.get("connection")):
+        return
+    try:
+        spec = DesiredEndpoint.from_props(props)
+        notice = adoption_notice(connect(spec), spec, props)
+    except InferenceError as exc:
+        log.warning(
+            "inference endpoint '%s': whether %s finds an endpoint to take over could not be "
+            "checked (%s)",
+            props.get("inference_id"),
+            spelled("adopt_existing"),
+            exc,
+        )
+        return
+    if notice is not None:
+        log.warning("%s", notice)
