@@ -27,7 +27,7 @@ def emulator_config() -> EmulatorConfig:
 def test_the_preview_of_an_adoption_says_what_it_sends_and_changes_and_up_says_adopted(
     engine: Engine, cluster: Cluster, door: Door
 ) -> None:
-    """Issue 22: nothing changes unseen. The preview of an adopting `up` says, on the endpoint,
+    """REQ-CREATE-6: nothing changes unseen. The preview of an adopting `up` says, on the endpoint,
     which secret it sends, which setting it changes (old -> new) and that this 9.1 cluster's
     _update resets its chunking; the review shows it as adopted with that warning; `up` says
     ADOPTED, not created. Nothing is sent to the cluster by the preview."""

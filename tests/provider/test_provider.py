@@ -517,7 +517,7 @@ def _as_reader(secured: Emulator, inference_id: str = "x3", user: str = "reader"
 def test_preview_check_fails_in_one_line_for_a_wrong_url_or_refused_credentials(
     provider: InferenceEndpointProvider, fast_retries: None
 ) -> None:
-    """Issue 22: the check (run by every preview) asks the cluster once, read-only; a wrong URL
+    """REQ-CHECK-7: the check (run by every preview) asks the cluster once, read-only; a wrong URL
     or a refused key fails there, in one line naming what to fix, never echoing the key."""
     closed = openai_at("http://127.0.0.1:9", "x0")
     [failure] = provider.check({}, closed).failures
@@ -548,7 +548,7 @@ def openai_at(url: str, inference_id: str) -> dict[str, Any]:
 def test_preview_check_needs_manage_inference_only_where_the_plan_changes_the_endpoint(
     provider: InferenceEndpointProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue 22: _has_privileges is asked once per cluster; read-only credentials fail a
+    """REQ-CHECK-7: _has_privileges is asked once per cluster; read-only credentials fail a
     create or a change, pass a stack with no change, and fail everything without even
     monitor_inference. PULUMI_INFERENCE_PREVIEW_CHECK=warn only warns."""
     with Emulator(SECURED) as secured:
@@ -924,7 +924,7 @@ def test_the_check_of_an_adoption_says_what_it_will_send_and_change(
     said: str,
     not_said: str,
 ) -> None:
-    """Issue 22: before an adoption sends anything, its check says (a warning on the
+    """REQ-CREATE-6: before an adoption sends anything, its check says (a warning on the
     endpoint) what the _update will send and change, or that it will be refused."""
     emulator.set_version("9.1.0")
     body = {
