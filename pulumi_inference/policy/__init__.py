@@ -9,7 +9,8 @@
 See docs/reviews.md.
 """
 
-from ._endpoint import DYNAMIC_TYPE, NATIVE_TYPE, RESOURCE_TYPES, UNKNOWN, Endpoint, endpoint_of
+from .._unknown import UNKNOWN
+from ._endpoint import DYNAMIC_TYPE, NATIVE_TYPE, RESOURCE_TYPES, Endpoint, endpoint_of
 from ._new import COMMAND, write_pack
 from ._pack import PACK_NAME, policies, serve_policy_pack
 from ._region import REGION_POLICY_TYPES, RegionPolicy, region_policy_of

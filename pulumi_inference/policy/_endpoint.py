@@ -14,22 +14,13 @@ from typing import Any
 
 from .._naming import camel
 from .._nested import normalize_numbers
+from .._unknown import UNKNOWN
 from ..catalogue import canonical_task_type
 from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE
 
 DYNAMIC_TYPE = DYNAMIC_RESOURCE_TYPE
 NATIVE_TYPE = NATIVE_RESOURCE_TYPE
 RESOURCE_TYPES = (DYNAMIC_TYPE, NATIVE_TYPE)
-
-
-class Unknown:
-    """A value not known until the apply (an Output in a preview)."""
-
-    def __repr__(self) -> str:
-        return "(not known yet)"
-
-
-UNKNOWN: Any = Unknown()
 
 
 class _NoMaximum:
@@ -63,14 +54,14 @@ class Endpoint:
     protect: bool
 
     def label(self) -> str:
-        endpoint = "" if isinstance(self.inference_id, Unknown) else f" '{self.inference_id}'"
+        endpoint = "" if self.inference_id is UNKNOWN else f" '{self.inference_id}'"
         return f"inference endpoint{endpoint} (resource '{self.name}')"
 
     @property
     def unbounded(self) -> bool:
         """Adaptive allocations on with no maximum (absent, or -1 as the cluster reads it):
         the deployment may scale to any number of allocations."""
-        if self.max_allocations is None or isinstance(self.max_allocations, Unknown):
+        if self.max_allocations is None or self.max_allocations is UNKNOWN:
             return False
         return self.max_allocations is NO_MAXIMUM or self.max_allocations == -1
 
@@ -80,7 +71,7 @@ class Endpoint:
         (None when it has no bound: see ``unbounded``)."""
         if self.unbounded:
             return None
-        if not isinstance(self.max_allocations, Unknown) and self.max_allocations is not None:
+        if self.max_allocations is not UNKNOWN and self.max_allocations is not None:
             return self.max_allocations
         return self.num_allocations
 
@@ -111,7 +102,7 @@ def _task_type(value: Any) -> Any:
 def endpoint_of(name: str, urn: str, props: Any, *, protect: bool) -> Endpoint:
     """The endpoint declared by an InferenceEndpoint's properties (either front door)."""
     settings = _field(props, "service_settings")
-    if isinstance(settings, Unknown):
+    if settings is UNKNOWN:
         settings = {key: UNKNOWN for key in (*MODEL_KEYS, "num_allocations")}
     model = next((value for key in MODEL_KEYS if (value := _get(settings, key)) is not None), None)
     adaptive = _get(settings, "adaptive_allocations")
@@ -129,8 +120,8 @@ def endpoint_of(name: str, urn: str, props: Any, *, protect: bool) -> Endpoint:
         task_type=_task_type(_field(props, "task_type")),
         model=model,
         num_allocations=normalize_numbers(_get(settings, "num_allocations")),
-        max_allocations=UNKNOWN if isinstance(enabled, Unknown) else max_allocations,
-        min_allocations=UNKNOWN if isinstance(enabled, Unknown) else min_allocations,
+        max_allocations=UNKNOWN if enabled is UNKNOWN else max_allocations,
+        min_allocations=UNKNOWN if enabled is UNKNOWN else min_allocations,
         force_delete=_field(props, "force_delete"),
         adopt_existing=_field(props, "adopt_existing"),
         allow_unknown_service=_field(props, "allow_unknown_service"),

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ._endpoint import Endpoint, Unknown
+from .._unknown import UNKNOWN
+from ._endpoint import Endpoint
 from ._region import RegionPolicy
 
 Enforcement = Literal["advisory", "mandatory"]
@@ -51,7 +52,7 @@ class Rule:
 
 
 def _known(value: Any) -> bool:
-    return value is not None and not isinstance(value, Unknown)
+    return value is not None and value is not UNKNOWN
 
 
 def _matches(value: str, patterns: Sequence[str]) -> bool:
