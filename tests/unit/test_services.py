@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 import pathlib
 import subprocess
@@ -266,6 +267,20 @@ class _Awaitable:
         return "later"
 
 
+@pytest.fixture
+def event_loop_current() -> Generator[None, None, None]:
+    """pulumi.Output needs a current event loop; a test before this one that used asyncio.run()
+    leaves none current, so this test makes its own and leaves none behind."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        yield
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+@pytest.mark.usefixtures("event_loop_current")
 def test_outputs_and_awaitables_pass_unchecked() -> None:
     secret = pulumi.Output.secret("sk")
     count = pulumi.Output.from_input(4)
