@@ -15,9 +15,9 @@ Three layers drive the same N OpenAI-style endpoints against the emulator (its o
   endpoints (``up``, ``preview``, ``refresh``, ``up`` of a task_settings change, ``destroy``).
 
 Per operation: wall time, ratio to the floor, requests per endpoint from the emulator's log
-(``GET /`` and other routes counted apart), distinct TCP connections, and the provider
-process's peak RSS (VmHWM). Plus the import time of ``pulumi_inference`` next to ``pulumi``.
-See benchmarks/README.md.
+(``GET /``, the check's ``_has_privileges`` and other routes counted apart), distinct TCP
+connections, and the provider process's peak RSS (VmHWM). Plus the import time of
+``pulumi_inference`` next to ``pulumi``. See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -196,10 +196,12 @@ class Traffic:
     """What the emulator saw during one operation."""
 
     inference: int = 0  # requests under /_inference
-    root_gets: int = 0  # GET / (cluster version)
+    root_gets: int = 0  # GET / (cluster version; also the preview's cluster check)
+    privilege_checks: int = 0  # the preview's cluster check: _security/user/_has_privileges
     other: int = 0  # anything else (deployment stats, ...)
     connections: int = 0  # distinct TCP connections
-    errors: int = 0  # answered >= 400 or dropped
+    errors: int = 0  # answered >= 400 or dropped, privilege checks apart
+    privilege_checks_refused: int = 0  # answered >= 400 (security off: the cluster cannot say)
     routes: dict[str, int] = field(default_factory=dict)  # "PUT /_inference/{t}/{id}": count
 
 
@@ -217,6 +219,12 @@ def route_of(method: str, path: str) -> str:
     return f"{method} {path}"
 
 
+PRIVILEGES_PATH = "/_security/user/_has_privileges"
+"""Asked once per cluster per process by the check (REQ-CHECK-7). The emulator without
+credentials answers it 500 as Elasticsearch with security off does, which the provider reads
+as "cannot say": such a refusal is counted apart from the errors."""
+
+
 def summarize(entries: Iterable[Mapping[str, Any]]) -> Traffic:
     traffic = Traffic()
     routes: Counter[str] = Counter()
@@ -226,8 +234,12 @@ def summarize(entries: Iterable[Mapping[str, Any]]) -> Traffic:
         routes[route_of(method, path)] += 1
         connections.add(int(entry["connection_id"]))
         status = entry.get("status")
-        if status is None or int(status) >= 400:
-            traffic.errors += 1
+        failed = status is None or int(status) >= 400
+        if path == PRIVILEGES_PATH:
+            traffic.privilege_checks += 1
+            traffic.privilege_checks_refused += failed
+            continue
+        traffic.errors += failed
         if path == "/" and method == "GET":
             traffic.root_gets += 1
         elif path == "/_inference" or path.startswith("/_inference/"):
@@ -268,6 +280,8 @@ class Row:
     inference_requests: int
     inference_per_endpoint: float
     root_gets: int
+    privilege_checks: int
+    privilege_checks_refused: int
     other_requests: int
     connections: int
     errors: int
@@ -853,6 +867,8 @@ def rows_of(measurements: Sequence[Measurement]) -> list[Row]:
                 inference_requests=typical.traffic.inference,
                 inference_per_endpoint=typical.traffic.inference / n if n else 0.0,
                 root_gets=typical.traffic.root_gets,
+                privilege_checks=typical.traffic.privilege_checks,
+                privilege_checks_refused=typical.traffic.privilege_checks_refused,
                 other_requests=typical.traffic.other,
                 connections=typical.traffic.connections,
                 errors=typical.traffic.errors,
@@ -876,14 +892,16 @@ def render(rows: Sequence[Row], meta: Mapping[str, Any], imports: Mapping[str, A
         f"{meta['cores']} cores, median of {meta['repeat']} (engine: 1 run), load average "
         f"{meta['load_average_start'][0]:.2f} at start",
         "",
-        "| layer | operation | wall s | x floor | inference req/endpoint | GET / | other req "
+        "| layer | operation | wall s | x floor | inference req/endpoint | GET / "
+        "| privilege checks | other req "
         "| TCP conns | provider CPU s | provider peak RSS MiB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.layer} | {r.operation} | {r.wall_s:.2f} | {_fmt(r.ratio, '.2f')} "
-            f"| {r.inference_per_endpoint:.2f} | {r.root_gets} | {r.other_requests} "
+            f"| {r.inference_per_endpoint:.2f} | {r.root_gets} | {r.privilege_checks} "
+            f"| {r.other_requests} "
             f"| {r.connections} | {_fmt(r.cpu_s, '.2f')} | {_fmt(r.peak_rss_mb, '.0f')} |"
         )
     starts = [r.start_s for r in rows if r.start_s is not None and r.layer == "provider"]

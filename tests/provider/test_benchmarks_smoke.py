@@ -53,13 +53,21 @@ def test_summarize_counts_routes_connections_and_errors() -> None:
             "status": 200,
             "connection_id": 3,
         },
+        {
+            "method": "GET",
+            "path": "/_security/user/_has_privileges",
+            "status": 500,
+            "connection_id": 3,
+        },
     ]
     traffic = bench.summarize(entries)
     assert (traffic.inference, traffic.root_gets, traffic.other) == (3, 1, 1)
+    assert (traffic.privilege_checks, traffic.privilege_checks_refused) == (1, 1)
     assert traffic.connections == 3
     assert traffic.errors == 2
     assert traffic.routes == {
         "GET /": 1,
+        "GET /_security/user/_has_privileges": 1,
         "GET /_ml/trained_models/{id}/_stats": 1,
         "PUT /_inference/{task_type}/{id}": 2,
         "PUT /_inference/{task_type}/{id}/_update": 1,
@@ -118,16 +126,36 @@ def test_one_request_per_endpoint_and_none_in_preview(report: dict[str, Any], la
         assert by_op[name]["inference_requests"] == N, name
         assert by_op[name]["routes"].get(route) == N, (name, by_op[name]["routes"])
         assert by_op[name]["other_requests"] == 0
-    preview = by_op["preview"]
-    assert preview["inference_requests"] == 0
-    assert preview["root_gets"] == 0
+    assert by_op["preview"]["inference_requests"] == 0
+    assert by_op["preview"]["other_requests"] == 0
+
+
+def test_the_floor_sends_nothing_for_a_preview(report: dict[str, Any]) -> None:
+    preview = rows(report, "floor")["preview"]
+    assert (preview["root_gets"], preview["privilege_checks"]) == (0, 0)
     assert preview["routes"] == {}
 
 
 def test_provider_reads_the_cluster_version_once_per_process(report: dict[str, Any]) -> None:
     by_op = rows(report, "provider")
-    assert [by_op[name]["root_gets"] for name in OPERATIONS] == [1, 1, 0, 1, 0]
+    assert [by_op[name]["root_gets"] for name in OPERATIONS] == [1, 1, 1, 1, 0]
     assert by_op["preview"]["detail"]["diff"] == {"DIFF_NONE": N}
+
+
+def test_provider_checks_the_cluster_once_per_process_where_it_checks(
+    report: dict[str, Any],
+) -> None:
+    """The check (REQ-CHECK-7) asks GET / and _has_privileges once per cluster per process,
+    read-only; the benchmark's emulator has security off, so _has_privileges is refused (as
+    Elasticsearch refuses it) and the provider carries on."""
+    by_op = rows(report, "provider")
+    assert [by_op[name]["privilege_checks"] for name in OPERATIONS] == [1, 0, 1, 1, 0]
+    checked = [by_op[name]["privilege_checks_refused"] for name in OPERATIONS]
+    assert checked == [1, 0, 1, 1, 0]
+    assert by_op["preview"]["routes"] == {
+        "GET /": 1,
+        "GET /_security/user/_has_privileges": 1,
+    }
 
 
 def test_deployment_rows(report: dict[str, Any]) -> None:
