@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._model import EMBEDDING_TASK_TYPES, UPDATE_API_SINCE, FieldSpec
+from ._model import UPDATE_API_SINCE, FieldSpec
 
 SIMILARITIES = ("cosine", "dot_product", "l2_norm")
 INPUT_TYPES = ("classification", "clustering", "ingest", "search")
 RETRIEVAL_INPUT_TYPES = ("ingest", "search")
 TRUNCATIONS = ("end", "none", "start")  # parsed case-insensitively: END, NONE, START
 
-EMBEDDINGS = EMBEDDING_TASK_TYPES
 DENSE = frozenset({"text_embedding", "embedding"})
 TEXT_EMBEDDING = frozenset({"text_embedding"})
 RERANK = frozenset({"rerank"})

@@ -15,7 +15,6 @@ from ._fields import (
     COMPLETIONS,
     DENSE,
     DIMENSIONS_SET_BY_USER,
-    EMBEDDINGS,
     HEADERS,
     INPUT_TYPES,
     RATE_LIMIT,
@@ -39,7 +38,7 @@ from ._fields import (
     string,
     url,
 )
-from ._model import UPDATE_API_SINCE, FieldSpec, ServiceSpec
+from ._model import EMBEDDING_TASK_TYPES, UPDATE_API_SINCE, FieldSpec, ServiceSpec
 
 
 def _same(value: int, *task_types: str) -> dict[str, int]:
@@ -183,7 +182,7 @@ ALIBABA = ServiceSpec(
         string(
             "input_type",
             "Embeddings: ingest or search.",
-            task_types=EMBEDDINGS,
+            task_types=EMBEDDING_TASK_TYPES,
             choices=RETRIEVAL_INPUT_TYPES,
         ),
         boolean(

@@ -22,16 +22,15 @@ from typing import Any
 import pulumi
 
 from ..connection import FIELDS_BY_NAME, Connection
+from ..properties import NATIVE_PACKAGE
 from ._plugin import INSTALL_PLUGIN
 from ._region_resource import InferenceRegionPolicy
 from ._resource import InferenceEndpoint
-from ._schema import PACKAGE, PLUGIN_EXECUTABLE, RESOURCE_TOKEN
+from ._schema import PLUGIN_EXECUTABLE
 
 __all__ = [
     "INSTALL_PLUGIN",
-    "PACKAGE",
     "PLUGIN_EXECUTABLE",
-    "RESOURCE_TOKEN",
     "InferenceEndpoint",
     "InferenceRegionPolicy",
     "Provider",
@@ -53,4 +52,4 @@ class Provider(pulumi.ProviderResource):
         for name, value in (connection or Connection()).to_props().items():
             field = FIELDS_BY_NAME[name]
             props[field.config_key] = pulumi.Output.secret(value) if field.secret else value
-        super().__init__(PACKAGE, resource_name, props, opts)
+        super().__init__(NATIVE_PACKAGE, resource_name, props, opts)

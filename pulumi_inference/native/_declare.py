@@ -10,8 +10,8 @@ import pulumi
 
 from .. import catalogue
 from .._program import plain_settings, warn_on_shared_model
-from ..properties import names, of_kind, sensitive_sections
-from ._schema import OUTPUT_NAMES, RESOURCE_TOKEN
+from ..properties import NATIVE_RESOURCE_TYPE, names, of_kind, sensitive_sections
+from ._schema import OUTPUT_NAMES
 
 
 def _secret_keys_marked(settings: Any) -> Any:
@@ -42,7 +42,7 @@ def declare(
     props.update(dict.fromkeys(names("output")))
     if opts is None or opts.id is None:
         warn_on_shared_model(resource_name, args["service"], args["service_settings"])
-    pulumi.CustomResource.__init__(resource, RESOURCE_TOKEN, resource_name, props, opts)
+    pulumi.CustomResource.__init__(resource, NATIVE_RESOURCE_TYPE, resource_name, props, opts)
 
 
 def look_up(
@@ -54,4 +54,4 @@ def look_up(
     """Register ``resource`` as a read of the existing endpoint ``id``."""
     opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
     props: dict[str, Any] = dict.fromkeys(OUTPUT_NAMES)
-    pulumi.CustomResource.__init__(resource, RESOURCE_TOKEN, resource_name, props, opts)
+    pulumi.CustomResource.__init__(resource, NATIVE_RESOURCE_TYPE, resource_name, props, opts)

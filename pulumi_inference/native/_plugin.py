@@ -21,13 +21,14 @@ from pathlib import Path
 from .._release import __version__
 from .._subcommand import Subcommand
 from ..errors import ConfigurationError
-from ._schema import PACKAGE, PLUGIN_EXECUTABLE
+from ..properties import NATIVE_PACKAGE
+from ._schema import PLUGIN_EXECUTABLE
 
 
 def launcher_text(python: str) -> str:
     return (
         "#!/bin/sh\n"
-        f"# The {PACKAGE} Pulumi plugin of pulumi-inference {__version__}.\n"
+        f"# The {NATIVE_PACKAGE} Pulumi plugin of pulumi-inference {__version__}.\n"
         f'exec {shlex.quote(python)} -m pulumi_inference.native "$@"\n'
     )
 
@@ -46,14 +47,14 @@ def install_plugin(pulumi: str = "pulumi", python: str = sys.executable) -> str:
     Returns what the CLI printed. Raises :class:`ConfigurationError` with the CLI's words
     when it fails.
     """
-    with tempfile.TemporaryDirectory(prefix=f"{PACKAGE}-plugin-") as staging:
+    with tempfile.TemporaryDirectory(prefix=f"{NATIVE_PACKAGE}-plugin-") as staging:
         write_launcher(Path(staging), python)
         command = [
             pulumi,
             "plugin",
             "install",
             "resource",
-            PACKAGE,
+            NATIVE_PACKAGE,
             __version__,
             "--file",
             staging,

@@ -46,8 +46,9 @@ from .._redact import redact
 from ..client import InferenceClient
 from ..connection import FIELDS
 from ..operations import Change, DesiredEndpoint
+from ..properties import NATIVE_PACKAGE
 from ._region_policy import RegionPolicyCalls, is_region_policy
-from ._schema import INPUT_NAMES, PACKAGE, schema_json
+from ._schema import INPUT_NAMES, schema_json
 from ._values import schema_naming, to_plain, to_wire
 
 WORKERS_ENV = "PULUMI_INFERENCE_NATIVE_WORKERS"
@@ -78,7 +79,7 @@ class InferenceEndpointPlugin(Provider):
         self._config: dict[str, Any] = {}
         self._executor = ThreadPoolExecutor(
             max_workers=worker_count(WORKERS_ENV),
-            thread_name_prefix=PACKAGE,
+            thread_name_prefix=NATIVE_PACKAGE,
         )
         self._regions = RegionPolicyCalls(
             lambda: self._cluster("the inference region policy"), self._run
@@ -136,7 +137,7 @@ class InferenceEndpointPlugin(Provider):
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         config: dict[str, Any] = {}
-        prefix = f"{PACKAGE}:config:"
+        prefix = f"{NATIVE_PACKAGE}:config:"
         for key, value in request.variables.items():
             name = key[len(prefix) :] if key.startswith(prefix) else key.rsplit(":", 1)[-1]
             config[name] = value

@@ -35,8 +35,7 @@ from ._values import schema_naming, to_plain, to_wire
 _T = TypeVar("_T")
 Run = Callable[[str | None, Callable[[], _T]], Awaitable[_T]]
 
-REGION_INPUTS = operations.REGION_POLICY_INPUT_KEYS
-REGION_OUTPUTS = (*REGION_INPUTS, *operations.REGION_POLICY_OUTPUT_KEYS)
+REGION_OUTPUTS = (*operations.REGION_POLICY_INPUT_KEYS, *operations.REGION_POLICY_OUTPUT_KEYS)
 _SNAKE = {camel(name): name for name in REGION_OUTPUTS}
 
 
@@ -52,7 +51,7 @@ def _plain(props: Mapping[str, PropertyValue]) -> dict[str, Any]:
 
 
 def _inputs(plain: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: plain[key] for key in REGION_INPUTS if key in plain}
+    return {key: plain[key] for key in operations.REGION_POLICY_INPUT_KEYS if key in plain}
 
 
 def _wire(plain: Mapping[str, Any]) -> dict[str, PropertyValue]:
@@ -80,7 +79,7 @@ class RegionPolicyCalls:
         plain = _plain(request.new_inputs)
         with _naming.naming(schema_naming):
             issues = operations.check_region_policy(plain)
-            issues += operations.unknown_properties(plain, REGION_INPUTS)
+            issues += operations.unknown_properties(plain, operations.REGION_POLICY_INPUT_KEYS)
         if not issues:
             old = (
                 DesiredRegionPolicy.from_props(_plain(request.old_inputs))

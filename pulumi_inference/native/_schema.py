@@ -18,11 +18,8 @@ from ..properties import (
 )
 from ._region_schema import region_policy_resources, region_policy_types
 
-PACKAGE = NATIVE_PACKAGE
-RESOURCE_TOKEN = NATIVE_RESOURCE_TYPE
-PLUGIN_EXECUTABLE = f"pulumi-resource-{PACKAGE}"
+PLUGIN_EXECUTABLE = f"pulumi-resource-{NATIVE_PACKAGE}"
 # Where the generated SDKs are published (docs/sdks.md).
-REPOSITORY = _published.REPOSITORY
 NPM_PACKAGE = "@pulumi-inference/elasticsearch-inference"
 GO_IMPORT_BASE = "github.com/pulumi-inference/pulumi-inference/sdk/go/elasticsearchinference"
 
@@ -43,7 +40,7 @@ _KIND_TYPES: dict[str, dict[str, Any]] = {
 
 _SDK_README = (
     "Elasticsearch inference endpoints as Pulumi resources, served by the "
-    f"`{PACKAGE}` provider plugin (`pip install pulumi-inference`, then "
+    f"`{NATIVE_PACKAGE}` provider plugin (`pip install pulumi-inference`, then "
     "`pulumi-inference install-plugin`). Generated from the plugin's schema; see "
     f"{_published.docs_url('docs/sdks.md')}."
 )
@@ -79,7 +76,7 @@ def schema() -> dict[str, Any]:
     always_set = [camel(name) for name in OUTPUT_NAMES if by_name[name].required]
     connection = _connection_properties()
     return {
-        "name": PACKAGE,
+        "name": NATIVE_PACKAGE,
         "displayName": "Elasticsearch inference endpoints",
         "version": __version__,
         "description": "Elasticsearch inference endpoints (PUT /_inference/{task_type}/"
@@ -88,7 +85,7 @@ def schema() -> dict[str, Any]:
         "keywords": ["elasticsearch", "inference", "category/database", "kind/native"],
         "license": "Apache-2.0",
         "publisher": "pulumi-inference",
-        "repository": REPOSITORY,
+        "repository": _published.REPOSITORY,
         "meta": {"supportPack": True},
         "config": {"variables": connection},
         "provider": {
@@ -99,7 +96,7 @@ def schema() -> dict[str, Any]:
             "properties": {},
         },
         "resources": {
-            RESOURCE_TOKEN: {
+            NATIVE_RESOURCE_TYPE: {
                 "description": "An Elasticsearch inference endpoint.",
                 "inputProperties": inputs,
                 "requiredInputs": required,

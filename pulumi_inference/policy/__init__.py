@@ -10,7 +10,7 @@ See docs/reviews.md.
 """
 
 from .._unknown import UNKNOWN
-from ._endpoint import DYNAMIC_TYPE, NATIVE_TYPE, RESOURCE_TYPES, Endpoint, endpoint_of
+from ._endpoint import RESOURCE_TYPES, Endpoint, endpoint_of
 from ._new import COMMAND, write_pack
 from ._pack import PACK_NAME, policies, serve_policy_pack
 from ._region import REGION_POLICY_TYPES, RegionPolicy, region_policy_of
@@ -18,8 +18,6 @@ from ._rules import RULES, RULES_BY_ID, Context, Rule
 
 __all__ = [
     "COMMAND",
-    "DYNAMIC_TYPE",
-    "NATIVE_TYPE",
     "PACK_NAME",
     "REGION_POLICY_TYPES",
     "RESOURCE_TYPES",

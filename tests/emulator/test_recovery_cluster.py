@@ -13,8 +13,7 @@ from pulumi_inference.client import Created, InferenceClient, RetryPolicy
 from pulumi_inference.connection import ClusterConnection
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.operations import DesiredEndpoint
-from pulumi_inference.properties import DYNAMIC_RESOURCE_TYPE as DYNAMIC_TYPE
-from pulumi_inference.properties import NATIVE_RESOURCE_TYPE as NATIVE_TYPE
+from pulumi_inference.properties import DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE
 from pulumi_inference.recovery._plan import plan
 from pulumi_inference.recovery._state import StackState
 
@@ -118,9 +117,9 @@ def test_the_plan_adopts_clears_and_leaves(emulator: Emulator) -> None:
             "deployment": {
                 "resources": [{"urn": provider_urn, "inputs": {"url": emulator.url}}],
                 "pending_operations": [
-                    _pending("a", DYNAMIC_TYPE, dynamic),
-                    _pending("b", NATIVE_TYPE, native, provider=f"{provider_urn}::id-1"),
-                    _pending("c", DYNAMIC_TYPE, missing),
+                    _pending("a", DYNAMIC_RESOURCE_TYPE, dynamic),
+                    _pending("b", NATIVE_RESOURCE_TYPE, native, provider=f"{provider_urn}::id-1"),
+                    _pending("c", DYNAMIC_RESOURCE_TYPE, missing),
                     _pending("d", "aws:s3/bucket:Bucket", {}),
                 ],
             }

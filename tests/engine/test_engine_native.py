@@ -20,6 +20,7 @@ from pulumi import automation as auto
 import pulumi_inference as inference
 import pulumi_inference.native as es
 from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.properties import NATIVE_PACKAGE, NATIVE_RESOURCE_TYPE
 from tests.support.engine import Engine, export_without_secrets, stored_state_text
 from tests.support.engine_programs import (
     API_KEY,
@@ -115,7 +116,7 @@ def test_pulumi_import_adopts_an_endpoint_by_its_id(engine: Engine, cluster: Clu
     run_cli(
         stack,
         "import",
-        es.RESOURCE_TOKEN,
+        NATIVE_RESOURCE_TYPE,
         "embeddings",
         inference_id,
         "--yes",
@@ -263,7 +264,7 @@ def test_endpoints_move_from_the_dynamic_resource_to_the_native_one_in_place(
     step["name"] = "native"
     assert preview_changes(stack) == {}
     types = {r["type"] for r in exported_endpoints(export_without_secrets(stack)).values()}
-    assert types == {es.RESOURCE_TOKEN}
+    assert types == {NATIVE_RESOURCE_TYPE}
     stack.destroy(color="never")
     assert cluster.endpoint(inference_id) is None
 
@@ -301,7 +302,7 @@ def test_install_plugin_registers_it_so_pulumi_finds_it_quietly(
         text=True,
         check=True,
     ).stdout
-    assert f"{es.PACKAGE}" in listed and "resource" in listed
+    assert NATIVE_PACKAGE in listed and "resource" in listed
 
     inference_id = unique("installed")
     stack = auto.create_or_select_stack(

@@ -15,8 +15,8 @@ from pathlib import Path
 from pulumi import automation as auto
 
 from pulumi_inference import __version__
-from pulumi_inference.native import PACKAGE
 from pulumi_inference.native._plugin import write_launcher
+from pulumi_inference.properties import NATIVE_PACKAGE
 
 PASSPHRASE = "engine-tests-passphrase"
 LAUNCHER = "pulumi-resource-pulumi-python"
@@ -39,7 +39,7 @@ def find_cli_dir() -> Path | None:
 
 def install_native_plugin(pulumi_home: Path) -> Path:
     """What `pulumi-inference install-plugin` leaves in PULUMI_HOME, without running the CLI."""
-    return write_launcher(pulumi_home / "plugins" / f"resource-{PACKAGE}-v{__version__}")
+    return write_launcher(pulumi_home / "plugins" / f"resource-{NATIVE_PACKAGE}-v{__version__}")
 
 
 class Engine:

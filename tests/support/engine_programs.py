@@ -28,6 +28,7 @@ from pulumi_inference._naming import camel
 from pulumi_inference.connection import FIELDS_BY_NAME
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
 from pulumi_inference.native._values import SNAKE
+from pulumi_inference.properties import NATIVE_PACKAGE
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PRECONFIGURED_IDS = frozenset(
@@ -85,7 +86,7 @@ class Door:
 
     def config_key(self, field: str) -> str:
         """The stack config key of a connection field (``url`` -> ``elasticsearch:url``)."""
-        namespace = native_es.PACKAGE if self.native else "elasticsearch"
+        namespace = NATIVE_PACKAGE if self.native else "elasticsearch"
         return f"{namespace}:{FIELDS_BY_NAME[field].config_key}"
 
     def program(

@@ -313,7 +313,7 @@ def test_a_crossing_into_a_private_module_is_reported(copy: Path) -> None:
         ),
         (
             "dynamic/_zz_probe.py",
-            "from ..native import RESOURCE_TOKEN\n",
+            "from ..native import PLUGIN_EXECUTABLE\n",
             "pulumi_inference/dynamic/_zz_probe.py:1 (dynamic) imports "
             "pulumi_inference.native (native)",
         ),

@@ -17,12 +17,12 @@ from pulumi.provider.experimental.provider import (
 from pulumi_inference._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN
 from pulumi_inference.connection import FIELDS
 from pulumi_inference.native._provider import InferenceEndpointPlugin
-from pulumi_inference.native._schema import RESOURCE_TOKEN, schema
+from pulumi_inference.native._schema import schema
 from pulumi_inference.native._server import _request_secrets
 from pulumi_inference.native._values import to_plain, to_wire
-from pulumi_inference.properties import PROPERTIES
+from pulumi_inference.properties import NATIVE_RESOURCE_TYPE, PROPERTIES
 
-URN = f"urn:pulumi:dev::p::{RESOURCE_TOKEN}::emb"
+URN = f"urn:pulumi:dev::p::{NATIVE_RESOURCE_TYPE}::emb"
 
 
 def wire(value: Any, *, secret: bool = False) -> PropertyValue:
@@ -57,7 +57,7 @@ def openai_inputs(**overrides: Any) -> dict[str, PropertyValue]:
 
 def test_the_schema_speaks_camel_case_and_keeps_credentials_secret() -> None:
     document = schema()
-    resource = document["resources"][RESOURCE_TOKEN]
+    resource = document["resources"][NATIVE_RESOURCE_TYPE]
     inputs = set(resource["inputProperties"])
     assert {"inferenceId", "taskType", "service", "serviceSettings", "forceDelete"} <= inputs
     assert "connection" not in inputs and "secrets" not in inputs  # dynamic-only

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from pulumi_inference.policy import (
-    DYNAMIC_TYPE,
-    NATIVE_TYPE,
+    RESOURCE_TYPES,
     RULES_BY_ID,
     UNKNOWN,
     Context,
@@ -180,10 +179,13 @@ def test_importing_the_library_does_not_import_pulumi_policy() -> None:
 
 
 def test_types_are_the_two_front_doors() -> None:
-    from pulumi_inference.native import RESOURCE_TOKEN
+    from pulumi_inference.native._schema import schema
 
-    assert NATIVE_TYPE == RESOURCE_TOKEN == "elasticsearch-inference:index:InferenceEndpoint"
-    assert DYNAMIC_TYPE == "pulumi-python:dynamic/elasticsearch:InferenceEndpoint"
+    assert RESOURCE_TYPES == (
+        "pulumi-python:dynamic/elasticsearch:InferenceEndpoint",
+        "elasticsearch-inference:index:InferenceEndpoint",
+    )
+    assert RESOURCE_TYPES[1] in schema()["resources"]
 
 
 def test_region_policy_required_only_in_the_named_stacks() -> None:

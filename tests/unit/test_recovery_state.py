@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from pulumi_inference.cli import main
-from pulumi_inference.properties import DYNAMIC_RESOURCE_TYPE as DYNAMIC_TYPE
-from pulumi_inference.properties import NATIVE_RESOURCE_TYPE as NATIVE_TYPE
+from pulumi_inference.properties import DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE
 from pulumi_inference.recovery._pulumi import PulumiCli
 from pulumi_inference.recovery._state import StackState, cluster_source
 from pulumi_inference.recovery._surgery import edited
@@ -40,7 +39,7 @@ def test_dynamic_declaration_puts_each_secret_back_in_its_place() -> None:
             "plaintext": '{"service_settings": {"api_key": "k"}, "connection": {"api_key": "c"}}',
         },
     }
-    (pending,) = StackState(_exported(_op("a", DYNAMIC_TYPE, inputs))).pending()
+    (pending,) = StackState(_exported(_op("a", DYNAMIC_RESOURCE_TYPE, inputs))).pending()
     assert pending.door == "dynamic"
     assert pending.declaration() == {
         "inference_id": "e",
@@ -57,7 +56,7 @@ def test_dynamic_declaration_puts_each_secret_back_in_its_place() -> None:
 def test_native_declaration_and_its_providers_cluster() -> None:
     provider_urn = "urn:pulumi:dev::team::pulumi:providers:elasticsearch-inference::p"
     inputs = {"inferenceId": "e", "taskType": "rerank", "serviceSettings": {"model_id": "m"}}
-    op = _op("b", NATIVE_TYPE, inputs)
+    op = _op("b", NATIVE_RESOURCE_TYPE, inputs)
     op["resource"]["provider"] = f"{provider_urn}::0001"
     exported = _exported(op)
     exported["deployment"]["resources"].append(
@@ -85,13 +84,13 @@ def test_native_declaration_and_its_providers_cluster() -> None:
 def test_edited_completes_and_drops_only_the_named_creates() -> None:
     inputs = {"inference_id": "e", "secrets": {**SECRET, "ciphertext": "v1:abc"}}
     exported = _exported(
-        _op("keep", DYNAMIC_TYPE, inputs),
-        _op("adopt", DYNAMIC_TYPE, inputs),
-        _op("drop", NATIVE_TYPE, {}),
-        _op("adopt", DYNAMIC_TYPE, inputs, kind="updating"),
+        _op("keep", DYNAMIC_RESOURCE_TYPE, inputs),
+        _op("adopt", DYNAMIC_RESOURCE_TYPE, inputs),
+        _op("drop", NATIVE_RESOURCE_TYPE, {}),
+        _op("adopt", DYNAMIC_RESOURCE_TYPE, inputs, kind="updating"),
     )
-    urn = "urn:pulumi:dev::team::" + DYNAMIC_TYPE + "::adopt"
-    drop = "urn:pulumi:dev::team::" + NATIVE_TYPE + "::drop"
+    urn = "urn:pulumi:dev::team::" + DYNAMIC_RESOURCE_TYPE + "::adopt"
+    drop = "urn:pulumi:dev::team::" + NATIVE_RESOURCE_TYPE + "::drop"
     result = edited(exported, drop={drop}, complete={urn: "e"})
     deployment = result["deployment"]
     assert [r["urn"] for r in deployment["resources"]] == [STACK_URN, urn]

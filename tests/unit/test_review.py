@@ -156,17 +156,14 @@ def test_the_docs_show_a_comment_the_engine_test_produced() -> None:
         assert row in body
 
 
-DYNAMIC = DYNAMIC_RESOURCE_TYPE
-
-
 def _dynamic_step(
     op: str, name: str, old: dict[str, object], new: dict[str, object], **diff: str
 ) -> dict[str, object]:
     return {
         "op": op,
-        "urn": f"urn:pulumi:dev::search-infra::{DYNAMIC}::{name}",
-        "oldState": {"type": DYNAMIC, "inputs": old},
-        "newState": {"type": DYNAMIC, "inputs": new},
+        "urn": f"urn:pulumi:dev::search-infra::{DYNAMIC_RESOURCE_TYPE}::{name}",
+        "oldState": {"type": DYNAMIC_RESOURCE_TYPE, "inputs": old},
+        "newState": {"type": DYNAMIC_RESOURCE_TYPE, "inputs": new},
         "detailedDiff": {path: {"kind": kind, "inputDiff": True} for path, kind in diff.items()},
     }
 
