@@ -51,6 +51,7 @@ PASSPHRASE = "fleet-benchmark-passphrase"
 API_KEY = "sk-fleet-benchmark-not-a-real-key"
 
 PROGRAM = Path(__file__).with_name("_fleet_program.py")
+NOOP = Path(__file__).with_name("_fleet_noop.py")
 
 
 # --------------------------------------------------------------------------- the clusters
@@ -92,6 +93,10 @@ class Emulator:
 
     def clear(self) -> None:
         self.control.delete("/_emulator/requests").raise_for_status()
+
+    def reset(self) -> None:
+        """Forget every endpoint (what a failed kind left behind) and the request log."""
+        self.control.post("/_emulator/reset").raise_for_status()
 
 
 @contextmanager
@@ -203,6 +208,7 @@ class Stack:
         self.dir.mkdir(parents=True)
         (self.dir / "Pulumi.yaml").write_text(f"name: fleet-{kind}\nruntime: python\n")
         shutil.copy(PROGRAM, self.dir / "__main__.py")
+        shutil.copy(NOOP, self.dir / "fleet_noop.py")
         home, backend = workdir / "home", workdir / "backend"
         backend.mkdir(exist_ok=True)
         self.cli = str(cli_dir / "pulumi")
@@ -270,6 +276,8 @@ def run_kind(
 ) -> tuple[list[Measurement], int]:
     """The five operations of one kind; and its state bytes after ``up``."""
     measurements, state = [], 0
+    for cluster in clusters:
+        cluster.reset()
     with tempfile.TemporaryDirectory(prefix="pulumi-inference-fleet-") as workdir:
         stack = Stack(Path(workdir), cli_dir, kind, n, [c.url for c in clusters])
         if kind == "native":
@@ -345,6 +353,27 @@ def render(measurements: Sequence[Measurement], states: Mapping[tuple[str, str],
     return "\n".join(lines)
 
 
+def _report(
+    args: argparse.Namespace,
+    measurements: list[Measurement],
+    states: Mapping[tuple[str, str], int],
+) -> str:
+    """Ratios and the table of what ran so far; written to ``--json`` when given."""
+    _ratios(measurements)
+    table = render(measurements, states)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        report = {
+            "meta": {"sizes": args.sizes, "latency_ms": args.latency_ms,
+                     "parallel": args.parallel, "cpus": os.cpu_count()},
+            "rows": [{**asdict(m), "per_endpoint": m.per_endpoint} for m in measurements],
+            "state_bytes": {f"{s}|{k}": v for (s, k), v in states.items()},
+            "table": table,
+        }  # fmt: skip
+        Path(args.json).write_text(json.dumps(report, indent=2))
+    return table
+
+
 def _cli_dir(given: str | None) -> Path:
     for candidate in (given, os.environ.get("PULUMI_INFERENCE_CLI_DIR")):
         if candidate and (Path(candidate) / "pulumi").exists():
@@ -379,21 +408,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     continue
                 measurements += found
                 states[(scenario, kind)] = state
+                _report(args, measurements, states)  # kept so far, should a later one hang
                 print(f"{scenario} {kind}: " + ", ".join(
                     f"{m.operation} {m.wall_s:.1f} s" for m in found), flush=True)  # fmt: skip
-    _ratios(measurements)
-    table = render(measurements, states)
+    table = _report(args, measurements, states)
     print(table)
-    if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        report = {
-            "meta": {"sizes": args.sizes, "latency_ms": args.latency_ms,
-                     "parallel": args.parallel, "cpus": os.cpu_count()},
-            "rows": [{**asdict(m), "per_endpoint": m.per_endpoint} for m in measurements],
-            "state_bytes": {f"{s}|{k}": v for (s, k), v in states.items()},
-            "table": table,
-        }  # fmt: skip
-        Path(args.json).write_text(json.dumps(report, indent=2))
     return 0
 
 
