@@ -342,7 +342,7 @@ def render(measurements: Sequence[Measurement], states: Mapping[tuple[str, str],
             cells.append(f"{m.wall_s:.1f} s{ratio}")
         n = ops["up"].n
         state = states.get((scenario, kind), 0) / n if n else 0
-        per = "/".join(f"{ops[o].per_endpoint:.2f}" for o in OPERATIONS)
+        per = " / ".join(f"{ops[o].per_endpoint:.3g}" for o in OPERATIONS)
         cli = max(m.cli_peak_mb for m in ops.values())
         provider = max(m.provider_peak_mb for m in ops.values())
         provider_cell = f"{provider:.0f}" if provider else "—"
