@@ -187,17 +187,26 @@ class Measurement:
 
     @property
     def per_endpoint(self) -> float:
-        cluster = sum(count for route, count in self.requests.items() if route != "GET /")
-        return cluster / self.n if self.n else 0.0
+        """Requests about one endpoint each, per endpoint (cluster-wide ones are apart)."""
+        mine = sum(count for route, count in self.requests.items() if route in _ONE_ENDPOINT)
+        return mine / self.n if self.n else 0.0
+
+
+_ONE_ENDPOINT = frozenset(
+    f"{method} {prefix}"
+    for method in ("GET", "PUT", "POST", "DELETE")
+    for prefix in ("/_inference/...", "/_ml/...")
+)
 
 
 def _route(entry: Mapping[str, Any]) -> str:
-    path = str(entry.get("path", ""))
-    if path == "/":
-        return "GET /"
-    if path in ("/_inference/_all", "/_ml/trained_models/_all/_stats"):
-        return f"{entry.get('method')} {path}"
-    return f"{entry.get('method')} {'/_ml/...' if path.startswith('/_ml') else '/_inference/...'}"
+    """``GET /``, a cluster-wide path as it is (``/_inference/_all``, ``_region_policy``,
+    ``/_ml/trained_models/_all/_stats``), else the kind of one endpoint's request."""
+    method, path = entry.get("method"), str(entry.get("path", ""))
+    one = path.startswith(("/_inference/", "/_ml/"))
+    if not one or path.startswith("/_inference/_") or "/_all/" in path:
+        return f"{method} {path}"  # GET /, privileges, listings
+    return f"{method} {'/_ml/...' if path.startswith('/_ml') else '/_inference/...'}"
 
 
 class Stack:
