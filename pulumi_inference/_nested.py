@@ -1,8 +1,8 @@
-"""Nested settings dicts: merging, numbers as the cluster writes them, finding secrets."""
+"""Nested settings dicts: merging, numbers as the cluster writes them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -25,47 +25,3 @@ def deep_merge(base: Mapping[str, Any] | None, extra: Mapping[str, Any] | None) 
         else:
             merged[key] = value
     return merged
-
-
-def split_secrets(
-    section: Mapping[str, Any], secret_keys: frozenset[str]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split a settings dict into (public, secret) parts; secret keys may sit at any depth."""
-    public: dict[str, Any] = {}
-    secret: dict[str, Any] = {}
-    for key, value in section.items():
-        if key in secret_keys:
-            secret[key] = value
-        elif isinstance(value, Mapping):
-            inner_public, inner_secret = split_secrets(value, secret_keys)
-            public[key] = inner_public
-            if inner_secret:
-                secret[key] = inner_secret
-        else:
-            public[key] = value
-    return public, secret
-
-
-def secret_leaves(value: Any, secret_keys: frozenset[str], inside: bool = False) -> list[str]:
-    """Every string value found under a secret key, for redaction."""
-    found: list[str] = []
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            found += secret_leaves(item, secret_keys, inside or key in secret_keys)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            found += secret_leaves(item, secret_keys, inside)
-    elif inside and isinstance(value, str):
-        found.append(value)
-    return found
-
-
-def leaves_at(value: Any, paths: Iterable[Sequence[str | int]]) -> list[str]:
-    """Every string found at or under each path (the values a caller marked secret)."""
-    found: list[str] = []
-    for path in paths:
-        node: Any = value
-        for key in path:
-            node = node.get(key) if isinstance(node, Mapping) else None
-        found += secret_leaves({"": node}, frozenset({""}))
-    return found

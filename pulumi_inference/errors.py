@@ -16,7 +16,7 @@
         └── ClusterUnavailableError    429/5xx after retries
 
 Messages never contain secret values: every message built from a cluster answer passes
-through :func:`pulumi_inference._redact.redact` first.
+through :func:`pulumi_inference._secrets.redact` first.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-from .._unknown import is_unknown
+from .._pulumi_wire import is_unknown
 from ._fields import integer
 from ._model import EMBEDDING_TASK_TYPES, FieldSpec, Issue, known_int
 

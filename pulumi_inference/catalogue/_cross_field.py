@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .._unknown import is_unknown
+from .._pulumi_wire import is_unknown
 from ._model import Issue, RuleContext, known_int
 
 SS = "service_settings"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
-from .._unknown import is_unknown
+from .._pulumi_wire import is_unknown
 from .._version import Version
 
 TASK_TYPES: Final[tuple[str, ...]] = (

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from .._unknown import is_unknown
+from .._pulumi_wire import is_unknown
 from ._chunking import validate_chunking
 from ._model import TASK_TYPES, FieldSpec, Issue, ServiceSpec
 from ._services import SERVICES

@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import httpx
 
-from .._redact import redact
+from .._secrets import redact
 from .._version import SERVERLESS, SERVERLESS_VERSION, parse_version
 from ..connection import ClusterConnection
 from ..errors import (

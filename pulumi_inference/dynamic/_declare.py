@@ -14,8 +14,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .._nested import split_secrets
 from .._program import plain_settings, warn_on_shared_model
+from .._secrets import split_secrets
 from ..connection import Connection
 from ..properties import OUTPUT_KEYS, of_kind
 from ._layout import SECRET_SECTIONS, SECRETS

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import catalogue
 from .._nested import deep_merge
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ..connection import SECRET_CONNECTION_FIELDS
 from ..operations import Change, DesiredEndpoint
 from ..properties import sensitive_sections

@@ -32,7 +32,7 @@ from pulumi.dynamic import (
 from .. import _engine_log, operations
 from .._environment import DEBUG_ENV, debugging
 from .._nested import normalize_numbers
-from .._redact import redact
+from .._secrets import redact
 from ..client import InferenceClient
 from ..connection import config_keys
 from ..errors import InferenceError

@@ -23,7 +23,7 @@ from pulumi.dynamic import (
 
 from .. import _engine_log, operations
 from .._nested import normalize_numbers
-from .._redact import redact
+from .._secrets import redact
 from ..client import InferenceClient
 from ..connection import config_keys
 from ..operations import REGION_POLICY_ID, DesiredRegionPolicy, PolicyState

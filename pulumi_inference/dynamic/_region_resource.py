@@ -12,8 +12,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .._nested import split_secrets
 from .._program import plain_settings
+from .._secrets import split_secrets
 from ..connection import SECRET_CONNECTION_FIELDS, Connection
 from ..operations import REGION_POLICY_OUTPUT_KEYS
 from ..properties import DYNAMIC_MODULE, REGION_POLICY_RESOURCE_NAME

@@ -14,8 +14,7 @@ from typing import Any
 
 from pulumi.runtime import rpc
 
-from .._signature import SECRET_SIG, SIG_KEY
-from .._unknown import UNKNOWN
+from .._pulumi_wire import SECRET_SIG, SIG_KEY, UNKNOWN
 
 Path = tuple[str | int, ...]
 

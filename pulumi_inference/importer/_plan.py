@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import catalogue, operations
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ._cluster import Found, Inventory, Skipped
 from ._names import RESERVED, Names, config_stem, python_stem
 from ._secrets import SecretPlan, secrets_of

@@ -41,8 +41,8 @@ from pulumi.provider.experimental.provider import (
 from .. import _engine_log, _naming, operations
 from .._environment import worker_count
 from .._naming import camel
-from .._nested import normalize_numbers, secret_leaves
-from .._redact import redact
+from .._nested import normalize_numbers
+from .._secrets import redact, secret_leaves
 from ..client import InferenceClient
 from ..connection import FIELDS
 from ..operations import Change, DesiredEndpoint

@@ -26,7 +26,7 @@ from pulumi.provider.experimental.provider import (
 
 from .. import _naming, operations
 from .._naming import camel
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ..client import InferenceClient
 from ..operations import REGION_POLICY_ID, DesiredRegionPolicy, PolicyState
 from ..properties import NATIVE_REGION_POLICY_TYPE

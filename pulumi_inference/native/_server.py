@@ -23,7 +23,7 @@ from pulumi.runtime.proto import provider_pb2_grpc
 from .. import _engine_log, _naming, operations
 from .._engine_watch import watch_engine
 from .._environment import debugging
-from .._redact import redact
+from .._secrets import redact
 from .._subcommand import use_formatter
 from ..client import share_reads
 from ._provider import InferenceEndpointPlugin

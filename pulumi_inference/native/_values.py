@@ -17,7 +17,7 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 from .. import catalogue
 from .._naming import NO_VALUE, camel
-from .._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
+from .._pulumi_wire import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
 from ..properties import sensitive_sections
 from ._schema import OUTPUT_NAMES
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import catalogue
-from .._nested import normalize_numbers, secret_leaves
-from .._unknown import UNKNOWN
+from .._nested import normalize_numbers
+from .._pulumi_wire import UNKNOWN
+from .._secrets import secret_leaves
 from .._version import parse_version
 from ..errors import ValidationError
 from ..properties import DEFAULT_DEPLOYMENT_TIMEOUT, defaults, of_kind, sensitive_sections

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import catalogue
-from .._nested import split_secrets
+from .._secrets import split_secrets
 from .._version import format_version
 from ..client import InferenceClient
 from ..errors import InferenceError

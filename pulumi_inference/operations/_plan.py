@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from .. import catalogue
 from .._nested import normalize_numbers
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ..properties import PROVIDER_ONLY_KEYS
 from ._desired import DesiredEndpoint
 from ._versions import chunking_updatable, task_settings_updatable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ..properties import OUTPUT_KEYS
 from ._desired import DesiredEndpoint
 from ._observed import Observed

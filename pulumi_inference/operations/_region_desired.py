@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._naming import spelled
-from .._unknown import is_unknown
+from .._pulumi_wire import is_unknown
 from ._validation import _check_connection
 
 POLICY_KEYS = ("allowed_geos", "allowed_regions", "fallback_region")

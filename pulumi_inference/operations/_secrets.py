@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .. import catalogue
-from .._nested import leaves_at, secret_leaves
+from .._secrets import leaves_at, secret_leaves
 from ..connection import SECRET_CONNECTION_FIELDS
 
 SECRET_NAMES: frozenset[str] = catalogue.SECRET_KEYS | SECRET_CONNECTION_FIELDS

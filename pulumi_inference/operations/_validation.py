@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import catalogue
 from .._naming import spelled
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ..client import InferenceClient
 from ..connection import ALL_FIELDS, PROVIDER_CONFIG_KEYS, connection_problems
 from ..properties import of_kind, required_inputs

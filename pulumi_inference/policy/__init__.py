@@ -9,7 +9,7 @@
 See docs/reviews.md.
 """
 
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ._endpoint import RESOURCE_TYPES, Endpoint, endpoint_of
 from ._new import COMMAND, write_pack
 from ._pack import PACK_NAME, policies, serve_policy_pack

@@ -14,7 +14,7 @@ from typing import Any
 
 from .._naming import camel
 from .._nested import normalize_numbers
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ..catalogue import canonical_task_type
 from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._unknown import UNKNOWN
+from .._pulumi_wire import UNKNOWN
 from ._endpoint import Endpoint
 from ._region import RegionPolicy
 

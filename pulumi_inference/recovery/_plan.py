@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from .._secrets import redact
 from ..client import client_for
 from ..connection import resolve_connection
 from ..errors import ConfigurationError, InferenceError
@@ -100,9 +101,7 @@ def _compare(
     try:
         return compare_with_cluster(client_for(connection), pending.declaration())
     except InferenceError as error:
-        text = " ".join(str(error).split())
-        for value in connection.secret_values():
-            text = text.replace(value, "****")
+        text = redact(" ".join(str(error).split()), connection.secret_values())
         raise RecoveryError(
             f"resource {pending.name}: cannot check its endpoint on {connection.display_url}: "
             f"{text}; nothing was changed"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._redact import REDACTED, redact
+from .._secrets import REDACTED, redact
 
 _TIMEOUT = 600.0
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._nested import deep_merge
-from .._signature import SIG_KEY
+from .._pulumi_wire import SIG_KEY
 from ..connection import DYNAMIC_CONFIG_NAMESPACE
 from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_PACKAGE, NATIVE_RESOURCE_TYPE
 

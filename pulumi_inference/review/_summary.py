@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._signature import SIG_KEY
+from .._pulumi_wire import SIG_KEY
 from ..catalogue import SECRET_KEYS
 from ..policy import RESOURCE_TYPES
 from ._preview import Preview, Step

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider, operations
-from pulumi_inference._unknown import UNKNOWN
+from pulumi_inference._pulumi_wire import UNKNOWN
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import InferenceError
 from pulumi_inference.operations import DesiredEndpoint

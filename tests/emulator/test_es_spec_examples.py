@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider, catalogue
-from pulumi_inference._nested import secret_leaves, split_secrets
+from pulumi_inference._secrets import secret_leaves, split_secrets
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.support.fixtures import Example, put_requests
 

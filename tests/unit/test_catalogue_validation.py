@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
+from pulumi_inference._pulumi_wire import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN, is_unknown
 from pulumi_inference.catalogue import Issue, validate_endpoint
 
 OPENAI = {

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pulumi_inference import catalogue
-from pulumi_inference._nested import split_secrets
+from pulumi_inference._secrets import split_secrets
 from pulumi_inference.dynamic import _layout
 from pulumi_inference.operations._desired import DesiredEndpoint
 from pulumi_inference.operations._drift import live_inputs, matches_declaration

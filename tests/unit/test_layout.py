@@ -171,15 +171,14 @@ def test_an_import_of_pulumis_private_module_is_reported(tmp_path: Path) -> None
 
 
 KERNEL = (
-    "_unknown",
+    "_pulumi_wire",
     "_naming",
     "_nested",
     "_version",
     "_environment",
     "_subcommand",
-    "_redact",
+    "_secrets",
     "_settings_model",
-    "_signature",
     "_release",
     "_published",
     "_origin",
@@ -307,7 +306,7 @@ def test_a_crossing_into_a_private_module_is_reported(copy: Path) -> None:
     [
         (
             "catalogue/_zz_probe.py",
-            "from ..operations import DesiredEndpoint\nfrom .._unknown import UNKNOWN\n",
+            "from ..operations import DesiredEndpoint\nfrom .._pulumi_wire import UNKNOWN\n",
             "pulumi_inference/catalogue/_zz_probe.py:1 (catalogue) imports "
             "pulumi_inference.operations (operations)",
         ),

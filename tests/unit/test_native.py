@@ -14,7 +14,7 @@ from pulumi.provider.experimental.provider import (
     PropertyDiffKind,
 )
 
-from pulumi_inference._unknown import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN
+from pulumi_inference._pulumi_wire import PULUMI_UNKNOWN_WIRE_VALUE, UNKNOWN
 from pulumi_inference.connection import FIELDS
 from pulumi_inference.native._provider import InferenceEndpointPlugin
 from pulumi_inference.native._schema import schema

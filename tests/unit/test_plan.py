@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference._unknown import UNKNOWN
+from pulumi_inference._pulumi_wire import UNKNOWN
 from pulumi_inference.dynamic import _layout
 from pulumi_inference.operations._desired import DesiredEndpoint
 from pulumi_inference.operations._plan import Plan, plan_change

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference._unknown import UNKNOWN
+from pulumi_inference._pulumi_wire import UNKNOWN
 from pulumi_inference.operations import (
     DesiredRegionPolicy,
     check_region_policy,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_inference._nested import normalize_numbers, split_secrets
+from pulumi_inference._nested import normalize_numbers
+from pulumi_inference._secrets import split_secrets
 from pulumi_inference.dynamic import _layout
 from pulumi_inference.operations._desired import DesiredEndpoint, parse_duration
 

@@ -1,8 +1,14 @@
-"""Pulumi's value not known yet (in a preview), as the core and the doors carry it."""
+"""Pulumi's wire format, copied so the core never imports Pulumi: the value not known yet (in a
+preview) as the core and the doors carry it, and the special-signature key marking a secret."""
 
 from __future__ import annotations
 
 from typing import Any, Final
+
+SIG_KEY: Final[str] = "4dabf18193072939515e22adb298388d"
+"""The key whose value says what kind of special value a serialized mapping is."""
+SECRET_SIG: Final[str] = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - a marker, not a secret
+"""``SIG_KEY``'s value for a secret: ``{SIG_KEY: SECRET_SIG, "value": ...}``."""
 
 PULUMI_UNKNOWN_WIRE_VALUE: Final[str] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """How the Pulumi engine encodes a value not known yet (``pulumi.runtime.rpc.UNKNOWN``).
