@@ -141,6 +141,9 @@ class Control:
         )
         return Response(200, deployment.stats())
 
+    def _finish_deployment(self, req: Request, args: list[str]) -> Response:
+        return Response(200, self.api.models.finish_deployment(args[0]).stats())
+
     def add_faults(self, body: Any) -> list[JsonDict]:
         if isinstance(body, dict) and "faults" in body:
             body = body["faults"]
@@ -182,6 +185,7 @@ _ROUTES: tuple[tuple[frozenset[str], tuple[str, ...], _Handler], ...] = (
     (frozenset({"POST"}), ("endpoints", "*", "edit"), Control._edit_endpoint),
     (frozenset({"GET"}), ("endpoints", "*"), Control._get_endpoint),
     (frozenset({"POST"}), ("deployments",), Control._add_deployment),
+    (frozenset({"POST"}), ("deployments", "*", "ready"), Control._finish_deployment),
 )
 """Methods, path below ``/_emulator`` (``*``: any one segment, passed on) and handler."""
 

@@ -71,6 +71,11 @@ class Deployment:
             return 1
         return self.previous_count
 
+    def finish(self) -> None:
+        """Started and fully allocated from now on, even if held by ``never_ready``."""
+        self.never_ready = False
+        self.duration = 0.0
+
     def is_started(self) -> bool:
         """What a PUT waits for: deployment state ``started`` (not necessarily all allocations)."""
         return self._started(time.monotonic())

@@ -216,3 +216,8 @@ class Emulator:
             adaptive_allocations=adaptive_allocations,
         )
         return deployment.stats()
+
+    def finish_deployment(self, deployment_id: str) -> JsonDict:
+        """Make a deployment started and fully allocated now, one that a ``never_ready`` fault
+        holds included; see ``POST /_emulator/deployments/{id}/ready``."""
+        return self.api.models.finish_deployment(deployment_id).stats()

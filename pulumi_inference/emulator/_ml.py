@@ -61,6 +61,19 @@ class TrainedModels:
                 )
             )
 
+    def finish_deployment(self, deployment_id: str) -> Deployment:
+        """Make a deployment ready now (the control plane's hold-and-release of a start)."""
+        with self.state.lock:
+            deployment = self.state.deployments.get(deployment_id)
+            if deployment is None:
+                raise EsError(
+                    404,
+                    "resource_not_found_exception",
+                    f"No known trained model with model_id [{deployment_id}]",
+                )
+            deployment.finish()
+            return deployment
+
     def start(self, model_id: str, req: Request) -> Response:
         body = req.body if isinstance(req.body, dict) else {}
 

@@ -3,6 +3,7 @@ ones it does not (a wrong method or an extra segment is "no handler", as in Elas
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -89,6 +90,7 @@ def test_fault_ids_and_latency_are_checked(emulator: Emulator, client: httpx.Cli
         ("POST", "/_emulator/endpoints/a"),
         ("GET", "/_emulator/endpoints"),
         ("GET", "/_emulator/deployments"),
+        ("GET", "/_emulator/deployments/a/ready"),
         ("GET", "/_emulator/nothing"),
     ],
 )
@@ -101,3 +103,32 @@ def test_other_methods_and_paths_have_no_handler(
         "error": f"no handler found for uri [{path}] and method [{method}]",
         "status": 400,
     }
+
+
+def test_a_held_deployment_is_ready_when_released(emulator: Emulator, client: httpx.Client) -> None:
+    client.post("/_emulator/faults", json={"action": "never_ready", "path": "held"})
+    body = {
+        "service": "elasticsearch",
+        "service_settings": {
+            "model_id": ".multilingual-e5-small",
+            "num_allocations": 2,
+            "num_threads": 1,
+        },
+    }
+    assert client.put("/_inference/text_embedding/held", json=body).status_code == 200
+    time.sleep(0.2)  # past the emulator's 0.05 s deployment time: the fault holds it
+    stats = client.get("/_ml/trained_models/held/_stats").json()["trained_model_stats"][0]
+    assert stats["deployment_stats"]["state"] == "starting"
+    released = client.post("/_emulator/deployments/held/ready")
+    assert released.status_code == 200
+    assert released.json()["allocation_status"] == {
+        "allocation_count": 2,
+        "target_allocation_count": 2,
+        "state": "fully_allocated",
+    }
+    stats = client.get("/_ml/trained_models/held/_stats").json()["trained_model_stats"][0]
+    assert stats["deployment_stats"]["state"] == "started"
+    assert emulator.finish_deployment("held")["state"] == "started"
+    unknown = client.post("/_emulator/deployments/nope/ready")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["reason"] == "No known trained model with model_id [nope]"

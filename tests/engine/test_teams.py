@@ -131,13 +131,24 @@ def test_two_runs_of_one_stack_never_both_apply(
     _ok(pulumi(team_engine, project, "up", "--yes", "--skip-preview", "--stack", "dev"))
     assert [puts(cluster, f"{prefix}-{n}") for n in ("e5", "openai")] == [1, 1]
 
-    # While one run waits for a new deployment, two more start: both refused.
+    # While one run waits for a new deployment, two more start: both refused. The emulator
+    # holds the deployment (never_ready) until the late runs have ended, so the first run
+    # cannot finish and free the lock before they ask for it, however slow the machine.
     declarations["e5b"] = e5_deployment(f"{prefix}-e5b")
     stack.set_config("endpoints", auto.ConfigValue(json.dumps(declarations)))
+    held = f"{prefix}-e5b"
+    cluster.emulator.faults.never_ready(path=f"/_inference/text_embedding/{held}$", count=1)
     first = Run.up(team_engine, project, "dev", tmp_path / "deploying.log")
-    wait_for(lambda: puts(cluster, f"{prefix}-e5b") == 1, 60, "the deployment's create")
-    late = [Run.up(team_engine, project, "dev", tmp_path / f"late-{n}.log") for n in (1, 2)]
-    assert all(run.wait() != 0 for run in late)
+    try:
+        wait_for(lambda: puts(cluster, held) == 1, 60, "the deployment's create")
+        late = [Run.up(team_engine, project, "dev", tmp_path / f"late-{n}.log") for n in (1, 2)]
+        late_codes = [run.wait() for run in late]
+        assert first.process.poll() is None, first.output()  # still waiting: the lock is held
+        cluster.emulator.finish_deployment(held)
+    except BaseException:
+        first.stop_if_running()
+        raise
+    assert all(code != 0 for code in late_codes), [run.output() for run in late]
     assert all(_refused(run, stack_path) for run in late), [run.output() for run in late]
     assert first.wait() == 0, first.output()
 
