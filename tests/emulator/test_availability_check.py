@@ -16,6 +16,7 @@ from pulumi_inference._pulumi_wire import UNKNOWN
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import InferenceError
 from pulumi_inference.operations import DesiredEndpoint
+from pulumi_inference.operations._access import CHECK_ENV
 from pulumi_inference.operations._versions import dry_run_available
 
 
@@ -67,8 +68,10 @@ def test_serverless_counts_as_current_whatever_number_it_reports() -> None:
         assert _failures(_groq(emulator.url)) == []
 
 
-def test_a_cluster_that_cannot_be_asked_counts_as_current() -> None:
-    """No `monitor` privilege (403 on GET /): current. Nothing listening: current, quickly."""
+def test_a_cluster_that_cannot_be_asked_counts_as_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No `monitor` privilege (403 on GET /): current. Nothing listening: current for the
+    version check, quickly; the access check (REQ-CHECK-7) is what names the unreachable
+    cluster, in one line, and it is switched off here to see the version check alone."""
     with Emulator(EmulatorConfig(version="8.18.0")) as emulator:
         emulator.faults.status(403, method="GET", path="^/$", count=None)
         assert _failures(_groq(emulator.url)) == []
@@ -76,6 +79,10 @@ def test_a_cluster_that_cannot_be_asked_counts_as_current() -> None:
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
     started = time.monotonic()
+    unreachable = _failures(_groq(closed))
+    assert [path for path, _ in unreachable] == ["connection"]
+    assert "could not reach the cluster" in unreachable[0][1]
+    monkeypatch.setenv(CHECK_ENV, "off")
     assert _failures(_groq(closed)) == []
     assert time.monotonic() - started < 8
 
@@ -126,9 +133,13 @@ def test_serverless_is_recorded_as_such_and_every_gate_opens() -> None:
         assert dry_run_available(recorded.cluster_version)
 
 
-def test_a_declaration_that_adds_nothing_to_what_the_cluster_took_asks_nothing() -> None:
-    """Same service, task type, connection and keys as the old inputs: no GET /; a new key,
-    task type or service: asked (once)."""
+def test_a_declaration_that_adds_nothing_to_what_the_cluster_took_asks_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Same service, task type, connection and keys as the old inputs: the version check
+    sends no GET /; a new key, task type or service: asked (once). The access check, which
+    shares that GET / when both run, is off here to count the version check's own."""
+    monkeypatch.setenv(CHECK_ENV, "off")
     with Emulator(EmulatorConfig(version="9.1.0")) as emulator:
         provider = InferenceEndpointProvider()
         old = {**_groq(emulator.url, service="openai")}
