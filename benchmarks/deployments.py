@@ -24,9 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devtools.engine import Engine, find_cli_dir  # noqa: E402
+from devtools.engine_programs import DOORS, Door, e5_deployment  # noqa: E402
 from pulumi_inference.emulator import Emulator, EmulatorConfig  # noqa: E402
-from tests.support.engine import Engine, find_cli_dir  # noqa: E402
-from tests.support.engine_programs import DOORS, Door, e5_deployment  # noqa: E402
 
 
 def deployments(prefix: str, n: int) -> dict[str, dict[str, Any]]:

@@ -51,8 +51,8 @@ if str(ROOT) not in sys.path:
 
 from pulumi.runtime.proto import provider_pb2  # noqa: E402
 
+from devtools.provider_process import ProviderProcess  # noqa: E402
 from pulumi_inference.operations import DesiredEndpoint  # noqa: E402
-from tests.support.provider_process import ProviderProcess  # noqa: E402
 
 CONCURRENCY = 4  # the dynamic-provider process serves at most 4 calls at once
 API_KEY = "sk-benchmark-not-a-real-key"
@@ -650,7 +650,7 @@ def engine_sequence(
     """``up``, ``preview``, ``refresh``, ``up`` (a task_settings change) and ``destroy`` of an
     inline program of N endpoints, through the Automation API on a local file backend."""
     import pulumi_inference as inference
-    from tests.support.engine import Engine
+    from devtools.engine import Engine
 
     declared = {"user": "a"}
 
@@ -1030,7 +1030,7 @@ def _run(
 ) -> dict[str, Any]:
     import pulumi
 
-    from tests.support.engine import find_cli_dir
+    from devtools.engine import find_cli_dir
 
     ids = endpoint_ids(endpoints)
     cli_dir = find_cli_dir() if engine else None

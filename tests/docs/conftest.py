@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from devtools.engine import find_cli_dir
 from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.support.engine import find_cli_dir
 from tests.support.policy import cli_with_this_host
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
+from devtools.engine import Engine
 from tests.docs.blocks import Block
 from tests.docs.runner import (
     PROGRAM_CONFIG,
@@ -29,7 +30,6 @@ from tests.docs.runner import (
     stop_group,
     substitute,
 )
-from tests.support.engine import Engine
 from tests.support.policy import pack_virtualenv
 
 # What a block marked `doc-test: given=NAME` finds prepared, as shell in its working

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.engine import Engine, find_cli_dir
+from devtools.engine_programs import DOORS, Cluster, Door
 from pulumi_inference.emulator import Emulator
-from tests.support.engine import Engine, find_cli_dir
-from tests.support.engine_programs import DOORS, Cluster, Door
 from tests.support.policy import cli_with_this_host, pack_virtualenv, policy_pack
 from tests.support.postgres import PostgresServer, find_postgres_bin
 

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 import yaml
 
+from devtools.engine import PASSPHRASE, Engine
+from devtools.engine_programs import API_KEY, Cluster, keyed_config, secret_value
 from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import PASSPHRASE, Engine
-from tests.support.engine_programs import API_KEY, Cluster, keyed_config, secret_value
 from tests.support.policy import pack_virtualenv
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]

@@ -20,10 +20,8 @@ import httpx
 import pytest
 from pulumi import automation as auto
 
-from pulumi_inference import Connection
-from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import Engine, export_without_secrets, stored_state_text
-from tests.support.engine_programs import (
+from devtools.engine import Engine, export_without_secrets, stored_state_text
+from devtools.engine_programs import (
     API_KEY,
     API_KEY_ID,
     API_KEY_RAW,
@@ -42,6 +40,8 @@ from tests.support.engine_programs import (
     unique,
     up_changes,
 )
+from pulumi_inference import Connection
+from pulumi_inference.emulator import EmulatorConfig
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
 

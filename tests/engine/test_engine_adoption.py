@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 import pulumi_inference as inference
+from devtools.engine import Engine, stored_state_text
 from pulumi_inference.emulator import Emulator
-from tests.support.engine import Engine, stored_state_text
 
 pytestmark = pytest.mark.engine
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import Engine
-from tests.support.engine_programs import (
+from devtools.engine import Engine
+from devtools.engine_programs import (
     Cluster,
     Door,
     keyed_config,
@@ -15,6 +14,7 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
+from pulumi_inference.emulator import EmulatorConfig
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]
 

@@ -21,11 +21,8 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from pulumi_inference import catalogue
-from pulumi_inference.cli import main
-from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import Engine, export_without_secrets, stored_state_text
-from tests.support.engine_programs import (
+from devtools.engine import Engine, export_without_secrets, stored_state_text
+from devtools.engine_programs import (
     API_KEY,
     API_KEY_RAW,
     PRECONFIGURED_IDS,
@@ -35,6 +32,9 @@ from tests.support.engine_programs import (
     keyed_config,
     secret_value,
 )
+from pulumi_inference import catalogue
+from pulumi_inference.cli import main
+from pulumi_inference.emulator import EmulatorConfig
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 

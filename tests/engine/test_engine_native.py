@@ -19,10 +19,8 @@ from pulumi import automation as auto
 
 import pulumi_inference as inference
 import pulumi_inference.native as es
-from pulumi_inference.emulator import Emulator, EmulatorConfig
-from pulumi_inference.properties import NATIVE_PACKAGE, NATIVE_RESOURCE_TYPE
-from tests.support.engine import Engine, export_without_secrets, stored_state_text
-from tests.support.engine_programs import (
+from devtools.engine import Engine, export_without_secrets, stored_state_text
+from devtools.engine_programs import (
     API_KEY,
     API_KEY_RAW,
     NATIVE,
@@ -36,6 +34,8 @@ from tests.support.engine_programs import (
     unique,
     up_changes,
 )
+from pulumi_inference.emulator import Emulator, EmulatorConfig
+from pulumi_inference.properties import NATIVE_PACKAGE, NATIVE_RESOURCE_TYPE
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]

@@ -12,9 +12,8 @@ import pytest
 from pulumi import automation as auto
 
 import pulumi_inference as inference
-from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import Engine
-from tests.support.engine_programs import (
+from devtools.engine import Engine
+from devtools.engine_programs import (
     API_KEY,
     Cluster,
     Door,
@@ -25,6 +24,7 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
+from pulumi_inference.emulator import EmulatorConfig
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 

@@ -15,10 +15,8 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
-from pulumi_inference.emulator import EmulatorConfig
-from pulumi_inference.policy import write_pack
-from tests.support.engine import Engine
-from tests.support.engine_programs import (
+from devtools.engine import Engine
+from devtools.engine_programs import (
     DYNAMIC,
     Cluster,
     Door,
@@ -28,6 +26,8 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
+from pulumi_inference.emulator import EmulatorConfig
+from pulumi_inference.policy import write_pack
 from tests.support.policy import pack_virtualenv
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]

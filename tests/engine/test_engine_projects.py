@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
+from devtools.engine import Engine
 from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.support.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.engine

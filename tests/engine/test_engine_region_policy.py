@@ -16,11 +16,11 @@ from pulumi import automation as auto
 
 import pulumi_inference as inference
 import pulumi_inference.native as native_es
+from devtools.engine import Engine, stored_state_text
+from devtools.engine_programs import secret_value
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.properties import NATIVE_REGION_POLICY_TYPE
 from tests.engine.test_engine_versions import FLAVOURS as VERSION_FLAVOURS
-from tests.support.engine import Engine, stored_state_text
-from tests.support.engine_programs import secret_value
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 

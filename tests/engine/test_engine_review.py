@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
+from devtools.engine import Engine
+from devtools.engine_programs import API_KEY, Cluster, Door, keyed_config, secret_value
 from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import Engine
-from tests.support.engine_programs import API_KEY, Cluster, Door, keyed_config, secret_value
 from tests.support.review_project import declare, write_project
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(600)]

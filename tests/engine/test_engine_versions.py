@@ -16,9 +16,8 @@ from collections.abc import Iterator
 import pytest
 from pulumi import automation as auto
 
-from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.support.engine import Engine
-from tests.support.engine_programs import (
+from devtools.engine import Engine
+from devtools.engine_programs import (
     CLUSTER_API_KEYS,
     Cluster,
     Door,
@@ -26,6 +25,7 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
+from pulumi_inference.emulator import Emulator, EmulatorConfig
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 

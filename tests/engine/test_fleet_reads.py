@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import Engine
-from tests.support.engine_programs import (
+from devtools.engine import Engine
+from devtools.engine_programs import (
     Cluster,
     Door,
     changes,
@@ -17,6 +16,7 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
+from pulumi_inference.emulator import EmulatorConfig
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
 LISTING = "/_inference/_all"

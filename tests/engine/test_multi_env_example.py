@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
+from devtools.engine import Engine
 from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.support.engine import Engine
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multi-env"
 PASSPHRASE = "multi-env-example"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.engine import Engine
+from devtools.engine_programs import Cluster, Door, e5_deployment, keyed_config, unique
 from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import Engine
-from tests.support.engine_programs import Cluster, Door, e5_deployment, keyed_config, unique
 from tests.support.team import Run, puts, session_members, team_project, team_stack, wait_for
 
 pytestmark = pytest.mark.engine

@@ -13,9 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.support.engine import Engine
-from tests.support.engine_programs import (
+from devtools.engine import Engine
+from devtools.engine_programs import (
     DYNAMIC,
     Cluster,
     Door,
@@ -23,6 +22,7 @@ from tests.support.engine_programs import (
     keyed_config,
     unique,
 )
+from pulumi_inference.emulator import Emulator, EmulatorConfig
 from tests.support.postgres import PostgresServer
 from tests.support.team import (
     Run,

@@ -17,10 +17,8 @@ from typing import Any
 
 import pytest
 
-from pulumi_inference.emulator import EmulatorConfig
-from tests.support import sdk_builds
-from tests.support.engine import Engine, stored_state_text
-from tests.support.engine_programs import (
+from devtools.engine import Engine, stored_state_text
+from devtools.engine_programs import (
     API_KEY,
     Cluster,
     is_secret,
@@ -28,6 +26,8 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
+from pulumi_inference.emulator import EmulatorConfig
+from tests.support import sdk_builds
 from tests.support.sdk_drivers import Driver, SdkStack, build_go, build_typescript
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(900)]  # a cold Go build takes minutes

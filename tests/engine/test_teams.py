@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from pulumi_inference.emulator import EmulatorConfig
-from tests.support.engine import Engine
-from tests.support.engine_programs import (
+from devtools.engine import Engine
+from devtools.engine_programs import (
     Cluster,
     Door,
     e5_deployment,
@@ -24,6 +23,7 @@ from tests.support.engine_programs import (
     secret_value,
     unique,
 )
+from pulumi_inference.emulator import EmulatorConfig
 from tests.support.postgres import PostgresServer
 from tests.support.team import (
     Run,

@@ -34,10 +34,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pulumi import automation as auto
 from pulumi.dynamic import Config, ConfigureRequest
 
+from devtools.engine import Engine
 from pulumi_inference._nested import normalize_numbers
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
 from pulumi_inference.provider import InferenceEndpointProvider
-from tests.support.engine import Engine
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "upgrade"
 RELEASES = sorted(path.parent.name for path in FIXTURES.glob("*/capture.json"))

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from devtools.provider_process import _PICKLED, ProviderCallError, ProviderProcess
 from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.support.provider_process import _PICKLED, ProviderCallError, ProviderProcess
 
 pytestmark = pytest.mark.grpc
 SECRET = "sk-grpc-secret-value-77"

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from devtools.engine import Engine
 from tests.support import sdk_builds
-from tests.support.engine import Engine
 
 REQUEST_ENV = "SDK_PROGRAM_REQUEST"  # the request travels in the environment, not argv
 

@@ -21,8 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from pulumi import automation as auto
 
-from tests.support.engine import Engine
-from tests.support.engine_programs import Cluster, Declarations, Door
+from devtools.engine import Engine
+from devtools.engine_programs import Cluster, Declarations, Door
 from tests.support.postgres import PostgresServer
 
 PROGRAM = Path(__file__).with_name("team_program.py")

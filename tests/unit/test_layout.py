@@ -144,6 +144,30 @@ def test_no_module_imports_another_packages_private_module() -> None:
     assert crossings(library_and_tools()) == []
 
 
+def imports_of_tests(paths: list[Path], root: Path = ROOT) -> list[str]:
+    """Imports of ``tests`` from the library and the tools: what they share with the tests is
+    in ``devtools/``, so a benchmark runs from a checkout without the test suite's insides."""
+    return [
+        f"{path.relative_to(root)}:{line} imports {name}"
+        for path in paths
+        for line, name in imported_modules(path, root)
+        if name == "tests" or name.startswith("tests.")
+    ]
+
+
+def test_neither_the_library_nor_benchmarks_nor_devtools_import_tests() -> None:
+    assert imports_of_tests(library_and_tools()) == []
+
+
+def test_an_import_of_tests_is_reported(tmp_path: Path) -> None:
+    probe = tmp_path / "benchmarks" / "zz_probe.py"
+    probe.parent.mkdir(parents=True)
+    probe.write_text("import json\nfrom tests.support.team import Team\n")
+    assert imports_of_tests([probe], tmp_path) == [
+        "benchmarks/zz_probe.py:2 imports tests.support.team"
+    ]
+
+
 def foreign_private_imports(paths: list[Path], root: Path = ROOT) -> list[str]:
     """Imports of another distribution's private module (``pulumi.runtime._grpc_settings``):
     what a Pulumi release may change without notice."""

@@ -24,10 +24,10 @@ import pytest
 
 import pulumi_inference
 import pulumi_inference.native as native
+from devtools.engine import find_cli_dir
 from pulumi_inference.native._plugin import write_launcher
 from pulumi_inference.native._schema import schema
 from tests.support import sdk_builds
-from tests.support.engine import find_cli_dir
 from tests.support.sdk_builds import ROOT, SDK, BuildError
 
 pytestmark = pytest.mark.timeout(900)

@@ -7,6 +7,7 @@ set by ``.ci/run``), or from a ``pulumi`` on PATH with the dynamic-provider laun
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 from collections.abc import Callable, Mapping
@@ -15,10 +16,10 @@ from pathlib import Path
 from pulumi import automation as auto
 
 from pulumi_inference import __version__
-from pulumi_inference.native._plugin import write_launcher
+from pulumi_inference.native import PLUGIN_EXECUTABLE
 from pulumi_inference.properties import NATIVE_PACKAGE
 
-PASSPHRASE = "engine-tests-passphrase"
+PASSPHRASE = "engine-tests-passphrase"  # noqa: S105 - a throwaway stack passphrase
 LAUNCHER = "pulumi-resource-pulumi-python"
 
 
@@ -38,8 +39,17 @@ def find_cli_dir() -> Path | None:
 
 
 def install_native_plugin(pulumi_home: Path) -> Path:
-    """What `pulumi-inference install-plugin` leaves in PULUMI_HOME, without running the CLI."""
-    return write_launcher(pulumi_home / "plugins" / f"resource-{NATIVE_PACKAGE}-v{__version__}")
+    """What `pulumi-inference install-plugin` leaves in PULUMI_HOME, without running the CLI:
+    the plugin's documented entry point (``python -m pulumi_inference.native``) run by this
+    Python (tests/engine/test_engine_native.py runs the real command)."""
+    directory = pulumi_home / "plugins" / f"resource-{NATIVE_PACKAGE}-v{__version__}"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / PLUGIN_EXECUTABLE
+    path.write_text(
+        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m pulumi_inference.native "$@"\n'
+    )
+    path.chmod(0o755)
+    return path
 
 
 class Engine:

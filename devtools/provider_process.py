@@ -36,7 +36,7 @@ def _serialize(props: Mapping[str, Any]) -> struct_pb2.Struct:
 
 
 def _deserialize(struct: struct_pb2.Struct) -> dict[str, Any]:
-    props = rpc.deserialize_properties(struct, keep_unknowns=True)
+    props: dict[str, Any] = rpc.deserialize_properties(struct, keep_unknowns=True)
     props.pop("__provider", None)
     return props
 
@@ -110,7 +110,7 @@ class ProviderProcess:
     def diff(
         self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> provider_pb2.DiffResponse:
-        return self._call(
+        response: provider_pb2.DiffResponse = self._call(
             "Diff",
             provider_pb2.DiffRequest(
                 id=id_,
@@ -119,6 +119,7 @@ class ProviderProcess:
                 news=_serialize(self._with_provider(news)),
             ),
         )
+        return response
 
     def create(self, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         response = self._call(

@@ -24,13 +24,11 @@ from pulumi import automation as auto
 
 import pulumi_inference as inference
 import pulumi_inference.native as native_es
-from pulumi_inference._naming import camel
 from pulumi_inference.connection import FIELDS_BY_NAME
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
-from pulumi_inference.native._values import SNAKE
-from pulumi_inference.properties import NATIVE_PACKAGE
+from pulumi_inference.properties import BY_NAME, NATIVE_PACKAGE, PROPERTIES
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PRECONFIGURED_IDS = frozenset(
     {".elser-2-elasticsearch", ".multilingual-e5-small-elasticsearch", ".rerank-v1-elasticsearch"}
 )
@@ -116,7 +114,7 @@ class Door:
 
     def word(self, name: str) -> str:
         """A property name as this front end's users write it (``forceDelete`` natively)."""
-        return camel(name) if self.native else name
+        return BY_NAME[name].native_name if self.native else name
 
     def around(self, endpoints: int, *, explicit_cluster: bool = True) -> int:
         """Resources of a stack with ``endpoints``: plus the stack, plus the native door's
@@ -125,9 +123,10 @@ class Door:
 
     def state_props(self, resource: Mapping[str, Any], side: str) -> dict[str, Any]:
         """An exported resource's inputs or outputs with snake_case names."""
-        return {SNAKE.get(key, key): value for key, value in resource[side].items()}
+        return {_SNAKE.get(key, key): value for key, value in resource[side].items()}
 
 
+_SNAKE = {prop.native_name: prop.name for prop in PROPERTIES}
 DYNAMIC, NATIVE = Door("dynamic"), Door("native")
 DOORS = (DYNAMIC, NATIVE)
 
@@ -176,23 +175,7 @@ def several_services(prefix: str, keys: Mapping[str, str]) -> Declarations:
                 "num_threads": 1,
             },
         },
-        "custom": {
-            "inference_id": f"{prefix}-custom",
-            "task_type": "rerank",
-            "service": "custom",
-            "service_settings": {
-                "url": "https://rerank.example.com/v1/rerank",
-                "headers": {"Authorization": "Bearer ${api_key}"},
-                "request": '{"query": ${query}, "documents": ${input}}',
-                "response": {
-                    "json_parser": {
-                        "reranked_index": "$.results[*].index",
-                        "relevance_score": "$.results[*].relevance_score",
-                    }
-                },
-                "secret_parameters": {"api_key": keys["custom"]},
-            },
-        },
+        "custom": _custom_rerank(f"{prefix}-custom", keys["custom"]),
         "azure": {
             "inference_id": f"{prefix}-azure",
             "task_type": "text_embedding",
@@ -203,6 +186,27 @@ def several_services(prefix: str, keys: Mapping[str, str]) -> Declarations:
                 "api_version": "2024-02-01",
                 "api_key": keys["azure"],
             },
+        },
+    }
+
+
+def _custom_rerank(inference_id: str, api_key: str) -> dict[str, Any]:
+    """A ``custom`` rerank endpoint whose request sends ``api_key`` as a secret parameter."""
+    return {
+        "inference_id": inference_id,
+        "task_type": "rerank",
+        "service": "custom",
+        "service_settings": {
+            "url": "https://rerank.example.com/v1/rerank",
+            "headers": {"Authorization": "Bearer ${api_key}"},
+            "request": '{"query": ${query}, "documents": ${input}}',
+            "response": {
+                "json_parser": {
+                    "reranked_index": "$.results[*].index",
+                    "relevance_score": "$.results[*].relevance_score",
+                }
+            },
+            "secret_parameters": {"api_key": api_key},
         },
     }
 
@@ -263,12 +267,13 @@ def exported_endpoints(export_text: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+"""Pulumi's special-signature key: an exported mapping holding it is a secret."""
 
 
 def is_secret(value: Any) -> bool:
     """Whether an exported value is an (encrypted) Pulumi secret."""
-    return isinstance(value, Mapping) and SECRET_SIG in value
+    return isinstance(value, Mapping) and SIG_KEY in value
 
 
 # -- the cluster ------------------------------------------------------------------------
