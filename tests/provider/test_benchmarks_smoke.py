@@ -1,4 +1,5 @@
-"""Smoke test of benchmarks/run.py: three endpoints, no added latency, no engine.
+"""Smoke test of benchmarks/run.py and its modules (one per layer measured): three endpoints,
+no added latency, no engine.
 
 Only structure and request counts are asserted (one PUT per create, no inference request in a
 preview, ...), never time: timings belong in benchmarks/README.md, not in a test.
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from benchmarks import run as bench
+from benchmarks._cluster import API_KEY, MODEL, api_props, request_body
+from benchmarks._measure import summarize
 
 pytestmark = [pytest.mark.grpc, pytest.mark.timeout(240)]
 
@@ -60,7 +63,7 @@ def test_summarize_counts_routes_connections_and_errors() -> None:
             "connection_id": 3,
         },
     ]
-    traffic = bench.summarize(entries)
+    traffic = summarize(entries)
     assert (traffic.inference, traffic.root_gets, traffic.other) == (3, 1, 1)
     assert (traffic.privilege_checks, traffic.privilege_checks_refused) == (1, 1)
     assert traffic.connections == 3
@@ -75,10 +78,10 @@ def test_summarize_counts_routes_connections_and_errors() -> None:
 
 
 def test_the_floor_body_is_what_the_provider_sends() -> None:
-    body = bench.request_body(bench.api_props("smoke-body"))
+    body = request_body(api_props("smoke-body"))
     assert body == {
         "service": "openai",
-        "service_settings": {"model_id": bench.MODEL, "api_key": bench.API_KEY},
+        "service_settings": {"model_id": MODEL, "api_key": API_KEY},
         "task_settings": {"user": "a"},
     }
 
