@@ -25,6 +25,7 @@ from devtools.engine_programs import (
     unique,
 )
 from pulumi_inference.emulator import EmulatorConfig
+from pulumi_inference.operations._access import CHECK_ENV
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]
 
@@ -159,9 +160,19 @@ def test_preview_warns_when_a_replacement_breaks_a_pipeline_and_an_index(
     assert [m for s, _, m in said if s == "warning" and "will BREAK SEARCH" in m], said
 
 
-def test_a_failure_reads_message_first(engine: Engine, cluster: Cluster, door: Door) -> None:
-    """REQ-ERROR-1, REQ-SECRET-2: Issue 10 defect 3 / issue 9: the error's own words come first, no
-    frames of ours."""
+@pytest.mark.parametrize("preview_check", ["on", "off"])
+def test_a_failure_reads_message_first(
+    engine: Engine,
+    cluster: Cluster,
+    door: Door,
+    preview_check: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REQ-ERROR-1, REQ-SECRET-2, REQ-CHECK-7: Issue 10 defect 3 / issue 9: the error's own words
+    come first, no frames of ours; with the preview's access check on (the default) the refusal
+    comes from the check and names the setting to fix, with it off from the create itself."""
+    if preview_check == "off":
+        monkeypatch.setenv(CHECK_ENV, "off")
     inference_id = unique("denied")
     wrong = secret_value("wrong-es-key")
     declarations = {"emb": openai_embeddings(inference_id, secret_value("openai"))}
@@ -172,8 +183,12 @@ def test_a_failure_reads_message_first(engine: Engine, cluster: Cluster, door: D
     with pytest.raises(auto.CommandError) as failed:
         stack.up(color="never")
     text = str(failed.value)
-    first = text.index(f"inference endpoint '{inference_id}'")
-    assert "refused the credentials" in text[first:]
+    if preview_check == "on":
+        first = text.index(f"cluster info on {cluster.url}: the cluster refused the credentials")
+        assert "Check the connection's api_key" in text[first:]
+    else:
+        first = text.index(f"inference endpoint '{inference_id}'")
+        assert "refused the credentials" in text[first:]
     assert "Traceback" not in text[:first], text  # the message first, then any frames
     frames = text.count('File "')
     assert frames <= (3 if not door.native else 0), text  # the dynamic server's own, at most
