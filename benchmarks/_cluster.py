@@ -81,12 +81,28 @@ class EmulatorProcess:
     """The emulator in a child process (benchmarks/_emulator_server.py), read over its
     ``/_emulator`` control plane, so that the cluster never shares a GIL with the driver."""
 
-    def __init__(self, latency: float, deployment_seconds: float = 0.05) -> None:
+    def __init__(
+        self,
+        latency: float,
+        deployment_seconds: float = 0.05,
+        *,
+        log_size: int | None = None,
+        control_timeout: float = 30.0,
+    ) -> None:
         self.latency = latency
         self.deployment_seconds = deployment_seconds
+        self.log_size = log_size
+        self.control_timeout = control_timeout
         self.url = ""
 
     def __enter__(self) -> EmulatorProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> EmulatorProcess:
+        log_size = [] if self.log_size is None else ["--log-size", str(self.log_size)]
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -95,6 +111,7 @@ class EmulatorProcess:
                 str(self.latency),
                 "--deployment-seconds",
                 str(self.deployment_seconds),
+                *log_size,
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -108,10 +125,10 @@ class EmulatorProcess:
             self.process.kill()
             raise RuntimeError(f"the emulator did not start (said {line!r})")
         self.url = line.removeprefix("listening on ").strip()
-        self.control = httpx.Client(base_url=self.url, timeout=30.0)
+        self.control = httpx.Client(base_url=self.url, timeout=self.control_timeout)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def close(self) -> None:
         self.control.close()
         assert self.process.stdin is not None
         self.process.stdin.close()

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -42,9 +41,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from benchmarks._cluster import EmulatorProcess  # noqa: E402
+
 KINDS = ("component", "noop", "dynamic", "native")
 OPERATIONS = ("up", "preview", "refresh", "update", "destroy")
 PASSPHRASE = "fleet-benchmark-passphrase"
@@ -57,54 +58,13 @@ NOOP = Path(__file__).with_name("_fleet_noop.py")
 # --------------------------------------------------------------------------- the clusters
 
 
-class Emulator:
-    """One emulated cluster in a child process, read over its ``/_emulator`` control plane."""
-
-    def __init__(self, latency: float) -> None:
-        command = [sys.executable, str(Path(__file__).with_name("_emulator_server.py"))]
-        self.process = subprocess.Popen(
-            [*command, "--latency", str(latency), "--log-size", "1000000"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], 30.0)
-        line = self.process.stdout.readline() if ready else ""
-        if not line.startswith("listening on "):
-            self.process.kill()
-            raise RuntimeError(f"the emulator did not start (said {line!r})")
-        self.url = line.removeprefix("listening on ").strip()
-        self.control = httpx.Client(base_url=self.url, timeout=60.0)
-
-    def close(self) -> None:
-        self.control.close()
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-    def requests(self) -> list[dict[str, Any]]:
-        entries: list[dict[str, Any]] = self.control.get("/_emulator/requests").json()["requests"]
-        return entries
-
-    def clear(self) -> None:
-        self.control.delete("/_emulator/requests").raise_for_status()
-
-    def reset(self) -> None:
-        """Forget every endpoint (what a failed kind left behind) and the request log."""
-        self.control.post("/_emulator/reset").raise_for_status()
-
-
 @contextmanager
-def emulators(count: int, latency: float) -> Iterator[list[Emulator]]:
-    started: list[Emulator] = []
+def emulators(count: int, latency: float) -> Iterator[list[EmulatorProcess]]:
+    started: list[EmulatorProcess] = []
     try:
         for _ in range(count):
-            started.append(Emulator(latency))
+            emulator = EmulatorProcess(latency, log_size=1_000_000, control_timeout=60.0)
+            started.append(emulator.start())
         yield started
     finally:
         for emulator in started:
@@ -281,7 +241,7 @@ def _operation_args(operation: str, parallel: str) -> tuple[list[str], str]:
 
 
 def run_kind(
-    scenario: str, kind: str, n: int, clusters: list[Emulator], cli_dir: Path, parallel: int
+    scenario: str, kind: str, n: int, clusters: list[EmulatorProcess], cli_dir: Path, parallel: int
 ) -> tuple[list[Measurement], int]:
     """The five operations of one kind; and its state bytes after ``up``."""
     measurements, state = [], 0
@@ -297,7 +257,7 @@ def run_kind(
             )  # fmt: skip
         for operation in OPERATIONS:
             for cluster in clusters:
-                cluster.clear()
+                cluster.clear_requests()
             args, user = _operation_args(operation, str(parallel))
             wall, peaks = stack.pulumi(*args, user=user, peaks=True)
             requests: dict[str, int] = {}
