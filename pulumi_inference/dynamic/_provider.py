@@ -100,6 +100,11 @@ def _one_message(method: Callable[..., _Result]) -> Callable[..., _Result]:
     return wrapper
 
 
+def stack_config(req: ConfigureRequest) -> dict[str, Any]:
+    """The connection keys the stack's configuration sets."""
+    return {key: value for key in config_keys() if (value := req.config.get(key)) is not None}
+
+
 class InferenceEndpointProvider(ResourceProvider):
     """Manages ``PUT/GET/_update/DELETE /_inference/{task_type}/{inference_id}``."""
 
@@ -109,9 +114,7 @@ class InferenceEndpointProvider(ResourceProvider):
     _config: Mapping[str, Any] = {}
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._config = {
-            key: value for key in config_keys() if (value := req.config.get(key)) is not None
-        }
+        self._config = stack_config(req)
         _engine_log.route_to_engine()
         serve_one_command()
         widen_worker_pool()

@@ -25,10 +25,9 @@ from .. import _engine_log, operations
 from .._nested import normalize_numbers
 from .._secrets import redact
 from ..client import InferenceClient
-from ..connection import config_keys
 from ..operations import REGION_POLICY_ID, DesiredRegionPolicy, PolicyState
 from . import _layout, _wire
-from ._provider import _all_secrets, _one_message
+from ._provider import _all_secrets, _one_message, stack_config
 from ._server import report_detailed_diff, send_detailed_diffs
 
 
@@ -44,9 +43,7 @@ class InferenceRegionPolicyProvider(ResourceProvider):
     _config: Mapping[str, Any] = {}
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._config = {
-            key: value for key in config_keys() if (value := req.config.get(key)) is not None
-        }
+        self._config = stack_config(req)
         _engine_log.route_to_engine()
         send_detailed_diffs()
 
