@@ -7,8 +7,9 @@ keep the cluster's own names (``model_id``, ``api_key``) in both.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ._naming import camel
 
@@ -236,6 +237,17 @@ def required_inputs() -> tuple[str, ...]:
 def defaults() -> dict[str, bool | float]:
     """What each input with a default means when absent."""
     return {p.name: p.default for p in PROPERTIES if p.default is not None}
+
+
+def holds_its_default(name: str, value: Any) -> bool:
+    """Whether ``value`` is what input ``name`` means when absent, so state need not store it."""
+    default = defaults().get(name)
+    return default is not None and type(value) is type(default) and value == default
+
+
+def without_defaults(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` without the inputs that hold their default (an absent one means it)."""
+    return {key: value for key, value in props.items() if not holds_its_default(key, value)}
 
 
 def sensitive_sections(sensitive: Sensitive) -> tuple[str, ...]:

@@ -37,7 +37,7 @@ from ..client import InferenceClient
 from ..connection import config_keys
 from ..errors import InferenceError
 from ..operations import DesiredEndpoint
-from ..properties import INPUT_KEYS
+from ..properties import INPUT_KEYS, without_defaults
 from . import _layout, _wire
 from ._server import (
     QuietFailure,
@@ -112,6 +112,7 @@ class InferenceEndpointProvider(ResourceProvider):
     __module__ = "pulumi_inference.provider"
 
     _config: Mapping[str, Any] = {}
+    serialize_as_secret_always = False  # the pickle is a class reference, nothing secret
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config = stack_config(req)
@@ -177,7 +178,7 @@ class InferenceEndpointProvider(ResourceProvider):
         return ReadResult(
             id_ or spec.inference_id,
             _wire.remark(_outputs(found.inputs, found.observed), secret_paths),
-            _wire.remark(found.inputs, secret_paths),
+            _wire.remark(without_defaults(found.inputs), secret_paths),
         )
 
     @_one_message
@@ -206,4 +207,4 @@ def _outputs(inputs: Mapping[str, Any], observed: operations.Observed) -> dict[s
     """State: every input echoed (diff gets old outputs) plus what the cluster computed."""
     outs = {key: normalize_numbers(inputs[key]) for key in INPUT_KEYS if key in inputs}
     outs.update(observed.outputs())
-    return outs
+    return without_defaults(outs)

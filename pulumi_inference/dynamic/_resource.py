@@ -16,10 +16,12 @@ import pulumi.dynamic
 from .._program import SettingsInput
 from ..connection import Connection
 from ..properties import DYNAMIC_MODULE, RESOURCE_NAME
-from ._declare import declare
+from ._declare import ReadsDefaults, declare
 
 
-class InferenceEndpoint(pulumi.dynamic.Resource, module=DYNAMIC_MODULE, name=RESOURCE_NAME):
+class InferenceEndpoint(
+    ReadsDefaults, pulumi.dynamic.Resource, module=DYNAMIC_MODULE, name=RESOURCE_NAME
+):
     """An Elasticsearch inference endpoint (``PUT /_inference/{task_type}/{inference_id}``).
 
     :param inference_id: The endpoint's id: lowercase letters, digits, '-', '_' and '.'; a change

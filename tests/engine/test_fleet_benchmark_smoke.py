@@ -39,10 +39,14 @@ def _rows(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 def test_every_kind_runs_every_operation_beside_the_no_op_floor(report: dict[str, Any]) -> None:
     rows = _rows(report)
     assert set(rows) == {(k, o) for k in fleet.KINDS for o in fleet.OPERATIONS}
-    for (kind, _), row in rows.items():
+    for row in rows.values():
         assert row["n"] == N and row["wall_s"] > 0 and row["cli_peak_mb"] > 0
         assert row["ratio"] is not None
-        assert (row["provider_peak_mb"] > 0) == (kind != "component")
+    # Memory is sampled every 0.2 s: a provider of two resources may come and go between two
+    # samples of one short command, so the kind's column (the peak over its commands) is checked.
+    for kind in fleet.KINDS:
+        provider_peak = max(rows[(kind, o)]["provider_peak_mb"] for o in fleet.OPERATIONS)
+        assert (provider_peak > 0) == (kind != "component"), kind
     assert all(report["state_bytes"][f"{N}|{kind}"] > 0 for kind in fleet.KINDS)
     assert "| 2 | native |" in report["table"]
 

@@ -37,6 +37,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from devtools.engine import Engine
 from pulumi_inference._nested import normalize_numbers
 from pulumi_inference.emulator import ApiKey, Emulator, EmulatorConfig
+from pulumi_inference.properties import holds_its_default
 from pulumi_inference.provider import InferenceEndpointProvider
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "upgrade"
@@ -344,8 +345,11 @@ def imported_stack(
 def assert_same_outputs(got: Mapping[str, Any], captured: Mapping[str, Any], name: str) -> None:
     """Every output the release stored reads back the same. What the cluster computed
     (``effective_*``) may gain keys: the live view can show more than the create's answer did
-    (the release itself reads ``num_allocations`` of an adaptive deployment this way)."""
+    (the release itself reads ``num_allocations`` of an adaptive deployment this way). One
+    it stored at its default may be absent now: absent means that default (REQ-STATE-1)."""
     for key, value in captured.items():
+        if key not in got and holds_its_default(key, value):
+            continue
         if key.startswith("effective_") and isinstance(value, Mapping):
             seen = got.get(key)
             assert isinstance(seen, Mapping), (name, key)
@@ -385,8 +389,7 @@ def test_released_stack_previews_refreshes_and_destroys_cleanly(
     assert sorted(after) == sorted(captured)
     for name, resource in after.items():
         inputs, outputs = shown(resource["inputs"]), shown(resource["outputs"])
-        for key, value in captured[name]["inputs"].items():
-            assert normalize_numbers(inputs.get(key)) == normalize_numbers(value), (name, key)
+        assert_same_outputs(inputs, captured[name]["inputs"], name)
         assert_same_outputs(outputs, captured[name]["outputs"], name)
         assert_provider_blob(release, {"inputs": inputs, "outputs": outputs}, name)
     assert_clean_preview(stack, "after a refresh")
@@ -397,6 +400,44 @@ def test_released_stack_previews_refreshes_and_destroys_cleanly(
     assert step_ops(destroy_events) == dict.fromkeys(captured, "delete")
     assert cluster.endpoint_ids() == []
     assert release.resources(export_with_secrets(stack)) == {}
+
+
+@pytest.mark.engine
+@pytest.mark.timeout(300)
+def test_released_stack_takes_the_smaller_state_on_the_next_up(
+    release: Release, cluster: ReleasedCluster, tmp_path: Path, pulumi_cli_dir: Path
+) -> None:
+    """REQ-STATE-1, REQ-UPGRADE-1: the next ``up`` changes no endpoint and writes the inputs
+    in today's shape (no input stored at its default, the pickle plain); refresh then
+    rewrites the outputs the same way, every value the release stored reading back the same;
+    and that state previews clean and destroys."""
+    recreate_endpoints(release, cluster)
+    stack = imported_stack(release, cluster, tmp_path / "engine", pulumi_cli_dir)
+    captured = release.plain_resources(cluster.url)
+    before = release.resources(export_with_secrets(stack))
+
+    up_events: list[auto.EngineEvent] = []
+    result = stack.up(color="never", on_event=up_events.append)
+    assert changed(result.summary.resource_changes) == {}
+    assert set(step_ops(up_events).values()) == {"same"}
+    stack.refresh(color="never", expect_no_changes=True)
+
+    after = release.resources(export_with_secrets(stack))
+    assert sorted(after) == sorted(captured)
+    for name, resource in after.items():
+        inputs, outputs = shown(resource["inputs"]), shown(resource["outputs"])
+        for section, props in (("inputs", inputs), ("outputs", outputs)):
+            at_default = {key for key, value in props.items() if holds_its_default(key, value)}
+            assert not at_default, f"{name}: {section} still store {sorted(at_default)}"
+        assert isinstance(resource["inputs"][PROVIDER_KEY], str), f"{name}: pickle still secret"
+        assert_same_outputs(inputs, captured[name]["inputs"], name)
+        assert_same_outputs(outputs, captured[name]["outputs"], name)
+        assert len(json.dumps(resource)) < len(json.dumps(before[name])), f"{name}: not smaller"
+    assert_clean_preview(stack, "after the up that rewrote the state")
+
+    destroyed = stack.destroy(color="never")
+    assert destroyed.summary.result == "succeeded"
+    assert cluster.endpoint_ids() == []
 
 
 # -- the provider alone --------------------------------------------------------------------
@@ -428,9 +469,8 @@ def test_released_provider_pickle_serves_captured_state(
         assert read.outs is not None
         assert_same_outputs({**read.outs, PROVIDER_KEY: outputs[PROVIDER_KEY]}, outputs, name)
         assert read.inputs is not None
-        for key, value in inputs.items():
-            if key != PROVIDER_KEY:
-                assert normalize_numbers(read.inputs.get(key)) == normalize_numbers(value)
+        declared = {key: value for key, value in inputs.items() if key != PROVIDER_KEY}
+        assert_same_outputs(read.inputs, declared, name)
 
     for name, resource in resources.items():
         provider.delete(resource["id"], resource["outputs"])

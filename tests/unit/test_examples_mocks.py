@@ -162,7 +162,7 @@ def test_multi_env_stacks_differ_only_by_their_config(
     embeddings = run.props("embeddings")
     assert embeddings["inference_id"] == f"{env}-openai-embeddings"
     assert readable(embeddings["service_settings"]) == {"model_id": "text-embedding-3-small"}
-    assert embeddings["force_delete"] is (force_delete == "true")
+    assert embeddings.get("force_delete") is (True if force_delete == "true" else None)
     assert secret(embeddings["secrets"]) == {
         "service_settings": {"api_key": f"sk-{env}"},
         "connection": {"api_key": f"es-key-{env}"},

@@ -545,8 +545,65 @@ def test_no_connection_registers_none() -> None:
     props = run_program(_openai()).props("emb")
     assert props.get("connection") is None
     assert secret(props["secrets"]) == {"service_settings": {"api_key": "sk-plain"}}
-    assert props["force_delete"] is False
-    assert props["wait_for_deployment"] is True
+    assert "force_delete" not in props and "wait_for_deployment" not in props  # defaults
+
+
+def _flags_read_back(**flags: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a program registers with ``flags``, and what the resource's attributes read."""
+    read: dict[str, Any] = {}
+
+    def program() -> None:
+        endpoint = inference.InferenceEndpoint(
+            "emb",
+            inference_id="openai-embeddings",
+            task_type="text_embedding",
+            service="openai",
+            service_settings={"model_id": "text-embedding-3-small", "api_key": "sk-plain"},
+            **flags,
+        )
+        for name in ("force_delete", "wait_for_deployment", "adopt_existing", "deployment_timeout"):
+            getattr(endpoint, name).apply(lambda value, name=name: read.__setitem__(name, value))
+
+    return run_program(program).props("emb"), read
+
+
+def test_an_input_at_its_default_is_not_stored_yet_reads_as_its_default() -> None:
+    """REQ-STATE-1: state does not store an input that holds its default; the resource's
+    attribute still reads it, as before the change."""
+    props, read = _flags_read_back(force_delete=False, wait_for_deployment=True)
+    assert not {"force_delete", "wait_for_deployment", "adopt_existing"} & set(props)
+    assert read == {
+        "force_delete": False,
+        "wait_for_deployment": True,
+        "adopt_existing": False,
+        "deployment_timeout": None,  # no default in the signature: absent reads as absent
+    }
+
+
+def test_an_input_away_from_its_default_is_stored_as_given() -> None:
+    props, read = _flags_read_back(
+        force_delete=True, wait_for_deployment=False, adopt_existing=True
+    )
+    assert (props["force_delete"], props["wait_for_deployment"], props["adopt_existing"]) == (
+        True,
+        False,
+        True,
+    )
+    assert read["force_delete"] is True and read["wait_for_deployment"] is False
+
+
+def test_the_pickled_provider_is_stored_plain_and_registered_under_the_dynamic_type() -> None:
+    """REQ-STATE-1: the ``__provider`` pickle names a stateless class: plain, not a secret
+    (260 bytes of ciphertext twice per resource otherwise), the same bytes as Pulumi's own
+    serializer gives, under the type every existing stack's state records."""
+    from pulumi.dynamic.dynamic import serialize_provider
+
+    from pulumi_inference.provider import InferenceEndpointProvider
+
+    mocks_ = RecordingMocks()
+    run_program(_openai(), mocks_=mocks_)
+    assert mocks_.inputs["emb"]["__provider"] == serialize_provider(InferenceEndpointProvider())
+    assert mocks_.types["emb"] == "pulumi-python:dynamic/elasticsearch:InferenceEndpoint"
 
 
 # -- the shared-model warning -------------------------------------------------------------
