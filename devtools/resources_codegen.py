@@ -152,7 +152,7 @@ import pulumi.dynamic
 from .._program import SettingsInput
 from ..connection import Connection
 from ..properties import DYNAMIC_MODULE, RESOURCE_NAME
-from ._declare import ReadsDefaults, declare
+from ._declare import LeftOutInputs, declare
 """
 _NATIVE_IMPORTS = """from collections.abc import Mapping
 from typing import Any
@@ -191,7 +191,7 @@ def render_dynamic_resource() -> str:
     )
     lines = [
         "class InferenceEndpoint(",
-        "    ReadsDefaults, pulumi.dynamic.Resource, module=DYNAMIC_MODULE, name=RESOURCE_NAME",
+        "    LeftOutInputs, pulumi.dynamic.Resource, module=DYNAMIC_MODULE, name=RESOURCE_NAME",
         "):",
         *_class_doc("dynamic"),
         *_outputs("dynamic"),

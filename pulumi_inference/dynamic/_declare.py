@@ -18,7 +18,14 @@ import pulumi.dynamic
 from .._program import plain_settings, warn_on_shared_model
 from .._secrets import split_secrets
 from ..connection import Connection
-from ..properties import DYNAMIC_RESOURCE_TYPE, OUTPUT_KEYS, defaults, holds_its_default, of_kind
+from ..properties import (
+    DYNAMIC_RESOURCE_TYPE,
+    INPUT_KEYS,
+    OUTPUT_KEYS,
+    defaults,
+    holds_its_default,
+    of_kind,
+)
 from ._layout import SECRET_SECTIONS, SECRETS
 from ._provider import InferenceEndpointProvider
 
@@ -37,15 +44,22 @@ def declare(
     for name in of_kind("connection"):
         value = props.get(name)
         props[name] = plain_settings(value.to_props() if isinstance(value, Connection) else value)
-    left_out = tuple(name for name, value in props.items() if holds_its_default(name, value))
-    props.update(dict.fromkeys((*left_out, *OUTPUT_KEYS)))
-    if isinstance(resource, ReadsDefaults):
-        resource._left_out = left_out
     warn_on_shared_model(resource_name, args["service"], args["service_settings"])
     opts = pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(additional_secret_outputs=[SECRETS])
     )
-    _register(resource, resource_name, _secrets_apart(props), opts)
+    props = _secrets_apart(props)
+    left_out = {
+        name: defaults()[name] if value is not None else None
+        for name, value in props.items()
+        if value is None or holds_its_default(name, value)
+    }
+    registered = {name: value for name, value in props.items() if name not in left_out}
+    if isinstance(resource, LeftOutInputs):
+        resource._left_out = left_out
+        _register(resource, resource_name, {**registered, **dict.fromkeys(OUTPUT_KEYS)}, opts)
+    else:
+        _register(resource, resource_name, {**props, **dict.fromkeys(OUTPUT_KEYS)}, opts)
 
 
 def _register(
@@ -72,32 +86,37 @@ def _register(
     pulumi.CustomResource.__init__(resource, DYNAMIC_RESOURCE_TYPE, resource_name, props, opts)
 
 
-class ReadsDefaults:
-    """The generated class's base: an input left out of state reads as its default.
+class LeftOutInputs:
+    """The generated class's base: an input the program leaves out reads as before.
 
-    The Output that says so is made when the attribute is first read, not for every
-    resource: a program waits on each Output it made (Pulumi's ``wait_for_rpcs`` goes over
-    them all whenever one resolves), so four more per endpoint cost a fleet's program time.
+    An input that is ``None`` or holds its default is not registered, so state does not
+    store it, and the engine makes no Output for it: a program waits on every Output it made
+    (Pulumi's ``wait_for_rpcs`` goes over them all whenever one resolves), so each one per
+    endpoint costs a fleet's program time. Its attribute is made when first read: the
+    default (or ``None``) once the resource is registered, depending on the resource as the
+    engine's Output did.
     """
 
-    _left_out: tuple[str, ...] = ()
+    _left_out: dict[str, Any] = {}
 
 
-def _read_as_default(name: str, default: Any) -> property:
-    def read(resource: ReadsDefaults) -> Any:
-        declared = resource.__dict__.get(name)  # where Pulumi puts each property's Output
-        if name not in resource._left_out or declared is None:
-            return declared
-        key = f"_{name}_as_declared"
+def _read_left_out(name: str) -> property:
+    def read(resource: LeftOutInputs) -> Any:
+        registered = resource.__dict__.get(name)  # where Pulumi puts each property's Output
+        if registered is not None or name not in resource._left_out:
+            return registered
+        key = f"_{name}_left_out"
         if key not in resource.__dict__:
-            resource.__dict__[key] = declared.apply(lambda v: default if v is None else v)
+            value = resource._left_out[name]
+            urn: pulumi.Output[str] = resource.__dict__["urn"]
+            resource.__dict__[key] = urn.apply(lambda _: value)
         return resource.__dict__[key]
 
-    return property(read, doc=f"``{name}``: its default when the resource left it out.")
+    return property(read, doc=f"``{name}``: what the program declared, registered or not.")
 
 
-for _name, _default in defaults().items():
-    setattr(ReadsDefaults, _name, _read_as_default(_name, _default))
+for _name in INPUT_KEYS:
+    setattr(LeftOutInputs, _name, _read_left_out(_name))
 
 
 def _secrets_apart(props: dict[str, Any]) -> dict[str, Any]:

@@ -16,11 +16,11 @@ import pulumi.dynamic
 from .._program import SettingsInput
 from ..connection import Connection
 from ..properties import DYNAMIC_MODULE, RESOURCE_NAME
-from ._declare import ReadsDefaults, declare
+from ._declare import LeftOutInputs, declare
 
 
 class InferenceEndpoint(
-    ReadsDefaults, pulumi.dynamic.Resource, module=DYNAMIC_MODULE, name=RESOURCE_NAME
+    LeftOutInputs, pulumi.dynamic.Resource, module=DYNAMIC_MODULE, name=RESOURCE_NAME
 ):
     """An Elasticsearch inference endpoint (``PUT /_inference/{task_type}/{inference_id}``).
 
