@@ -17,7 +17,8 @@ Operations, in order: ``up`` (create), ``preview`` (no change), ``refresh``, ``u
 resource's ``task_settings.user`` changed) and ``destroy``. Per operation: wall time, ratio to
 the no-op resource of the same scenario, requests per endpoint (the emulators' logs; ``GET /``
 counted apart), the CLI's and the provider processes' peak RSS (VmHWM, sampled from /proc),
-and state bytes per resource (``pulumi stack export`` after ``up``).
+CPU seconds of the CLI, the program and the providers (what Pulumi's engine costs beside
+what runs our code), and state bytes per resource (``pulumi stack export`` after ``up``).
 
 The emulators (benchmarks/_emulator_server.py) run in processes of their own, with
 ``--latency-ms`` added to every request. Nothing here is a test;
@@ -107,13 +108,28 @@ def _is_provider(pid: int) -> bool:
     return b"pulumi.dynamic" in command or b"pulumi_inference.native" in command
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+ROLES = ("cli", "program", "provider")
+"""Whose CPU: the Pulumi CLI (the engine: steps, checkpoints), the program with its
+language host, and the provider processes."""
+
+
 class Peaks:
-    """Peak RSS of the CLI process and of its provider processes while a command runs."""
+    """Peak RSS of the CLI process and of its provider processes while a command runs, and
+    the CPU seconds of each role (the last sample of each process: within 0.2 s)."""
 
     def __init__(self, cli_pid: int) -> None:
         self.cli_pid = cli_pid
         self.cli_mb = 0.0
         self.provider_mb = 0.0
+        self._cpu: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -121,9 +137,26 @@ class Peaks:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.cli_mb = max(self.cli_mb, _vm_hwm_mb(self.cli_pid) or 0.0)
-            for pid in filter(_is_provider, _descendants(self.cli_pid)):
-                self.provider_mb = max(self.provider_mb, _vm_hwm_mb(pid) or 0.0)
+            self._count_cpu(self.cli_pid, "cli")
+            for pid in _descendants(self.cli_pid):
+                if _is_provider(pid):
+                    self.provider_mb = max(self.provider_mb, _vm_hwm_mb(pid) or 0.0)
+                    self._count_cpu(pid, "provider")
+                else:
+                    self._count_cpu(pid, "program")
             self._stop.wait(0.2)
+
+    def _count_cpu(self, pid: int, role: str) -> None:
+        seconds = _cpu_seconds(pid)
+        if seconds is not None:
+            self._cpu[pid] = (self._cpu.get(pid, (role, 0.0))[0], seconds)
+
+    @property
+    def cpu_s(self) -> dict[str, float]:
+        total = dict.fromkeys(ROLES, 0.0)
+        for role, seconds in self._cpu.values():
+            total[role] += seconds
+        return total
 
     def stop(self) -> None:
         self._stop.set()
@@ -143,6 +176,7 @@ class Measurement:
     requests: dict[str, int] = field(default_factory=dict)  # route kind -> count
     cli_peak_mb: float = 0.0
     provider_peak_mb: float = 0.0
+    cpu_s: dict[str, float] = field(default_factory=dict)  # role -> CPU seconds
     ratio: float | None = None  # to the no-op resource's figure of the same scenario
 
     @property
@@ -267,7 +301,7 @@ def run_kind(
             assert peaks is not None
             measurements.append(
                 Measurement(scenario, kind, operation, n, wall, requests,
-                            peaks.cli_mb, peaks.provider_mb)
+                            peaks.cli_mb, peaks.provider_mb, peaks.cpu_s)
             )  # fmt: skip
             if operation == "up":
                 state = stack.state_bytes()
@@ -297,8 +331,9 @@ def _ratios(measurements: list[Measurement]) -> None:
 def render(measurements: Sequence[Measurement], states: Mapping[tuple[str, str], int]) -> str:
     lines = [
         "| scenario | kind | up | preview | refresh | update | destroy | state/resource "
-        "| requests/endpoint (up/preview/refresh/update/destroy) | CLI MiB | provider MiB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| requests/endpoint (up/preview/refresh/update/destroy) | CLI MiB | provider MiB "
+        "| CPU s, all five (CLI / program / provider) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     rows: dict[tuple[str, str], dict[str, Measurement]] = {}
     for m in measurements:
@@ -315,9 +350,10 @@ def render(measurements: Sequence[Measurement], states: Mapping[tuple[str, str],
         cli = max(m.cli_peak_mb for m in ops.values())
         provider = max(m.provider_peak_mb for m in ops.values())
         provider_cell = f"{provider:.0f}" if provider else "—"
+        cpu = " / ".join(f"{sum(m.cpu_s.get(r, 0.0) for m in ops.values()):.1f}" for r in ROLES)
         lines.append(
             f"| {scenario} | {kind} | {' | '.join(cells)} | {state:,.0f} B | {per} "
-            f"| {cli:.0f} | {provider_cell} |"
+            f"| {cli:.0f} | {provider_cell} | {cpu} |"
         )
     return "\n".join(lines)
 

@@ -47,8 +47,11 @@ def test_every_kind_runs_every_operation_beside_the_no_op_floor(report: dict[str
     for kind in fleet.KINDS:
         provider_peak = max(rows[(kind, o)]["provider_peak_mb"] for o in fleet.OPERATIONS)
         assert (provider_peak > 0) == (kind != "component"), kind
+        cpu = {r: sum(rows[(kind, o)]["cpu_s"][r] for o in fleet.OPERATIONS) for r in fleet.ROLES}
+        assert cpu["cli"] > 0 and cpu["program"] > 0, (kind, cpu)
     assert all(report["state_bytes"][f"{N}|{kind}"] > 0 for kind in fleet.KINDS)
     assert "| 2 | native |" in report["table"]
+    assert "CPU s, all five (CLI / program / provider)" in report["table"]
 
 
 @pytest.mark.parametrize("kind", ["dynamic", "native"])
