@@ -1,8 +1,7 @@
-"""HTTP calls to one cluster's inference API, with retries and typed errors.
+"""The calls of one cluster's inference API, each a request and what its answer means.
 
-Retries: 429 (honouring ``Retry-After``), 502, 503, 504 and transport failures are tried
-again with exponential backoff and jitter until the policy's overall deadline; then the
-last answer becomes a typed error naming the endpoint and the cluster.
+How a request is sent (retries, deadlines, lost answers, TLS diagnosis) and how an error
+answer becomes a typed error is :class:`ClusterSession`'s job (``_session.py``).
 
 Lost answers: a request that reached the cluster but whose answer never came back may have
 been applied. Reads, updates (same body, same result) and deletes are simply sent again.
@@ -32,41 +31,14 @@ import httpx
 from .._secrets import redact
 from .._version import SERVERLESS, SERVERLESS_VERSION, parse_version
 from ..connection import ClusterConnection
-from ..errors import (
-    ClusterError,
-    ClusterRejectedError,
-    ClusterUnreachableError,
-    PossiblyAppliedError,
-)
-from ._errors import error_details, to_cluster_error
-from ._retry import (
-    MAYBE_APPLIED_STATUSES,
-    RETRYABLE_STATUSES,
-    Deadline,
-    RetryPolicy,
-    parse_retry_after,
-)
+from ..errors import PossiblyAppliedError
+from ._errors import error_details
+from ._retry import RetryPolicy
+from ._session import ClusterSession
 from ._shared import ClusterReads
-from ._transport import CONNECT_TIMEOUT, CREATE_READ_TIMEOUT, READ_TIMEOUT, build_http_client
+from ._transport import CREATE_READ_TIMEOUT, READ_TIMEOUT
 
 log = logging.getLogger("pulumi_inference")
-
-PASSING = {"ephemeral": True}
-"""``extra`` of a progress record that is news only while it happens (a retry): the engine
-shows it as progress and leaves it out of the Diagnostics it prints at the end, so a failure
-after retries reads as its one error, not as the retries again."""
-
-# Transport failures that prove the request never reached the cluster.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-_TLS_MARKERS = (
-    "CERTIFICATE_VERIFY_FAILED",
-    "ssl_assert_fingerprint",
-    "SSL:",
-    "TLSV1_ALERT",
-    "SSLV3_ALERT",
-    "WRONG_VERSION_NUMBER",
-    "CERTIFICATE_REQUIRED",
-)
 
 
 @dataclass(frozen=True)
@@ -95,36 +67,6 @@ class EndpointUsers:
     indexes: list[str]
 
 
-@dataclass
-class _Exchange:
-    """One logical request: its final answer and how it got there."""
-
-    response: httpx.Response
-    attempts: int
-    elapsed: float
-    possibly_applied: bool  # an earlier attempt may have been applied without an answer
-
-
-@dataclass
-class _Attempts:
-    """The tries of one logical request so far."""
-
-    method: str
-    path: str
-    subject: str
-    secrets: list[str]
-    policy: RetryPolicy
-    deadline: Deadline
-    count: int = 0
-    unreachable: Deadline | None = None  # since the first of consecutive refused connects
-    possibly_applied: bool = False  # an earlier try may have been applied without an answer
-
-
-def _is_tls_failure(exc: BaseException) -> bool:
-    text = f"{exc} {exc.__cause__ or ''} {exc.__context__ or ''}"
-    return any(marker in text for marker in _TLS_MARKERS)
-
-
 class InferenceClient:
     """One cluster, one pooled httpx client. Safe to share between threads.
 
@@ -142,23 +84,42 @@ class InferenceClient:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.connection = connection
-        self.policy = policy or RetryPolicy.from_environment()
-        self._http = build_http_client(connection, transport)
-        self._sleep = sleep
-        self._clock = clock
         self._info: dict[str, Any] | None = None
         self._info_lock = threading.Lock()
-        self._stats_lock = threading.Lock()
         self.reads = ClusterReads(self)  # reads shared per engine command (refresh)
-        self.requests_sent = 0  # attempts, retries included
-        self.retries = 0  # attempts after the first of each operation
+        self._session = ClusterSession(
+            connection,
+            policy=policy or RetryPolicy.from_environment(),
+            changing=self.reads.changing,
+            transport=transport,
+            sleep=sleep,
+            clock=clock,
+        )
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return self._session.policy
+
+    @policy.setter
+    def policy(self, policy: RetryPolicy) -> None:
+        self._session.policy = policy
+
+    @property
+    def requests_sent(self) -> int:
+        """Attempts sent, retries included."""
+        return self._session.requests_sent
+
+    @property
+    def retries(self) -> int:
+        """Attempts after the first of each operation."""
+        return self._session.retries
 
     @property
     def cluster(self) -> str:
         return self.connection.display_url
 
     def close(self) -> None:
-        self._http.close()
+        self._session.close()
 
     # -- the inference API ------------------------------------------------------------
 
@@ -167,9 +128,9 @@ class InferenceClient:
         overrides the client's retry policy (a preview's look-up gives up sooner)."""
         with self._info_lock:
             if self._info is None:
-                exchange = self._send("GET", "/", subject="cluster info", policy=policy)
-                self._raise_for_status(exchange, subject="cluster info")
-                info = self._json(exchange.response, subject="cluster info")
+                exchange = self._session.send("GET", "/", subject="cluster info", policy=policy)
+                self._session.raise_for_status(exchange, subject="cluster info")
+                info = self._session.json(exchange.response, subject="cluster info")
                 self._info = info if isinstance(info, dict) else {}
             return self._info
 
@@ -180,7 +141,7 @@ class InferenceClient:
         (``GET /_security/user/_has_privileges``, which any authenticated user may ask);
         ``None`` when the cluster cannot say (security off, or no such API)."""
         subject = "privileges"
-        exchange = self._send(
+        exchange = self._session.send(
             "GET",
             "/_security/user/_has_privileges",
             subject=subject,
@@ -189,8 +150,8 @@ class InferenceClient:
         )
         if _cannot_say(exchange.response):
             return None
-        self._raise_for_status(exchange, subject=subject)
-        body = self._json(exchange.response, subject=subject)
+        self._session.raise_for_status(exchange, subject=subject)
+        body = self._session.json(exchange.response, subject=subject)
         held = body.get("cluster") if isinstance(body, dict) else None
         if not isinstance(held, dict):
             return None
@@ -207,11 +168,11 @@ class InferenceClient:
 
     def get_endpoint(self, task_type: str, inference_id: str) -> dict[str, Any] | None:
         subject = _subject(inference_id)
-        exchange = self._send("GET", _path(task_type, inference_id), subject=subject)
+        exchange = self._session.send("GET", _path(task_type, inference_id), subject=subject)
         if exchange.response.status_code == 404:
             return None
-        self._raise_for_status(exchange, subject=subject)
-        return self._one_of(self._json(exchange.response, subject=subject), inference_id)
+        self._session.raise_for_status(exchange, subject=subject)
+        return self._one_of(self._session.json(exchange.response, subject=subject), inference_id)
 
     @staticmethod
     def _one_of(body: Any, inference_id: str) -> dict[str, Any] | None:
@@ -224,18 +185,20 @@ class InferenceClient:
     def find_endpoint(self, inference_id: str) -> dict[str, Any] | None:
         """``GET /_inference/{inference_id}``: the endpoint whatever its task type, or None."""
         subject = _subject(inference_id)
-        exchange = self._send("GET", f"/_inference/{quote(inference_id, safe='')}", subject=subject)
+        exchange = self._session.send(
+            "GET", f"/_inference/{quote(inference_id, safe='')}", subject=subject
+        )
         if exchange.response.status_code == 404:
             return None
-        self._raise_for_status(exchange, subject=subject)
-        return self._one_of(self._json(exchange.response, subject=subject), inference_id)
+        self._session.raise_for_status(exchange, subject=subject)
+        return self._one_of(self._session.json(exchange.response, subject=subject), inference_id)
 
     def list_endpoints(self) -> list[dict[str, Any]]:
         """``GET /_inference/_all``: every endpoint, the preconfigured ones included."""
         subject = "the inference endpoints"
-        exchange = self._send("GET", "/_inference/_all", subject=subject)
-        self._raise_for_status(exchange, subject=subject)
-        body = self._json(exchange.response, subject=subject)
+        exchange = self._session.send("GET", "/_inference/_all", subject=subject)
+        self._session.raise_for_status(exchange, subject=subject)
+        body = self._session.json(exchange.response, subject=subject)
         endpoints = body.get("endpoints", []) if isinstance(body, dict) else []
         return [endpoint for endpoint in endpoints if isinstance(endpoint, dict)]
 
@@ -257,7 +220,7 @@ class InferenceClient:
         """
         subject = _subject(inference_id)
         secrets = list(secrets)
-        exchange = self._send(
+        exchange = self._session.send(
             "PUT",
             _path(task_type, inference_id),
             subject=subject,
@@ -277,9 +240,9 @@ class InferenceClient:
         if response.status_code == 408:
             _, reason = error_details(response)
             if "deployment" in reason:
-                return DeploymentPending(redact(reason, self._hidden(secrets)))
-        self._raise_for_status(exchange, subject=subject, secrets=secrets)
-        created = self._json(response, subject=subject)
+                return DeploymentPending(redact(reason, self._session.hidden(secrets)))
+        self._session.raise_for_status(exchange, subject=subject, secrets=secrets)
+        created = self._session.json(response, subject=subject)
         return Created(created if isinstance(created, dict) else {})
 
     def update_endpoint(
@@ -295,7 +258,7 @@ class InferenceClient:
         ``timeout`` is sent as ``?timeout`` (9.5+ only: the caller checks the version)."""
         subject = _subject(inference_id)
         secrets = list(secrets)
-        exchange = self._send(
+        exchange = self._session.send(
             "PUT",
             _path(task_type, inference_id) + "/_update",
             subject=subject,
@@ -304,8 +267,8 @@ class InferenceClient:
             params=_timeout_param(timeout),
             read_timeout=max(READ_TIMEOUT, (timeout or 0) + TIMEOUT_MARGIN),
         )
-        self._raise_for_status(exchange, subject=subject, secrets=secrets)
-        result = self._json(exchange.response, subject=subject)
+        self._session.raise_for_status(exchange, subject=subject, secrets=secrets)
+        result = self._session.json(exchange.response, subject=subject)
         return result if isinstance(result, dict) else {}
 
     def delete_endpoint(self, task_type: str, inference_id: str, *, force: bool) -> bool:
@@ -316,14 +279,14 @@ class InferenceClient:
         """
         subject = _subject(inference_id)
         params = {"force": "true"} if force else None
-        exchange = self._send(
+        exchange = self._session.send(
             "DELETE", _path(task_type, inference_id), subject=subject, params=params
         )
         if exchange.response.status_code == 404:
             if exchange.possibly_applied:
                 log.info("%s: deleted (the answer to an earlier attempt was lost)", subject)
             return exchange.possibly_applied
-        self._raise_for_status(exchange, subject=subject)
+        self._session.raise_for_status(exchange, subject=subject)
         return True
 
     def endpoint_users(
@@ -336,7 +299,7 @@ class InferenceClient:
         client's retries for this call (a preview's look-up should not wait a minute).
         """
         subject = _subject(inference_id)
-        exchange = self._send(
+        exchange = self._session.send(
             "DELETE",
             _path(task_type, inference_id),
             subject=subject,
@@ -345,8 +308,8 @@ class InferenceClient:
         )
         if exchange.response.status_code == 404:
             return None
-        self._raise_for_status(exchange, subject=subject)
-        body = self._json(exchange.response, subject=subject)
+        self._session.raise_for_status(exchange, subject=subject)
+        body = self._session.json(exchange.response, subject=subject)
         body = body if isinstance(body, dict) else {}
         return EndpointUsers(
             pipelines=[str(name) for name in body.get("pipelines") or []],
@@ -356,203 +319,26 @@ class InferenceClient:
     def all_model_stats(self) -> dict[str, Any]:
         """``GET /_ml/trained_models/_all/_stats``: every model's and deployment's stats."""
         subject = "the trained models"
-        exchange = self._send(
+        exchange = self._session.send(
             "GET", "/_ml/trained_models/_all/_stats", subject=subject, params={"size": "10000"}
         )
         if exchange.response.status_code == 404:
             return {}
-        self._raise_for_status(exchange, subject=subject)
-        stats = self._json(exchange.response, subject=subject)
+        self._session.raise_for_status(exchange, subject=subject)
+        stats = self._session.json(exchange.response, subject=subject)
         return stats if isinstance(stats, dict) else {}
 
     def trained_model_stats(self, model_id: str) -> dict[str, Any] | None:
         """``GET /_ml/trained_models/{id}/_stats``; ``None`` when no such model/deployment."""
         subject = f"deployment '{model_id}'"
-        exchange = self._send(
+        exchange = self._session.send(
             "GET", f"/_ml/trained_models/{quote(model_id, safe='')}/_stats", subject=subject
         )
         if exchange.response.status_code == 404:
             return None
-        self._raise_for_status(exchange, subject=subject)
-        stats = self._json(exchange.response, subject=subject)
+        self._session.raise_for_status(exchange, subject=subject)
+        stats = self._session.json(exchange.response, subject=subject)
         return stats if isinstance(stats, dict) else None
-
-    # -- errors -----------------------------------------------------------------------
-
-    def _hidden(self, secrets: Iterable[str] = ()) -> list[str]:
-        """Every value that must never appear in a message."""
-        return [*self.connection.secret_values(), *secrets]
-
-    def _raise_for_status(
-        self, exchange: _Exchange, *, subject: str, secrets: Iterable[str] = ()
-    ) -> None:
-        response = exchange.response
-        if response.status_code < 400:
-            return
-        error = to_cluster_error(
-            response,
-            subject=subject,
-            cluster=self.cluster,
-            attempts=exchange.attempts,
-            elapsed=exchange.elapsed,
-        )
-        hidden = self._hidden(secrets)
-        raise type(error)(
-            redact(str(error), hidden),
-            **_error_kwargs(error, hidden),
-        ) from None
-
-    def _json(self, response: httpx.Response, *, subject: str) -> Any:
-        try:
-            return response.json()
-        except ValueError:
-            _, text = error_details(response)
-            raise ClusterRejectedError(
-                f"{subject} on {self.cluster}: the answer ({response.status_code}) is not JSON; "
-                "is this URL an Elasticsearch cluster (not Kibana or a proxy's page)? "
-                f"It began: {redact(text[:200], self._hidden())!r}",
-                status=response.status_code,
-                reason=redact(text[:200], self._hidden()),
-            ) from None
-
-    # -- plumbing ----------------------------------------------------------------------
-
-    def _count(self, retry: bool) -> None:
-        with self._stats_lock:
-            self.requests_sent += 1
-            if retry:
-                self.retries += 1
-
-    def _timeout(self, deadline: Deadline, read: float) -> httpx.Timeout:
-        """Connecting never outlasts the retry deadline; reading may (a create can take long)."""
-        connect = min(CONNECT_TIMEOUT, max(deadline.remaining(), 0.5))
-        return httpx.Timeout(connect=connect, read=read, write=30.0, pool=max(connect, 5.0))
-
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        subject: str,
-        json: Any = None,
-        params: Mapping[str, str] | None = None,
-        secrets: Iterable[str] = (),
-        resend_unanswered: bool = True,
-        read_timeout: float = READ_TIMEOUT,
-        policy: RetryPolicy | None = None,
-    ) -> _Exchange:
-        policy = policy or self.policy
-        run = _Attempts(
-            method, path, subject, list(secrets), policy, Deadline(policy.deadline, self._clock)
-        )
-        with self.reads.changing(method != "GET"):
-            while True:
-                run.count += 1
-                self._count(retry=run.count > 1)
-                try:
-                    response = self._http.request(
-                        method,
-                        path,
-                        json=json,
-                        params=params,
-                        timeout=self._timeout(run.deadline, read_timeout),
-                    )
-                except httpx.TransportError as exc:
-                    self._sleep(self._wait_after_failure(run, exc, resend_unanswered))
-                    continue
-                run.unreachable = None
-                wait = self._wait_after_answer(run, response)
-                if wait is None:
-                    elapsed = run.deadline.elapsed()
-                    return _Exchange(response, run.count, elapsed, run.possibly_applied)
-                response.close()
-                self._sleep(wait)
-
-    def _wait_after_failure(
-        self, run: _Attempts, exc: httpx.TransportError, resend_unanswered: bool
-    ) -> float:
-        """How long to wait before sending again after ``exc``; raises when it must not."""
-        reason = redact(f"{type(exc).__name__}: {exc}", self._hidden(run.secrets))
-        if _is_tls_failure(exc):
-            raise ClusterUnreachableError(self._tls_message(run.subject, reason)) from None
-        sent = not isinstance(exc, _NOT_SENT)
-        if sent and not resend_unanswered:
-            raise PossiblyAppliedError(
-                f"{run.subject} on {self.cluster}: the answer to {run.method} {run.path} was "
-                f"lost ({reason}); the cluster may have applied it"
-            ) from None
-        run.possibly_applied = run.possibly_applied or sent
-        if sent:
-            run.unreachable = None
-        elif run.unreachable is None:
-            run.unreachable = Deadline(run.policy.unreachable_deadline, self._clock)
-        wait = run.policy.delay(run.count, None)
-        if run.deadline.allows(wait) and (run.unreachable is None or run.unreachable.allows(wait)):
-            log.info(
-                "%s: %s %s failed (%s); retrying in %.2fs",
-                run.subject,
-                run.method,
-                run.path,
-                reason,
-                wait,
-                extra=PASSING,
-            )
-            return wait
-        raise ClusterUnreachableError(
-            f"{run.subject} on {self.cluster}: could not reach the cluster after {run.count} "
-            f"attempt(s) over {run.deadline.elapsed():.1f}s (last error: {reason}). Check "
-            "the URL and that the cluster is up and reachable from here; retries stop "
-            f"after PULUMI_INFERENCE_RETRY_DEADLINE ({run.policy.deadline:g}s), or "
-            "PULUMI_INFERENCE_UNREACHABLE_DEADLINE "
-            f"({run.policy.unreachable_deadline:g}s) of refused connections."
-        ) from None
-
-    def _wait_after_answer(self, run: _Attempts, response: httpx.Response) -> float | None:
-        """How long to wait before sending again after ``response``; ``None``: it is final."""
-        status = response.status_code
-        if status not in RETRYABLE_STATUSES:
-            return None
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        wait = run.policy.delay(run.count, retry_after)
-        if not run.deadline.allows(wait):
-            return None
-        run.possibly_applied = run.possibly_applied or status in MAYBE_APPLIED_STATUSES
-        log.info(
-            "%s: %s %s answered %d; retrying in %.2fs%s",
-            run.subject,
-            run.method,
-            run.path,
-            status,
-            wait,
-            " (as Retry-After asks)" if retry_after is not None else "",
-            extra=PASSING,
-        )
-        return wait
-
-    def _tls_message(self, subject: str, reason: str) -> str:
-        if "WRONG_VERSION_NUMBER" in reason:
-            hint = (
-                "The server does not speak TLS on this port: check the URL's scheme "
-                "(http:// or https://) and port."
-            )
-        elif "CERTIFICATE_REQUIRED" in reason or "certificate required" in reason:
-            hint = (
-                "The cluster requires a client certificate (mutual TLS): set connection "
-                "client_cert and client_key (paths or PEM text)."
-            )
-        elif self.connection.ssl_assert_fingerprint:
-            hint = (
-                "The server's certificate does not match connection.ssl_assert_fingerprint; "
-                "check the fingerprint (SHA-256 of the server or CA certificate, e.g. "
-                "`openssl x509 -noout -fingerprint -sha256 -in http_ca.crt`)."
-            )
-        else:
-            hint = (
-                "If the cluster uses a private CA (as self-managed Elasticsearch does by "
-                "default), give it as connection ca_certs (a path or the PEM text, e.g. "
-                "config/certs/http_ca.crt) or pin it with ssl_assert_fingerprint."
-            )
-        return f"{subject} on {self.cluster}: TLS handshake failed ({reason}). {hint}"
 
 
 def _already_exists(response: httpx.Response) -> bool:
@@ -579,18 +365,6 @@ def _timeout_param(seconds: float | None) -> dict[str, str] | None:
 
 def _subject(inference_id: str) -> str:
     return f"inference endpoint '{inference_id}'"
-
-
-def _error_kwargs(error: ClusterError, hidden: list[str]) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {
-        "status": error.status,
-        "error_type": error.error_type,
-        "reason": redact(error.reason or "", hidden),
-    }
-    for extra in ("pipelines", "indexes"):
-        if hasattr(error, extra):
-            kwargs[extra] = getattr(error, extra)
-    return kwargs
 
 
 def _cannot_say(response: httpx.Response) -> bool:

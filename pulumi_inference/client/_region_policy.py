@@ -49,11 +49,11 @@ class RegionPolicyDocument:
 
 def get_region_policy(client: InferenceClient) -> RegionPolicyDocument | None:
     """The policy, or ``None`` when none is configured (404)."""
-    exchange = client._send("GET", PATH, subject=SUBJECT)
+    exchange = client._session.send("GET", PATH, subject=SUBJECT)
     if exchange.response.status_code == 404:
         return None
-    client._raise_for_status(exchange, subject=SUBJECT)
-    return RegionPolicyDocument.from_body(client._json(exchange.response, subject=SUBJECT))
+    client._session.raise_for_status(exchange, subject=SUBJECT)
+    return RegionPolicyDocument.from_body(client._session.json(exchange.response, subject=SUBJECT))
 
 
 def put_region_policy(
@@ -61,21 +61,21 @@ def put_region_policy(
 ) -> RegionPolicyDocument:
     """Create or replace the policy; ``force`` applies it even if it denies endpoints in use."""
     params = {"force": "true"} if force else None
-    exchange = client._send(
+    exchange = client._session.send(
         "PUT", PATH, subject=SUBJECT, json={"region_policy": region_policy}, params=params
     )
     if exchange.response.status_code == 409:
         _raise_denied(client, exchange.response.json() if _is_json(exchange) else {})
-    client._raise_for_status(exchange, subject=SUBJECT)
-    return RegionPolicyDocument.from_body(client._json(exchange.response, subject=SUBJECT))
+    client._session.raise_for_status(exchange, subject=SUBJECT)
+    return RegionPolicyDocument.from_body(client._session.json(exchange.response, subject=SUBJECT))
 
 
 def delete_region_policy(client: InferenceClient) -> bool:
     """Delete the policy; ``False`` when there was none (a lost answer's retry finds none: True)."""
-    exchange = client._send("DELETE", PATH, subject=SUBJECT)
+    exchange = client._session.send("DELETE", PATH, subject=SUBJECT)
     if exchange.response.status_code == 404:
         return exchange.possibly_applied
-    client._raise_for_status(exchange, subject=SUBJECT)
+    client._session.raise_for_status(exchange, subject=SUBJECT)
     return True
 
 
