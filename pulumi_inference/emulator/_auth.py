@@ -128,10 +128,20 @@ class Authenticator:
         self.api_keys = [k if isinstance(k, ApiKey) else ApiKey(k) for k in api_keys]
         self.users = [u if isinstance(u, User) else User.parse(u) for u in users]
         self.tokens = [t if isinstance(t, BearerToken) else BearerToken(t) for t in bearer_tokens]
+        self._secured = bool(self.api_keys or self.users or self.tokens)
 
     @property
     def enabled(self) -> bool:
-        return bool(self.api_keys or self.users or self.tokens)
+        """Security is on when any credential was configured (revoking them all keeps it on)."""
+        return self._secured
+
+    def revoke_api_key(self, key: str) -> None:
+        """Forget an API key; an unknown one is an error (a test revoking nothing)."""
+        wanted = _normalise_key(key)
+        kept = [k for k in self.api_keys if _normalise_key(k.key) != wanted]
+        if len(kept) == len(self.api_keys):
+            raise KeyError("no such API key")
+        self.api_keys[:] = kept
 
     @staticmethod
     def _unauthorized(reason: str) -> EsError:

@@ -169,9 +169,15 @@ class Emulator:
         runtime settings (back to the config)."""
         self.faults.clear()
         self.faults.global_latency = self.config.latency
+        self._auth.api_keys[:] = Authenticator(self.config.api_keys).api_keys
         self.state.clear()
         with self.state.lock:
             self.state.settings = self._fresh_settings()
+
+    def revoke_api_key(self, key: str) -> None:
+        """Stop accepting an API key (given as clients send it, or ``id:key``), as
+        ``DELETE /_security/api_key`` would; :meth:`reset` accepts it again."""
+        self._auth.revoke_api_key(key)
 
     def requests(self) -> list[JsonDict]:
         """The request log (Elasticsearch routes only), oldest first."""

@@ -3,6 +3,11 @@
 Pulumi's experimental server appends a formatted Python stack to every error it reports.
 This servicer reports the error's own message instead, redacted of every secret in the
 request (``PULUMI_INFERENCE_DEBUG=1`` keeps the stack, for bug reports, redacted too).
+
+It also answers ``DiffConfig`` itself: the experimental server's own answer reads
+``inputDiff`` from each ``PropertyDiff`` (whose attribute is ``input_diff``) and passes the
+``changes`` boolean where the protocol wants ``DIFF_SOME``/``DIFF_NONE``, so any change of
+the provider's configuration (a rotated key, a new URL) failed every preview and ``up``.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from typing import Any
 import grpc
 import grpc.aio
 from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import DiffRequest, DiffResponse
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime.proto import provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from .. import _engine_log, _naming, operations
 from .._engine_watch import watch_engine
@@ -89,10 +95,54 @@ def _clean(
     return wrapper
 
 
+def diff_response(answer: DiffResponse) -> provider_pb2.DiffResponse:
+    """The protocol's ``DiffResponse`` of a provider's answer, as the server's ``Diff`` builds
+    it (its ``DiffConfig`` gets the kinds, ``inputDiff`` and ``changes`` wrong)."""
+    if answer.changes is None:
+        changes = provider_pb2.DiffResponse.DIFF_UNKNOWN
+    else:
+        changes = (
+            provider_pb2.DiffResponse.DIFF_SOME
+            if answer.changes
+            else (provider_pb2.DiffResponse.DIFF_NONE)
+        )
+    return provider_pb2.DiffResponse(
+        replaces=answer.replaces,
+        stables=answer.stables,
+        deleteBeforeReplace=answer.delete_before_replace,
+        changes=changes,
+        diffs=answer.diffs,
+        detailedDiff={
+            key: provider_pb2.PropertyDiff(
+                kind=provider_pb2.PropertyDiff.Kind.Value(diff.kind.name),
+                inputDiff=diff.input_diff,
+            )
+            for key, diff in answer.detailed_diff.items()
+        },
+        hasDetailedDiff=True,
+    )
+
+
+def _diff_config(provider: InferenceEndpointPlugin) -> Callable[[Any, Any, Any], Awaitable[Any]]:
+    async def diff_config(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        answer = await provider.diff_config(
+            DiffRequest(
+                request.urn,
+                request.id,
+                PropertyValue.unmarshal_map(request.olds),
+                PropertyValue.unmarshal_map(request.news),
+                list(request.ignoreChanges),
+            )
+        )
+        return diff_response(answer)
+
+    return diff_config
+
+
 def servicer_class(provider: InferenceEndpointPlugin) -> type[ProviderServicer]:
-    methods = {
-        name: _clean(getattr(ProviderServicer, name), provider.config_secrets) for name in _CALLS
-    }
+    calls = {name: getattr(ProviderServicer, name) for name in _CALLS}
+    calls["DiffConfig"] = _diff_config(provider)
+    methods = {name: _clean(call, provider.config_secrets) for name, call in calls.items()}
     return type("InferenceProviderServicer", (ProviderServicer,), methods)
 
 
