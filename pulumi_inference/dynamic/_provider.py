@@ -132,7 +132,11 @@ class InferenceEndpointProvider(ResourceProvider):
         failures = [
             CheckFailure(path, redact(message, hidden))
             for path, message in operations.check(
-                props, secrets_unknown=secrets_unknown, connect=self._client, olds=old_props
+                props,
+                secrets_unknown=secrets_unknown,
+                connect=self._client,
+                olds=old_props,
+                resource=calling_urn(),
             )
         ]
         return CheckResult(news, failures)
@@ -142,7 +146,11 @@ class InferenceEndpointProvider(ResourceProvider):
         old_props, new_props = _wire.unwrap(olds)[0], _wire.unwrap(news)[0]
         old, new = _layout.endpoint_spec(old_props), _layout.endpoint_spec(new_props)
         plan = operations.diff(
-            old, new, lambda: self._client(old), operations.Observed.from_outputs(old_props)
+            old,
+            new,
+            lambda: self._client(old),
+            operations.Observed.from_outputs(old_props),
+            resource=calling_urn(),
         )
         replaces = {
             _layout.carried_by(change.path, new_props if change.kind != "delete" else old_props)

@@ -157,7 +157,10 @@ class InferenceEndpointPlugin(Provider):
         if not issues:  # what the cluster's version cannot accept (GET /, once per cluster)
             olds = to_plain(request.old_inputs)[0] if request.old_inputs else None
             issues = await self._run(
-                request.urn, lambda: operations.check(plain, connect=self._client, olds=olds)
+                request.urn,
+                lambda: operations.check(
+                    plain, connect=self._client, olds=olds, resource=request.urn
+                ),
             )
         hidden = operations.secrets_in(plain)
         failures = [
@@ -173,7 +176,10 @@ class InferenceEndpointPlugin(Provider):
         old, new = DesiredEndpoint.from_props(old_plain), DesiredEndpoint.from_props(new_plain)
         recorded = operations.Observed.from_outputs(old_plain)
         plan = await self._run(
-            request.urn, lambda: operations.diff(old, new, lambda: self._client(old), recorded)
+            request.urn,
+            lambda: operations.diff(
+                old, new, lambda: self._client(old), recorded, resource=request.urn
+            ),
         )
         return DiffResponse(
             changes=plan.has_changes,

@@ -7,6 +7,12 @@ differs and can change in place. The preview looks the endpoint up, read-only, a
 endpoint exactly that, including the chunking reset that ``_update`` causes before 9.4;
 an endpoint that differs in a setting that cannot change in place is said to be refused
 (the adoption fails and leaves it untouched), and one that is not there to be created.
+
+Each "will FAIL" is a prediction of what the apply does (tested against the `up` that
+follows it). ``adopt_existing`` matters only when an endpoint is created: an endpoint the
+stack already holds and replaces with the same id is deleted first, so the endpoint the
+look-up finds is the stack's own, about to go, and there is nothing to adopt
+(:func:`note_replaced_in_place`, told by ``diff`` of the resource the engine names).
 """
 
 from __future__ import annotations
@@ -27,9 +33,26 @@ from ._match import plan_from_live
 from ._observed import cluster_version_of
 from ._plan import Change, Plan, has_unknown
 from ._update import update_body
-from ._versions import CHUNKING_AFTER_UPDATE_RESET, update_changes_chunking
+from ._versions import (
+    CHUNKING_AFTER_UPDATE_RESET,
+    task_settings_updatable,
+    update_changes_chunking,
+)
 
 log = logging.getLogger("pulumi_inference")
+
+_REPLACED_IN_PLACE: set[tuple[str, str]] = set()
+"""(resource, cluster) of the endpoints this process's diffs replace, the old one deleted
+first; ``resource`` is the engine's name of it (its URN). The engine checks a replacement's
+inputs again as a new resource's (no olds) right after its diff, and an adoption look-up
+would find the very endpoint being replaced. A replacement that also moves the endpoint to
+another cluster is a create there, where an adoption may well find one."""
+
+
+def note_replaced_in_place(resource: str, cluster: str) -> None:
+    """``diff`` planned to delete this resource's endpoint and create it again with its id."""
+    _REPLACED_IN_PLACE.add((resource, cluster))
+
 
 ADOPTS = "ADOPTS the existing endpoint"
 """The words a review looks for (``review._summary``) to show the endpoint as adopted."""
@@ -88,12 +111,19 @@ def adoption_notice(
     body = update_body(plan, spec, send_secrets=True)
     if not body:
         return f"{where}: {ADOPTS}; it matches the declaration: nothing is sent."
+    version = parse_version(cluster_version_of(client, spec.inference_id))
+    if not task_settings_updatable(version):
+        return (
+            f"{where}: {spelled('adopt_existing')} will FAIL and leave it untouched: adopting "
+            "it needs an _update (its secrets, or settings that differ), which this cluster "
+            f"(Elasticsearch {'.'.join(map(str, version or ()))}) does not have (8.17+). "
+            "Delete it and let `pulumi up` create it, or adopt it on a newer cluster."
+        )
     secrets = sorted(k for k in body.get("service_settings", {}) if k in catalogue.SECRET_KEYS)
     sent = [f"service_settings.{key} (secret, value not shown)" for key in secrets]
     changed = _changes(plan, existing)
     said = f"{where}: {ADOPTS} with one _update, which sends {', '.join(sent + changed)}"
     said += "; it changes " + (", ".join(changed) if changed else "no setting")
-    version = parse_version(cluster_version_of(client, spec.inference_id))
     live_chunking = existing.get("chunking_settings")
     if update_changes_chunking(spec.task_type, version, live_chunking):
         said += (
@@ -106,15 +136,22 @@ def adoption_notice(
 
 
 def preview_adoption(
-    props: Mapping[str, Any], connect: Callable[[DesiredEndpoint], InferenceClient]
+    props: Mapping[str, Any],
+    connect: Callable[[DesiredEndpoint], InferenceClient],
+    resource: str | None = None,
 ) -> None:
     """For an endpoint new to the stack with ``adopt_existing``: say, as a warning on it,
-    what the adoption will do. Never fails: a look-up that cannot be made says so."""
+    what the adoption will do. Never fails: a look-up that cannot be made says so.
+    ``resource``: the engine's name of the resource, whose replacement a diff may have
+    planned (then the endpoint found is the stack's own, deleted first: nothing to say)."""
     if props.get("adopt_existing") is not True or has_unknown(props.get("connection")):
         return
     try:
         spec = DesiredEndpoint.from_props(props)
-        notice = adoption_notice(connect(spec), spec, props)
+        client = connect(spec)
+        if resource is not None and (resource, client.cluster) in _REPLACED_IN_PLACE:
+            return
+        notice = adoption_notice(client, spec, props)
     except InferenceError as exc:
         log.warning(
             "inference endpoint '%s': whether %s finds an endpoint to take over could not be "

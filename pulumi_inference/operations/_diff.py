@@ -9,6 +9,7 @@ from .. import catalogue
 from ..client import InferenceClient
 from ..errors import InferenceError
 from ._access import require_manage
+from ._adoption import note_replaced_in_place
 from ._availability import recorded_version_issues
 from ._desired import DesiredEndpoint
 from ._impact import replacement_impact
@@ -24,15 +25,21 @@ def diff(
     new: DesiredEndpoint,
     connect: Callable[[], InferenceClient],
     recorded: Observed | None = None,
+    *,
+    resource: str | None = None,
 ) -> Plan:
     """What changing ``old`` (state) into ``new`` (declaration) does.
 
     Calls the cluster only when the plan replaces the endpoint, read-only, to warn before
     review about pipelines and ``semantic_text`` indexes the replacement would break.
     ``recorded``: what state holds of the live endpoint (its chunking, for the warning).
+    ``resource``: the engine's name of the resource (its URN), which the check of a
+    replacement's inputs that follows is given too (``_adoption``).
     """
     plan = plan_change(old, new)
     _refuse_unavailable(old, new, connect)
+    if plan.delete_before_replace and resource is not None:
+        _note_replaced_in_place(resource, connect)
     if plan.replaces or plan.update_body:
         _require_manage(old, connect)
     impact = replacement_impact(connect, old, new, plan)
@@ -48,6 +55,14 @@ def diff(
             ".".join(map(str, old.cluster_version or ())),
         )
     return plan
+
+
+def _note_replaced_in_place(resource: str, connect: Callable[[], InferenceClient]) -> None:
+    try:
+        client = connect()
+    except InferenceError:
+        return
+    note_replaced_in_place(resource, client.cluster)
 
 
 def _require_manage(old: DesiredEndpoint, connect: Callable[[], InferenceClient]) -> None:

@@ -28,6 +28,7 @@ def check_props(
     secrets_unknown: bool = False,
     connect: Callable[[DesiredEndpoint], InferenceClient] | None = None,
     olds: Mapping[str, Any] | None = None,
+    resource: str | None = None,
 ) -> list[tuple[str, str]]:
     """Every problem with canonical props, as (property path, how to fix it).
 
@@ -37,7 +38,9 @@ def check_props(
     or without the privileges: ``_access``) and what that cluster's version cannot accept
     are problems too (read-only, once per cluster), the latter unless the declaration adds
     nothing to ``olds``, the canonical inputs the cluster already took. No ``olds``: the
-    resource is new to the stack (created or adopted, which needs ``manage_inference``).
+    resource is new to the stack (created or adopted, which needs ``manage_inference``), or
+    its replacement is being checked: ``resource``, the engine's name of it (its URN), tells
+    them apart for an adoption (``_adoption``).
     """
     issues = [(key, f"'{spelled(key)}' is required") for key in _REQUIRED if props.get(key) is None]
     if issues:
@@ -63,7 +66,7 @@ def check_props(
     if connect is not None and not issues:
         issues += availability_issues(props, connect, olds)
     if connect is not None and not issues and not olds:
-        preview_adoption(props, connect)
+        preview_adoption(props, connect, resource)
     return issues
 
 

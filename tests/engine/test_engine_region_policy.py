@@ -249,11 +249,17 @@ def test_the_review_shows_the_region_policy_change_and_what_it_would_break(
     assert "update   residency: geos us -> geos eu" in said.stdout, said.stdout
     assert "would deny 1 existing inference endpoint(s)" in said.stdout
     assert "Result: BLOCKED: 1 change(s) will fail" in said.stdout
+    # The verdict holds: the `up` that follows fails, and the cluster keeps its policy.
+    with pytest.raises(auto.errors.CommandError, match="us-llm"):
+        stack.up(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["us"]}
 
     (project / "policy.json").write_text(json.dumps({"allowed_geos": ["eu"], "force": True}))
     forced = review(policy_engine, project, "--format", "text", "--", "--stack", "dev")
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert "Result: ready to apply (read the warnings)" in forced.stdout
+    stack.up(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["eu"]}
     stack.destroy(color="never")
 
 
