@@ -19,6 +19,7 @@ from ._errors import EsError, JsonDict, Response, method_not_allowed, no_handler
 from ._faults import Faults
 from ._get import EndpointReader
 from ._indices import Indices
+from ._inference import InferenceCalls
 from ._info import cluster_info
 from ._ml import TrainedModels
 from ._pipelines import Pipelines
@@ -48,6 +49,7 @@ class Api:
         self.indices = Indices(state)
         self.models = TrainedModels(state)
         self.region_policies = RegionPolicies(state)
+        self.inference_calls = InferenceCalls(state, faults)
 
     def handle(self, req: Request) -> Response:
         try:
@@ -84,6 +86,11 @@ class Api:
 
     def inference_delete(self, task_type: str | None, inference_id: str, req: Request) -> Response:
         return self.deleter.delete(task_type, inference_id, req)
+
+    def inference_post(
+        self, task_type: str | None, inference_id: str, req: Request, *, stream: bool
+    ) -> Response:
+        return self.inference_calls.infer(task_type, inference_id, req, stream=stream)
 
     def pipeline_put(self, pid: str, body: Any) -> Response:
         return self.pipelines.put(pid, body)
@@ -184,6 +191,22 @@ class Api:
         if m == "DELETE" and len(rest) in {1, 2}:
             task = rest[0] if len(rest) == 2 else None
             return "inference_delete", lambda: self.inference_delete(task, rest[-1], req)
+        return self._route_inference_calls(req, rest)
+
+    def _route_inference_calls(self, req: Request, rest: list[str]) -> Route | None:
+        """``POST /_inference/[{task_type}/]{id}[/_stream]`` (README: "Inference calls")."""
+        calls = self.inference_calls
+        stream = bool(rest) and rest[-1] == "_stream" and calls.serves_streams()
+        path = rest[:-1] if stream else rest
+        if stream and len(path) == 2 and req.method != "POST":
+            raise method_not_allowed(req.method, req.uri, "POST")
+        if req.method != "POST":
+            return None
+        if len(path) == 2:
+            task, ident = path
+            return "inference_post", lambda: self.inference_post(task, ident, req, stream=stream)
+        if len(path) == 1 and calls.serves_any_task_path():
+            return "inference_post", lambda: self.inference_post(None, path[0], req, stream=stream)
         return None
 
     def _route_pipelines(self, req: Request, rest: list[str]) -> Route | None:

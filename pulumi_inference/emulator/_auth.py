@@ -30,6 +30,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "inference_update": ("cluster:admin/xpack/inference/update", _INFERENCE_WRITE),
     "inference_delete": ("cluster:admin/xpack/inference/delete", _INFERENCE_WRITE),
     "inference_get": ("cluster:monitor/xpack/inference/get", _INFERENCE_READ),
+    "inference_post": ("cluster:monitor/xpack/inference/post", _INFERENCE_READ),
     "region_policy_get": ("cluster:monitor/xpack/inference/region_policy/get", _INFERENCE_READ),
     "region_policy_put": ("cluster:admin/xpack/inference/region_policy/put", _INFERENCE_WRITE),
     "region_policy_delete": (

@@ -144,6 +144,9 @@ class Control:
     def _finish_deployment(self, req: Request, args: list[str]) -> Response:
         return Response(200, self.api.models.finish_deployment(args[0]).stats())
 
+    def _scale_to_zero(self, req: Request, args: list[str]) -> Response:
+        return Response(200, self.api.models.scale_to_zero(args[0]).stats())
+
     def add_faults(self, body: Any) -> list[JsonDict]:
         if isinstance(body, dict) and "faults" in body:
             body = body["faults"]
@@ -186,6 +189,7 @@ _ROUTES: tuple[tuple[frozenset[str], tuple[str, ...], _Handler], ...] = (
     (frozenset({"GET"}), ("endpoints", "*"), Control._get_endpoint),
     (frozenset({"POST"}), ("deployments",), Control._add_deployment),
     (frozenset({"POST"}), ("deployments", "*", "ready"), Control._finish_deployment),
+    (frozenset({"POST"}), ("deployments", "*", "scale_to_zero"), Control._scale_to_zero),
 )
 """Methods, path below ``/_emulator`` (``*``: any one segment, passed on) and handler."""
 

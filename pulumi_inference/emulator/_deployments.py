@@ -37,13 +37,21 @@ class Deployment:
     created_at: float = field(default_factory=time.monotonic)
     changed_at: float = 0.0
     previous_count: int = 0
+    floor: int = 0  # one allocation while an inference call woke adaptive allocations at zero
 
     def __post_init__(self) -> None:
         self.changed_at = self.created_at
 
     @property
     def target(self) -> int:
-        return target_allocations(self.num_allocations, self.adaptive_allocations)
+        return max(target_allocations(self.num_allocations, self.adaptive_allocations), self.floor)
+
+    @property
+    def adaptive_at_zero(self) -> bool:
+        """Adaptive allocations that rest at zero and are at zero now."""
+        adaptive = self.adaptive_allocations
+        enabled = isinstance(adaptive, dict) and adaptive.get("enabled", True)
+        return bool(enabled) and self.target == 0 and self.allocation_count() == 0
 
     def rescale(self, num_allocations: int | None, adaptive: JsonDict | None) -> None:
         now = time.monotonic()
@@ -51,6 +59,20 @@ class Deployment:
         self.num_allocations = num_allocations
         self.adaptive_allocations = adaptive
         self.changed_at = now
+
+    def scale_from_zero(self) -> None:
+        """What an inference call does to adaptive allocations at zero: one allocation starts
+        (ready after the deployment's duration)."""
+        now = time.monotonic()
+        self.previous_count = self.allocation_count(now)
+        self.floor = 1
+        self.changed_at = now
+
+    def scale_to_zero(self) -> None:
+        """Back to the adaptive minimum at once, as after the idle period of a real cluster."""
+        self.floor = 0
+        self.previous_count = 0
+        self.changed_at = time.monotonic() - self.duration
 
     def _started(self, now: float) -> bool:
         if self.never_ready:

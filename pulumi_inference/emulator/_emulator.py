@@ -227,3 +227,8 @@ class Emulator:
         """Make a deployment started and fully allocated now, one that a ``never_ready`` fault
         holds included; see ``POST /_emulator/deployments/{id}/ready``."""
         return self.api.models.finish_deployment(deployment_id).stats()
+
+    def scale_to_zero(self, deployment_id: str) -> JsonDict:
+        """Send a deployment's adaptive allocations back to zero now; see
+        ``POST /_emulator/deployments/{id}/scale_to_zero``."""
+        return self.api.models.scale_to_zero(deployment_id).stats()

@@ -17,11 +17,13 @@ JsonDict = dict[str, Any]
 
 @dataclass
 class Response:
-    """One HTTP answer: status, JSON body (``None`` for an empty body) and extra headers."""
+    """One HTTP answer: status, JSON body (``None`` for an empty body) and extra headers;
+    or, when ``stream`` is set, server-sent events written one HTTP chunk each."""
 
     status: int
     body: Any
     headers: list[tuple[str, str]] = field(default_factory=list)
+    stream: list[bytes] | None = None
 
 
 class EsError(Exception):

@@ -10,6 +10,8 @@ in the path (query string excluded). ``count`` is how many matching requests it 
 ``drop``               perform the request, then close the connection without answering
 ``deployment_timeout`` a PUT that starts a deployment stores the endpoint, answers 408
 ``never_ready``        deployments started by matching PUTs never become ready
+``slow_inference``     a matching inference call's model takes ``seconds`` (past the call's
+                       ``timeout``, the call fails as Elasticsearch's does)
 """
 
 from __future__ import annotations
@@ -22,7 +24,15 @@ from typing import Any
 
 from ._errors import EsError, JsonDict
 
-ACTIONS = ("latency", "status", "reset", "drop", "deployment_timeout", "never_ready")
+ACTIONS = (
+    "latency",
+    "status",
+    "reset",
+    "drop",
+    "deployment_timeout",
+    "never_ready",
+    "slow_inference",
+)
 _ALIASES = {"applied_unanswered": "drop", "connection_reset": "reset", "delay": "latency"}
 RESPONSE_ACTIONS = frozenset({"status", "reset", "drop"})
 _ids = itertools.count(1)
@@ -72,7 +82,7 @@ class Fault:
             out["retry_after"] = self.retry_after
             if self.body is not None:
                 out["body"] = self.body
-        if self.action == "latency":
+        if self.action in {"latency", "slow_inference"}:
             out["seconds"] = self.seconds
         return out
 
@@ -158,6 +168,13 @@ class Faults:
 
     def never_ready(self, *, path: str = ".*", count: int | None = None) -> Fault:
         return self.add(Fault("never_ready", "PUT", path, count))
+
+    def slow_inference(
+        self, seconds: float, *, path: str = ".*", count: int | None = None
+    ) -> Fault:
+        """Matching inference calls take ``seconds`` (the model's time, counted against the
+        call's ``timeout``)."""
+        return self.add(Fault("slow_inference", "POST", path, count, seconds=seconds))
 
     def remove(self, fault_id: int) -> bool:
         with self._lock:

@@ -64,15 +64,27 @@ class TrainedModels:
     def finish_deployment(self, deployment_id: str) -> Deployment:
         """Make a deployment ready now (the control plane's hold-and-release of a start)."""
         with self.state.lock:
-            deployment = self.state.deployments.get(deployment_id)
-            if deployment is None:
-                raise EsError(
-                    404,
-                    "resource_not_found_exception",
-                    f"No known trained model with model_id [{deployment_id}]",
-                )
+            deployment = self._known(deployment_id)
             deployment.finish()
             return deployment
+
+    def scale_to_zero(self, deployment_id: str) -> Deployment:
+        """Adaptive allocations back at their minimum now, as after a real cluster's idle
+        period (the next inference call finds zero allocations and wakes one)."""
+        with self.state.lock:
+            deployment = self._known(deployment_id)
+            deployment.scale_to_zero()
+            return deployment
+
+    def _known(self, deployment_id: str) -> Deployment:
+        deployment = self.state.deployments.get(deployment_id)
+        if deployment is None:
+            raise EsError(
+                404,
+                "resource_not_found_exception",
+                f"No known trained model with model_id [{deployment_id}]",
+            )
+        return deployment
 
     def start(self, model_id: str, req: Request) -> Response:
         body = req.body if isinstance(req.body, dict) else {}

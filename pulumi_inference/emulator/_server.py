@@ -211,6 +211,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.request.close()
 
     def _write(self, response: Response, method: str) -> None:
+        if response.stream is not None:
+            self._write_stream(response)
+            return
         payload = b"" if response.body is None else json.dumps(response.body).encode("utf-8")
         self.send_response(response.status)
         self.send_header(*PRODUCT_HEADER)
@@ -221,3 +224,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if method != "HEAD" and payload:
             self.wfile.write(payload)
+
+    def _write_stream(self, response: Response) -> None:
+        """Server-sent events as Elasticsearch sends them: chunked, one event a chunk."""
+        self.send_response(response.status)
+        self.send_header(*PRODUCT_HEADER)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        for event in response.stream or []:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
