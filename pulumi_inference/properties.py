@@ -46,6 +46,8 @@ class ResourceProperty:
     ``sensitive``: ``keys``, the catalogue's secret keys inside are secret; ``connection``, the
     connection's secret fields are; ``whole``, the property is always a secret.
     ``doors``: which resources have it.
+    ``compared``: False for an input that is never a change on its own (it speaks only
+    where state knows nothing, at adoption).
     """
 
     name: str
@@ -58,6 +60,7 @@ class ResourceProperty:
     sensitive: Sensitive | None = None
     typed: bool = False
     doors: tuple[Door, ...] = BOTH
+    compared: bool = True
 
     @property
     def native_name(self) -> str:
@@ -175,6 +178,18 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         default=False,
     ),
     ResourceProperty(
+        "adopt_secrets_digest",
+        "string",
+        "provider",
+        "Adoption only: a salted digest ($scrypt$...) of the secrets the existing endpoint "
+        "already holds, as the tool that last sent them recorded them (written by "
+        "`pulumi-inference import --from-terraform`). While the stack has no record of the "
+        "endpoint's secrets and the declared ones match it, they are not sent again; a "
+        "declared secret that differs is always sent.",
+        value_type="str | None",
+        compared=False,
+    ),
+    ResourceProperty(
         "secrets",
         "settings",
         "dynamic",
@@ -255,7 +270,7 @@ def sensitive_sections(sensitive: Sensitive) -> tuple[str, ...]:
     return tuple(p.name for p in PROPERTIES if p.sensitive == sensitive)
 
 
-PROVIDER_ONLY_KEYS = ("connection", *names("provider"))
+PROVIDER_ONLY_KEYS = ("connection", *(n for n in names("provider") if BY_NAME[n].compared))
 """Inputs that only steer the provider: changing them calls nothing on the cluster."""
 INPUT_KEYS = names("identity", "settings", "provider", "dynamic")
 """Input property names of the dynamic resource: the public contract of its state."""

@@ -47,6 +47,11 @@ class InferenceEndpoint(
     :param adopt_existing: Take over an endpoint that already exists with this id (made by hand or
         another tool): what can change in place is updated, secrets set; one that differs in
         anything else is refused, never replaced.
+    :param adopt_secrets_digest: Adoption only: a salted digest ($scrypt$...) of the secrets the
+        existing endpoint already holds, as the tool that last sent them recorded them (written by
+        `pulumi-inference import --from-terraform`). While the stack has no record of the endpoint's
+        secrets and the declared ones match it, they are not sent again; a declared secret that
+        differs is always sent.
     """
 
     inference_id: pulumi.Output[str]
@@ -61,6 +66,7 @@ class InferenceEndpoint(
     deployment_timeout: pulumi.Output[Any]
     allow_unknown_service: pulumi.Output[bool]
     adopt_existing: pulumi.Output[bool]
+    adopt_secrets_digest: pulumi.Output[str | None]
     secrets: pulumi.Output[dict[str, Any] | None]
     effective_service_settings: pulumi.Output[dict[str, Any]]
     """Service settings as the cluster reports them, with the defaults it added (dimensions,
@@ -89,6 +95,7 @@ class InferenceEndpoint(
         deployment_timeout: pulumi.Input[float | str] | None = None,
         allow_unknown_service: pulumi.Input[bool] = False,
         adopt_existing: pulumi.Input[bool] = False,
+        adopt_secrets_digest: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare an inference endpoint (the arguments are described on the class)."""
@@ -105,5 +112,6 @@ class InferenceEndpoint(
             "deployment_timeout": deployment_timeout,
             "allow_unknown_service": allow_unknown_service,
             "adopt_existing": adopt_existing,
+            "adopt_secrets_digest": adopt_secrets_digest,
         }
         declare(self, resource_name, args, opts)

@@ -45,6 +45,11 @@ class InferenceEndpoint(pulumi.CustomResource):
     :param adopt_existing: Take over an endpoint that already exists with this id (made by hand or
         another tool): what can change in place is updated, secrets set; one that differs in
         anything else is refused, never replaced.
+    :param adopt_secrets_digest: Adoption only: a salted digest ($scrypt$...) of the secrets the
+        existing endpoint already holds, as the tool that last sent them recorded them (written by
+        `pulumi-inference import --from-terraform`). While the stack has no record of the endpoint's
+        secrets and the declared ones match it, they are not sent again; a declared secret that
+        differs is always sent.
     """
 
     inference_id: pulumi.Output[str]
@@ -58,6 +63,7 @@ class InferenceEndpoint(pulumi.CustomResource):
     deployment_timeout: pulumi.Output[Any | None]
     allow_unknown_service: pulumi.Output[bool | None]
     adopt_existing: pulumi.Output[bool | None]
+    adopt_secrets_digest: pulumi.Output[str | None]
     effective_service_settings: pulumi.Output[dict[str, Any]]
     """Service settings as the cluster reports them, with the defaults it added (dimensions,
     similarity, rate_limit, ...); never a secret.
@@ -84,6 +90,7 @@ class InferenceEndpoint(pulumi.CustomResource):
         deployment_timeout: pulumi.Input[float | str] | None = None,
         allow_unknown_service: pulumi.Input[bool] | None = None,
         adopt_existing: pulumi.Input[bool] | None = None,
+        adopt_secrets_digest: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Declare an inference endpoint (the arguments are described on the class)."""
@@ -99,6 +106,7 @@ class InferenceEndpoint(pulumi.CustomResource):
             "deployment_timeout": deployment_timeout,
             "allow_unknown_service": allow_unknown_service,
             "adopt_existing": adopt_existing,
+            "adopt_secrets_digest": adopt_secrets_digest,
         }
         declare(self, resource_name, args, opts)
 

@@ -2,7 +2,8 @@
 
 ``adopt_existing`` (and an imported program) takes over an endpoint made elsewhere with one
 ``_update``: the declared secrets (the cluster never shows the ones it holds, so adoption
-cannot tell whether they differ: it always sends them) plus every declared setting that
+cannot tell whether they differ: it sends them, unless ``adopt_secrets_digest`` vouches for
+them) plus every declared setting that
 differs and can change in place. The preview looks the endpoint up, read-only, and says per
 endpoint exactly that, including the chunking reset that ``_update`` causes before 9.4;
 an endpoint that differs in a setting that cannot change in place is said to be refused
@@ -108,9 +109,16 @@ def adoption_notice(
             f"from the declaration in {', '.join(plan.replacing_keys)}, which cannot change in "
             "place. Declare it as it is, or delete it yourself."
         )
-    body = update_body(plan, spec, send_secrets=True)
+    vouched = spec.secrets_vouched_for()
+    body = update_body(plan, spec, send_secrets=not vouched)
     if not body:
-        return f"{where}: {ADOPTS}; it matches the declaration: nothing is sent."
+        said = f"{where}: {ADOPTS}; it matches the declaration: nothing is sent"
+        if vouched:
+            said += (
+                f" (its secrets are the ones {spelled('adopt_secrets_digest')} vouches for, "
+                "so they are not sent again)"
+            )
+        return said + "."
     version = parse_version(cluster_version_of(client, spec.inference_id))
     if not task_settings_updatable(version):
         return (

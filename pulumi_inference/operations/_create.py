@@ -137,8 +137,9 @@ def _adopt(
 ) -> dict[str, Any]:
     """``adopt_existing``: take over an endpoint made elsewhere, never replacing it.
 
-    What differs and can change in place is updated; the declared secrets are always sent,
-    since the cluster never shows the ones it holds. Anything else that differs refuses.
+    What differs and can change in place is updated; the declared secrets are sent, since
+    the cluster never shows the ones it holds, unless ``adopt_secrets_digest`` vouches for
+    them (``_secrets_digest``). Anything else that differs refuses.
     """
     plan = plan_from_live(spec, props, with_target_allocations(client, spec, existing))
     where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
@@ -151,8 +152,11 @@ def _adopt(
             error_type="resource_already_exists_exception",
             reason=f"Inference endpoint [{spec.inference_id}] already exists",
         )
-    body = update_body(plan, spec, send_secrets=True)
-    sent = ", ".join(_sent_paths(body)) or "nothing (it matches the declaration)"
+    vouched = spec.secrets_vouched_for()
+    body = update_body(plan, spec, send_secrets=not vouched)
+    sent = ", ".join(_sent_paths(body)) or "nothing (it matches the declaration" + (
+        f"; {spelled('adopt_secrets_digest')} vouches for its secrets)" if vouched else ")"
+    )
     if not body:
         log.info("%s: ADOPTED, not created; sent: %s", where, sent)
         return dict(existing)

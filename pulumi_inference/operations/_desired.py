@@ -22,6 +22,7 @@ from .._version import parse_version
 from ..errors import ValidationError
 from ..properties import DEFAULT_DEPLOYMENT_TIMEOUT, defaults, of_kind, sensitive_sections
 from ._secrets import secrets_in
+from ._secrets_digest import vouched_for
 
 _DEFAULTS = defaults()
 _FLAGS = of_kind("boolean")
@@ -102,6 +103,7 @@ class DesiredEndpoint:
 
     allow_unknown_service: bool = _default_flag("allow_unknown_service")
     adopt_existing: bool = _default_flag("adopt_existing")
+    adopt_secrets_digest: str | None = None
     secrets_unknown: bool = False
 
     @classmethod
@@ -129,6 +131,7 @@ class DesiredEndpoint:
             connection=_mapping(props.get("connection")),
             deployment_timeout=deployment_timeout,
             cluster_version=parse_version(props.get("cluster_version")),
+            adopt_secrets_digest=_optional_text(props.get("adopt_secrets_digest")),
             secrets_unknown=secrets_unknown,
             **_flags(props),
         )
@@ -153,6 +156,14 @@ class DesiredEndpoint:
         if self.chunking_settings:
             body["chunking_settings"] = self.chunking_settings
         return body
+
+    def secrets_vouched_for(self, recorded: Mapping[str, Any] | None = None) -> bool:
+        """Whether this declaration's secrets need not be sent: ``recorded`` (the service
+        settings state holds; none at an adoption) has none of them, and
+        ``adopt_secrets_digest`` is theirs (``_secrets_digest``)."""
+        return vouched_for(
+            self.adopt_secrets_digest, self.inference_id, self.service_settings, recorded or {}
+        )
 
     def endpoint_secrets(self) -> list[str]:
         """The secrets the endpoint itself carries (API keys of its service, ...).
@@ -179,6 +190,11 @@ def _task_type(value: Any) -> str:
 def _text(value: Any) -> str:
     """A text property; ``UNKNOWN`` (typed ``Any``) passes through during previews."""
     return value if value is UNKNOWN else str(value)
+
+
+def _optional_text(value: Any) -> str | None:
+    """A text input that may be absent; one not known yet in a preview counts as absent."""
+    return value if isinstance(value, str) else None
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -135,10 +135,11 @@ def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
         change(("service",), old.service, new.service, replaces=True)
 
     updatable = catalogue.updatable_service_settings(new.service, version)
+    vouched = new.secrets_vouched_for(old.service_settings)
     for key in sorted(set(old.service_settings) | set(new.service_settings)):
         before, after = old.service_settings.get(key), new.service_settings.get(key)
-        if new.secrets_unknown and key in catalogue.SECRET_KEYS:
-            continue  # judged below, as a rotation
+        if (new.secrets_unknown or vouched) and key in catalogue.SECRET_KEYS:
+            continue  # judged below as a rotation; or, vouched for, already on the cluster
         if not _differs(before, after):
             continue
         if key in updatable and key in new.service_settings:

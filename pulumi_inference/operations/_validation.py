@@ -16,6 +16,7 @@ from ._access import preview_access_issues
 from ._adoption import preview_adoption
 from ._availability import availability_issues
 from ._desired import DURATION_HINT, DesiredEndpoint, parse_duration
+from ._secrets_digest import digest_problem
 
 _REQUIRED = required_inputs()
 _BOOLEAN_KEYS = of_kind("boolean")
@@ -71,12 +72,16 @@ def check_props(
 
 
 def _check_provider_inputs(props: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The booleans are booleans, the durations durations (values not known yet skipped)."""
+    """The booleans are booleans, the durations durations, the digest one this library can
+    check (values not known yet skipped)."""
     issues = []
     for key in _BOOLEAN_KEYS:
         value = props.get(key)
         if value is not None and value is not UNKNOWN and not isinstance(value, bool):
             issues.append((key, f"expected true or false, got {type(value).__name__}"))
+    problem = digest_problem(props.get("adopt_secrets_digest"))
+    if problem is not None:
+        issues.append(("adopt_secrets_digest", problem))
     for key in _DURATION_KEYS:
         value = props.get(key)
         if value is not None and value is not UNKNOWN:

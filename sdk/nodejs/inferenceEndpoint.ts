@@ -49,6 +49,10 @@ export class InferenceEndpoint extends pulumi.CustomResource {
      */
     declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
     /**
+     * Adoption only: a salted digest ($scrypt$...) of the secrets the existing endpoint already holds, as the tool that last sent them recorded them (written by `pulumi-inference import --from-terraform`). While the stack has no record of the endpoint's secrets and the declared ones match it, they are not sent again; a declared secret that differs is always sent.
+     */
+    declare public readonly adoptSecretsDigest: pulumi.Output<string | undefined>;
+    /**
      * Accept a service this library does not know yet, its settings passed through unchecked.
      */
     declare public readonly allowUnknownService: pulumi.Output<boolean | undefined>;
@@ -129,6 +133,7 @@ export class InferenceEndpoint extends pulumi.CustomResource {
                 throw new Error("Missing required property 'taskType'");
             }
             resourceInputs["adoptExisting"] = args?.adoptExisting;
+            resourceInputs["adoptSecretsDigest"] = args?.adoptSecretsDigest;
             resourceInputs["allowUnknownService"] = args?.allowUnknownService;
             resourceInputs["chunkingSettings"] = args?.chunkingSettings;
             resourceInputs["deploymentTimeout"] = args?.deploymentTimeout;
@@ -145,6 +150,7 @@ export class InferenceEndpoint extends pulumi.CustomResource {
             resourceInputs["effectiveTaskSettings"] = undefined /*out*/;
         } else {
             resourceInputs["adoptExisting"] = undefined /*out*/;
+            resourceInputs["adoptSecretsDigest"] = undefined /*out*/;
             resourceInputs["allowUnknownService"] = undefined /*out*/;
             resourceInputs["chunkingSettings"] = undefined /*out*/;
             resourceInputs["clusterVersion"] = undefined /*out*/;
@@ -173,6 +179,10 @@ export interface InferenceEndpointArgs {
      * Take over an endpoint that already exists with this id (made by hand or another tool): what can change in place is updated, secrets set; one that differs in anything else is refused, never replaced.
      */
     adoptExisting?: pulumi.Input<boolean | undefined>;
+    /**
+     * Adoption only: a salted digest ($scrypt$...) of the secrets the existing endpoint already holds, as the tool that last sent them recorded them (written by `pulumi-inference import --from-terraform`). While the stack has no record of the endpoint's secrets and the declared ones match it, they are not sent again; a declared secret that differs is always sent.
+     */
+    adoptSecretsDigest?: pulumi.Input<string | undefined>;
     /**
      * Accept a service this library does not know yet, its settings passed through unchecked.
      */

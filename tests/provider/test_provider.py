@@ -21,6 +21,7 @@ from pulumi_inference.errors import (
     EndpointInUseError,
     InferenceError,
 )
+from pulumi_inference.operations._secrets_digest import secrets_digest
 
 API_KEY = "sk-provider-test-0001"
 
@@ -696,6 +697,50 @@ def test_adopt_existing_writes_nothing_to_an_endpoint_that_matches_but_its_secre
         ("GET", "/_inference/openai-emb"),
         ("PUT", "/_inference/text_embedding/openai-emb/_update"),
     ]
+
+
+def test_adopt_existing_sends_nothing_when_the_digest_vouches_for_the_held_secrets(
+    emulator: Emulator, provider: InferenceEndpointProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    """adopt_secrets_digest: the endpoint as Terraform made it, with the key Terraform last
+    sent, is adopted with a look-up only (no _update: no chunking reset before 9.4); the
+    check says so. A key that differs from the digest is sent."""
+    emulator.set_version("9.1.0")
+    made = {
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small", "api_key": API_KEY},
+        "task_settings": {"user": "search"},
+    }
+    url = f"{emulator.url}/_inference/text_embedding/openai-emb"
+    assert httpx.put(url, json=made).status_code == 200
+    digest = secrets_digest("openai-emb", {"api_key": API_KEY})
+    declared = openai(emulator, adopt_existing=True, adopt_secrets_digest=digest)
+    emulator.clear_requests()
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        assert provider.check({}, declared).failures == []
+    assert "nothing is sent (its secrets are the ones adopt_secrets_digest vouches for" in (
+        caplog.text
+    )
+    emulator.clear_requests()
+    outs = provider.create(declared).outs or {}
+    assert inference_calls(emulator) == [("GET", "/_inference/openai-emb")]
+    assert provider.diff("openai-emb", outs, declared).changes is False
+
+    rotated = openai(
+        emulator,
+        adopt_existing=True,
+        adopt_secrets_digest=digest,
+        secrets={"service_settings": {"api_key": "sk-rotated-before-adoption"}},
+    )
+    provider.delete("openai-emb", outs)
+    assert httpx.put(url, json=made).status_code == 200
+    emulator.clear_requests()
+    provider.create(rotated)
+    assert inference_calls(emulator) == [
+        ("GET", "/_inference/openai-emb"),
+        ("PUT", "/_inference/text_embedding/openai-emb/_update"),
+    ]
+    assert emulator.stored_secrets("openai-emb") == {"api_key": "sk-rotated-before-adoption"}
 
 
 def test_adopt_existing_never_replaces_an_endpoint_that_differs(

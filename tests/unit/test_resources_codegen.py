@@ -37,6 +37,7 @@ DYNAMIC_SIGNATURE = [
     ("deployment_timeout", "pulumi.Input[float | str] | None", None),
     ("allow_unknown_service", "pulumi.Input[bool]", False),
     ("adopt_existing", "pulumi.Input[bool]", False),
+    ("adopt_secrets_digest", "pulumi.Input[str] | None", None),
     ("opts", "pulumi.ResourceOptions | None", None),
 ]
 NATIVE_SIGNATURE = [
@@ -47,6 +48,7 @@ NATIVE_SIGNATURE = [
     ("deployment_timeout", "pulumi.Input[float | str] | None", None),
     ("allow_unknown_service", "pulumi.Input[bool] | None", None),
     ("adopt_existing", "pulumi.Input[bool] | None", None),
+    ("adopt_secrets_digest", "pulumi.Input[str] | None", None),
     ("opts", "pulumi.ResourceOptions | None", None),
 ]
 

@@ -18,6 +18,8 @@ type InferenceEndpoint struct {
 
 	// Take over an endpoint that already exists with this id (made by hand or another tool): what can change in place is updated, secrets set; one that differs in anything else is refused, never replaced.
 	AdoptExisting pulumi.BoolPtrOutput `pulumi:"adoptExisting"`
+	// Adoption only: a salted digest ($scrypt$...) of the secrets the existing endpoint already holds, as the tool that last sent them recorded them (written by `pulumi-inference import --from-terraform`). While the stack has no record of the endpoint's secrets and the declared ones match it, they are not sent again; a declared secret that differs is always sent.
+	AdoptSecretsDigest pulumi.StringPtrOutput `pulumi:"adoptSecretsDigest"`
 	// Accept a service this library does not know yet, its settings passed through unchecked.
 	AllowUnknownService pulumi.BoolPtrOutput `pulumi:"allowUnknownService"`
 	// Chunking for embedding task types, e.g. {strategy: sentence, max_chunk_size: 250, sentence_overlap: 1}; a change replaces.
@@ -108,6 +110,8 @@ func InferenceEndpointExists(ctx *pulumi.Context,
 type inferenceEndpointArgs struct {
 	// Take over an endpoint that already exists with this id (made by hand or another tool): what can change in place is updated, secrets set; one that differs in anything else is refused, never replaced.
 	AdoptExisting *bool `pulumi:"adoptExisting"`
+	// Adoption only: a salted digest ($scrypt$...) of the secrets the existing endpoint already holds, as the tool that last sent them recorded them (written by `pulumi-inference import --from-terraform`). While the stack has no record of the endpoint's secrets and the declared ones match it, they are not sent again; a declared secret that differs is always sent.
+	AdoptSecretsDigest *string `pulumi:"adoptSecretsDigest"`
 	// Accept a service this library does not know yet, its settings passed through unchecked.
 	AllowUnknownService *bool `pulumi:"allowUnknownService"`
 	// Chunking for embedding task types, e.g. {strategy: sentence, max_chunk_size: 250, sentence_overlap: 1}; a change replaces.
@@ -134,6 +138,8 @@ type inferenceEndpointArgs struct {
 type InferenceEndpointArgs struct {
 	// Take over an endpoint that already exists with this id (made by hand or another tool): what can change in place is updated, secrets set; one that differs in anything else is refused, never replaced.
 	AdoptExisting pulumi.BoolPtrInput
+	// Adoption only: a salted digest ($scrypt$...) of the secrets the existing endpoint already holds, as the tool that last sent them recorded them (written by `pulumi-inference import --from-terraform`). While the stack has no record of the endpoint's secrets and the declared ones match it, they are not sent again; a declared secret that differs is always sent.
+	AdoptSecretsDigest pulumi.StringPtrInput
 	// Accept a service this library does not know yet, its settings passed through unchecked.
 	AllowUnknownService pulumi.BoolPtrInput
 	// Chunking for embedding task types, e.g. {strategy: sentence, max_chunk_size: 250, sentence_overlap: 1}; a change replaces.
@@ -196,6 +202,11 @@ func (o InferenceEndpointOutput) ToInferenceEndpointOutputWithContext(ctx contex
 // Take over an endpoint that already exists with this id (made by hand or another tool): what can change in place is updated, secrets set; one that differs in anything else is refused, never replaced.
 func (o InferenceEndpointOutput) AdoptExisting() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *InferenceEndpoint) pulumi.BoolPtrOutput { return v.AdoptExisting }).(pulumi.BoolPtrOutput)
+}
+
+// Adoption only: a salted digest ($scrypt$...) of the secrets the existing endpoint already holds, as the tool that last sent them recorded them (written by `pulumi-inference import --from-terraform`). While the stack has no record of the endpoint's secrets and the declared ones match it, they are not sent again; a declared secret that differs is always sent.
+func (o InferenceEndpointOutput) AdoptSecretsDigest() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InferenceEndpoint) pulumi.StringPtrOutput { return v.AdoptSecretsDigest }).(pulumi.StringPtrOutput)
 }
 
 // Accept a service this library does not know yet, its settings passed through unchecked.
