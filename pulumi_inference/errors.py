@@ -6,6 +6,8 @@
     ├── ClusterUnreachableError    connection refused/reset/timed out, retries exhausted
     │   └── PossiblyAppliedError       a write was sent and its answer lost: it may have applied
     ├── DeploymentTimeoutError     a model deployment did not become ready in time
+    ├── UnsupportedByClusterError  the cluster's version cannot accept the declaration (preview)
+    ├── RegionPolicyExistsError    the cluster has a region policy this stack does not manage
     └── ClusterError               the cluster answered with an error status
         ├── AuthenticationError        401: wrong or missing credentials
         ├── AuthorizationError         403: missing privilege (manage_inference) or license
@@ -13,6 +15,7 @@
         ├── EndpointAlreadyExistsError 400 resource_already_exists_exception
         ├── EndpointInUseError         409: referenced by pipelines or semantic_text indexes
         ├── ClusterRejectedError       400 and other 4xx: the cluster's own reason passed through
+        │   └── RegionPolicyDeniesEndpointsError  409: a region policy would deny endpoints in use
         └── ClusterUnavailableError    429/5xx after retries
 
 Messages never contain secret values: every message built from a cluster answer passes
@@ -169,5 +172,8 @@ __all__ = [
     "EndpointNotFoundError",
     "InferenceError",
     "PossiblyAppliedError",
+    "RegionPolicyDeniesEndpointsError",
+    "RegionPolicyExistsError",
+    "UnsupportedByClusterError",
     "ValidationError",
 ]

@@ -7,6 +7,7 @@ rate-limit defaults, and cross-field rules; plus ``validate_endpoint``, which fi
 what the cluster would refuse. Pure data and pure functions: no Pulumi, no HTTP.
 """
 
+from .._face import present
 from ._api import (
     canonical_service,
     default_model_id,
@@ -87,3 +88,5 @@ __all__ = [
     "updatable_service_settings",
     "validate_endpoint",
 ]
+
+present(__name__, globals())

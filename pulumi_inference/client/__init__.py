@@ -1,5 +1,6 @@
 """HTTP access to a cluster's inference API (knows nothing about Pulumi)."""
 
+from .._face import present
 from ..errors import PossiblyAppliedError
 from ._client import (
     Created,
@@ -36,3 +37,5 @@ __all__ = [
     "share_reads",
     "sharing_reads",
 ]
+
+present(__name__, globals())

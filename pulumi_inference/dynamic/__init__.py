@@ -10,6 +10,7 @@
 It only converts; every decision is made by :mod:`pulumi_inference.operations`.
 """
 
+from .._face import present
 from ._provider import InferenceEndpointProvider
 from ._region_provider import InferenceRegionPolicyProvider
 from ._region_resource import InferenceRegionPolicy
@@ -21,3 +22,5 @@ __all__ = [
     "InferenceRegionPolicy",
     "InferenceRegionPolicyProvider",
 ]
+
+present(__name__, globals())

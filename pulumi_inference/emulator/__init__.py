@@ -4,6 +4,7 @@ Standard library only. ``with Emulator(EmulatorConfig(version="9.1.0")) as emu: 
 Control plane (faults, request log, hand edits) under ``/_emulator``: see README.md.
 """
 
+from .._face import present
 from ._auth import ApiKey, BearerToken, User
 from ._command import COMMAND
 from ._emulator import Emulator, EmulatorConfig
@@ -19,3 +20,5 @@ __all__ = [
     "Faults",
     "User",
 ]
+
+present(__name__, globals())

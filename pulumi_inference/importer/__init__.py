@@ -12,6 +12,7 @@
 See docs/import.md.
 """
 
+from .._face import present
 from .._published import docs_url
 from .._subcommand import Subcommand
 from ._command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_arguments, run
@@ -27,3 +28,5 @@ COMMAND = Subcommand(
 )
 
 __all__ = ["COMMAND", "EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "add_arguments", "run"]
+
+present(__name__, globals())

@@ -21,6 +21,7 @@ from typing import Any
 
 import pulumi
 
+from .._face import present
 from ..connection import FIELDS_BY_NAME, Connection
 from ..properties import NATIVE_PACKAGE
 from ._plugin import INSTALL_PLUGIN
@@ -53,3 +54,6 @@ class Provider(pulumi.ProviderResource):
             field = FIELDS_BY_NAME[name]
             props[field.config_key] = pulumi.Output.secret(value) if field.secret else value
         super().__init__(NATIVE_PACKAGE, resource_name, props, opts)
+
+
+present(__name__, globals())

@@ -22,6 +22,7 @@ create_region_policy, read_region_policy, update_region_policy, delete_region_po
 import_region_policy.
 """
 
+from .._face import present
 from ._cluster import connect, connect_to
 from ._create import create
 from ._declaration import PRECONFIGURED_PREFIX, declared_with_notes, import_endpoint
@@ -113,3 +114,5 @@ __all__ = [
     "update_region_policy",
     "update_resets_chunking",
 ]
+
+present(__name__, globals())

@@ -9,6 +9,7 @@
 See docs/reviews.md.
 """
 
+from .._face import present
 from .._pulumi_wire import UNKNOWN
 from ._endpoint import RESOURCE_TYPES, Endpoint, endpoint_of
 from ._new import COMMAND, write_pack
@@ -34,3 +35,5 @@ __all__ = [
     "serve_policy_pack",
     "write_pack",
 ]
+
+present(__name__, globals())

@@ -16,6 +16,7 @@ it exists and matches its declaration, prints the plan, and with ``--yes`` carri
 See docs/operations.md.
 """
 
+from .._face import present
 from .._published import docs_url
 from .._subcommand import Subcommand
 from ._command import EXIT_FAILED, EXIT_LEFT_ALONE, EXIT_OK, EXIT_USAGE, add_arguments, run
@@ -40,3 +41,5 @@ __all__ = [
     "add_arguments",
     "run",
 ]
+
+present(__name__, globals())

@@ -4,6 +4,7 @@ review = review_of(parse_preview(text))
 markdown(review)      # a pull-request comment; review.blocked says whether to stop
 """
 
+from .._face import present
 from ._command import COMMAND, EXIT_BLOCKED, EXIT_NO_REVIEW, EXIT_OK, run_preview
 from ._preview import Diagnostic, PolicyViolation, Preview, Step, parse_preview
 from ._render import MARKER, markdown, text
@@ -29,3 +30,5 @@ __all__ = [
     "run_preview",
     "text",
 ]
+
+present(__name__, globals())

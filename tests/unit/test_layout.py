@@ -162,6 +162,7 @@ KERNEL = (
     "_release",
     "_published",
     "_origin",
+    "_face",
     "errors",
     "connection",
     "properties",
