@@ -23,6 +23,7 @@ from ._impact import LOOKUP_POLICY
 from ._plan import has_unknown
 from ._region_desired import DesiredRegionPolicy
 from ._region_policy import region_policy_refusal
+from ._region_values import value_issues, vocabulary_of
 
 log = logging.getLogger("pulumi_inference")
 
@@ -84,10 +85,15 @@ def _regions(endpoint: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
     return [r for r in regions if isinstance(r, Mapping)]
 
 
-def region_policy_impact(client: InferenceClient, desired: DesiredRegionPolicy) -> PolicyImpact:
-    """Which live endpoints ``desired`` denies and which of those are in use (read-only)."""
+def region_policy_impact(
+    client: InferenceClient,
+    desired: DesiredRegionPolicy,
+    endpoints: list[dict[str, Any]] | None = None,
+) -> PolicyImpact:
+    """Which live endpoints ``desired`` denies and which of those are in use (read-only);
+    ``endpoints``: the cluster's listing, when the caller has it already."""
     denied = []
-    for endpoint in client.list_endpoints():
+    for endpoint in client.list_endpoints() if endpoints is None else endpoints:
         regions = _regions(endpoint)
         if regions is None or desired.allows(regions):
             continue
@@ -111,8 +117,10 @@ def check_against_cluster(
     new: DesiredRegionPolicy,
 ) -> list[tuple[str, str]]:
     """The preview's questions to the cluster (read-only): can it have a region policy at
-    all (a failure naming its version), and what would this one deny (a warning)? A cluster
-    that cannot be asked (or not named yet) is left to the apply, which will say why."""
+    all (a failure naming its version), does it know the geos, providers and regions the
+    change names (a failure naming each value it does not, ``_region_values``), and what
+    would this one deny (a warning)? A cluster that cannot be asked (or not named yet) is
+    left to the apply, which will say why."""
     if has_unknown(new.props.get("connection")):
         return []  # the cluster is computed by the same program: not known yet
     try:
@@ -123,7 +131,11 @@ def check_against_cluster(
             return [(key, refusal)]
         if not new.known() or (old is not None and old.policy_key() == new.policy_key()):
             return []
-        message = region_policy_impact(client, new).message()
+        endpoints = client.list_endpoints()
+        issues = value_issues(new.props, vocabulary_of(endpoints), old.props if old else None)
+        if issues:
+            return issues
+        message = region_policy_impact(client, new, endpoints).message()
     except InferenceError as exc:
         log.info("the inference region policy: could not check it against the cluster: %s", exc)
         return []

@@ -137,6 +137,41 @@ def test_preview_names_the_endpoints_it_would_deny_and_that_force_is_needed(
     stack.destroy(color="never")
 
 
+def test_a_geo_or_region_elasticsearch_does_not_know_fails_the_preview_naming_it(
+    engine: Engine, emulator: Emulator, door_name: str
+) -> None:
+    """Issue 30, defect 5: `allowed_geos=["us", "mars"]` previewed as `~ 1 to update` and
+    the cluster took it (its parser takes any string), though no EIS endpoint runs in 'mars'.
+    The preview now fails naming the value and what the cluster knows; nothing is sent."""
+    declared: dict[str, Any] = {"allowed_geos": ["us"]}
+    stack = engine.stack(f"values-{door_name}", policy_program(door_name, emulator.url, declared))
+    stack.up(color="never")
+    emulator.clear_requests()
+
+    declared["allowed_geos"] = ["us", "mars"]
+    with pytest.raises(auto.errors.CommandError) as refused:
+        stack.preview(color="never")
+    said = " ".join(str(refused.value).split())
+    assert "'mars' is not a geographic area where the Elastic Inference Service runs" in said
+    assert "apac, eu, us" in said
+    with pytest.raises(auto.errors.CommandError, match="'mars'"):
+        stack.up(color="never")
+    assert (live(emulator) or {})["region_policy"] == {"allowed_geos": ["us"]}
+
+    # A region the cluster's EIS endpoints list for that provider, and one they do not.
+    endpoint = {"service": "elastic", "service_settings": {"model_id": "rainbow-sprinkles"}}
+    httpx.put(emulator.url + "/_inference/chat_completion/us-llm", json=endpoint)
+    del declared["allowed_geos"]
+    declared["allowed_regions"] = [{"csp": "gcp", "region": "us-east4"}]
+    assert stack.preview(color="never").change_summary.get("update") == 1
+    declared["allowed_regions"].append({"csp": "gcp", "region": "us-east-40"})
+    with pytest.raises(auto.errors.CommandError, match="did you mean 'us-east4'"):
+        stack.preview(color="never")
+    policy_writes = [r for r in emulator.requests() if r["path"] == PATH and r["method"] != "GET"]
+    assert policy_writes == [], policy_writes
+    stack.destroy(color="never")
+
+
 def test_an_existing_policy_is_taken_over_only_when_asked(
     engine: Engine, emulator: Emulator, door_name: str
 ) -> None:
