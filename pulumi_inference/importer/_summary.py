@@ -61,17 +61,45 @@ def secret_lines(planned: Sequence[Planned]) -> list[str]:
     ]
 
 
-def _wrapped(prefix: str, words: Sequence[str], width: int = 96) -> list[str]:
+_WIDTH = 96
+"""The summary's lines are cut at word boundaries to this width, where a word allows."""
+
+
+def _row(name: str, width: int, text: str) -> list[str]:
+    """``  name  text`` with ``name`` in a column ``width`` wide and ``text`` wrapped under
+    itself, so that every row of a table starts its text in the same column."""
+    lead = f"  {name.ljust(width)}  "
     lines: list[str] = []
-    current = prefix
-    for word in words:
-        candidate = f"{current} {word}" if current.strip() else f"{current}{word}"
-        if len(candidate) > width and current.strip():
-            lines.append(current)
-            current = " " * len(prefix) + word
-        else:
-            current = candidate
-    lines.append(current)
+    current, words = lead, 0
+    for word in text.split():
+        if words and len(current) + len(word) > _WIDTH:
+            lines.append(current.rstrip())
+            current, words = " " * len(lead), 0
+        current, words = current + word + " ", words + 1
+    lines.append(current.rstrip())
+    return lines
+
+
+def _written(planned: Sequence[Planned], width: int) -> list[str]:
+    lines = []
+    for endpoint in planned:
+        declaration = endpoint.declaration
+        what = f"{declaration['task_type']}, {declaration['service']}"
+        if endpoint.read_only:
+            what += ", read only (preconfigured)"
+        secrets = ", ".join(secret.name for secret in endpoint.secrets)
+        if secrets:
+            what += f"; secrets from config: {secrets}"
+        lines += _row(endpoint.inference_id, width, what)
+    return lines
+
+
+def _skipped(skipped: Sequence[Skipped], width: int) -> list[str]:
+    """One row per endpoint, grouped by reason (in the order the reasons first came)."""
+    order = {reason: index for index, reason in enumerate(dict.fromkeys(s.reason for s in skipped))}
+    lines = []
+    for item in sorted(skipped, key=lambda s: order[s.reason]):
+        lines += _row(item.inference_id, width, item.reason)
     return lines
 
 
@@ -93,23 +121,14 @@ def summary(
         "",
         f"Written ({len(planned)}):",
     ]
-    width = max(len(p.inference_id) for p in planned)
-    for endpoint in planned:
-        declaration = endpoint.declaration
-        what = f"{declaration['task_type']}, {declaration['service']}"
-        if endpoint.read_only:
-            what += ", read only (preconfigured)"
-        secrets = ", ".join(secret.name for secret in endpoint.secrets)
-        if secrets:
-            what += f"; secrets from config: {secrets}"
-        lines.append(f"  {endpoint.inference_id.ljust(width)}  {what}")
+    # Both tables share their first column, so every description starts at one place.
+    width = max(
+        len(item)
+        for item in [*(p.inference_id for p in planned), *(s.inference_id for s in skipped)]
+    )
+    lines += _written(planned, width)
     if skipped:
-        lines += ["", f"Skipped ({len(skipped)}):"]
-        reasons: dict[str, list[str]] = {}
-        for item in skipped:
-            reasons.setdefault(item.reason, []).append(item.inference_id)
-        for reason, ids in reasons.items():
-            lines += _wrapped(f"  {reason}:", ids)
+        lines += ["", f"Skipped ({len(skipped)}):", *_skipped(skipped, width)]
     checks = [
         f"  {endpoint.inference_id}: {check}" for endpoint in planned for check in endpoint.checks
     ]

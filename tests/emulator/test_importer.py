@@ -367,11 +367,57 @@ def test_match_and_preconfigured_endpoints_are_skipped_with_the_reason(
     source = (tmp_path / "__main__.py").read_text()
     assert re.findall(r'inference_id="([^"]+)"', source) == ["cohere-rerank", "custom-rerank"]
     skipped = printed.split("Skipped (5):\n", 1)[1].split("\n\n", 1)[0]
-    assert "preconfigured by the cluster (--include-preconfigured" in skipped
-    assert ".elser-2-elasticsearch" in skipped
-    not_matched = skipped.split("does not match --match:", 1)[1]
+    rows = dict(table_rows(skipped))
+    assert rows[".elser-2-elasticsearch"].startswith("preconfigured by the cluster (--include")
     for inference_id in ("openai-embeddings", "elser", ".rerank-v1-elasticsearch"):
-        assert inference_id in not_matched
+        assert rows[inference_id] == "does not match --match"
+
+
+def table_rows(block: str) -> list[tuple[str, str]]:
+    """(id, description) of each row of a summary table, continuation lines joined; every
+    description (and every continuation) starts in one column, shared by both tables."""
+    rows: list[tuple[str, str]] = []
+    column = None
+    for line in block.splitlines():
+        name = line[:column].strip() if column else line.split()[0]
+        start = len(line) - len(line.lstrip()) if not name else line.index("  ", 2) + 2
+        start += len(line[start:]) - len(line[start:].lstrip())
+        column = column or start
+        assert start == column, (line, column)
+        if name:
+            rows.append((name, line[column:]))
+        else:
+            rows[-1] = (rows[-1][0], f"{rows[-1][1]} {line[column:]}")
+    return rows
+
+
+def test_the_written_and_skipped_tables_line_up(
+    emulator: Emulator,
+    keyed_http: httpx.Client,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 30: the Skipped table was misaligned (a reason as a heading, its ids indented by
+    the reason's length, one per line past the width). Each table is one row per endpoint,
+    ids in one column, descriptions in the next, wrapped under themselves within 96 columns."""
+    several(keyed_http)
+    code, printed, err = run_import(
+        emulator,
+        tmp_path,
+        *("--match", "*-rerank", "--match", ".elser*"),
+        capsys=capsys,
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0, err
+    written = printed.split("Written (2):\n", 1)[1].split("\n\n", 1)[0]
+    skipped = printed.split("Skipped (", 1)[1].split(":\n", 1)[1].split("\n\n", 1)[0]
+    table = table_rows(f"{written}\n{skipped}")
+    assert [name for name, _ in table][:2] == ["cohere-rerank", "custom-rerank"]
+    assert dict(table)[".elser-2-elasticsearch"] == (
+        "preconfigured by the cluster (--include-preconfigured reads it into the program)"
+    )
+    assert max(len(line) for line in (written + "\n" + skipped).splitlines()) <= 96
 
 
 def test_nothing_to_write_fails_and_writes_nothing(
@@ -531,7 +577,7 @@ def test_endpoints_with_secrets_are_skipped_where_no_update_api_can_take_them(
     assert code == 0, err
     source = (tmp_path / "__main__.py").read_text()
     assert re.findall(r'inference_id="([^"]+)"', source) == ["elser"]
-    assert "Elasticsearch 8.16.0 has no _update API (8.17+)" in printed
+    assert "Elasticsearch 8.16.0 has no _update API (8.17+)" in " ".join(printed.split())
     assert "openai-embeddings" in printed.split("Skipped", 1)[1]
 
 
