@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import textwrap
 
-from pulumi_inference.properties import PROPERTIES, Door, ResourceProperty
+from pulumi_inference.properties import (
+    NATIVE_PACKAGE,
+    NATIVE_RESOURCE_TYPE,
+    PROPERTIES,
+    Door,
+    ResourceProperty,
+)
 
 GENERATOR = "scripts/generate-resources"
 _HEADER = '''"""{title}
@@ -95,13 +101,12 @@ def _param(prop: ResourceProperty) -> list[str]:
 _SUMMARY = {
     "dynamic": "An Elasticsearch inference endpoint "
     "(``PUT /_inference/{task_type}/{inference_id}``).",
-    "native": "An Elasticsearch inference endpoint, served by the ``elasticsearch-inference`` "
-    "plugin.",
+    "native": f"An Elasticsearch inference endpoint, served by the ``{NATIVE_PACKAGE}`` plugin.",
 }
 _NATIVE_NOTE = (
     "The cluster is the provider's (``opts=ResourceOptions(provider=Provider(...))``, or the "
     "default provider's stack config); ``pulumi import "
-    "elasticsearch-inference:index:InferenceEndpoint <name> <inference_id>`` adopts one."
+    f"{NATIVE_RESOURCE_TYPE} <name> <inference_id>`` adopts one."
 )
 
 

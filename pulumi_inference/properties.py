@@ -270,8 +270,12 @@ def sensitive_sections(sensitive: Sensitive) -> tuple[str, ...]:
     return tuple(p.name for p in PROPERTIES if p.sensitive == sensitive)
 
 
-PROVIDER_ONLY_KEYS = ("connection", *(n for n in names("provider") if BY_NAME[n].compared))
-"""Inputs that only steer the provider: changing them calls nothing on the cluster."""
+PROVIDER_ONLY_KEYS = (
+    *of_kind("connection"),
+    *(n for n in names("provider") if BY_NAME[n].compared),
+)
+"""Inputs that only steer the provider: changing them calls nothing on the cluster (a
+connection's change never replaces an endpoint: docs/architecture.md)."""
 INPUT_KEYS = names("identity", "settings", "provider", "dynamic")
 """Input property names of the dynamic resource: the public contract of its state."""
 OUTPUT_KEYS = names("output")

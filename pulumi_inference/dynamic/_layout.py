@@ -72,11 +72,13 @@ def detailed_diff(
     """Each change as a property path of this layout with its kind as the protocol names it:
     ``task_settings.user``; a value the resource keeps in ``secrets`` by its path there,
     ``secrets.service_settings.api_key`` (a reviewer sees which key rotated, never a value:
-    the whole of ``secrets`` is one secret)."""
+    the whole of ``secrets`` is one secret); a secret whose key is not known yet, ``secrets``."""
     detailed: dict[str, str] = {}
     for change in changes:
         props = old if change.kind == "delete" else new
-        if len(change.path) > 1 and carried_by(change.path, props) == SECRETS:
+        if change.key_not_known:  # which key, only the engine will know: the whole property
+            detailed[SECRETS] = change.diff_kind
+        elif len(change.path) > 1 and carried_by(change.path, props) == SECRETS:
             detailed[property_path((SECRETS, *change.path))] = change.diff_kind
         else:
             detailed[property_path(change.path)] = change.diff_kind

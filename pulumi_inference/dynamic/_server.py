@@ -50,6 +50,7 @@ from typing import Any
 from .._engine_watch import watch_engine
 from .._environment import debugging, worker_count
 from ..client import share_reads
+from ..properties import NATIVE_PACKAGE
 
 log = logging.getLogger("pulumi_inference")
 
@@ -76,7 +77,7 @@ def no_longer_works(what: str, effect: str) -> None:
     log.warning(
         f"{NO_LONGER_WORKS} ({version}), {what} no longer works: {effect}. Please report it "
         "to pulumi-inference with this Pulumi version; the native provider plugin "
-        "(elasticsearch-inference) does not depend on it."
+        f"({NATIVE_PACKAGE}) does not depend on it."
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..connection import FIELDS, FIELDS_BY_NAME, environment_source
+from ..properties import NATIVE_PACKAGE
 
 if TYPE_CHECKING:
     from ..connection import ClusterConnection
@@ -44,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--native",
         action="store_true",
-        help="use the elasticsearch-inference provider plugin (pulumi_inference.native) and "
+        help=f"use the {NATIVE_PACKAGE} provider plugin (pulumi_inference.native) and "
         "the import_ option instead of the dynamic resource with adopt_existing",
     )
     parser.add_argument(

@@ -17,6 +17,8 @@ from typing import Any
 import pydantic
 
 from .._origin import origin
+from ..connection import DYNAMIC_CONFIG_NAMESPACE
+from ..properties import NATIVE_PACKAGE
 from ..services import SERVICE_SETTINGS_CLASSES, TASK_SETTINGS_CLASSES, SettingsModel
 from ._plan import Planned, SecretConfig
 from ._pyformat import Call, Code, Dict, Item, as_node, statement, string, wrap
@@ -43,7 +45,7 @@ class Door:
 
     @property
     def config_namespace(self) -> str:
-        return "elasticsearch-inference" if self.native else "elasticsearch"
+        return NATIVE_PACKAGE if self.native else DYNAMIC_CONFIG_NAMESPACE
 
 
 class _Imports:
@@ -168,7 +170,7 @@ def _docstring(cluster: str, door: Door, config_lines: Sequence[str], *, read_on
     if door.native:
         how = (
             "Each endpoint is imported as it is (the import_ option, served by the\n"
-            "elasticsearch-inference plugin: run `pulumi-inference install-plugin` once)."
+            f"{NATIVE_PACKAGE} plugin: run `pulumi-inference install-plugin` once)."
         )
     else:
         how = "Each endpoint is adopted as it is (adopt_existing=True)."

@@ -93,8 +93,8 @@ def _run(args: argparse.Namespace) -> int:
 
 INSTALL_PLUGIN = Subcommand(
     "install-plugin",
-    "register the elasticsearch-inference provider plugin with Pulumi",
-    "Install the native provider plugin (pulumi-resource-elasticsearch-inference) as a Pulumi "
+    f"register the {NATIVE_PACKAGE} provider plugin with Pulumi",
+    f"Install the native provider plugin ({PLUGIN_EXECUTABLE}) as a Pulumi "
     "plugin that runs with this Python, so that Pulumi finds it without the warning it gives "
     "for plugins found on $PATH.",
     _add_arguments,

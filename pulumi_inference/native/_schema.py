@@ -20,7 +20,7 @@ from ._region_schema import region_policy_resources, region_policy_types
 
 PLUGIN_EXECUTABLE = f"pulumi-resource-{NATIVE_PACKAGE}"
 # Where the generated SDKs are published (docs/sdks.md).
-NPM_PACKAGE = "@pulumi-inference/elasticsearch-inference"
+NPM_PACKAGE = f"@pulumi-inference/{NATIVE_PACKAGE}"
 GO_IMPORT_BASE = "github.com/pulumi-inference/pulumi-inference/sdk/go/elasticsearchinference"
 
 INPUT_NAMES = names("identity", "settings", "provider", door="native")
@@ -110,7 +110,7 @@ def schema() -> dict[str, Any]:
             "nodejs": {
                 "packageName": NPM_PACKAGE,
                 "packageDescription": "Elasticsearch inference endpoints as Pulumi resources "
-                "(the elasticsearch-inference provider plugin).",
+                f"(the {NATIVE_PACKAGE} provider plugin).",
                 "readme": _SDK_README,
                 "respectSchemaVersion": True,
             },

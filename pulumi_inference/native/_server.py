@@ -33,6 +33,7 @@ from .._secrets import redact
 from .._subcommand import use_formatter
 from ..client import share_reads
 from ._provider import InferenceEndpointPlugin
+from ._schema import PLUGIN_EXECUTABLE
 from ._values import schema_naming, to_plain
 
 _CALLS = (
@@ -165,7 +166,7 @@ def plugin_parser() -> argparse.ArgumentParser:
     from .._release import __version__
 
     parser = argparse.ArgumentParser(
-        prog="pulumi-resource-elasticsearch-inference",
+        prog=PLUGIN_EXECUTABLE,
         description="The Pulumi resource provider plugin for Elasticsearch inference "
         "endpoints. The Pulumi engine starts it; see `pulumi-inference install-plugin`.",
     )

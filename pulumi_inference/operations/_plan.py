@@ -28,17 +28,21 @@ from ._versions import chunking_updatable, task_settings_updatable
 ChangeKind = Literal["add", "delete", "update"]
 Path = tuple[str, ...]
 
-SECRETS_PATH: Path = ("secrets",)
-"""The path of a change to secret values whose keys are not known yet (a preview)."""
+ROTATION_SECTION: Path = ("service_settings",)
+"""Where a secret whose value (and key) is not known yet may rotate: the core names the
+section, and each door says it in its own layout (the dynamic door's ``secrets``)."""
 
 
 @dataclass(frozen=True)
 class Change:
-    """One changed property: ``path`` from the top (``("service_settings", "model_id")``)."""
+    """One changed property: ``path`` from the top of the canonical props
+    (``("service_settings", "model_id")``). ``key_not_known``: a secret somewhere inside
+    ``path`` may change, its key and value not known yet (a preview of secret Outputs)."""
 
     path: Path
     kind: ChangeKind
     replaces: bool
+    key_not_known: bool = False
 
     @property
     def diff_kind(self) -> str:
@@ -47,7 +51,7 @@ class Change:
 
     @property
     def secret(self) -> bool:
-        return self.path == SECRETS_PATH or any(key in catalogue.SECRET_KEYS for key in self.path)
+        return self.key_not_known or any(key in catalogue.SECRET_KEYS for key in self.path)
 
 
 @dataclass
@@ -65,7 +69,7 @@ class Plan:
     @property
     def replacing_keys(self) -> list[str]:
         """The full paths of the changes that force the replacement (``service_settings.model_id``),
-        sorted; a secret rotation known only as ``secrets`` is never one."""
+        sorted; a secret rotation whose key is not known yet is never one."""
         return sorted({".".join(c.path) for c in self.changes if c.replaces})
 
     @property
@@ -75,7 +79,7 @@ class Plan:
 
     @property
     def provider_only_changes(self) -> list[str]:
-        return [c.path[0] for c in self.changes if c.path[0] in (*PROVIDER_ONLY_KEYS, "secrets")]
+        return [c.path[0] for c in self.changes if c.path[0] in PROVIDER_ONLY_KEYS]
 
     @property
     def update_body(self) -> dict[str, Any]:
@@ -176,5 +180,5 @@ def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
 
     if new.secrets_unknown:
         # Secret values not known until apply: at most a rotation, which updates in place.
-        plan.changes.append(Change(SECRETS_PATH, "update", replaces=False))
+        plan.changes.append(Change(ROTATION_SECTION, "update", replaces=False, key_not_known=True))
     return plan

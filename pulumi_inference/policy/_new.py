@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .._origin import Origin, origin
 from .._subcommand import Subcommand
+from ..properties import NATIVE_PACKAGE
 from ._pack import PACK_NAME
 from ._rules import RULES
 
@@ -37,7 +38,7 @@ def main_py(name: str) -> str:
     return f'''\
 """Policy pack {name}: the rules of pulumi_inference.policy for
 Elasticsearch inference endpoints, the dynamic InferenceEndpoint's and the
-elasticsearch-inference plugin's.
+{NATIVE_PACKAGE} plugin's.
 
     python3 -m venv venv && venv/bin/pip install -r requirements.txt
     pulumi preview --policy-pack PATH/TO/THIS/DIRECTORY [--policy-pack-config config.json]

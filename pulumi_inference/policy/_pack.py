@@ -11,11 +11,13 @@ from typing import Any
 
 import pulumi
 
+from ..properties import NATIVE_PACKAGE
 from ._endpoint import RESOURCE_TYPES, endpoint_of
 from ._region import REGION_POLICY_TYPES, region_policy_of
 from ._rules import RULES, Context, Rule
 
-PACK_NAME = "elasticsearch-inference"
+PACK_NAME = NATIVE_PACKAGE
+"""The pack is named after the provider package it reviews."""
 
 Report = Callable[..., None]
 

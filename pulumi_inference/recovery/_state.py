@@ -19,10 +19,15 @@ from typing import Any
 from .._nested import deep_merge
 from .._pulumi_wire import SIG_KEY
 from ..connection import DYNAMIC_CONFIG_NAMESPACE
-from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_PACKAGE, NATIVE_RESOURCE_TYPE
+from ..properties import (
+    DYNAMIC_RESOURCE_TYPE,
+    NATIVE_PACKAGE,
+    NATIVE_RESOURCE_TYPE,
+    sensitive_sections,
+)
 
 _DYNAMIC_ONLY = ("__provider",)
-_SECRETS = "secrets"
+(_SECRETS,) = sensitive_sections("whole")  # the dynamic state's ``secrets``
 
 
 def plain(value: Any) -> Any:

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._pulumi_wire import SIG_KEY
+from .._secrets import REDACTED
 from ..catalogue import SECRET_KEYS
 from ..policy import RESOURCE_TYPES
+from ..properties import sensitive_sections
 from ._preview import Preview, Step
 from ._region import RegionPolicyChange, is_region_policy, region_change
 
@@ -23,7 +25,9 @@ REPLACING = frozenset(
     {"replace", "create-replacement", "delete-replaced", "discard-replaced", "import-replacement"}
 )
 QUIET = frozenset({"same", "read", "refresh", "read-discard"})
-"""The key Pulumi marks a secret value with in state and JSON."""
+(DYNAMIC_SECRETS,) = sensitive_sections("whole")
+SECRETS_PREFIX = f"{DYNAMIC_SECRETS}."
+"""Where the dynamic resource keeps secret values: ``secrets.service_settings.api_key``."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ class Review:
 
 def _secret(path: str) -> bool:
     leaf = path.replace("[", ".").split(".")[-1].rstrip("]").strip('"')
-    return path.split(".")[0] == "secrets" or leaf in SECRET_KEYS
+    return path.split(".")[0] == DYNAMIC_SECRETS or leaf in SECRET_KEYS
 
 
 def _is_secret_value(value: Any) -> bool:
@@ -119,10 +123,6 @@ def _own_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in inputs.items() if not key.startswith("__")}
 
 
-SECRETS_PREFIX = "secrets."
-"""Where the dynamic resource keeps secret values: ``secrets.service_settings.api_key``."""
-
-
 def _parts(path: str) -> list[str]:
     """``serviceSettings.model_id`` or ``a["b.c"][0]`` as its keys."""
     return [part.strip('"') for part in re.findall(r'"(?:[^"\\]|\\.)*"|[^.\[\]]+', path)]
@@ -152,7 +152,7 @@ def _shown(value: Any) -> str | None:
     if value is _ABSENT or value is None:
         return None
     if _is_secret_value(value):
-        return "[secret]"
+        return REDACTED
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return text if len(text) <= _LONGEST else text[: _LONGEST - 3] + "..."
 
