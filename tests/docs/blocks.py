@@ -8,7 +8,8 @@ What the doc tests do with it is said by HTML comments on the lines just before 
   ``REASON``.
 - ``<!-- doc-test: WORD ... -->``: how it runs: ``fresh-clone`` (in a new ``git clone`` of the
   repository, with nothing of the test's environment but the caches), ``server`` (each line
-  starts a server: it must come up, then it is stopped), ``given=NAME`` (the setting the
+  starts a server: it must come up, then it is stopped), ``pytest-file=NAME`` (a Python block
+  that is a test file: saved as NAME and run with ``pytest NAME``), ``given=NAME`` (the setting the
   test's ``GIVENS`` table prepares first).
 
 Every other fence (YAML, JSON, text, output samples) is not an instruction and is not run.
@@ -45,6 +46,12 @@ class Block:
     @property
     def given(self) -> str | None:
         names = [o.split("=", 1)[1] for o in self.options if o.startswith("given=")]
+        return names[0] if names else None
+
+    @property
+    def pytest_file(self) -> str | None:
+        """``pytest-file=NAME``: a Python block that is a test file, run with ``pytest NAME``."""
+        names = [o.split("=", 1)[1] for o in self.options if o.startswith("pytest-file=")]
         return names[0] if names else None
 
 

@@ -95,9 +95,26 @@ def evaluate(example: Any) -> str | None:
     if block.not_run is not None:
         pytest.skip(f"marked not-run in {block.path}:{block.line}: {block.not_run}")
     run: DocRun = example.namespace["run"]
+    if block.kind == "python" and block.pytest_file is not None:
+        return _pytest_file(block, block.pytest_file, run)
     if block.kind == "python":
         return _program(block, run)
     return _shell(block, run)
+
+
+def _pytest_file(block: Block, name: str, run: DocRun) -> str | None:
+    """A Python block that is a test file (`doc-test: pytest-file=NAME`): saved as NAME in a new
+    directory and run with `pytest NAME`, as the doc tells the reader; every test must pass
+    (a skip means the example did not show what it shows)."""
+    cwd = run.workdir / "cwd"
+    cwd.mkdir()
+    (cwd / name).write_text(block.source)
+    outcome = run_script(f"pytest -rs {name}", cwd, run.prepared_env(), run.workdir / "block.log")
+    if outcome.returncode != 0:
+        return f"exit status {outcome.returncode}:\n{outcome.output[-6000:]}"
+    if "skipped" in outcome.output.splitlines()[-1]:
+        return f"tests were skipped:\n{outcome.output[-3000:]}"
+    return None
 
 
 def _shell(block: Block, run: DocRun) -> str | None:

@@ -187,6 +187,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "policy": ("kernel", "catalogue"),
     "review": ("kernel", "catalogue", "policy"),
     "emulator": ("kernel",),
+    "testing": ("kernel", "emulator"),
 }
 """Who may import whom (docs/architecture.md). The package root (``root``) and the entry
 points (``top``: ``ENTRY_POINTS``) may import any; nothing imports upward into them. A
