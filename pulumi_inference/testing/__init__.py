@@ -7,7 +7,10 @@ package is enough) gives them as fixtures: ``es_emulator``, ``es_emulator_sessio
 ``es_http``, ``es_client``, ``es_control``. Nothing here imports pytest or Pulumi until used.
 """
 
+from .._face import present
 from ._cluster import EmulatedCluster, start_cluster
 from ._stack import pulumi_stack
 
 __all__ = ["EmulatedCluster", "pulumi_stack", "start_cluster"]
+
+present(__name__, globals())
