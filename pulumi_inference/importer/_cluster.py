@@ -27,6 +27,13 @@ class Found:
     preconfigured: bool = False
     notes: tuple[str, ...] = ()
     """Values kept that the catalogue could not tell from the cluster's defaults."""
+    adopt_secrets_digest: str | None = None
+    """The digest of the secrets the cluster provably holds: adopting sends none."""
+    connection: str | None = None
+    """The program's variable naming its cluster (a Connection, natively a Provider), or
+    None for the stack's own cluster."""
+    exists: bool = True
+    """False: not on the cluster (it is created; natively, not imported)."""
 
     @property
     def inference_id(self) -> str:

@@ -28,6 +28,29 @@ PROGRAM_FILES = ("Pulumi.yaml", "Pulumi.yml", "__main__.py", "requirements.txt")
 _PREFIX = "pulumi-inference import"
 
 
+def _add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--from-terraform`` and the stack it makes (docs/migrating-from-terraform.md)."""
+    parser.add_argument(
+        "--from-terraform",
+        metavar="PATH",
+        help="read the endpoints from Terraform instead of the cluster: a terraform.tfstate "
+        "(format 4), a directory holding one, or `terraform show -json` output; the cluster "
+        "is still read, where it can be, to compare. Needs --stack",
+    )
+    parser.add_argument(
+        "--stack",
+        metavar="NAME",
+        help="with --from-terraform: the stack to make in the current backend, whose config "
+        "receives the state's secrets, encrypted by its secrets provider",
+    )
+    parser.add_argument(
+        "--secrets-provider",
+        metavar="PROVIDER",
+        help="with --stack: the new stack's secrets provider (as `pulumi stack init "
+        "--secrets-provider`); the backend's default without it",
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
@@ -48,6 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"use the {NATIVE_PACKAGE} provider plugin (pulumi_inference.native) and "
         "the import_ option instead of the dynamic resource with adopt_existing",
     )
+    _add_terraform_arguments(parser)
     parser.add_argument(
         "--include-preconfigured",
         action="store_true",
@@ -84,7 +108,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             group.add_argument(field.cli_flag, dest=dest, metavar=field.name.upper(), help=text)
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """Stops the command with a message for stderr and an exit code."""
 
     def __init__(self, message: str, code: int) -> None:
@@ -98,7 +122,7 @@ one source; these are still read from their own environment variable when their 
 a flag, so that ``--username`` works with the password kept off the command line."""
 
 
-def _declared(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
+def declared_connection(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str, Any]:
     """The connection fields given as flags (and the secret halves above)."""
     declared: dict[str, Any] = {}
     for field in FIELDS:
@@ -110,7 +134,7 @@ def _declared(args: argparse.Namespace, environ: Mapping[str, str]) -> dict[str,
             for pair in value:
                 name, sep, text = pair.partition("=")
                 if not sep or not name.strip():
-                    raise _Refused(f"{field.cli_flag}: write each header as NAME=VALUE", EXIT_USAGE)
+                    raise Refused(f"{field.cli_flag}: write each header as NAME=VALUE", EXIT_USAGE)
                 headers[name.strip()] = text
             value = headers
         declared[field.name] = value
@@ -127,7 +151,7 @@ def _flag_of(name: str) -> str:
     return " / ".join([field.cli_flag, *field.env[:1]])
 
 
-def _naming_flags(message: str) -> str:
+def naming_flags(message: str) -> str:
     """``connection.url: ...`` as ``--url / ELASTICSEARCH_URL: ...``."""
     return re.sub(
         r"connection\.(\w+)",
@@ -136,12 +160,12 @@ def _naming_flags(message: str) -> str:
     )
 
 
-def _check_out(out: Path) -> None:
+def check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
-        raise _Refused(f"--out {out}: exists and is not a directory", EXIT_FAILED)
+        raise Refused(f"--out {out}: exists and is not a directory", EXIT_FAILED)
     present = [name for name in PROGRAM_FILES if (out / name).exists()]
     if present:
-        raise _Refused(
+        raise Refused(
             f"--out {out}: already holds {', '.join(present)}; nothing was written. Pass an "
             "empty or new directory (this command never overwrites a program).",
             EXIT_FAILED,
@@ -169,12 +193,12 @@ def _hint(error: Exception) -> str:
     return "check --url and the credentials"
 
 
-def _project_name(out: Path) -> str:
+def project_name(out: Path) -> str:
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", out.resolve().name).strip("-.")
     return name or "inference-endpoints"
 
 
-def _write(out: Path, files: dict[str, str]) -> None:
+def write_files(out: Path, files: dict[str, str]) -> None:
     """All of ``files`` or none: what was written is removed again on a failure."""
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -192,7 +216,7 @@ def _write(out: Path, files: dict[str, str]) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
-    except _Refused as refused:
+    except Refused as refused:
         print(f"{_PREFIX}: {refused}", file=sys.stderr)
         return refused.code
 
@@ -201,22 +225,29 @@ def _run(args: argparse.Namespace) -> int:
     from ._render import Door, render_program, render_project_file, render_requirements
     from ._summary import connection_lines, secret_lines, summary
 
+    if getattr(args, "from_terraform", None):
+        from ._tf_command import run_terraform
+
+        return run_terraform(args)
+    if getattr(args, "stack", None) or getattr(args, "secrets_provider", None):
+        raise Refused("--stack and --secrets-provider go with --from-terraform", EXIT_USAGE)
+
     out = Path(args.out)
     door = Door(native=args.native)
     connection = _connection(args, out)
     inventory, planned, skipped = _read(connection, args)
     config = connection_lines(connection, door) + secret_lines(planned)
     files = {
-        "Pulumi.yaml": render_project_file(_project_name(out), inventory.cluster, door, config),
+        "Pulumi.yaml": render_project_file(project_name(out), inventory.cluster, door, config),
         "requirements.txt": render_requirements(),
         "__main__.py": render_program(
             planned, door=door, cluster=inventory.cluster, config_lines=config
         ),
     }
     try:
-        _write(out, files)
+        write_files(out, files)
     except OSError as error:
-        raise _Refused(f"--out {out}: cannot write the project: {error}", EXIT_FAILED) from None
+        raise Refused(f"--out {out}: cannot write the project: {error}", EXIT_FAILED) from None
     print(
         summary(
             out=out,
@@ -238,20 +269,20 @@ def _connection(args: argparse.Namespace, out: Path) -> ClusterConnection:
     from ..connection import resolve_connection
     from ..errors import ConfigurationError
 
-    declared = _declared(args, os.environ)
-    _check_out(out)
+    declared = declared_connection(args, os.environ)
+    check_out(out)
     environment = environment_source(os.environ)
     if not any(
         source.get(name) for source in (declared, environment) for name in ("url", "cloud_id")
     ):
-        raise _Refused(
+        raise Refused(
             "which cluster? Pass --url URL (or --cloud-id ID), or set ELASTICSEARCH_URL",
             EXIT_USAGE,
         )
     try:
         return resolve_connection(declared, {}, os.environ)
     except ConfigurationError as error:
-        raise _Refused(_naming_flags(str(error)), EXIT_USAGE) from None
+        raise Refused(naming_flags(str(error)), EXIT_USAGE) from None
 
 
 def _read(
@@ -270,12 +301,12 @@ def _read(
             include_preconfigured=args.include_preconfigured,
         )
     except InferenceError as error:
-        raise _Refused(f"{error}\n{_hint(error)}", EXIT_FAILED) from None
+        raise Refused(f"{error}\n{_hint(error)}", EXIT_FAILED) from None
     planned, skipped = plan(inventory)
     skipped = sorted([*inventory.skipped, *skipped], key=lambda s: s.inference_id)
     if not planned:
         reasons = sorted({item.reason for item in skipped})
-        raise _Refused(
+        raise Refused(
             f"no endpoint to write from {inventory.cluster} ({len(skipped)} skipped"
             + (f": {'; '.join(reasons)}" if reasons else "")
             + "); check --match and --include-preconfigured. Nothing was written.",

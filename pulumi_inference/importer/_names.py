@@ -48,6 +48,10 @@ class Names:
     def __init__(self, taken: frozenset[str] = frozenset()) -> None:
         self._taken: set[str] = set(taken)
 
+    @property
+    def taken(self) -> frozenset[str]:
+        return frozenset(self._taken)
+
     def claim(self, stem: str, *, separator: str = "_") -> str:
         name, number = stem, 1
         while name in self._taken:

@@ -3,7 +3,7 @@ config, the comments it carries and what the user must check before ``pulumi up`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,16 +46,29 @@ class Planned:
         return self.found.preconfigured
 
 
-def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
-    """The endpoints to write, in id order, and the ones that cannot be written."""
-    variables = Names(RESERVED)
-    config_names = Names()
+def _guessed(found: Found) -> SecretPlan:
+    return secrets_of(found.declaration)
+
+
+def plan(
+    inventory: Inventory,
+    secrets_for: Callable[[Found], SecretPlan] = _guessed,
+    *,
+    taken: frozenset[str] = frozenset(),
+) -> tuple[list[Planned], list[Skipped]]:
+    """The endpoints to write, in id order, and the ones that cannot be written.
+
+    ``secrets_for``: the secrets of an endpoint (by default guessed: the cluster never
+    returns them); ``taken``: names the program already uses."""
+    variables = Names(RESERVED | taken)
+    config_names = Names(taken)
     planned: list[Planned] = []
     skipped: list[Skipped] = []
     updatable = operations.task_settings_updatable(inventory.version)
     for found in inventory.found:
-        secrets = SecretPlan() if found.preconfigured else secrets_of(found.declaration)
-        if secrets.any and not updatable:
+        secrets = SecretPlan() if found.preconfigured else secrets_for(found)
+        sends = secrets.any and found.adopt_secrets_digest is None
+        if sends and not updatable:
             version = ".".join(map(str, inventory.version or ()))
             skipped.append(
                 Skipped(
@@ -65,33 +78,36 @@ def plan(inventory: Inventory) -> tuple[list[Planned], list[Skipped]]:
                 )
             )
             continue
-        configs = [
-            SecretConfig(path, config_names.claim(config_stem(found.inference_id, path[-1])))
-            for path in secrets.paths
-        ]
-        if secrets.whole is not None:
-            stem = config_stem(found.inference_id, secrets.whole)
-            configs.append(SecretConfig((secrets.whole,), config_names.claim(stem), whole=True))
+        configs = _configs(found, secrets, config_names)
         checks = list(secrets.checks)
         if not found.preconfigured:
             checks += [*found.notes, *_problems(found.declaration, configs)]
-        if secrets.any and _adoption_changes_chunking(found, inventory.version):
-            checks.append(
-                "handing it the secrets is an _update, which resets chunking_settings from "
-                f"{_chunking_text(_live_chunking(found))} to word/250/100 on Elasticsearch "
-                f"{'.'.join(map(str, inventory.version or ()))} (issue 139574, fixed in 9.4; "
-                "no _update of this version takes chunking_settings to keep them)"
-            )
-        planned.append(
-            Planned(
-                found,
-                variables.claim(python_stem(found.inference_id)),
-                tuple(configs),
-                secrets.comments,
-                tuple(checks),
-            )
-        )
+        if sends and _adoption_changes_chunking(found, inventory.version):
+            checks.append(_chunking_check(found, inventory.version))
+        variable = variables.claim(python_stem(found.inference_id))
+        planned.append(Planned(found, variable, configs, secrets.comments, tuple(checks)))
     return planned, skipped
+
+
+def _configs(found: Found, secrets: SecretPlan, names: Names) -> tuple[SecretConfig, ...]:
+    """The stack config value of each secret, named after the endpoint and the setting."""
+    configs = [
+        SecretConfig(path, names.claim(config_stem(found.inference_id, path[-1])))
+        for path in secrets.paths
+    ]
+    if secrets.whole is not None:
+        stem = config_stem(found.inference_id, secrets.whole)
+        configs.append(SecretConfig((secrets.whole,), names.claim(stem), whole=True))
+    return tuple(configs)
+
+
+def _chunking_check(found: Found, version: tuple[int, int, int] | None) -> str:
+    return (
+        "handing it the secrets is an _update, which resets chunking_settings from "
+        f"{_chunking_text(_live_chunking(found))} to word/250/100 on Elasticsearch "
+        f"{'.'.join(map(str, version or ()))} (issue 139574, fixed in 9.4; "
+        "no _update of this version takes chunking_settings to keep them)"
+    )
 
 
 def _live_chunking(found: Found) -> dict[str, Any] | None:

@@ -137,21 +137,48 @@ def _endpoint(planned: Planned, door: Door, imports: _Imports) -> Call:
     if SERVICE_SETTINGS_CLASSES.get(str(declaration["service"])) is None:
         items.append(Item("allow_unknown_service", True))
     imports.pulumi = imports.pulumi or door.native or planned.read_only
-    if planned.read_only:  # the dynamic door reads it: never created, updated or deleted
-        option = Item("id", inference_id)
-        items.append(Item("opts", Call("pulumi.ResourceOptions", (option,))))
-    elif door.native:
-        option = Item("import_", inference_id)
-        items.append(Item("opts", Call("pulumi.ResourceOptions", (option,))))
-    else:
-        items.append(Item("adopt_existing", True))
+    items += _adoption_items(planned, door)
     return Call(resource, tuple(items), explode=True)
 
 
-def _import_block(imports: _Imports, door: Door, *, uses_config: bool) -> list[str]:
+DIGEST_COMMENT = (
+    "Terraform last sent it these secrets, and the cluster matches Terraform's state: "
+    "adopting sends none of them while the declared ones are the same."
+)
+
+
+def _adoption_items(planned: Planned, door: Door) -> list[Item]:
+    """How the endpoint is taken over (or read), on which cluster, with what digest."""
+    found, inference_id = planned.found, planned.inference_id
+    items: list[Item] = []
+    connection = Code(found.connection) if found.connection else None
+    if connection is not None and not door.native:
+        items.append(Item("connection", connection))
+    if not planned.read_only and not door.native:
+        items.append(Item("adopt_existing", True))
+    if found.adopt_secrets_digest is not None:
+        comments = wrap(DIGEST_COMMENT, 72)
+        items.append(Item("adopt_secrets_digest", found.adopt_secrets_digest, comments))
+    options: list[Item] = []
+    if planned.read_only:  # the dynamic door reads it: never created, updated or deleted
+        options.append(Item("id", inference_id))
+    elif door.native and found.exists:
+        options.append(Item("import_", inference_id))
+    if connection is not None and door.native:
+        options.append(Item("provider", connection))
+    if options:
+        items.append(Item("opts", Call("pulumi.ResourceOptions", tuple(options))))
+    return items
+
+
+def _import_block(
+    imports: _Imports, door: Door, *, uses_config: bool, connection: bool = False
+) -> list[str]:
     lines = []
     if imports.pulumi or uses_config:
         lines.append("import pulumi")
+    if connection and door.native:  # its Provider takes the package's Connection
+        lines.append("import pulumi_inference as inference")
     lines.append(door.import_line)
     names = sorted(imports.classes, key=lambda name: (name.lower(), name))
     if names:
@@ -166,7 +193,14 @@ def _import_block(imports: _Imports, door: Door, *, uses_config: bool) -> list[s
     return lines
 
 
-def _docstring(cluster: str, door: Door, config_lines: Sequence[str], *, read_only: bool) -> str:
+def _docstring(
+    cluster: str,
+    door: Door,
+    config_lines: Sequence[str],
+    *,
+    read_only: bool,
+    intro: Sequence[str] | None,
+) -> str:
     if door.native:
         how = (
             "Each endpoint is imported as it is (the import_ option, served by the\n"
@@ -178,8 +212,14 @@ def _docstring(cluster: str, door: Door, config_lines: Sequence[str], *, read_on
         f'"""Inference endpoints of {cluster}, written by `pulumi-inference import`.',
         "",
         how,
-        "The first `pulumi up` creates, replaces and deletes nothing on the cluster: it only",
-        "hands Pulumi the secrets, which the cluster never returns (an in-place _update).",
+        *(
+            intro
+            or (
+                "The first `pulumi up` creates, replaces and deletes nothing on the cluster: "
+                "it only",
+                "hands Pulumi the secrets, which the cluster never returns (an in-place _update).",
+            )
+        ),
     ]
     if read_only:
         lines.append("Preconfigured endpoints are only read: the cluster manages them.")
@@ -191,19 +231,28 @@ def _docstring(cluster: str, door: Door, config_lines: Sequence[str], *, read_on
 
 
 def render_program(
-    planned: Sequence[Planned], *, door: Door, cluster: str, config_lines: Sequence[str]
+    planned: Sequence[Planned],
+    *,
+    door: Door,
+    cluster: str,
+    config_lines: Sequence[str],
+    preamble: Sequence[tuple[str, Call]] = (),
+    intro: Sequence[str] | None = None,
 ) -> str:
-    """``__main__.py``: one resource per endpoint, in id order."""
+    """``__main__.py``: one resource per endpoint, in id order, after the ``preamble``
+    statements (the clusters some endpoints name); ``intro`` replaces the docstring's
+    paragraph on what the first ``pulumi up`` does."""
     imports = _Imports()
     calls = [(p.variable, _endpoint(p, door, imports)) for p in planned]
-    uses_config = any(p.secrets for p in planned)
+    uses_config = any(p.secrets for p in planned) or bool(preamble)
+    read_only = any(p.read_only for p in planned)
     parts = [
-        _docstring(cluster, door, config_lines, read_only=any(p.read_only for p in planned)),
-        "\n".join(_import_block(imports, door, uses_config=uses_config)),
+        _docstring(cluster, door, config_lines, read_only=read_only, intro=intro),
+        "\n".join(_import_block(imports, door, uses_config=uses_config, connection=bool(preamble))),
     ]
     if uses_config:
         parts.append("config = pulumi.Config()")
-    parts += [statement(variable, call) for variable, call in calls]
+    parts += [statement(variable, call) for variable, call in [*preamble, *calls]]
     return "\n\n".join(parts) + "\n"
 
 
@@ -215,9 +264,12 @@ def render_project_file(project: str, cluster: str, door: Door, config_lines: Se
         f"description: {json.dumps(description)}",
         "runtime:",
         "  name: python",
-        "# The cluster and the secrets it never returns (or the ELASTICSEARCH_* environment",
-        "# for the cluster):",
     ]
+    if config_lines:
+        lines += [
+            "# The cluster and the secrets it never returns (or the ELASTICSEARCH_* environment",
+            "# for the cluster):",
+        ]
     if door.native:
         lines.append("# (once per machine: pulumi-inference install-plugin)")
     lines += [f"#   {line}" for line in config_lines]

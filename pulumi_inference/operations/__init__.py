@@ -15,6 +15,7 @@ functions, and convert the plain results back. Progress and warnings are log rec
     delete(client, spec)              gone is success; in use is refused unless forced
     import_endpoint(client, id)       an existing endpoint as a program would declare it
     compare_with_cluster(client, props)  whether the cluster's endpoint is the declared one
+    compare_with_endpoint(client, props, live)  the same, with the endpoint already read
 
 The inference region policy (one per cluster, 9.5+) has its own set: check_region_policy,
 plan_region_policy, check_against_cluster (version and what it would deny, read-only),
@@ -30,7 +31,7 @@ from ._delete import delete
 from ._desired import DesiredEndpoint, deployment_id_of
 from ._diff import diff
 from ._impact import replacement_impact
-from ._match import Comparison, compare_with_cluster
+from ._match import Comparison, compare_with_cluster, compare_with_endpoint
 from ._observed import Observed
 from ._plan import Change, Plan, plan_change
 from ._preview import preview_outputs
@@ -55,6 +56,7 @@ from ._region_policy import (
     update_region_policy,
 )
 from ._secrets import secrets_in
+from ._secrets_digest import endpoint_secrets, secrets_digest
 from ._update import update
 from ._validation import (
     ENGINE_CONFIG_KEYS,
@@ -87,6 +89,7 @@ __all__ = [
     "check_provider_config",
     "check_region_policy",
     "compare_with_cluster",
+    "compare_with_endpoint",
     "connect",
     "connect_to",
     "create",
@@ -96,6 +99,7 @@ __all__ = [
     "delete_region_policy_of",
     "deployment_id_of",
     "diff",
+    "endpoint_secrets",
     "import_endpoint",
     "import_region_policy",
     "plan_change",
@@ -106,6 +110,7 @@ __all__ = [
     "read_region_policy",
     "region_policy_impact",
     "replacement_impact",
+    "secrets_digest",
     "secrets_in",
     "task_settings_updatable",
     "unknown_properties",

@@ -48,11 +48,19 @@ class Comparison:
 
 def compare_with_cluster(client: InferenceClient, declared: Mapping[str, Any]) -> Comparison:
     """The endpoint ``declared`` (canonical props) against what the cluster holds."""
+    live = client.find_endpoint(str(declared["inference_id"]))
+    return compare_with_endpoint(client, declared, live)
+
+
+def compare_with_endpoint(
+    client: InferenceClient, declared: Mapping[str, Any], live: Mapping[str, Any] | None
+) -> Comparison:
+    """:func:`compare_with_cluster` with the endpoint already read (``live``, as a GET or
+    a listing shows it; None when absent): a deployment's stats are still asked for."""
     spec = DesiredEndpoint.from_props(declared)
-    live = client.find_endpoint(spec.inference_id)
     if live is None:
         return Comparison(spec.inference_id, exists=False)
-    view = with_target_allocations(client, spec, live)
+    view = with_target_allocations(client, spec, dict(live))
     if matches_declaration(spec, view):
         return Comparison(spec.inference_id, exists=True)
     paths = {
