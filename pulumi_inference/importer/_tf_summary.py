@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 import shlex
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._render import Door
-from ._summary import _wrapped
 from ._tf_plan import ConfigEntry, Conversion
 
 _INDEX = re.compile(r"\[[^\]]*\]$")
@@ -83,7 +83,7 @@ def _config(stack: str, config: Sequence[ConfigEntry]) -> list[str]:
     if done:
         keys = [f"{e.key} (secret)" if e.secret else e.key for e in done]
         lines += ["", f"Set in stack {stack}'s config (secrets encrypted by its secrets provider):"]
-        lines += _wrapped("  ", [f"{key}," for key in keys[:-1]] + keys[-1:])
+        lines += textwrap.wrap(", ".join(keys), 94, initial_indent="  ", subsequent_indent="  ")
     if todo:
         lines += ["", "Set yourself (the state does not hold these):"]
         lines += [f"  {entry.line()}" for entry in todo]
