@@ -36,16 +36,22 @@ def doc_cluster() -> Iterator[Emulator]:
         yield emulator
 
 
-def _account_state() -> set[Path]:
-    """What the account's own local backend holds (``file://~``: the home of the password
-    database, whatever HOME says)."""
-    stacks = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".pulumi" / "stacks"
-    return set(stacks.rglob("*")) if stacks.is_dir() else set()
+def _account_pulumi() -> dict[Path, int]:
+    """What the account's own Pulumi home holds (the home of the password database, whatever
+    HOME says: where Pulumi writes without ``PULUMI_HOME``): its stacks, plugins and login,
+    each with its modification time."""
+    home = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".pulumi"
+    paths = [home / "credentials.json"]
+    for folder in ("stacks", "plugins"):
+        if (home / folder).is_dir():
+            paths += (home / folder).rglob("*")
+    return {path: path.lstat().st_mtime_ns for path in paths if path.exists()}
 
 
 @pytest.fixture(autouse=True)
-def _account_backend_untouched() -> Iterator[None]:
-    """A block must keep its state in its own HOME: never in the account's real backend."""
-    before = _account_state()
+def _account_pulumi_untouched() -> Iterator[None]:
+    """A block must keep Pulumi's files in its own HOME: never in the account's ~/.pulumi."""
+    before = _account_pulumi()
     yield
-    assert _account_state() - before == set(), "a block wrote stacks into the account's ~/.pulumi"
+    changed = {path for path, stamp in _account_pulumi().items() if before.get(path) != stamp}
+    assert changed == set(), f"a block wrote into the account's ~/.pulumi: {sorted(changed)}"

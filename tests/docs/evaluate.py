@@ -119,7 +119,7 @@ def _pytest_file(block: Block, name: str, run: DocRun) -> str | None:
 
 def _shell(block: Block, run: DocRun) -> str | None:
     if "fresh-clone" in block.options:
-        cwd, env = clone(run.workdir / "clone"), run.base_env()
+        cwd, env = clone(run.workdir / "clone"), run.fresh_shell_env()
     else:
         cwd, env = run.workdir / "cwd", run.prepared_env()
         cwd.mkdir()

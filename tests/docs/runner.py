@@ -4,8 +4,8 @@ A shell block runs as one ``bash`` script (``set -euo pipefail``: the first fail
 fails the block) in a new working directory with a new ``HOME`` and ``PULUMI_HOME`` (its
 ``.pulumi``: no login, no plugin, no credentials), the Pulumi CLI and this checkout's
 ``.venv/bin`` on ``PATH``, a file backend and a passphrase. A ``fresh-clone`` block gets none
-of that: it runs in a ``git clone`` of the repository with only the system ``PATH``, its new
-``HOME`` and the caches below, as when pasted into a new shell. What every block shares:
+of that, not even ``PULUMI_HOME``: it runs in a ``git clone`` of the repository with only the
+system ``PATH``, its new ``HOME`` and the caches below, as when pasted into a new shell. What every block shares:
 
 - ``PULUMI_INFERENCE_CACHE``, ``PIP_CACHE_DIR``, ``NPM_CONFIG_CACHE``, ``GOMODCACHE``,
   ``GOCACHE``: the real caches, so that a new ``HOME`` does not mean building the Pulumi CLI
@@ -125,6 +125,14 @@ class DocRun:
             "PULUMI_SKIP_CONFIRMATIONS": "true",
             **_shared_caches(),
         }
+
+    def fresh_shell_env(self) -> dict[str, str]:
+        """A new shell's: no ``PULUMI_HOME`` either, so a block that forgets to set it writes
+        into the account's own ``~/.pulumi`` (the home of the password database, whatever
+        ``HOME`` says), which ``conftest._account_pulumi_untouched`` catches."""
+        env = self.base_env()
+        del env["PULUMI_HOME"]
+        return env
 
     def prepared_env(self) -> dict[str, str]:
         """The environment of a block that expects the set-up done (scripts/setup-dev)."""
