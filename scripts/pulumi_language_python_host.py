@@ -163,6 +163,17 @@ def serve() -> None:
         server.stop(0)
 
 
+def _cancelled_by_engine(exc: BaseException) -> bool:
+    """A call to the engine that the engine cancelled (``context canceled``): it stopped the
+    deployment for a reason it reports itself (a provider it could not load, say)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if str(seen).strip() == "context canceled":
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     for name in ("monitor", "engine", "project", "stack", "organization", "root", "pwd"):
@@ -204,10 +215,14 @@ def run(argv: list[str]) -> int:
         loop.run_until_complete(
             pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__"))
         )
-    except pulumi.RunError as exc:
+    except pulumi.RunError as exc:  # a message for the user, shown as it is
         pulumi.log.error(str(exc))
-        return 1
-    except Exception:
+        return ERROR_SHOWN
+    except KeyboardInterrupt:  # the CLI interrupts its plugins once it has failed or been
+        return ERROR_SHOWN  # interrupted, and says why itself
+    except Exception as exc:
+        if _cancelled_by_engine(exc):
+            return ERROR_SHOWN
         pulumi.log.error("Program failed with an unhandled exception:\n" + traceback.format_exc())
         return ERROR_SHOWN
     finally:

@@ -26,6 +26,7 @@ from ..connection import FIELDS_BY_NAME, Connection
 from ..properties import NATIVE_PACKAGE
 from ._plugin import INSTALL_PLUGIN
 from ._region_resource import InferenceRegionPolicy
+from ._registration import require_plugin
 from ._resource import InferenceEndpoint
 from ._schema import PLUGIN_EXECUTABLE
 
@@ -49,6 +50,7 @@ class Provider(pulumi.ProviderResource):
         *,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        require_plugin()
         props: dict[str, Any] = {}
         for name, value in (connection or Connection()).to_props().items():
             field = FIELDS_BY_NAME[name]

@@ -11,6 +11,7 @@ import pulumi
 from .. import catalogue
 from .._program import plain_settings, warn_on_shared_model
 from ..properties import NATIVE_RESOURCE_TYPE, names, of_kind, sensitive_sections
+from ._registration import require_plugin
 from ._schema import OUTPUT_NAMES
 
 
@@ -33,6 +34,7 @@ def declare(
     opts: pulumi.ResourceOptions | None,
 ) -> None:
     """Register ``resource`` with the engine from the generated class's arguments."""
+    require_plugin()
     props = dict(args)
     for name in of_kind("settings"):
         if name in props:
@@ -52,6 +54,7 @@ def look_up(
     opts: pulumi.ResourceOptions | None,
 ) -> None:
     """Register ``resource`` as a read of the existing endpoint ``id``."""
+    require_plugin()
     opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
     props: dict[str, Any] = dict.fromkeys(OUTPUT_NAMES)
     pulumi.CustomResource.__init__(resource, NATIVE_RESOURCE_TYPE, resource_name, props, opts)

@@ -22,6 +22,7 @@ from .._release import __version__
 from .._subcommand import Subcommand
 from ..errors import ConfigurationError
 from ..properties import NATIVE_PACKAGE
+from ._registration import plugins_dir
 from ._schema import PLUGIN_EXECUTABLE
 
 
@@ -82,31 +83,15 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        said = install_plugin(args.pulumi)
+        install_plugin(args.pulumi)  # the CLI's "[... plugin] installing": ours says where
     except ConfigurationError as err:
         print(f"pulumi-inference install-plugin: {err}", file=sys.stderr)
         return 1
-    del said  # the CLI's "[resource plugin ...] installing": ours says where, and with what
     print(
         f"pulumi-inference install-plugin: {NATIVE_PACKAGE} {__version__} registered in "
         f"{plugins_dir()}, run by {sys.executable}"
     )
     return 0
-
-
-def plugins_dir() -> Path:
-    """Where Pulumi keeps installed plugins: ``$PULUMI_HOME/plugins``, else ``.pulumi/plugins``
-    in the account's home as the password database gives it (what Pulumi reads, not ``$HOME``)."""
-    pulumi_home = os.environ.get("PULUMI_HOME")
-    if pulumi_home:
-        return Path(pulumi_home) / "plugins"
-    try:
-        import pwd
-
-        home = Path(pwd.getpwuid(os.getuid()).pw_dir)
-    except (ImportError, KeyError):
-        home = Path.home()
-    return home / ".pulumi" / "plugins"
 
 
 INSTALL_PLUGIN = Subcommand(

@@ -10,6 +10,7 @@ import pulumi
 from .._naming import camel
 from ..properties import NATIVE_REGION_POLICY_TYPE
 from ._region_policy import REGION_OUTPUTS
+from ._registration import require_plugin
 
 _CAMEL = {name: camel(name) for name in REGION_OUTPUTS}
 _SNAKE = {value: key for key, value in _CAMEL.items()}
@@ -45,6 +46,7 @@ class InferenceRegionPolicy(pulumi.CustomResource):
         adopt_existing: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        require_plugin()
         props: dict[str, Any] = dict.fromkeys(REGION_OUTPUTS)
         props.update(
             allowed_geos=allowed_geos,

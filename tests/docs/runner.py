@@ -5,7 +5,8 @@ fails the block) in a new working directory with a new ``HOME`` and ``PULUMI_HOM
 ``.pulumi``: no login, no plugin, no credentials), the Pulumi CLI and this checkout's
 ``.venv/bin`` on ``PATH``, a file backend and a passphrase. A ``fresh-clone`` block gets none
 of that, not even ``PULUMI_HOME``: it runs in a ``git clone`` of the repository with only the
-system ``PATH``, its new ``HOME`` and the caches below, as when pasted into a new shell. What every block shares:
+system ``PATH``, its new ``HOME`` and the caches below, as when pasted into a new shell. What
+every block shares:
 
 - ``PULUMI_INFERENCE_CACHE``, ``PIP_CACHE_DIR``, ``NPM_CONFIG_CACHE``, ``GOMODCACHE``,
   ``GOCACHE``: the real caches, so that a new ``HOME`` does not mean building the Pulumi CLI

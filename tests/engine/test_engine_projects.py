@@ -3,7 +3,9 @@ through the Python language host that scripts/install-pulumi-cli puts beside the
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from pulumi import automation as auto
 
 from devtools.engine import Engine
 from pulumi_inference.emulator import Emulator, EmulatorConfig
+from tests.support.policy import cli_with_this_host
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.engine
@@ -68,3 +71,75 @@ def test_a_failing_program_reports_its_error(engine: Engine, tmp_path: Path) -> 
     stack = project_stack(engine, project)
     with pytest.raises(auto.CommandError, match="broken on purpose"):
         stack.up(color="never")
+
+
+NATIVE_PROGRAM = """\
+import pulumi_inference.native as es
+
+es.InferenceEndpoint(
+    "embeddings",
+    inference_id="openai-embeddings",
+    task_type="text_embedding",
+    service="openai",
+    service_settings={"model_id": "text-embedding-3-small", "api_key": "sk-unregistered"},
+)
+"""
+
+
+def _preview_without_plugins(
+    pulumi_cli_dir: Path, emulator: Emulator, tmp_path: Path, program: str
+) -> tuple[Path, str]:
+    """`pulumi preview` of ``program`` as a person runs it, in a PULUMI_HOME where
+    `install-plugin` never ran, with this checkout's Python language host; what it printed."""
+    cli = cli_with_this_host(pulumi_cli_dir, tmp_path / "cli" / "bin")
+    empty_home = tmp_path / "pulumi-home-without-plugins"
+    engine = Engine(tmp_path / "engine", cli, env={"PULUMI_HOME": str(empty_home)})
+    project = tmp_path / "native"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: native\nruntime: python\n")
+    (project / "__main__.py").write_text(program)
+    stack = project_stack(engine, project)
+    stack.set_config("elasticsearch-inference:url", auto.ConfigValue(emulator.url))
+    previewed = subprocess.run(
+        [str(cli / "pulumi"), "preview", "--stack", "dev", "--non-interactive", "--color", "never"],
+        cwd=project,
+        env={**os.environ, **engine.env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert previewed.returncode != 0
+    return empty_home, previewed.stdout + previewed.stderr
+
+
+def test_a_native_program_without_the_plugin_says_to_run_install_plugin(
+    pulumi_cli_dir: Path, emulator: Emulator, tmp_path: Path
+) -> None:
+    """One error saying what to run, where Pulumi would look for a release on GitHub and
+    cancel the program (178 lines with a traceback before, 15 now: Pulumi's display shows an
+    error in the resource's row and again under Diagnostics)."""
+    home, output = _preview_without_plugins(pulumi_cli_dir, emulator, tmp_path, NATIVE_PROGRAM)
+
+    said = f"none in {home / 'plugins'}): run `pulumi-inference install-plugin` once"
+    assert output.count(said) == 2, output  # the row, and Diagnostics: Pulumi's display
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output
+    assert "github.com" not in output  # the engine never looked for a release
+    assert len(output.strip().splitlines()) <= 16, output
+
+
+def test_a_program_the_engine_cancels_gets_no_traceback_from_the_language_host(
+    pulumi_cli_dir: Path, emulator: Emulator, tmp_path: Path
+) -> None:
+    """A resource of the plugin registered without the SDK (which would have said to run
+    install-plugin): the engine fails to load the plugin and cancels the program; the host
+    adds nothing to the engine's own error (a `context canceled` traceback ending in
+    KeyboardInterrupt before)."""
+    program = (
+        "import pulumi\n"
+        "pulumi.CustomResource('elasticsearch-inference:index:InferenceEndpoint', 'raw', {})\n"
+    )
+    _, output = _preview_without_plugins(pulumi_cli_dir, emulator, tmp_path, program)
+
+    assert "pulumi:providers:elasticsearch-inference" in output  # the engine's own error
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output
+    assert "context canceled" not in output

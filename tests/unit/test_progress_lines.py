@@ -8,6 +8,7 @@ timed as they arrive, and no gap may exceed a few heartbeats.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -57,15 +58,13 @@ def run_timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tupl
         bufsize=1,
     )
     assert process.stdout is not None
-    lines = [
-        Line(time.monotonic() - start, raw[0], raw[2:].rstrip("\n")) for raw in process.stdout
-    ]
+    lines = [Line(time.monotonic() - start, raw[0], raw[2:].rstrip("\n")) for raw in process.stdout]
     return process.wait(timeout=60), lines
 
 
 def gaps(lines: list[Line]) -> list[float]:
     stamps = [0.0] + [line.at for line in lines]
-    return [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
+    return [later - earlier for earlier, later in itertools.pairwise(stamps)]
 
 
 def step_script(tmp_path: Path, body: str) -> list[str]:
@@ -86,7 +85,11 @@ def test_a_long_step_prints_progress_while_it_runs_and_one_line_when_it_ends(
     fake_go.parent.mkdir()
     fake_go.write_text(FAKE_GO)
     fake_go.chmod(0o755)
-    env = {**os.environ, "STEPS_HEARTBEAT": str(HEARTBEAT), "PATH": f"{fake_go.parent}:/usr/bin:/bin"}
+    env = {
+        **os.environ,
+        "STEPS_HEARTBEAT": str(HEARTBEAT),
+        "PATH": f"{fake_go.parent}:/usr/bin:/bin",
+    }
     command = step_script(
         tmp_path,
         f'cd {tmp_path}\nstep "go build thing" go build -v -o {tmp_path}/thing example.com/thing\n'
@@ -100,7 +103,9 @@ def test_a_long_step_prints_progress_while_it_runs_and_one_line_when_it_ends(
     *progress, done, after = texts
     assert len(progress) >= 2, texts  # a 4 s build, a line a second
     for line in progress:
-        assert re.fullmatch(r"fake: go build thing: (\d+ packages compiled so far|still running) \(\d+s\)", line), line
+        assert re.fullmatch(
+            r"fake: go build thing: (\d+ packages compiled so far|still running) \(\d+s\)", line
+        ), line
     counts = [int(m.group(1)) for m in (re.search(r"(\d+) packages", p) for p in progress) if m]
     assert counts and counts == sorted(counts) and counts[-1] <= 10  # read from go's -v lines
     assert re.fullmatch(r"fake: go build thing \(\d+s\)", done)
@@ -165,7 +170,9 @@ def test_a_first_cli_install_never_goes_a_heartbeat_without_a_labelled_line(
     unlabelled = [t for t in err if not t.startswith("install-pulumi-cli: ")]
     assert unlabelled == []
     assert "install-pulumi-cli: built pulumi v3.274.1 in " + out[0] in err
-    assert any(re.search(r": go get pulumi v3\.274\.1: \d+ modules downloaded so far", t) for t in err)
+    assert any(
+        re.search(r": go get pulumi v3\.274\.1: \d+ modules downloaded so far", t) for t in err
+    )
     assert any(re.search(r": go build pulumi: \d+ packages compiled so far", t) for t in err)
     assert any(re.search(r": go build pulumi-language-yaml: \d+ packages compiled", t) for t in err)
     assert max(gaps(lines)) <= MAX_GAP, lines
