@@ -231,7 +231,11 @@ def _as_read_back(
     settings = declaration["service_settings"]
     kept = [k for k in read_back["service_settings"] if k not in settings]
     notes = tuple(
-        note for note in judgement.read_back_notes if note.split()[0].split(".")[-1] in kept
+        f"service_settings.{key} is declared as the cluster shows it "
+        f"({read_back['service_settings'][key]!r}), as `pulumi import` reads it back: "
+        "Terraform's state leaves it to the cluster"
+        for key in kept
+        if any(note.startswith(f"service_settings.{key} ") for note in judgement.read_back_notes)
     )
     if judgement.matches:
         return dict(read_back), notes

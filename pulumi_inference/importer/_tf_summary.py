@@ -59,12 +59,15 @@ def _head(written: Written, conversion: Conversion) -> list[str]:
         declaration = endpoint.declaration
         what = f"{declaration['task_type']}, {declaration['service']}, from "
         what += conversion.addresses.get(endpoint.inference_id, "?")
+        lines.append(f"  {endpoint.inference_id.ljust(width)}  {what}")
+        more = []
         secrets = ", ".join(secret.name for secret in endpoint.secrets)
         if secrets:
-            what += f"; secrets in stack config: {secrets}"
+            more.append(f"secrets in stack config: {secrets}")
         if endpoint.found.adopt_secrets_digest is not None:
-            what += "; adopting sends nothing (the cluster matches the state)"
-        lines.append(f"  {endpoint.inference_id.ljust(width)}  {what}")
+            more.append("adopting sends nothing (the cluster matches the state)")
+        if more:
+            lines.append(f"  {' ' * width}  {'; '.join(more)}")
     return lines
 
 
