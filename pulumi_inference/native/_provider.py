@@ -239,7 +239,7 @@ class InferenceEndpointPlugin(Provider):
             lambda: operations.import_endpoint(self._cluster(subject), inference_id),
         )
         return ReadResponse(
-            resource_id=inference_id,
+            resource_id=found.declaration["inference_id"],  # Terraform's id names the cluster too
             properties=to_wire({**found.declaration, **found.observed.outputs()}, set()),
             inputs=to_wire(found.declaration, set()),
         )

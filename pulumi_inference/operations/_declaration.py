@@ -20,7 +20,7 @@ from typing import Any
 from .. import catalogue
 from .._nested import normalize_numbers
 from ..client import InferenceClient
-from ..errors import EndpointNotFoundError
+from ..errors import ConfigurationError, EndpointNotFoundError
 from ._deployment import target_allocations
 from ._desired import deployment_id_of
 from ._observed import Observed, cluster_version_of
@@ -150,8 +150,32 @@ def existing_endpoint(client: InferenceClient, inference_id: str) -> ExistingEnd
     )
 
 
-def import_endpoint(client: InferenceClient, inference_id: str) -> ExistingEndpoint:
-    """``pulumi import``: the endpoint as a program would declare it; refused when absent."""
+def terraform_id(import_id: str) -> tuple[str | None, str]:
+    """``<cluster_uuid>/<inference_id>`` (Terraform's id of the endpoint, elastic/elasticstack)
+    as its two halves; a bare inference id (which never holds a ``/``) as ``(None, id)``."""
+    uuid, sep, inference_id = import_id.partition("/")
+    return (uuid, inference_id) if sep else (None, import_id)
+
+
+def _check_cluster_uuid(client: InferenceClient, uuid: str, inference_id: str) -> None:
+    """Terraform's id names its cluster: importing it from another one is refused."""
+    found = client.cluster_info().get("cluster_uuid")
+    if found != uuid:
+        raise ConfigurationError(
+            f"import id '{uuid}/{inference_id}' is Terraform's id of an endpoint on cluster "
+            f"{uuid}, and {client.cluster} is cluster {found}: point the provider at that "
+            f"cluster, or import by the inference id alone ('{inference_id}')"
+        )
+
+
+def import_endpoint(client: InferenceClient, import_id: str) -> ExistingEndpoint:
+    """``pulumi import``: the endpoint as a program would declare it; refused when absent.
+
+    ``import_id``: the inference id, or Terraform's ``<cluster_uuid>/<inference_id>``, whose
+    cluster uuid must be the cluster's (``GET /``)."""
+    uuid, inference_id = terraform_id(import_id)
+    if uuid is not None:
+        _check_cluster_uuid(client, uuid, inference_id)
     found = existing_endpoint(client, inference_id)
     if found is None:
         raise EndpointNotFoundError(

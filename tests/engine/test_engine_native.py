@@ -138,6 +138,36 @@ def test_pulumi_import_adopts_an_endpoint_by_its_id(engine: Engine, cluster: Clu
     assert outputs["effective_service_settings"]["dimensions"] == 1536
 
 
+def test_pulumi_import_takes_terraforms_id_and_checks_its_cluster_uuid(
+    engine: Engine, cluster: Cluster
+) -> None:
+    """REQ-READ-5: Terraform's id, <cluster_uuid>/<inference_id>, imports the endpoint
+    (recorded by its inference id) when the uuid is the cluster's; another uuid is one clear
+    error, and nothing is imported."""
+    inference_id = unique("from-terraform")
+    made_by_hand(cluster, inference_id, secret_value("terraform"))
+    uuid = cluster.get("/").json()["cluster_uuid"]
+    plain, secret = cluster_config(cluster)
+    stack = engine.stack("import-tf", lambda: None, config=plain, secret_config=secret)
+    args = [NATIVE_RESOURCE_TYPE, "embeddings"]
+    options = ["--yes", "--generate-code=false", "--non-interactive"]
+
+    with pytest.raises(auto.CommandError) as refused:
+        run_cli(stack, "import", *args, f"not{uuid}/{inference_id}", *options)
+    said = str(refused.value)
+    assert f"import id 'not{uuid}/{inference_id}' is Terraform's id of an endpoint on cluster" in (
+        said
+    )
+    assert f"import by the inference id alone ('{inference_id}')" in said
+    assert exported_endpoints(export_without_secrets(stack)) == {}
+
+    run_cli(stack, "import", *args, f"{uuid}/{inference_id}", *options)
+    exported = stack.export_stack().deployment["resources"]
+    imported = next(r for r in exported if r["type"] == NATIVE_RESOURCE_TYPE)
+    assert imported["id"] == inference_id
+    assert NATIVE.state_props(imported, "inputs")["inference_id"] == inference_id
+
+
 def test_the_import_option_adopts_and_sets_the_declared_secret_in_place(
     engine: Engine, cluster: Cluster
 ) -> None:

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pulumi import automation as auto
 
@@ -248,3 +249,24 @@ def _show_json(state_path: Path) -> str:
         "values": {"root_module": {"resources": resources}},
     }
     return json.dumps(document, indent=2)
+
+
+def test_a_cluster_of_another_uuid_is_said_and_gets_no_digest(
+    engine: Engine,
+    cluster: Cluster,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The state's ids name the cluster (<cluster_uuid>/<inference_id>): on another one,
+    nothing proves the secrets are there, so the adoption sends them."""
+    make_cluster(cluster)
+    settings = httpx.put(f"{cluster.url}/_emulator/settings", json={"cluster_uuid": "other"})
+    assert settings.status_code == 200
+    out = tmp_path / "out"
+    code, _ = run_import(engine, cluster, out, "--stack", "dev", monkeypatch=monkeypatch)
+    said = capsys.readouterr().out
+    assert code == 0
+    assert "Terraform recorded it on cluster emuLat0rClusterUUID00001" in said
+    assert "is cluster other" in said
+    assert "adopt_secrets_digest=" not in (out / "__main__.py").read_text()
