@@ -141,7 +141,7 @@ def test_pulumi_import_adopts_an_endpoint_by_its_id(engine: Engine, cluster: Clu
 def test_pulumi_import_takes_terraforms_id_and_checks_its_cluster_uuid(
     engine: Engine, cluster: Cluster
 ) -> None:
-    """REQ-READ-5: Terraform's id, <cluster_uuid>/<inference_id>, imports the endpoint
+    """REQ-READ-6: Terraform's id, <cluster_uuid>/<inference_id>, imports the endpoint
     (recorded by its inference id) when the uuid is the cluster's; another uuid is one clear
     error, and nothing is imported."""
     inference_id = unique("from-terraform")
