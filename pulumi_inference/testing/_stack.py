@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..connection import DYNAMIC_CONFIG_NAMESPACE
+from ..properties import NATIVE_PACKAGE
 from ._cluster import EmulatedCluster
 
 _NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "venv", "node_modules", "__pycache__")
@@ -40,7 +42,7 @@ def _connection_config(cluster: EmulatedCluster) -> dict[str, tuple[str, bool]]:
         values["caCerts"] = (cluster.ca_file, False)
     return {
         f"{namespace}:{key}": value
-        for namespace in ("elasticsearch", "elasticsearch-inference")
+        for namespace in (DYNAMIC_CONFIG_NAMESPACE, NATIVE_PACKAGE)
         for key, value in values.items()
     }
 
