@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import fnmatch
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..connection import ClusterConnection, environment_source, resolve_connection
@@ -29,7 +29,7 @@ from ._command import (
 )
 from ._render import Door, render_program, render_project_file, render_requirements
 from ._stack import StackError, create_stack, find_pulumi
-from ._tf_plan import Conversion, convert_state
+from ._tf_plan import ConfigEntry, Conversion, convert_state
 from ._tf_state import Skipped, TerraformInputError, TerraformState, read_state, state_file_in
 from ._tf_summary import Written, terraform_summary
 
@@ -55,7 +55,12 @@ def run_terraform(args: argparse.Namespace) -> int:
         )
     default = _default_connection(args, os.environ)
     check_out(out)
-    state = _state(Path(args.from_terraform), args.match)
+    directory = _config_directory(Path(args.from_terraform))
+    if directory is not None:
+        from ._tf_config_command import run_config
+
+        return run_config(args, out, door, default, directory)
+    state = read_state_at(Path(args.from_terraform), args.match)
     conversion = convert_state(state, default, door, os.environ)
     if not conversion.planned:
         reasons = sorted({item.reason for item in conversion.skipped})
@@ -64,12 +69,9 @@ def run_terraform(args: argparse.Namespace) -> int:
             "Nothing was written.",
             EXIT_FAILED,
         )
-    try:
-        find_pulumi()
-    except StackError as error:
-        raise Refused(f"{error}. Nothing was written.", EXIT_FAILED) from None
     files = _files(out, conversion, door, _intro(state))
-    _write_project(out, files, args, conversion)
+    ensure_pulumi()
+    write_project(out, files, args, conversion.config)
     print(terraform_summary(Written(out, list(files), args.stack, door), conversion), end="")
     return EXIT_OK
 
@@ -91,7 +93,7 @@ def _default_connection(
         raise Refused(naming_flags(str(error)), EXIT_USAGE) from None
 
 
-def _state(path: Path, match: list[str]) -> TerraformState:
+def read_state_at(path: Path, match: list[str]) -> TerraformState:
     """The state ``path`` names (a file, or a directory holding terraform.tfstate), filtered
     by ``--match``; refused when it holds no inference endpoint."""
     source = path
@@ -152,8 +154,25 @@ def _files(out: Path, conversion: Conversion, door: Door, intro: tuple[str, ...]
     }
 
 
-def _write_project(
-    out: Path, files: dict[str, str], args: argparse.Namespace, conversion: Conversion
+def ensure_pulumi() -> None:
+    """The Pulumi CLI is there, before anything is written."""
+    try:
+        find_pulumi()
+    except StackError as error:
+        raise Refused(f"{error}. Nothing was written.", EXIT_FAILED) from None
+
+
+def _config_directory(path: Path) -> Path | None:
+    """The directory whose ``.tf`` files to read: ``path`` itself, or a ``.tf`` file's."""
+    if path.is_dir() and any(path.glob("*.tf")):
+        return path
+    if path.is_file() and path.suffix == ".tf":
+        return path.parent
+    return None
+
+
+def write_project(
+    out: Path, files: dict[str, str], args: argparse.Namespace, config: Sequence[ConfigEntry]
 ) -> None:
     """The files, then the stack and its config; all removed again on a failure."""
     existed = out.exists()
@@ -161,7 +180,7 @@ def _write_project(
         write_files(out, files)
     except OSError as error:
         raise Refused(f"--out {out}: cannot write the project: {error}", EXIT_FAILED) from None
-    values = [(e.key, e.value, e.secret) for e in conversion.config if e.value is not None]
+    values = [(e.key, e.value, e.secret) for e in config if e.value is not None]
     try:
         create_stack(out, args.stack, values, secrets_provider=args.secrets_provider)
     except StackError as error:

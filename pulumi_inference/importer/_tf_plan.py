@@ -73,6 +73,7 @@ class Conversion:
     preamble: list[tuple[str, Call]]
     addresses: dict[str, str]
     not_converted: list[str]
+    recorded: dict[str, TerraformEndpoint] = field(default_factory=dict)
 
 
 def convert_state(
@@ -109,6 +110,7 @@ def convert_state(
         preamble=[_preamble(group, door) for group in groups if group.converted is not None],
         addresses={i: e.address for i, e in by_id.items()},
         not_converted=not_converted,
+        recorded=by_id,
     )
 
 
@@ -271,6 +273,12 @@ def _stack_entries(
     """The stack's own cluster (``elasticsearch:url``, ...), for endpoints without a block."""
     if not any(group.converted is None for group in groups):
         return []
+    return stack_cluster_entries(default, door)
+
+
+def stack_cluster_entries(default: ClusterConnection | None, door: Door) -> list[ConfigEntry]:
+    """``elasticsearch:url`` and the rest (natively ``elasticsearch-inference:*``) for the
+    cluster the command was pointed at; the URL left for the user when none was."""
     namespace = door.config_namespace
     if default is None:
         return [ConfigEntry(f"{namespace}:url", None, secret=False)]

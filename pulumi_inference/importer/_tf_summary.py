@@ -36,12 +36,7 @@ def terraform_summary(written: Written, conversion: Conversion) -> str:
         lines += ["", "Check before `pulumi up`:", *checks]
     lines += _config(written.stack, conversion.config)
     lines += release_from_terraform(conversion)
-    lines += ["", "Next:", f"  cd {shlex.quote(str(written.out))}"]
-    if written.door.native:
-        lines.append("  pulumi-inference install-plugin    # once per machine")
-    lines += [f"  pulumi stack select {shlex.quote(written.stack)}"]
-    lines += ["  pulumi up", "  pulumi preview --expect-no-changes"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _next(written)) + "\n"
 
 
 def _head(written: Written, conversion: Conversion) -> list[str]:
@@ -95,7 +90,10 @@ def _config(stack: str, config: Sequence[ConfigEntry]) -> list[str]:
 
 def release_from_terraform(conversion: Conversion) -> list[str]:
     """How to take the endpoints out of Terraform's state without destroying them."""
-    addresses = [conversion.addresses[p.inference_id] for p in conversion.planned]
+    return _release([conversion.addresses[p.inference_id] for p in conversion.planned])
+
+
+def _release(addresses: Sequence[str]) -> list[str]:
     if not addresses:
         return []
     resources = sorted({_INDEX.sub("", address) for address in addresses})
@@ -117,3 +115,50 @@ def release_from_terraform(conversion: Conversion) -> list[str]:
             "  }",
         ]
     return lines
+
+
+@dataclass(frozen=True)
+class FromConfig:
+    """What a conversion of ``.tf`` files printed needs beside :class:`Written`."""
+
+    source: str
+    blocks: dict[str, list[str]]
+    others: list[str]
+    not_converted: list[str]
+    checks: list[str]
+    config: list[ConfigEntry]
+    addresses: list[str]
+
+
+def config_summary(written: Written, done: FromConfig) -> str:
+    """The summary of a program converted from ``.tf`` files."""
+    count = sum(len(ids) for ids in done.blocks.values())
+    how = "the import_ option" if written.door.native else "adopt_existing=True"
+    lines = [
+        f"Wrote {', '.join(written.files)} to {written.out}, and stack {written.stack}'s "
+        f"config: {count} inference endpoint(s) in {len(done.blocks)} resource block(s) "
+        f"of {done.source}, adopted with {how}.",
+        "",
+        f"Converted ({len(done.blocks)}):",
+    ]
+    width = max((len(address) for address in done.blocks), default=0)
+    for address, ids in done.blocks.items():
+        lines.append(f"  {address.ljust(width)}  {', '.join(ids) or '(instances not known)'}")
+    if done.others:
+        lines += ["", f"Skipped ({len(done.others)}): not inference endpoints"]
+        lines += [f"  {other}" for other in done.others]
+    if done.not_converted:
+        lines += ["", "Not converted:", *(f"  {line}" for line in done.not_converted)]
+    if done.checks:
+        lines += ["", "Check before `pulumi up`:", *(f"  {check}" for check in done.checks)]
+    lines += _config(written.stack, done.config)
+    lines += _release(done.addresses)
+    return "\n".join(lines + _next(written)) + "\n"
+
+
+def _next(written: Written) -> list[str]:
+    lines = ["", "Next:", f"  cd {shlex.quote(str(written.out))}"]
+    if written.door.native:
+        lines.append("  pulumi-inference install-plugin    # once per machine")
+    lines += [f"  pulumi stack select {shlex.quote(written.stack)}"]
+    return [*lines, "  pulumi up", "  pulumi preview --expect-no-changes"]

@@ -270,3 +270,53 @@ def test_a_cluster_of_another_uuid_is_said_and_gets_no_digest(
     assert "Terraform recorded it on cluster emuLat0rClusterUUID00001" in said
     assert "is cluster other" in said
     assert "adopt_secrets_digest=" not in (out / "__main__.py").read_text()
+
+
+def test_the_tf_files_give_the_program_and_the_state_the_secrets(
+    door: Door,
+    engine: Engine,
+    cluster: Cluster,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The directory as Terraform has it (main.tf and terraform.tfstate): var.* become
+    stack config (their values from the state, secrets encrypted), for_each a loop; up
+    sends only what is stale, preview is clean, a rotated variable is sent."""
+    make_cluster(cluster)
+    out = tmp_path / "migrated"
+    flags = ["--stack", "dev", *(["--native"] if door.native else [])]
+    with monkeypatch.context() as env:
+        for key, value in {**engine.env, "ELASTICSEARCH_URL": cluster.url}.items():
+            env.setenv(key, value)
+        env.setenv("ELASTICSEARCH_API_KEY", API_KEY)
+        source = str(EXAMPLE / "terraform")
+        code = main(["import", "--from-terraform", source, "--out", str(out), *flags])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "Set yourself" not in printed.out  # every variable's value came from the state
+    program = (out / "__main__.py").read_text()
+    assert 'openai_api_key = config.require_secret("openaiApiKey")' in program
+    assert 'embedding_model = config.get("embeddingModel", "text-embedding-3-small")' in program
+    assert "for key, value in rerankers.items():" in program
+    assert 'inference_id = f"cohere-rerank-{key}"' in program
+    assert "model_id=value" in program
+
+    stack = engine.project_stack(out)
+    cluster.clear()
+    stack.up(color="never")
+    assert writes(cluster) == [
+        ("PUT", "/_inference/rerank/cohere-rerank-docs/_update"),
+        ("PUT", "/_inference/rerank/cohere-rerank-support"),
+    ]
+    stack.preview(color="never", expect_no_changes=True)
+    stack.set_config("openaiApiKey", auto.ConfigValue("sk-rotated-tf-LEAKCHECK", secret=True))
+    cluster.clear()
+    stack.up(color="never")
+    assert writes(cluster) == [("PUT", "/_inference/text_embedding/openai-embeddings/_update")]
+    assert cluster.emulator.stored_secrets("openai-embeddings") == {
+        "api_key": "sk-rotated-tf-LEAKCHECK"
+    }
+    on_disk = "".join(p.read_text() for p in out.iterdir() if p.is_file())
+    for secret in (*STATE_SECRETS, "sk-rotated-tf-LEAKCHECK"):
+        assert secret not in printed.out + printed.err + on_disk + stored_state_text(engine)
