@@ -9,6 +9,19 @@
     _summary   the ``pulumi config set`` lines and what the command prints
     _command   the arguments, connection resolution, exit codes, writing the files
 
+From Terraform (``--from-terraform``, docs/migrating-from-terraform.md):
+
+    _tf_state       a state file (format 4) or ``terraform show -json``: the endpoints
+    _tf_connection  an ``elasticsearch_connection`` block as connection settings
+    _tf_compare     each cluster read once: gone, stale, another uuid, the reading back
+    _tf_plan        the state's endpoints as the program's plan, secrets, digests, config
+    _tf_config      the ``.tf`` files (python-hcl2, the ``terraform`` extra)
+    _tf_expr        Terraform expressions, in the shapes that convert
+    _tf_program     the program from the ``.tf`` files: variables, loops, typed settings
+    _tf_entries     the stack config of that program
+    _stack          the stack made, its config set with the CLI (secrets on stdin)
+    _tf_command, _tf_config_command   the two runs; _tf_summary what they print
+
 See docs/import.md.
 """
 
@@ -22,7 +35,9 @@ COMMAND = Subcommand(
     "write a Pulumi program that adopts every inference endpoint of a cluster",
     "Read every inference endpoint of a cluster and write a Pulumi Python project (Pulumi.yaml, "
     "requirements.txt, __main__.py) that adopts them as they are, with their secrets read from "
-    "stack config. See " + docs_url("docs/import.md") + ".",
+    "stack config. See " + docs_url("docs/import.md") + ". With --from-terraform PATH --stack "
+    "NAME, read Terraform's state and .tf files instead (the secrets go into the new stack's "
+    "config, encrypted): " + docs_url("docs/migrating-from-terraform.md") + ".",
     add_arguments,
     run,
 )
