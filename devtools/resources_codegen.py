@@ -72,12 +72,11 @@ def _parameter(prop: ResourceProperty, door: Door) -> str:
     return f"        {prop.name}: {annotation} = {default},"
 
 
-def _output_type(prop: ResourceProperty, door: Door) -> str:
-    """The output's type; in the native door's state an input without a value is absent."""
-    value = prop.value_type
-    if door == "native" and prop.role != "output" and prop.default is not None:
-        value += " | None"
-    return f"pulumi.Output[{value}]"
+def _output_type(prop: ResourceProperty) -> str:
+    """The output's type, the same in both doors: an input not given reads as the dynamic
+    door's always has (a boolean's default; anything else ``None``, which ``value_type``
+    allows)."""
+    return f"pulumi.Output[{prop.value_type}]"
 
 
 def _docstring(text: str, indent: str) -> list[str]:
@@ -124,7 +123,7 @@ def _class_doc(door: Door) -> list[str]:
 def _outputs(door: Door) -> list[str]:
     lines = []
     for prop in outputs(door):
-        lines.append(f"    {prop.name}: {_output_type(prop, door)}")
+        lines.append(f"    {prop.name}: {_output_type(prop)}")
         if prop.role == "output":
             lines += _docstring(prop.description, "    ")
     return lines
@@ -148,6 +147,46 @@ def _init(door: Door) -> list[str]:
     ]
 
 
+_GET_DOC = {
+    "dynamic": "``connection`` says which cluster (else the stack's config, then the "
+    "environment); ",
+    "native": "the cluster is the provider's; ",
+}
+
+
+def _get(door: Door) -> list[str]:
+    """``get``: a read of an existing endpoint by id, qualified by the state given."""
+    names = [prop.name for prop in arguments(door)]
+    doc = (
+        "Read an existing endpoint into the program without managing it. The state given "
+        "qualifies the look-up: an identity (inference_id, task_type, service) must be the "
+        f"endpoint's, else the read fails naming it; {_GET_DOC[door]}the rest is read from "
+        "the cluster, and a boolean not given reads as its default."
+    )
+    return [
+        "    @staticmethod",
+        "    def get(",
+        "        resource_name: str,",
+        "        id: pulumi.Input[str],",
+        "        opts: pulumi.ResourceOptions | None = None,",
+        "        *,",
+        *(_state_parameter(prop) for prop in arguments(door)),
+        "    ) -> InferenceEndpoint:",
+        *_docstring(doc, "        "),
+        "        state: dict[str, Any] = {",
+        *(f'            "{name}": {name},' for name in names),
+        "        }",
+        "        endpoint = InferenceEndpoint.__new__(InferenceEndpoint)",
+        "        look_up(endpoint, resource_name, id, opts, state)",
+        "        return endpoint",
+    ]
+
+
+def _state_parameter(prop: ResourceProperty) -> str:
+    annotation = "SettingsInput" if prop.typed else _INPUT_TYPES[prop.kind]
+    return f"        {prop.name}: {annotation} | None = None,"
+
+
 _DYNAMIC_IMPORTS = """from collections.abc import Mapping
 from typing import Any
 
@@ -157,7 +196,7 @@ import pulumi.dynamic
 from .._program import SettingsInput
 from ..connection import Connection
 from ..properties import DYNAMIC_MODULE, RESOURCE_NAME
-from ._declare import LeftOutInputs, declare
+from ._declare import LeftOutInputs, declare, look_up
 """
 _NATIVE_IMPORTS = """from collections.abc import Mapping
 from typing import Any
@@ -165,25 +204,16 @@ from typing import Any
 import pulumi
 
 from .._program import SettingsInput
-from ._declare import declare, look_up
+from ._declare import LeftOutInputs, declare, look_up
 from ._values import CAMEL, SNAKE
 """
-_NATIVE_METHODS = '''
+_NATIVE_METHODS = """
     def translate_input_property(self, prop: str) -> str:
         return CAMEL.get(prop, prop)
 
     def translate_output_property(self, prop: str) -> str:
         return SNAKE.get(prop, prop)
-
-    @staticmethod
-    def get(
-        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
-    ) -> InferenceEndpoint:
-        """Read an existing endpoint into the program without managing it."""
-        endpoint = InferenceEndpoint.__new__(InferenceEndpoint)
-        look_up(endpoint, resource_name, id, opts)
-        return endpoint
-'''
+"""
 
 
 def render_dynamic_resource() -> str:
@@ -202,6 +232,8 @@ def render_dynamic_resource() -> str:
         *_outputs("dynamic"),
         "",
         *_init("dynamic"),
+        "",
+        *_get("dynamic"),
     ]
     return head + "\n\n" + "\n".join(lines) + "\n"
 
@@ -215,11 +247,13 @@ def render_native_resource() -> str:
         imports=_NATIVE_IMPORTS,
     )
     lines = [
-        "class InferenceEndpoint(pulumi.CustomResource):",
+        "class InferenceEndpoint(LeftOutInputs, pulumi.CustomResource):",
         *_class_doc("native"),
         *_outputs("native"),
         "",
         *_init("native"),
+        "",
+        *_get("native"),
     ]
     return head + "\n\n" + "\n".join(lines) + "\n" + _NATIVE_METHODS
 

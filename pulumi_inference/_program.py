@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, TypeAlias
 
 import pulumi
 
-from . import catalogue
+from . import catalogue, properties
 
 
 class TypedSettings(Protocol):
@@ -66,3 +66,52 @@ def warn_on_shared_model(resource_name: str, service: Any, service_settings: Any
             "its own deployment, which uses ML node memory. To share one, give the second "
             "endpoint service_settings.deployment_id set to the first one's inference_id."
         )
+
+
+class LeftOutInputs:
+    """The base of both generated classes: an input the class does not register reads as
+    the program declared it.
+
+    An input left out (``None``, or in the dynamic door one at its default) is not sent, so
+    state does not store it and the engine makes no Output for it (a program waits on every
+    Output it made, so each one per endpoint costs a fleet's program time). Its attribute is
+    made on first read, depending on the resource as the engine's Output would: the value
+    ``_left_out`` records for it. What the engine registered is Pulumi's own attribute on the
+    instance, which a non-data descriptor never shadows: nothing here reads Pulumi's
+    internals.
+    """
+
+    _left_out: Mapping[str, Any] = {}
+
+    @classmethod
+    def reading(cls, names: Iterable[str]) -> None:
+        """Give the class an attribute for each input of ``names`` left out."""
+        for name in names:
+            setattr(cls, name, _AsDeclared(name))
+
+
+class _AsDeclared:
+    """One input's attribute while the engine has none for it (see :class:`LeftOutInputs`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.__doc__ = f"``{name}``: what the program declared, registered or not."
+
+    def __get__(self, resource: LeftOutInputs | None, owner: type | None = None) -> Any:
+        if resource is None:
+            return self
+        value = resource._left_out.get(self.name)
+        urn: pulumi.Output[str] = getattr(resource, "urn")  # noqa: B009  (a Resource's own)
+        output = urn.apply(lambda _: value)
+        setattr(resource, self.name, output)  # the instance's attribute from now on
+        return output
+
+
+def left_out_value(name: str, value: Any) -> Any:
+    """What input ``name``, left out with ``value`` (``None`` or its default), reads as: its
+    default when it held it or is a boolean (a boolean not given means its default, in both
+    doors), else ``None``."""
+    default = properties.defaults().get(name)
+    if value is None and name not in properties.of_kind("boolean"):
+        return None
+    return default

@@ -15,14 +15,14 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .._program import plain_settings, warn_on_shared_model
+from .. import _program
+from .._program import left_out_value, plain_settings, warn_on_shared_model
 from .._secrets import split_secrets
 from ..connection import Connection
 from ..properties import (
     DYNAMIC_RESOURCE_TYPE,
     INPUT_KEYS,
     OUTPUT_KEYS,
-    defaults,
     holds_its_default,
     of_kind,
 )
@@ -37,20 +37,14 @@ def declare(
     opts: pulumi.ResourceOptions | None,
 ) -> None:
     """Register ``resource`` with the engine from the generated class's arguments."""
-    props = dict(args)
-    for name in of_kind("settings"):
-        if name in props:
-            props[name] = plain_settings(props[name])
-    for name in of_kind("connection"):
-        value = props.get(name)
-        props[name] = plain_settings(value.to_props() if isinstance(value, Connection) else value)
+    props = _plain(args)
     warn_on_shared_model(resource_name, args["service"], args["service_settings"])
     opts = pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(additional_secret_outputs=[SECRETS])
     )
     props = _secrets_apart(props)
     left_out = {
-        name: defaults()[name] if value is not None else None
+        name: left_out_value(name, value)
         for name, value in props.items()
         if value is None or holds_its_default(name, value)
     }
@@ -60,6 +54,43 @@ def declare(
         _register(resource, resource_name, {**registered, **dict.fromkeys(OUTPUT_KEYS)}, opts)
     else:
         _register(resource, resource_name, {**props, **dict.fromkeys(OUTPUT_KEYS)}, opts)
+
+
+def look_up(
+    resource: pulumi.dynamic.Resource,
+    resource_name: str,
+    id: pulumi.Input[str],
+    opts: pulumi.ResourceOptions | None,
+    state: dict[str, Any],
+) -> None:
+    """Register ``resource`` as a read of the existing endpoint ``id``, qualified by
+    ``state`` (the inputs the program gave ``get``): the provider's read fills the rest. A
+    boolean not given reads as its default, as a declared endpoint's does."""
+    props = _secrets_apart(
+        _plain({name: state.get(name) for name in INPUT_KEYS if name != SECRETS})
+    )
+    left_out = {
+        name: left_out_value(name, None) for name in of_kind("boolean") if props[name] is None
+    }
+    if isinstance(resource, LeftOutInputs):
+        resource._left_out = left_out
+    registered = {name: value for name, value in props.items() if name not in left_out}
+    opts = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(id=id, additional_secret_outputs=[SECRETS])
+    )
+    _register(resource, resource_name, {**registered, **dict.fromkeys(OUTPUT_KEYS)}, opts)
+
+
+def _plain(args: dict[str, Any]) -> dict[str, Any]:
+    """The arguments as plain props: typed settings and ``Connection`` become dicts."""
+    props = dict(args)
+    for name in of_kind("settings"):
+        if name in props:
+            props[name] = plain_settings(props[name])
+    for name in of_kind("connection"):
+        value = props.get(name)
+        props[name] = plain_settings(value.to_props() if isinstance(value, Connection) else value)
+    return props
 
 
 def _register(
@@ -86,37 +117,11 @@ def _register(
     pulumi.CustomResource.__init__(resource, DYNAMIC_RESOURCE_TYPE, resource_name, props, opts)
 
 
-class LeftOutInputs:
-    """The generated class's base: an input the program leaves out reads as before.
-
-    An input that is ``None`` or holds its default is not registered, so state does not
-    store it, and the engine makes no Output for it: a program waits on every Output it made
-    (Pulumi's ``wait_for_rpcs`` goes over them all whenever one resolves), so each one per
-    endpoint costs a fleet's program time. Its attribute is made when first read: the
-    default (or ``None``) once the resource is registered, depending on the resource as the
-    engine's Output did.
-    """
-
-    _left_out: dict[str, Any] = {}
+class LeftOutInputs(_program.LeftOutInputs):
+    """The generated class's base (:class:`pulumi_inference._program.LeftOutInputs`)."""
 
 
-def _read_left_out(name: str) -> property:
-    def read(resource: LeftOutInputs) -> Any:
-        registered = resource.__dict__.get(name)  # where Pulumi puts each property's Output
-        if registered is not None or name not in resource._left_out:
-            return registered
-        key = f"_{name}_left_out"
-        if key not in resource.__dict__:
-            value = resource._left_out[name]
-            urn: pulumi.Output[str] = resource.__dict__["urn"]
-            resource.__dict__[key] = urn.apply(lambda _: value)
-        return resource.__dict__[key]
-
-    return property(read, doc=f"``{name}``: what the program declared, registered or not.")
-
-
-for _name in INPUT_KEYS:
-    setattr(LeftOutInputs, _name, _read_left_out(_name))
+LeftOutInputs.reading(INPUT_KEYS)
 
 
 def _secrets_apart(props: dict[str, Any]) -> dict[str, Any]:

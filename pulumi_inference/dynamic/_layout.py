@@ -17,6 +17,7 @@ from typing import Any
 from .. import catalogue
 from .._nested import deep_merge
 from .._pulumi_wire import UNKNOWN
+from .._secrets import split_secrets
 from ..connection import SECRET_CONNECTION_FIELDS
 from ..operations import Change, DesiredEndpoint
 from ..properties import sensitive_sections
@@ -48,6 +49,22 @@ def canonical(props: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
             if base is None or isinstance(base, Mapping):  # else: reported as the wrong shape
                 merged[section] = deep_merge(base, extra)
     return merged, unknown
+
+
+def laid_out(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Canonical props in this layout: every secret value moved into ``secrets`` (the
+    reverse of :func:`canonical`, for plain values)."""
+    laid = dict(props)
+    hidden: dict[str, Any] = {}
+    for section, secret_keys in SECRET_SECTIONS.items():
+        value = laid.get(section)
+        if isinstance(value, Mapping):
+            laid[section], secret = split_secrets(value, secret_keys)
+            if secret:
+                hidden[section] = secret
+    if hidden:
+        laid[SECRETS] = hidden
+    return laid
 
 
 def carried_by(path: tuple[str, ...], props: Mapping[str, Any]) -> str:

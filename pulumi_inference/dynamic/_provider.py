@@ -178,6 +178,9 @@ class InferenceEndpointProvider(ResourceProvider):
     @_one_message
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         props, secret_paths = _wire.unwrap(props)
+        given = _layout.canonical(props)[0]
+        if operations.is_look_up(given):  # InferenceEndpoint.get: the id, maybe some state
+            return self._look_up(id_, given, secret_paths)
         spec = _layout.endpoint_spec(props)
         stored = {key: props[key] for key in INPUT_KEYS if key in props}
         found = operations.read(self._client(spec), spec, stored)
@@ -206,6 +209,24 @@ class InferenceEndpointProvider(ResourceProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         spec = _layout.endpoint_spec(_wire.unwrap(props)[0])
         operations.delete(self._client(spec), spec)
+
+    def _look_up(
+        self, id_: str, given: dict[str, Any], secret_paths: list[_wire.Path]
+    ) -> ReadResult:
+        subject = f"inference endpoint '{id_}'"
+        connection = given.get("connection")
+        client = operations.connect_to(
+            self._config,
+            subject=subject,
+            declared=connection if isinstance(connection, dict) else None,
+        )
+        found = operations.look_up(client, id_, given)
+        inputs = _layout.laid_out(found.inputs)
+        return ReadResult(
+            found.inputs["inference_id"],
+            _wire.remark(_outputs(inputs, found.observed), secret_paths),
+            _wire.remark(without_defaults(inputs), secret_paths),
+        )
 
     def _client(self, spec: DesiredEndpoint) -> InferenceClient:
         return operations.connect(spec, self._config)

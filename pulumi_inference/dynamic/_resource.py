@@ -16,7 +16,7 @@ import pulumi.dynamic
 from .._program import SettingsInput
 from ..connection import Connection
 from ..properties import DYNAMIC_MODULE, RESOURCE_NAME
-from ._declare import LeftOutInputs, declare
+from ._declare import LeftOutInputs, declare, look_up
 
 
 class InferenceEndpoint(
@@ -115,3 +115,48 @@ class InferenceEndpoint(
             "adopt_secrets_digest": adopt_secrets_digest,
         }
         declare(self, resource_name, args, opts)
+
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        inference_id: pulumi.Input[str] | None = None,
+        task_type: pulumi.Input[str] | None = None,
+        service: pulumi.Input[str] | None = None,
+        service_settings: SettingsInput | None = None,
+        task_settings: SettingsInput | None = None,
+        chunking_settings: pulumi.Input[Mapping[str, pulumi.Input[Any]]] | None = None,
+        connection: Connection | pulumi.Input[Mapping[str, pulumi.Input[Any]]] | None = None,
+        force_delete: pulumi.Input[bool] | None = None,
+        wait_for_deployment: pulumi.Input[bool] | None = None,
+        deployment_timeout: pulumi.Input[float | str] | None = None,
+        allow_unknown_service: pulumi.Input[bool] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
+        adopt_secrets_digest: pulumi.Input[str] | None = None,
+    ) -> InferenceEndpoint:
+        """Read an existing endpoint into the program without managing it. The state given
+        qualifies the look-up: an identity (inference_id, task_type, service) must be the
+        endpoint's, else the read fails naming it; ``connection`` says which cluster (else the
+        stack's config, then the environment); the rest is read from the cluster, and a
+        boolean not given reads as its default.
+        """
+        state: dict[str, Any] = {
+            "inference_id": inference_id,
+            "task_type": task_type,
+            "service": service,
+            "service_settings": service_settings,
+            "task_settings": task_settings,
+            "chunking_settings": chunking_settings,
+            "connection": connection,
+            "force_delete": force_delete,
+            "wait_for_deployment": wait_for_deployment,
+            "deployment_timeout": deployment_timeout,
+            "allow_unknown_service": allow_unknown_service,
+            "adopt_existing": adopt_existing,
+            "adopt_secrets_digest": adopt_secrets_digest,
+        }
+        endpoint = InferenceEndpoint.__new__(InferenceEndpoint)
+        look_up(endpoint, resource_name, id, opts, state)
+        return endpoint

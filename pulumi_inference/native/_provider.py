@@ -215,8 +215,8 @@ class InferenceEndpointPlugin(Provider):
         if is_region_policy(request.urn):
             return await self._regions.read(request)
         stored, secret_paths = to_plain(request.inputs or request.properties)
-        if not stored.get("inference_id"):  # `pulumi import` (or import_): only the id is known
-            return await self._import(request)
+        if operations.is_look_up(stored):  # a `get` or `pulumi import`: the id, maybe some state
+            return await self._look_up(request, stored, secret_paths)
         spec = DesiredEndpoint.from_props(stored)
         declared = _inputs_of(stored)
         found = await self._run(
@@ -231,17 +231,20 @@ class InferenceEndpointPlugin(Provider):
             inputs=to_wire(found.inputs, secret_paths),
         )
 
-    async def _import(self, request: ReadRequest) -> ReadResponse:
+    async def _look_up(
+        self, request: ReadRequest, given: dict[str, Any], secret_paths: set[tuple[str, ...]]
+    ) -> ReadResponse:
         inference_id = request.resource_id
         subject = f"inference endpoint '{inference_id}'"
         found = await self._run(
             request.urn,
-            lambda: operations.import_endpoint(self._cluster(subject), inference_id),
+            lambda: operations.look_up(self._cluster(subject), inference_id, given),
         )
+        inputs = _inputs_of(found.inputs)
         return ReadResponse(
-            resource_id=found.declaration["inference_id"],  # Terraform's id names the cluster too
-            properties=to_wire({**found.declaration, **found.observed.outputs()}, set()),
-            inputs=to_wire(found.declaration, set()),
+            resource_id=inputs["inference_id"],  # Terraform's id names the cluster too
+            properties=to_wire({**inputs, **found.observed.outputs()}, secret_paths),
+            inputs=to_wire(inputs, secret_paths),
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:

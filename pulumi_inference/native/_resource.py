@@ -13,11 +13,11 @@ from typing import Any
 import pulumi
 
 from .._program import SettingsInput
-from ._declare import declare, look_up
+from ._declare import LeftOutInputs, declare, look_up
 from ._values import CAMEL, SNAKE
 
 
-class InferenceEndpoint(pulumi.CustomResource):
+class InferenceEndpoint(LeftOutInputs, pulumi.CustomResource):
     """An Elasticsearch inference endpoint, served by the ``elasticsearch-inference`` plugin.
 
     The cluster is the provider's (``opts=ResourceOptions(provider=Provider(...))``, or the default
@@ -58,11 +58,11 @@ class InferenceEndpoint(pulumi.CustomResource):
     service_settings: pulumi.Output[dict[str, Any]]
     task_settings: pulumi.Output[dict[str, Any] | None]
     chunking_settings: pulumi.Output[dict[str, Any] | None]
-    force_delete: pulumi.Output[bool | None]
-    wait_for_deployment: pulumi.Output[bool | None]
-    deployment_timeout: pulumi.Output[Any | None]
-    allow_unknown_service: pulumi.Output[bool | None]
-    adopt_existing: pulumi.Output[bool | None]
+    force_delete: pulumi.Output[bool]
+    wait_for_deployment: pulumi.Output[bool]
+    deployment_timeout: pulumi.Output[Any]
+    allow_unknown_service: pulumi.Output[bool]
+    adopt_existing: pulumi.Output[bool]
     adopt_secrets_digest: pulumi.Output[str | None]
     effective_service_settings: pulumi.Output[dict[str, Any]]
     """Service settings as the cluster reports them, with the defaults it added (dimensions,
@@ -110,17 +110,50 @@ class InferenceEndpoint(pulumi.CustomResource):
         }
         declare(self, resource_name, args, opts)
 
+    @staticmethod
+    def get(
+        resource_name: str,
+        id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        inference_id: pulumi.Input[str] | None = None,
+        task_type: pulumi.Input[str] | None = None,
+        service: pulumi.Input[str] | None = None,
+        service_settings: SettingsInput | None = None,
+        task_settings: SettingsInput | None = None,
+        chunking_settings: pulumi.Input[Mapping[str, pulumi.Input[Any]]] | None = None,
+        force_delete: pulumi.Input[bool] | None = None,
+        wait_for_deployment: pulumi.Input[bool] | None = None,
+        deployment_timeout: pulumi.Input[float | str] | None = None,
+        allow_unknown_service: pulumi.Input[bool] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
+        adopt_secrets_digest: pulumi.Input[str] | None = None,
+    ) -> InferenceEndpoint:
+        """Read an existing endpoint into the program without managing it. The state given
+        qualifies the look-up: an identity (inference_id, task_type, service) must be the
+        endpoint's, else the read fails naming it; the cluster is the provider's; the rest is
+        read from the cluster, and a boolean not given reads as its default.
+        """
+        state: dict[str, Any] = {
+            "inference_id": inference_id,
+            "task_type": task_type,
+            "service": service,
+            "service_settings": service_settings,
+            "task_settings": task_settings,
+            "chunking_settings": chunking_settings,
+            "force_delete": force_delete,
+            "wait_for_deployment": wait_for_deployment,
+            "deployment_timeout": deployment_timeout,
+            "allow_unknown_service": allow_unknown_service,
+            "adopt_existing": adopt_existing,
+            "adopt_secrets_digest": adopt_secrets_digest,
+        }
+        endpoint = InferenceEndpoint.__new__(InferenceEndpoint)
+        look_up(endpoint, resource_name, id, opts, state)
+        return endpoint
+
     def translate_input_property(self, prop: str) -> str:
         return CAMEL.get(prop, prop)
 
     def translate_output_property(self, prop: str) -> str:
         return SNAKE.get(prop, prop)
-
-    @staticmethod
-    def get(
-        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
-    ) -> InferenceEndpoint:
-        """Read an existing endpoint into the program without managing it."""
-        endpoint = InferenceEndpoint.__new__(InferenceEndpoint)
-        look_up(endpoint, resource_name, id, opts)
-        return endpoint

@@ -14,6 +14,7 @@ functions, and convert the plain results back. Progress and warnings are log rec
     update(connect, old, new, ...)    ``_update`` with only the changed keys
     delete(client, spec)              gone is success; in use is refused unless forced
     import_endpoint(client, id)       an existing endpoint as a program would declare it
+    look_up(client, id, given)        a read by id (``get``, import), qualified by the state given
     compare_with_cluster(client, props)  whether the cluster's endpoint is the declared one
     compare_with_endpoint(client, props, live)  the same, with the endpoint already read
 
@@ -31,6 +32,7 @@ from ._delete import delete
 from ._desired import DesiredEndpoint, deployment_id_of
 from ._diff import diff
 from ._impact import replacement_impact
+from ._look_up import is_look_up, look_up
 from ._match import Comparison, compare_with_cluster, compare_with_endpoint
 from ._observed import Observed
 from ._plan import Change, Plan, plan_change
@@ -102,6 +104,8 @@ __all__ = [
     "endpoint_secrets",
     "import_endpoint",
     "import_region_policy",
+    "is_look_up",
+    "look_up",
     "plan_change",
     "plan_region_policy",
     "preview_outputs",
