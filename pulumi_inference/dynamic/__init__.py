@@ -5,6 +5,7 @@
     _layout    the dynamic state's layout (secret values under ``secrets``) <-> canonical props
     _wire      Pulumi's wire markers (secret, unknown) on and off
     _server    what Pulumi's dynamic provider server lacks: a wider pool, the calling URN
+    _reliances every reliance on how Pulumi is written, and what its loss costs (warned once)
     _region_resource, _region_provider  the same two for ``InferenceRegionPolicy``
 
 It only converts; every decision is made by :mod:`pulumi_inference.operations`.

@@ -9,7 +9,8 @@ not sent (the provider reads an absent one as its default), so state does not st
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -28,6 +29,7 @@ from ..properties import (
 )
 from ._layout import SECRET_SECTIONS, SECRETS
 from ._provider import InferenceEndpointProvider
+from ._reliances import REGISTRATION, lost
 
 
 def declare(
@@ -106,15 +108,38 @@ def _register(
     resource's ``stackTrace`` starts at the user's line, not at two frames of this library.
     The pickle names a stateless class and captures no Output, so it is stored plain, not as
     a secret (the provider's ``serialize_as_secret_always``): 100 bytes instead of 260.
+    Where Pulumi no longer offers what this needs, its own constructor registers, one frame
+    deeper (:data:`._reliances.REGISTRATION`, said once).
     """
     provider = InferenceEndpointProvider()
-    try:
-        from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
-    except ImportError:  # an SDK laid out otherwise: its own constructor, one frame deeper
+    registration = _registration()
+    if registration is None:
         pulumi.dynamic.Resource.__init__(resource, provider, resource_name, props, opts)
         return
-    props[PROVIDER_KEY] = serialize_provider(provider)
+    provider_key, serialize_provider = registration
+    props[provider_key] = serialize_provider(provider)
     pulumi.CustomResource.__init__(resource, DYNAMIC_RESOURCE_TYPE, resource_name, props, opts)
+
+
+@functools.cache
+def _registration() -> tuple[str, Callable[[Any], str]] | None:
+    """``pulumi.dynamic.dynamic``'s key of the pickled provider and its serializer, probed
+    once per process: ``None`` (and a warning) when a Pulumi release moved them."""
+    try:
+        import pulumi.dynamic.dynamic as module
+    except ImportError:
+        return registration_in(None)
+    return registration_in(module)
+
+
+def registration_in(module: Any) -> tuple[str, Callable[[Any], str]] | None:
+    """What :func:`_register` needs of ``module`` (Pulumi's ``pulumi.dynamic.dynamic``)."""
+    key = getattr(module, "PROVIDER_KEY", None)
+    serialize = getattr(module, "serialize_provider", None)
+    if key != "__provider" or not callable(serialize):
+        lost(REGISTRATION, warn=pulumi.log.warn)
+        return None
+    return key, serialize
 
 
 class LeftOutInputs(_program.LeftOutInputs):

@@ -42,12 +42,10 @@ from . import _layout, _wire
 from ._server import (
     QuietFailure,
     calling_urn,
-    quiet_failures,
+    extend_server,
     report_detailed_diff,
-    send_detailed_diffs,
     serve_one_command,
     server_reports_tracebacks,
-    widen_worker_pool,
 )
 
 log = logging.getLogger("pulumi_inference")
@@ -65,7 +63,7 @@ def _all_secrets(*prop_sets: Mapping[str, Any]) -> list[str]:
 
 class ProviderFailure(QuietFailure):
     """What the dynamic provider server would print last, after the error it refers to; the
-    server reports only that error's message (``_server.quiet_failures``)."""
+    server reports only that error's message (``_server.extend_server``)."""
 
 
 def _one_message(method: Callable[..., _Result]) -> Callable[..., _Result]:
@@ -118,9 +116,7 @@ class InferenceEndpointProvider(ResourceProvider):
         self._config = stack_config(req)
         _engine_log.route_to_engine()
         serve_one_command()
-        widen_worker_pool()
-        send_detailed_diffs()
-        quiet_failures()
+        extend_server()
 
     # -- offline ----------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from ..client import InferenceClient
 from ..operations import REGION_POLICY_ID, DesiredRegionPolicy, PolicyState
 from . import _layout, _wire
 from ._provider import _all_secrets, _one_message, stack_config
-from ._server import report_detailed_diff, send_detailed_diffs
+from ._server import extend_server, report_detailed_diff
 
 
 def _policy(props: Mapping[str, Any]) -> DesiredRegionPolicy:
@@ -45,7 +45,7 @@ class InferenceRegionPolicyProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._config = stack_config(req)
         _engine_log.route_to_engine()
-        send_detailed_diffs()
+        extend_server()
 
     @_one_message
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:

@@ -1,16 +1,17 @@
 """What the dynamic provider server (``python -m pulumi.dynamic``) does not offer, and how we
 get it anyway, each with a fallback to the plain behaviour when Pulumi's server changes.
+(Pulumi's public API offers none of these, up to 3.272: ``pulumi_inference/dynamic/_reliances.py``.)
 
 - **Concurrency.** The server handles calls on a ``ThreadPoolExecutor(max_workers=4)``, and a
   create blocks while its model deployment starts, so 12 ELSER endpoints would deploy in
-  waves of four. :func:`widen_worker_pool` finds the executor running the current call and
-  lets it start more threads. If it cannot be found, deployments wait four at a time (said
-  once in the log), which is what the native provider plugin avoids by design.
+  waves of four. :func:`extend_server` finds the executor running the current call and lets
+  it start more threads. If it cannot be found, deployments wait four at a time, which is
+  what the native provider plugin avoids by design.
 - **Which property a diff changes.** The server answers ``Diff`` with ``changes``, ``replaces``
   and ``delete_before_replace`` only, so ``pulumi preview --diff`` cannot mark what changed,
   and a key rotation (inside the always-secret ``secrets`` input) shows no changed property
-  at all. :func:`send_detailed_diffs` makes its answers carry the per-property diff the
-  provider reports (:func:`report_detailed_diff`); if it cannot, answers stay plain.
+  at all. Its answers are made to carry the per-property diff the provider reports
+  (:func:`report_detailed_diff`); if they cannot, they stay plain.
 - **Which resource a call is about.** ``ResourceProvider`` methods get no URN, but the gRPC
   request the server is handling carries one; :func:`calling_urn` reads it from the server's
   frame, so progress lines can be shown on the resource rather than on the stack.
@@ -21,64 +22,95 @@ get it anyway, each with a fallback to the plain behaviour when Pulumi's server 
   (``client.share_reads``).
 - **An error as its message.** The server answers a failed call with
   ``traceback.format_exc()``, so the engine prints a dozen lines of the server's own frames
-  under each error. :func:`quiet_failures` points the name ``traceback`` of that module at a
-  stand-in that gives, for a :class:`QuietFailure`, only the message of the error behind it
+  under each error. The name ``traceback`` of that module is pointed at a stand-in that
+  gives, for a :class:`QuietFailure`, only the message of the error behind it
   (``PULUMI_INFERENCE_DEBUG=1`` keeps the whole traceback); any other failure keeps it too.
 
 Each of these leans on how Pulumi's server is written (its executor's private fields, the
-``request`` local and the ``proto`` global of its module), not on an API it promises. When one
-stops working, the provider carries on without it and says so once per process with a
-warning the user sees (:func:`no_longer_works`): what no longer works, its effect, and the
-Pulumi version. CI runs the provider-process tests on the lowest and the newest Pulumi that
-``pyproject.toml`` allows (``scripts/test-pulumi-range``), and they fail on any such warning.
+``request`` local and the ``proto`` and ``traceback`` globals of its module), not on an API it
+promises: :func:`extend_server`, called by the providers' ``configure``, probes them all once
+per process, installs what holds and reports each that no longer does through
+:mod:`._reliances` (a warning the user sees; an error under CI's strict mode). The provider
+carries on without a lost one.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib.metadata
-import logging
 import os
 import sys
 import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
 from .._engine_watch import watch_engine
 from .._environment import debugging, worker_count
 from ..client import share_reads
-from ..properties import NATIVE_PACKAGE
-
-log = logging.getLogger("pulumi_inference")
+from ._reliances import (
+    CALLING_URN,
+    DETAILED_DIFF,
+    QUIET_FAILURES,
+    SERVER_CALL,
+    WORKER_POOL,
+    lost,
+)
 
 WORKERS_ENV = "PULUMI_INFERENCE_DYNAMIC_WORKERS"
 _SERVER_MODULE = os.path.join("pulumi", "dynamic", "__main__.py")
 
-NO_LONGER_WORKS = "pulumi-inference: with this Pulumi"
-"""How every warning of a lost extension starts (tests look for it)."""
 
-_widened: bool | None = None  # the outcome, once tried
-_warned: set[str] = set()
-_widen_lock = threading.Lock()
+@dataclass(frozen=True)
+class Extensions:
+    """What :func:`extend_server` found and installed in this process's server."""
+
+    widened: bool = False
+    urns: bool = False
+    detailed_diffs: bool = False
+    quiet_failures: bool = False
 
 
-def no_longer_works(what: str, effect: str) -> None:
-    """Warn, once per process and ``what``, that an extension of Pulumi's server failed."""
-    if what in _warned:
-        return
-    _warned.add(what)
-    try:
-        version = importlib.metadata.version("pulumi")
-    except importlib.metadata.PackageNotFoundError:
-        version = "unknown"
-    log.warning(
-        f"{NO_LONGER_WORKS} ({version}), {what} no longer works: {effect}. Please report it "
-        "to pulumi-inference with this Pulumi version; the native provider plugin "
-        f"({NATIVE_PACKAGE}) does not depend on it."
+_extended: Extensions | None = None  # once probed
+_probe_lock = threading.Lock()
+
+
+def extend_server() -> Extensions:
+    """From a provider's ``configure`` under the dynamic provider server: probe, once per
+    process, every reliance on how the server is written; install the extensions that hold
+    and report each one that does not (:func:`._reliances.lost`). A direct call (tests, an
+    embedding program) extends nothing."""
+    global _extended
+    with _probe_lock:
+        if _extended is None:
+            frame = _server_frame(sys._getframe(1))
+            if frame is None:
+                if _in_server_process():
+                    lost(SERVER_CALL)
+                return Extensions()
+            _extended = _probe(frame)
+        return _extended
+
+
+def _probe(frame: FrameType) -> Extensions:
+    names = frame.f_globals
+    found = Extensions(
+        widened=_widen(_executor_of(threading.current_thread())),
+        urns=_reads_urns(_handler_frame(frame)),
+        detailed_diffs=_install_detailing(names),
+        quiet_failures=_install_quiet(names) if _formats_tracebacks(names) else True,
     )
+    for holds, reliance in (
+        (found.widened, WORKER_POOL),
+        (found.urns, CALLING_URN),
+        (found.detailed_diffs, DETAILED_DIFF),
+        (found.quiet_failures, QUIET_FAILURES),
+    ):
+        if not holds:
+            lost(reliance)
+    return found
 
 
 def _wanted_workers() -> int:
@@ -99,46 +131,20 @@ def _executor_of(thread: threading.Thread) -> ThreadPoolExecutor | None:
     return None
 
 
-def widen_worker_pool() -> bool:
+def _widen(executor: ThreadPoolExecutor | None) -> bool:
     """Let the executor serving this call run up to ``$PULUMI_INFERENCE_DYNAMIC_WORKERS``
-    (default 64) calls at once. Once per process; ``True`` when the pool is wide enough."""
-    global _widened
-    with _widen_lock:
-        if _widened is not None:
-            return _widened
-        if _call_frame(sys._getframe(1)) is None:
-            return False  # a direct call (tests, an embedding program): no server pool
-        executor = _executor_of(threading.current_thread())
-        limit = getattr(executor, "_max_workers", None)
-        if executor is None or not isinstance(limit, int):
-            no_longer_works(
-                "widening the dynamic provider server's worker pool",
-                "it serves its own few calls at once, so model deployments wait in turns",
-            )
-            _widened = False
-            return False
-        executor._max_workers = max(limit, _wanted_workers())
-        _widened = True
-        return True
+    (default 64) calls at once; ``True`` when it does."""
+    limit = getattr(executor, "_max_workers", None)
+    if executor is None or not isinstance(limit, int):
+        return False
+    executor._max_workers = max(limit, _wanted_workers())
+    return True
 
 
 def _in_server_process() -> bool:
     """Whether this process is Pulumi's dynamic provider server (``python -m pulumi.dynamic``)."""
     spec = getattr(sys.modules.get("__main__"), "__spec__", None)
     return getattr(spec, "name", None) == "pulumi.dynamic.__main__"
-
-
-def _call_frame(frame: FrameType | None) -> FrameType | None:
-    """The server's frame handling this call; ``None`` for a direct call. In the server
-    process, not finding it means the server changed: said once, loudly."""
-    found = _server_frame(frame)
-    if found is None and _in_server_process():
-        no_longer_works(
-            "finding the call in the dynamic provider server",
-            "model deployments wait in turns, previews name no changed property and "
-            "progress lines show on the stack instead of on their resource",
-        )
-    return found
 
 
 def _server_frame(frame: FrameType | None) -> FrameType | None:
@@ -160,7 +166,7 @@ def server_reports_tracebacks() -> bool:
     When it cannot tell, it says no: the error's message then crosses as the exception's text,
     which both kinds of server carry."""
     frame = _server_frame(sys._getframe(1))
-    return frame is not None and "_abort_with_traceback" in frame.f_globals
+    return frame is not None and _formats_tracebacks(frame.f_globals)
 
 
 def serve_one_command() -> bool:
@@ -172,25 +178,32 @@ def serve_one_command() -> bool:
     return watch_engine(sys.argv[1])
 
 
+def _handler_frame(frame: FrameType | None) -> FrameType | None:
+    """The server's handler of the call (``Check(self, request, context)``, ...): the
+    outermost of its module's frames that has a ``request``."""
+    found = None
+    while frame is not None:
+        if frame.f_code.co_filename.endswith(_SERVER_MODULE) and "request" in frame.f_locals:
+            found = frame
+        frame = frame.f_back
+    return found
+
+
+def _reads_urns(handler: FrameType | None) -> bool:
+    request = handler.f_locals.get("request") if handler is not None else None
+    return isinstance(getattr(request, "urn", None), str)
+
+
 def calling_urn() -> str | None:
     """The URN of the resource the dynamic provider server is handling a call for, if any."""
-    frame = _call_frame(sys._getframe(1))
-    if frame is None:
-        return None  # a direct call: no request to read
-    urn = getattr(frame.f_locals.get("request"), "urn", None)
-    if isinstance(urn, str) and urn:
-        return urn
-    if "request" not in frame.f_locals:
-        no_longer_works(
-            "reading the resource of a call from the dynamic provider server",
-            "warnings and progress lines show on the stack instead of on their resource",
-        )
-    return None
+    if _extended is None or not _extended.urns:
+        return None  # a direct call, or a server whose request cannot be read (said once)
+    frame = _handler_frame(sys._getframe(1))
+    urn = getattr(frame.f_locals.get("request") if frame else None, "urn", None)
+    return urn if isinstance(urn, str) and urn else None
 
 
 _diff_of_call = threading.local()
-_detailing: bool | None = None
-_detail_lock = threading.Lock()
 
 
 def report_detailed_diff(detailed: Mapping[str, str]) -> None:
@@ -199,35 +212,19 @@ def report_detailed_diff(detailed: Mapping[str, str]) -> None:
     _diff_of_call.detailed = dict(detailed)
 
 
-def send_detailed_diffs() -> bool:
+def _install_detailing(names: dict[str, Any]) -> bool:
     """Make the server's ``Diff`` answers carry what :func:`report_detailed_diff` reported.
 
     The server builds its answer as ``proto.DiffResponse(**fields)``, ``proto`` being a name of
     its own module: that name, in that module only, is pointed at a stand-in whose
-    ``DiffResponse`` adds ``diffs`` and ``detailedDiff``. Once per process; ``True`` when the
-    answers carry them.
+    ``DiffResponse`` adds ``diffs`` and ``detailedDiff``; ``True`` when it could be.
     """
-    global _detailing
-    with _detail_lock:
-        if _detailing is None:
-            _detailing = _install_detailing(_call_frame(sys._getframe(1)))
-        return _detailing
-
-
-def _install_detailing(frame: FrameType | None) -> bool:
-    if frame is None:
-        return False  # a direct call: no server answer to extend
-    names = frame.f_globals
     real = names.get("proto")
     response_type = getattr(real, "DiffResponse", None)
     if real is None or response_type is None or not hasattr(response_type, "DIFF_SOME"):
-        no_longer_works(
-            "naming the changed properties in the dynamic provider server's diffs",
-            "previews of the dynamic resource name no changed property, and a rotated secret "
-            "shows as no change",
-        )
         return False
-    names["proto"] = _DetailingProto(real, _detailing_response(response_type))
+    if not isinstance(real, _DetailingProto):
+        names["proto"] = _DetailingProto(real, _detailing_response(response_type))
     return True
 
 
@@ -274,26 +271,24 @@ def _top_level(path: str) -> str:
 
 
 class QuietFailure(Exception):
-    """A failure whose cause is the error to show, alone (see :func:`quiet_failures`)."""
+    """A failure whose cause is the error to show, alone (see the module documentation)."""
 
 
-_quieted: bool | None = None
-_quiet_lock = threading.Lock()
+def _formats_tracebacks(names: Mapping[str, Any]) -> bool:
+    """Whether the server answers a failure with its formatted traceback (newer Pulumi) rather
+    than with the exception's own text (older ones, 3.216 among them)."""
+    return "_abort_with_traceback" in names
 
 
-def quiet_failures() -> bool:
-    """Make the server report a :class:`QuietFailure` as its cause's message alone. Once per
-    process; ``True`` when it does."""
-    global _quieted
-    with _quiet_lock:
-        if _quieted is None:
-            frame = _server_frame(sys._getframe(1))
-            names = frame.f_globals if frame is not None else {}
-            real = names.get("traceback")
-            _quieted = real is not None and hasattr(real, "format_exc")
-            if _quieted:
-                names["traceback"] = _QuietTraceback(real)
-        return _quieted
+def _install_quiet(names: dict[str, Any]) -> bool:
+    """Make the server report a :class:`QuietFailure` as its cause's message alone; ``True``
+    when it does."""
+    real = names.get("traceback")
+    if real is None or not hasattr(real, "format_exc"):
+        return False
+    if not isinstance(real, _QuietTraceback):
+        names["traceback"] = _QuietTraceback(real)
+    return True
 
 
 class _QuietTraceback:

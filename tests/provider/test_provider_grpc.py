@@ -184,7 +184,7 @@ def test_every_extension_of_pulumis_server_works_with_this_pulumi(
     """The provider leans on how Pulumi's dynamic server is written (pulumi_inference/dynamic/
     _server.py); run on the lowest and the newest Pulumi allowed (scripts/test-pulumi-range),
     this fails when one of those extensions stopped working with that version."""
-    from pulumi_inference.dynamic._server import NO_LONGER_WORKS
+    from pulumi_inference.dynamic._reliances import NO_LONGER_WORKS
 
     id_, outs = process.create(props("grpc-extensions"))
     changed = props("grpc-extensions", task_settings={"user": "b"})
