@@ -101,7 +101,9 @@ class ProviderProcess:
             "Check",
             provider_pb2.CheckRequest(
                 urn=URN,
-                olds=_serialize(self._with_provider(olds or {})),
+                olds=_serialize(
+                    self._with_provider(olds) if olds else {}
+                ),  # new: empty, as the engine sends
                 news=_serialize(self._with_provider(news)),
             ),
         )

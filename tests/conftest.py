@@ -31,6 +31,7 @@ that module named for what it is (``secured`` in tests/emulator/test_emulator_cl
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import httpx
@@ -77,3 +78,17 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # --- end of emulator fixtures ---
+
+
+# --- the model-based tests' counts (tests/support/opsmodel) ---
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many operational sequences and steps the model-based tests ran, per level."""
+    model = sys.modules.get("tests.support.opsmodel.model")
+    stats = getattr(model, "STATS", None)
+    if stats is None or not stats.by_level:
+        return
+    terminalreporter.section("operational sequences (model-based tests)")
+    for level, (sequences, steps) in sorted(stats.by_level.items()):
+        terminalreporter.write_line(f"{level}: {sequences} sequences, {steps} steps")
