@@ -82,7 +82,8 @@ def test_operational_sequences_hold_their_invariants(
 
 def _model(world: tuple[Clusters, FakeEngine], door: str, *open_: str) -> OperationsModel:
     made, engine = world
-    return OperationsModel(ProviderLevel(door, made, engine, ENV), made, f"provider/{door}", open_)
+    level = f"provider/{door}, replayed"
+    return OperationsModel(ProviderLevel(door, made, engine, ENV), made, level, open_)
 
 
 def open_defect(name: str) -> pytest.MarkDecorator:
