@@ -116,6 +116,12 @@ class Door:
         """A property name as this front end's users write it (``forceDelete`` natively)."""
         return BY_NAME[name].native_name if self.native else name
 
+    def said(self, name: str) -> str:
+        """A property name as a message says it to these programs: Python ones (inline, or
+        projects of runtime python), so Python's spelling through both doors; the native door
+        spells names as the program's language does (``forceDelete`` to YAML)."""
+        return name
+
     def around(self, endpoints: int, *, explicit_cluster: bool = True) -> int:
         """Resources of a stack with ``endpoints``: plus the stack, plus the native door's
         explicit provider when the program names the cluster."""

@@ -136,15 +136,28 @@ def _docstring(text: str, *, indent: str) -> list[str]:
     return [f"{indent}{quote}{lines[0]}", *body, f"{indent}{quote}", ""]
 
 
-def _class(name: str, doc: str, fields: Iterable[FieldSpec], *, open_model: bool = False) -> str:
+def _class(
+    name: str, doc: str, fields: Iterable[FieldSpec], *, owner: str, open_model: bool = False
+) -> str:
     base = "OpenSettingsModel" if open_model else "SettingsModel"
-    lines = [f"class {name}({base}):", *_docstring(doc, indent="    ")]
+    fields = [field for field in fields if not field.response_only]
+    lines = [f"class {name}({base}):", *_docstring(doc, indent="    "), *_about(owner, fields)]
     for field in fields:
-        if not field.response_only:
-            lines += _field_lines(field)
+        lines += _field_lines(field)
     while lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
+
+
+def _about(owner: str, fields: Iterable[FieldSpec]) -> list[str]:
+    """What a class's messages say of it (_settings_model.SettingsModel): whose settings these
+    are, as the catalogue's messages say it, and which fields are never quoted."""
+    lines = [f'    _owner: ClassVar[str] = "{owner}"']
+    secret = sorted(field.name for field in fields if field.secret)
+    if secret:
+        names = ", ".join(f'"{name}"' for name in secret)
+        lines.append(f"    _secret_fields: ClassVar[frozenset[str]] = frozenset({{{names}}})")
+    return [*lines, ""]
 
 
 def _nested_classes() -> list[tuple[str, FieldSpec]]:
@@ -192,7 +205,11 @@ def _body() -> list[str]:
     for name, field in _nested_classes():
         chunks.append(
             _class(
-                name, f"``{field.name}``: {field.description}", field.fields, open_model=field.open
+                name,
+                f"``{field.name}``: {field.description}",
+                field.fields,
+                owner=f"in '{field.name}'",
+                open_model=field.open,
             )
         )
         if not field.open:
@@ -205,6 +222,7 @@ def _body() -> list[str]:
             f"class {name}(SettingsModel):",
             f'    """``chunking_settings`` with strategy ``{strategy}``."""',
             "",
+            *_about(f"for chunking strategy '{strategy}'", fields),
             f'    strategy: Literal["{strategy}"] = "{strategy}"',
         ]
         for field in fields:
@@ -257,7 +275,7 @@ def _header() -> str:
     """The module head, importing exactly the names the body uses (ruff refuses others)."""
     nested = [field for _, field in _nested_classes()]
     closed = [field for field in nested if not field.open]
-    typing_names = {"TYPE_CHECKING", "Annotated", "Literal", "TypeAlias"}
+    typing_names = {"TYPE_CHECKING", "Annotated", "ClassVar", "Literal", "TypeAlias"}
     if closed:
         typing_names.add("TypedDict")
     if any(child.required for field in closed for child in field.fields):
@@ -297,11 +315,17 @@ def _service_classes(spec: ServiceSpec) -> str:
         task_doc += " Other keys are passed through to the model."
     return "\n\n".join(
         [
-            _class(f"{spec.title}ServiceSettings", service_doc, spec.service_settings),
+            _class(
+                f"{spec.title}ServiceSettings",
+                service_doc,
+                spec.service_settings,
+                owner=f"for service '{spec.name}'",
+            ),
             _class(
                 f"{spec.title}TaskSettings",
                 task_doc,
                 spec.task_settings,
+                owner=f"for service '{spec.name}'",
                 open_model=spec.open_task_settings,
             ),
         ]

@@ -10,7 +10,8 @@ YAML and every SDK spell it). Each door supplies its naming for the calls it ser
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+import difflib
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
@@ -19,6 +20,20 @@ def camel(name: str) -> str:
     """``service_settings`` -> ``serviceSettings``."""
     head, *rest = name.split("_")
     return head + "".join(word.capitalize() for word in rest)
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` most likely misspells (a did-you-mean), if one is close."""
+    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def unknown_setting(key: str, owner: str, meant: str | None, known: Iterable[str] = ()) -> str:
+    """A settings key nothing declares, worded alike for a dict and a typed settings class:
+    ``unknown setting 'modelid' for service 'openai'; did you mean 'model_id'?``."""
+    if meant is not None:
+        return f"unknown setting '{key}' {owner}; did you mean '{meant}'?"
+    return f"unknown setting '{key}' {owner}; it takes {', '.join(known) or 'no other keys'}"
 
 
 class _NoValue:

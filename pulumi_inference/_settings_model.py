@@ -5,17 +5,27 @@ Field types come in two faces. A type checker sees Pulumi inputs (``Integer`` is
 completes and checks what a program passes. Pydantic sees a validator that checks plain values
 and lets Outputs and other awaitables through unchecked: they are resolved later by the engine.
 
+A class given what it cannot take raises :class:`SettingsError`: one line per mistake, worded
+as the catalogue words it for a dict (``unknown setting 'modelid' for service 'openai'; did
+you mean 'model_id'?``), the "missing" of a misspelt key folded into its did-you-mean, never a
+secret's value. It is a pydantic ``ValidationError`` and, in a Pulumi program, a
+``pulumi.RunError``, which Pulumi's language hosts show as its message alone: no traceback.
+
 Only ``pulumi_inference.services`` imports this module, so programs that declare settings as
 dicts never import pydantic.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
+import typing
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, cast
 
-from pydantic import BaseModel, ConfigDict, PlainValidator, WrapValidator
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, WrapValidator
+
+from ._naming import closest, unknown_setting
 
 if TYPE_CHECKING:
     from pulumi import Input
@@ -96,7 +106,11 @@ def _plain(value: Any) -> Any:
 
 
 class SettingsModel(BaseModel):
-    """Base of every generated settings class: refuses unknown keys, validates assignment."""
+    """Base of every generated settings class: refuses unknown keys, validates assignment.
+
+    ``_owner`` says whose settings these are, as the catalogue's messages say it ("for service
+    'openai'", "in 'rate_limit'"); ``_secret_fields`` are never quoted in a message.
+    """
 
     model_config = ConfigDict(
         extra="forbid",
@@ -105,6 +119,20 @@ class SettingsModel(BaseModel):
         validate_assignment=True,
         use_attribute_docstrings=True,
     )
+    _owner: ClassVar[str] = ""
+    _secret_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as error:
+            raise settings_error(type(self), error) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as error:
+            raise settings_error(type(self), error) from None
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as the cluster expects them: ``None`` dropped, nested models as dicts."""
@@ -123,3 +151,86 @@ class OpenSettingsModel(SettingsModel):
     """A settings class that also keeps keys it does not declare (passed to the model)."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class SettingsError(ValidationError):
+    """What a typed settings class cannot take, one line per mistake (see the module's doc)."""
+
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@functools.cache
+def _raised_class() -> type[SettingsError]:
+    from pulumi import RunError  # only once something is wrong: services import stays light
+
+    class ProgramSettingsError(SettingsError, RunError):
+        """A :class:`SettingsError` that Pulumi's language hosts show without a traceback."""
+
+    return ProgramSettingsError
+
+
+def settings_error(model: type[SettingsModel], error: ValidationError) -> SettingsError:
+    """``error`` (pydantic's) as the :class:`SettingsError` of ``model``."""
+    details = error.errors(include_url=False)
+    meant = {_meant(model, detail) for detail in details} - {None}
+    lines = [
+        _said(model, detail)
+        for detail in details
+        if not (detail["type"] == "missing" and _loc(detail) in meant)
+    ]
+    # The same line errors (its .errors() stay pydantic's), under our message.
+    raised = _raised_class().from_exception_data(error.title, cast(Any, error.errors()))
+    raised.message = "\n".join(f"{model.__name__}: {line}" for line in lines)
+    return raised
+
+
+def _loc(detail: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(str(part) for part in detail["loc"])
+
+
+def _said(model: type[SettingsModel], detail: Mapping[str, Any]) -> str:
+    loc = _loc(detail)
+    owner = _model_at(model, loc[:-1])
+    path = ".".join(loc)
+    if detail["type"] == "extra_forbidden":
+        known = list(owner.model_fields)
+        return unknown_setting(loc[-1], owner._owner, closest(loc[-1], known), known)
+    if detail["type"] == "missing":
+        return f"missing required setting '{path}' {owner._owner}".rstrip()
+    text = str(detail["msg"]).removeprefix("Value error, ")
+    if loc[-1] in owner._secret_fields:
+        text = text.removesuffix(f" {detail['input']!r}")  # a secret's value is never quoted
+    return f"'{path}': {text}"
+
+
+def _meant(model: type[SettingsModel], detail: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """Where the key a misspelt one stands for would be (its did-you-mean), if it has one."""
+    if detail["type"] != "extra_forbidden":
+        return None
+    loc = _loc(detail)
+    meant = closest(loc[-1], _model_at(model, loc[:-1]).model_fields)
+    return (*loc[:-1], meant) if meant else None
+
+
+def _model_at(model: type[SettingsModel], loc: Sequence[str]) -> type[SettingsModel]:
+    """The settings class of the nested object at ``loc`` (``model`` itself for ``()``)."""
+    for name in loc:
+        field = model.model_fields.get(name)
+        nested = _settings_class(field.annotation) if field is not None else None
+        if nested is None:
+            return model
+        model = nested
+    return model
+
+
+def _settings_class(annotation: Any) -> type[SettingsModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, SettingsModel):
+        return annotation
+    for inner in typing.get_args(annotation):
+        found = _settings_class(inner)
+        if found is not None:
+            return found
+    return None

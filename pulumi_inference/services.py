@@ -17,7 +17,7 @@ Cross-field rules (one credential, allocations, ...) are checked by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias, TypedDict
 
 from ._settings_model import (
     NESTED,
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 class AdaptiveAllocations(SettingsModel):
     """``adaptive_allocations``: Scale allocations with load between a minimum and a maximum."""
+
+    _owner: ClassVar[str] = "in 'adaptive_allocations'"
 
     enabled: Boolean | None = None
     """Turn adaptive allocations on. Server default: False."""
@@ -68,6 +70,8 @@ else:
 class CustomResponse(OpenSettingsModel):
     """``response``: How to read the answer."""
 
+    _owner: ClassVar[str] = "in 'response'"
+
     json_parser: StringMap
     """JSONPath per result field, e.g. {'text_embeddings': '$.data[*].embedding[*]'}."""
 
@@ -82,6 +86,8 @@ class RateLimit(SettingsModel):
     """``rate_limit``: Requests per minute this endpoint may send to the service; the cluster
     adds a per-service default when omitted.
     """
+
+    _owner: ClassVar[str] = "in 'rate_limit'"
 
     requests_per_minute: Integer | None = None
     """Number of requests allowed per minute."""
@@ -101,6 +107,8 @@ else:
 
 class ThinkingConfig(SettingsModel):
     """``thinking_config``: Gemini thinking configuration."""
+
+    _owner: ClassVar[str] = "in 'thinking_config'"
 
     thinking_budget: Integer | None = None
     """Thinking token budget."""
@@ -124,6 +132,8 @@ else:
 class SentenceChunking(SettingsModel):
     """``chunking_settings`` with strategy ``sentence``."""
 
+    _owner: ClassVar[str] = "for chunking strategy 'sentence'"
+
     strategy: Literal["sentence"] = "sentence"
     max_chunk_size: Integer
     """Maximum words per chunk (at least 20). Server default: 250."""
@@ -135,6 +145,8 @@ class SentenceChunking(SettingsModel):
 class WordChunking(SettingsModel):
     """``chunking_settings`` with strategy ``word``."""
 
+    _owner: ClassVar[str] = "for chunking strategy 'word'"
+
     strategy: Literal["word"] = "word"
     max_chunk_size: Integer
     """Maximum words per chunk (10 to 300)."""
@@ -145,6 +157,8 @@ class WordChunking(SettingsModel):
 
 class RecursiveChunking(SettingsModel):
     """``chunking_settings`` with strategy ``recursive``."""
+
+    _owner: ClassVar[str] = "for chunking strategy 'recursive'"
 
     strategy: Literal["recursive"] = "recursive"
     max_chunk_size: Integer
@@ -162,6 +176,8 @@ class RecursiveChunking(SettingsModel):
 class NoneChunking(SettingsModel):
     """``chunking_settings`` with strategy ``none``."""
 
+    _owner: ClassVar[str] = "for chunking strategy 'none'"
+
     strategy: Literal["none"] = "none"
 
 
@@ -172,6 +188,9 @@ class AI21ServiceSettings(SettingsModel):
     """``service_settings`` of service ``ai21``: AI21 Jamba models. Task types: completion,
     chat_completion.
     """
+
+    _owner: ClassVar[str] = "for service 'ai21'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String | None = None
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -190,6 +209,8 @@ class AI21ServiceSettings(SettingsModel):
 class AI21TaskSettings(SettingsModel):
     """``task_settings`` of service ``ai21``."""
 
+    _owner: ClassVar[str] = "for service 'ai21'"
+
 
 # --- alibabacloud-ai-search ---
 
@@ -198,6 +219,9 @@ class AlibabaCloudServiceSettings(SettingsModel):
     """``service_settings`` of service ``alibabacloud-ai-search``: AlibabaCloud AI Search. Task
     types: completion, rerank, sparse_embedding, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'alibabacloud-ai-search'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -238,6 +262,8 @@ class AlibabaCloudServiceSettings(SettingsModel):
 class AlibabaCloudTaskSettings(SettingsModel):
     """``task_settings`` of service ``alibabacloud-ai-search``."""
 
+    _owner: ClassVar[str] = "for service 'alibabacloud-ai-search'"
+
     input_type: String | None = None
     """Embeddings: ingest or search. Task types: embedding, sparse_embedding, text_embedding. One
     of: ingest, search.
@@ -254,6 +280,9 @@ class AmazonSageMakerServiceSettings(SettingsModel):
     """``service_settings`` of service ``amazon_sagemaker``: Amazon SageMaker endpoints. Task
     types: text_embedding, completion, chat_completion, sparse_embedding, rerank.
     """
+
+    _owner: ClassVar[str] = "for service 'amazon_sagemaker'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"access_key", "secret_key"})
 
     access_key: String
     """AWS access key. Secret: stored apart by the cluster, never returned. Updatable in place
@@ -307,6 +336,8 @@ class AmazonSageMakerTaskSettings(OpenSettingsModel):
     model.
     """
 
+    _owner: ClassVar[str] = "for service 'amazon_sagemaker'"
+
     custom_attributes: String | None = None
     """Value of the X-Amzn-SageMaker-Custom-Attributes header."""
 
@@ -333,6 +364,9 @@ class AmazonBedrockServiceSettings(SettingsModel):
     """``service_settings`` of service ``amazonbedrock``: Amazon Bedrock. Task types:
     chat_completion, completion, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'amazonbedrock'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"access_key", "secret_key"})
 
     access_key: String
     """AWS access key. Secret: stored apart by the cluster, never returned. Updatable in place
@@ -370,6 +404,8 @@ class AmazonBedrockServiceSettings(SettingsModel):
 class AmazonBedrockTaskSettings(SettingsModel):
     """``task_settings`` of service ``amazonbedrock``."""
 
+    _owner: ClassVar[str] = "for service 'amazonbedrock'"
+
     max_new_tokens: Integer | None = None
     """Maximum number of output tokens. Task types: chat_completion, completion."""
 
@@ -391,6 +427,9 @@ class AnthropicServiceSettings(SettingsModel):
     completion, chat_completion.
     """
 
+    _owner: ClassVar[str] = "for service 'anthropic'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
+
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
     Updatable in place since 8.17.0.
@@ -407,6 +446,8 @@ class AnthropicServiceSettings(SettingsModel):
 
 class AnthropicTaskSettings(SettingsModel):
     """``task_settings`` of service ``anthropic``."""
+
+    _owner: ClassVar[str] = "for service 'anthropic'"
 
     max_tokens: Integer
     """Maximum number of tokens to generate (required)."""
@@ -428,6 +469,9 @@ class AzureAIStudioServiceSettings(SettingsModel):
     """``service_settings`` of service ``azureaistudio``: Azure AI Studio (Azure AI Foundry)
     deployments. Task types: completion, rerank, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'azureaistudio'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -465,6 +509,8 @@ class AzureAIStudioServiceSettings(SettingsModel):
 class AzureAIStudioTaskSettings(SettingsModel):
     """``task_settings`` of service ``azureaistudio``."""
 
+    _owner: ClassVar[str] = "for service 'azureaistudio'"
+
     do_sample: Number | None = None
     """Whether to sample (completion). Task types: chat_completion, completion."""
 
@@ -494,6 +540,9 @@ class AzureOpenAIServiceSettings(SettingsModel):
     """``service_settings`` of service ``azureopenai``: Azure OpenAI deployments. Task types:
     completion, chat_completion, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'azureopenai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key", "client_secret", "entra_id"})
 
     api_key: String | None = None
     """API key (one credential: api_key, entra_id or OAuth 2.0). Secret: stored apart by the
@@ -550,6 +599,8 @@ class AzureOpenAIServiceSettings(SettingsModel):
 class AzureOpenAITaskSettings(SettingsModel):
     """``task_settings`` of service ``azureopenai``."""
 
+    _owner: ClassVar[str] = "for service 'azureopenai'"
+
     user: String | None = None
     """End-user identifier passed to the service."""
 
@@ -564,6 +615,9 @@ class CohereServiceSettings(SettingsModel):
     """``service_settings`` of service ``cohere``: Cohere embeddings, rerank and chat models.
     Task types: completion, rerank, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'cohere'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -603,6 +657,8 @@ class CohereServiceSettings(SettingsModel):
 class CohereTaskSettings(SettingsModel):
     """``task_settings`` of service ``cohere``."""
 
+    _owner: ClassVar[str] = "for service 'cohere'"
+
     input_type: String | None = None
     """classification, clustering, ingest or search (embeddings). Task types: text_embedding. One
     of: classification, clustering, ingest, search.
@@ -626,6 +682,9 @@ class ContextualAIServiceSettings(SettingsModel):
     rerank.
     """
 
+    _owner: ClassVar[str] = "for service 'contextualai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
+
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
     Updatable in place since 8.17.0.
@@ -643,6 +702,8 @@ class ContextualAIServiceSettings(SettingsModel):
 class ContextualAITaskSettings(SettingsModel):
     """``task_settings`` of service ``contextualai``."""
 
+    _owner: ClassVar[str] = "for service 'contextualai'"
+
     instruction: String | None = None
     """Instruction that steers the reranker."""
 
@@ -657,6 +718,9 @@ class CustomServiceSettings(SettingsModel):
     """``service_settings`` of service ``custom``: Any HTTP model service described by request
     and response templates. Task types: text_embedding, sparse_embedding, rerank, completion.
     """
+
+    _owner: ClassVar[str] = "for service 'custom'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"secret_parameters"})
 
     secret_parameters: StringMap
     """Secret values (e.g. api_key) usable as ${name} in url, headers and request. Secret: stored
@@ -708,6 +772,8 @@ class CustomServiceSettings(SettingsModel):
 class CustomTaskSettings(SettingsModel):
     """``task_settings`` of service ``custom``."""
 
+    _owner: ClassVar[str] = "for service 'custom'"
+
     parameters: Object | None = None
     """Values for ${...} placeholders of the request template."""
 
@@ -719,6 +785,9 @@ class DeepSeekServiceSettings(SettingsModel):
     """``service_settings`` of service ``deepseek``: DeepSeek chat models. Task types:
     completion, chat_completion.
     """
+
+    _owner: ClassVar[str] = "for service 'deepseek'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -735,6 +804,8 @@ class DeepSeekServiceSettings(SettingsModel):
 class DeepSeekTaskSettings(SettingsModel):
     """``task_settings`` of service ``deepseek``."""
 
+    _owner: ClassVar[str] = "for service 'deepseek'"
+
 
 # --- elastic ---
 
@@ -744,6 +815,8 @@ class ElasticServiceSettings(SettingsModel):
     hosted by Elastic. Task types: sparse_embedding, text_embedding, rerank, completion,
     chat_completion, embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'elastic'"
 
     model_id: String
     """EIS model id, e.g. elser_model_2 or rainbow-sprinkles."""
@@ -771,6 +844,8 @@ class ElasticServiceSettings(SettingsModel):
 class ElasticTaskSettings(OpenSettingsModel):
     """``task_settings`` of service ``elastic``. Other keys are passed through to the model."""
 
+    _owner: ClassVar[str] = "for service 'elastic'"
+
 
 # --- elasticsearch ---
 
@@ -780,6 +855,8 @@ class ElasticsearchServiceSettings(SettingsModel):
     nodes (ELSER, E5, rerank, Eland models). Task types: rerank, sparse_embedding,
     text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'elasticsearch'"
 
     model_id: String | None = None
     """Trained model id: a built-in one (.elser_model_2, .multilingual-e5-small, .rerank-v1) or
@@ -826,6 +903,8 @@ class ElasticsearchServiceSettings(SettingsModel):
 class ElasticsearchTaskSettings(SettingsModel):
     """``task_settings`` of service ``elasticsearch``."""
 
+    _owner: ClassVar[str] = "for service 'elasticsearch'"
+
     return_documents: Boolean | None = None
     """Whether rerank results include the documents. Server default: True. Task types: rerank."""
 
@@ -838,6 +917,8 @@ class ElserServiceSettings(SettingsModel):
     (deprecated: use elasticsearch). Task types: sparse_embedding. Deprecated since 8.16;
     stored and returned as service 'elasticsearch'.
     """
+
+    _owner: ClassVar[str] = "for service 'elser'"
 
     num_allocations: Integer | None = None
     """Number of model allocations (fixed scale). GET reports the live count. Filled by the
@@ -864,6 +945,8 @@ class ElserServiceSettings(SettingsModel):
 class ElserTaskSettings(SettingsModel):
     """``task_settings`` of service ``elser``."""
 
+    _owner: ClassVar[str] = "for service 'elser'"
+
 
 # --- fireworksai ---
 
@@ -872,6 +955,9 @@ class FireworksAIServiceSettings(SettingsModel):
     """``service_settings`` of service ``fireworksai``: Fireworks AI. Task types:
     chat_completion, completion, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'fireworksai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -904,6 +990,8 @@ class FireworksAIServiceSettings(SettingsModel):
 class FireworksAITaskSettings(SettingsModel):
     """``task_settings`` of service ``fireworksai``."""
 
+    _owner: ClassVar[str] = "for service 'fireworksai'"
+
     user: String | None = None
     """End-user identifier passed to the service."""
 
@@ -918,6 +1006,9 @@ class GoogleAIStudioServiceSettings(SettingsModel):
     """``service_settings`` of service ``googleaistudio``: Google AI Studio (Gemini API). Task
     types: completion, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'googleaistudio'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -949,6 +1040,8 @@ class GoogleAIStudioServiceSettings(SettingsModel):
 class GoogleAIStudioTaskSettings(SettingsModel):
     """``task_settings`` of service ``googleaistudio``."""
 
+    _owner: ClassVar[str] = "for service 'googleaistudio'"
+
 
 # --- googlevertexai ---
 
@@ -957,6 +1050,9 @@ class GoogleVertexAIServiceSettings(SettingsModel):
     """``service_settings`` of service ``googlevertexai``: Google Vertex AI, including Model
     Garden providers. Task types: rerank, text_embedding, completion, chat_completion.
     """
+
+    _owner: ClassVar[str] = "for service 'googlevertexai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"service_account_json"})
 
     service_account_json: String
     """Service account key file content (JSON). Secret: stored apart by the cluster, never
@@ -1010,6 +1106,8 @@ class GoogleVertexAIServiceSettings(SettingsModel):
 class GoogleVertexAITaskSettings(SettingsModel):
     """``task_settings`` of service ``googlevertexai``."""
 
+    _owner: ClassVar[str] = "for service 'googlevertexai'"
+
     auto_truncate: Boolean | None = None
     """Truncate inputs longer than the model accepts. Task types: text_embedding."""
 
@@ -1034,6 +1132,9 @@ class GoogleVertexAITaskSettings(SettingsModel):
 class GroqServiceSettings(SettingsModel):
     """``service_settings`` of service ``groq``: Groq chat models. Task types: chat_completion."""
 
+    _owner: ClassVar[str] = "for service 'groq'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
+
     api_key: String | None = None
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
     Updatable in place since 8.17.0.
@@ -1057,6 +1158,8 @@ class GroqServiceSettings(SettingsModel):
 class GroqTaskSettings(SettingsModel):
     """``task_settings`` of service ``groq``."""
 
+    _owner: ClassVar[str] = "for service 'groq'"
+
     user: String | None = None
     """End-user identifier passed to the service."""
 
@@ -1071,6 +1174,9 @@ class HuggingFaceServiceSettings(SettingsModel):
     """``service_settings`` of service ``hugging_face``: Hugging Face Inference Endpoints. Task
     types: chat_completion, completion, rerank, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'hugging_face'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """Hugging Face access token. Secret: stored apart by the cluster, never returned. Updatable
@@ -1105,6 +1211,8 @@ class HuggingFaceServiceSettings(SettingsModel):
 class HuggingFaceTaskSettings(SettingsModel):
     """``task_settings`` of service ``hugging_face``."""
 
+    _owner: ClassVar[str] = "for service 'hugging_face'"
+
     return_documents: Boolean | None = None
     """Whether the rerank results include the document texts. Task types: rerank."""
 
@@ -1119,6 +1227,9 @@ class JinaAIServiceSettings(SettingsModel):
     """``service_settings`` of service ``jinaai``: Jina AI embeddings and rerankers. Task types:
     embedding, rerank, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'jinaai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -1161,6 +1272,8 @@ class JinaAIServiceSettings(SettingsModel):
 class JinaAITaskSettings(SettingsModel):
     """``task_settings`` of service ``jinaai``."""
 
+    _owner: ClassVar[str] = "for service 'jinaai'"
+
     return_documents: Boolean | None = None
     """Whether the rerank results include the document texts. Task types: rerank."""
 
@@ -1183,6 +1296,9 @@ class LlamaServiceSettings(SettingsModel):
     """``service_settings`` of service ``llama``: Llama Stack servers. Task types:
     text_embedding, completion, chat_completion.
     """
+
+    _owner: ClassVar[str] = "for service 'llama'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     url: String
     """Llama Stack endpoint URL."""
@@ -1217,6 +1333,8 @@ class LlamaServiceSettings(SettingsModel):
 class LlamaTaskSettings(SettingsModel):
     """``task_settings`` of service ``llama``."""
 
+    _owner: ClassVar[str] = "for service 'llama'"
+
 
 # --- mistral ---
 
@@ -1225,6 +1343,9 @@ class MistralServiceSettings(SettingsModel):
     """``service_settings`` of service ``mistral``: Mistral AI (the model key is 'model', not
     'model_id'). Task types: text_embedding, completion, chat_completion.
     """
+
+    _owner: ClassVar[str] = "for service 'mistral'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -1256,6 +1377,8 @@ class MistralServiceSettings(SettingsModel):
 class MistralTaskSettings(SettingsModel):
     """``task_settings`` of service ``mistral``."""
 
+    _owner: ClassVar[str] = "for service 'mistral'"
+
 
 # --- nvidia ---
 
@@ -1264,6 +1387,9 @@ class NvidiaServiceSettings(SettingsModel):
     """``service_settings`` of service ``nvidia``: NVIDIA NIM. Task types: chat_completion,
     completion, rerank, text_embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'nvidia'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -1298,6 +1424,8 @@ class NvidiaServiceSettings(SettingsModel):
 class NvidiaTaskSettings(SettingsModel):
     """``task_settings`` of service ``nvidia``."""
 
+    _owner: ClassVar[str] = "for service 'nvidia'"
+
     input_type: String | None = None
     """ingest or search (embeddings). Task types: text_embedding. One of: ingest, search."""
 
@@ -1312,6 +1440,9 @@ class OpenAIServiceSettings(SettingsModel):
     """``service_settings`` of service ``openai``: OpenAI (or an OpenAI-compatible API via url).
     Task types: chat_completion, completion, text_embedding, embedding.
     """
+
+    _owner: ClassVar[str] = "for service 'openai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key", "client_secret"})
 
     api_key: String | None = None
     """OpenAI API key (or configure OAuth 2.0). Secret: stored apart by the cluster, never
@@ -1364,6 +1495,8 @@ class OpenAIServiceSettings(SettingsModel):
 class OpenAITaskSettings(SettingsModel):
     """``task_settings`` of service ``openai``."""
 
+    _owner: ClassVar[str] = "for service 'openai'"
+
     user: String | None = None
     """End-user identifier passed to the service."""
 
@@ -1378,6 +1511,9 @@ class OpenShiftAIServiceSettings(SettingsModel):
     """``service_settings`` of service ``openshift_ai``: Red Hat OpenShift AI model servers. Task
     types: text_embedding, completion, chat_completion, rerank.
     """
+
+    _owner: ClassVar[str] = "for service 'openshift_ai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -1412,6 +1548,8 @@ class OpenShiftAIServiceSettings(SettingsModel):
 class OpenShiftAITaskSettings(SettingsModel):
     """``task_settings`` of service ``openshift_ai``."""
 
+    _owner: ClassVar[str] = "for service 'openshift_ai'"
+
     return_documents: Boolean | None = None
     """Whether the rerank results include the document texts. Task types: rerank."""
 
@@ -1426,6 +1564,9 @@ class VoyageAIServiceSettings(SettingsModel):
     """``service_settings`` of service ``voyageai``: Voyage AI embeddings and rerankers. Task
     types: text_embedding, rerank.
     """
+
+    _owner: ClassVar[str] = "for service 'voyageai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String | None = None
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -1462,6 +1603,8 @@ class VoyageAIServiceSettings(SettingsModel):
 class VoyageAITaskSettings(SettingsModel):
     """``task_settings`` of service ``voyageai``."""
 
+    _owner: ClassVar[str] = "for service 'voyageai'"
+
     input_type: String | None = None
     """ingest or search (embeddings). Task types: text_embedding. One of: ingest, search."""
 
@@ -1482,6 +1625,9 @@ class WatsonxServiceSettings(SettingsModel):
     """``service_settings`` of service ``watsonxai``: IBM watsonx.ai. Task types: text_embedding,
     rerank, chat_completion, completion.
     """
+
+    _owner: ClassVar[str] = "for service 'watsonxai'"
+    _secret_fields: ClassVar[frozenset[str]] = frozenset({"api_key"})
 
     api_key: String
     """API key of the third-party service. Secret: stored apart by the cluster, never returned.
@@ -1521,6 +1667,8 @@ class WatsonxServiceSettings(SettingsModel):
 
 class WatsonxTaskSettings(SettingsModel):
     """``task_settings`` of service ``watsonxai``."""
+
+    _owner: ClassVar[str] = "for service 'watsonxai'"
 
     truncate_input_tokens: Integer | None = None
     """Truncate inputs to this many tokens (rerank). Task types: rerank."""

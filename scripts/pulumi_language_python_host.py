@@ -37,6 +37,9 @@ from typing import Any
 
 # Exit code meaning "the error was already shown to the user" (as the real host uses it).
 ERROR_SHOWN = 32
+# What Pulumi's Python SDK raises for a call the engine no longer answers: it has stopped the
+# deployment (a resource's check failed, say) and reported why.
+MONITOR_GONE = "Resource monitor has terminated, shutting down"
 
 
 def _refused(address: str) -> bool:
@@ -216,7 +219,8 @@ def run(argv: list[str]) -> int:
             pulumi.runtime.run_in_stack(lambda: runpy.run_path(program, run_name="__main__"))
         )
     except pulumi.RunError as exc:  # a message for the user, shown as it is
-        pulumi.log.error(str(exc))
+        if str(exc) != MONITOR_GONE:  # the engine stopped the deployment and says why itself
+            pulumi.log.error(str(exc))
         return ERROR_SHOWN
     except KeyboardInterrupt:  # the CLI interrupts its plugins once it has failed or been
         return ERROR_SHOWN  # interrupted, and says why itself

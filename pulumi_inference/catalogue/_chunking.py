@@ -9,11 +9,11 @@ separator_group (plaintext, markdown), not both; ``none`` takes nothing else.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
+from .._naming import closest, unknown_setting
 from .._pulumi_wire import is_unknown
 from ._fields import integer
 from ._model import EMBEDDING_TASK_TYPES, FieldSpec, Issue, known_int
@@ -155,12 +155,11 @@ def _key_issues(strategy: str, chunking: Mapping[str, Any], check_field: Any) ->
             continue
         spec = specs.get(key)
         if spec is None:
-            accepted = ", ".join(specs) or "no other keys"
-            close = difflib.get_close_matches(key, list(specs), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (it takes {accepted})"
+            close = closest(key, specs)
             yield Issue(
                 f"{PATH}.{key}",
-                f"unknown setting '{key}' for chunking strategy '{strategy}'{hint}",
+                unknown_setting(key, f"for chunking strategy '{strategy}'", close, specs),
+                suggests=close and f"{PATH}.{close}",
             )
             continue
         yield from check_field(f"{PATH}.{key}", spec, value)

@@ -58,10 +58,15 @@ NO_DEFAULT: Final[Any] = _NoDefault()
 
 @dataclass(frozen=True)
 class Issue:
-    """One validation failure: ``path`` names the property, ``message`` says how to fix it."""
+    """One validation failure: ``path`` names the property, ``message`` says how to fix it.
+
+    ``suggests``: the path the fix points to (a misspelt key's did-you-mean), whose own
+    "missing" issue is then implied by this one and not reported.
+    """
 
     path: str
     message: str
+    suggests: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from .._naming import closest, unknown_setting
 from .._pulumi_wire import is_unknown
 from ._chunking import validate_chunking
 from ._model import TASK_TYPES, FieldSpec, Issue, ServiceSpec
@@ -74,31 +75,61 @@ def validate_endpoint(
 
     issues += _section("service_settings", service_settings, spec, known_task, required=True)
     issues += _section("task_settings", task_settings, spec, known_task, required=False)
-    if (
-        spec is not None
-        and isinstance(service_settings, Mapping)
-        and not is_unknown(task_settings)
-        and (task_settings is None or isinstance(task_settings, Mapping))
-    ):
-        context = {
-            "task_type": known_task,
-            "service_settings": service_settings,
-            "task_settings": task_settings or {},
-        }
-        for rule in spec.rules:
-            issues.extend(rule(context))
+    issues += _rules(spec, known_task, service_settings, task_settings)
     issues += validate_chunking(chunking_settings, known_task, _check_value)
-    return _dedupe(issues)
+    declared = {
+        "service_settings": service_settings,
+        "task_settings": task_settings,
+        "chunking_settings": chunking_settings,
+    }
+    return _one_per_mistake(issues, declared)
 
 
-def _dedupe(issues: list[Issue]) -> list[Issue]:
-    seen: set[Issue] = set()
-    unique = []
-    for issue in issues:
-        if issue not in seen:
-            seen.add(issue)
-            unique.append(issue)
-    return unique
+def _rules(
+    spec: ServiceSpec | None, task_type: str | None, service_settings: object, task_settings: object
+) -> list[Issue]:
+    """What the service's own rules (one credential, allocations, ...) find across fields."""
+    if (
+        spec is None
+        or not isinstance(service_settings, Mapping)
+        or is_unknown(task_settings)
+        or not (task_settings is None or isinstance(task_settings, Mapping))
+    ):
+        return []
+    context = {
+        "task_type": task_type,
+        "service_settings": service_settings,
+        "task_settings": task_settings or {},
+    }
+    return [issue for rule in spec.rules for issue in rule(context)]
+
+
+def _one_per_mistake(issues: list[Issue], declared: Mapping[str, object]) -> list[Issue]:
+    """One issue per mistake, in the order found: a key missing because it was misspelt is
+    said by the misspelling's did-you-mean alone, and of several issues about one path the
+    last is kept (a service's rule, which knows the whole constraint, over a field's bound:
+    ``num_threads: -1`` is not a power of two, which says it is below 1 too)."""
+    implied = {
+        issue.suggests
+        for issue in issues
+        if issue.suggests is not None and _lookup(declared, issue.suggests) is None
+    }
+    kept = [issue for issue in issues if issue.path not in implied]
+    last = {issue.path: issue for issue in kept}
+    said: dict[str, Issue] = {}
+    for issue in kept:
+        said.setdefault(issue.path, last[issue.path])
+    return list(said.values())
+
+
+def _lookup(declared: Mapping[str, object], path: str) -> object:
+    """The value at a dotted ``path`` of the declaration, or None when it is absent."""
+    value: object = declared
+    for key in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
 
 
 def _inference_id(value: object) -> Iterator[Issue]:
@@ -187,7 +218,8 @@ def _section(
         field = fields.get(key)
         if field is None:
             if not open_section:
-                yield Issue(f"{path}.{key}", _unknown_key_message(path, key, spec))
+                message, meant = _unknown_key_message(path, key, spec)
+                yield Issue(f"{path}.{key}", message, suggests=meant and f"{path}.{meant}")
             continue
         if not field.accepts_task(task_type):
             assert field.task_types is not None
@@ -216,22 +248,23 @@ def _section(
             )
 
 
-def _unknown_key_message(path: str, key: str, spec: ServiceSpec) -> str:
+def _unknown_key_message(path: str, key: str, spec: ServiceSpec) -> tuple[str, str | None]:
+    """How to fix an unknown key, and the key it stands for in this section, if any."""
     renamed = spec.renamed.get(key)
     if renamed is not None:
-        return f"{spec.name} names it '{renamed}': use '{renamed}' instead of '{key}'"
+        return f"{spec.name} names it '{renamed}': use '{renamed}' instead of '{key}'", renamed
     known = [field.name for field in spec.section(path) if not field.response_only]
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    if close:
-        return f"unknown setting '{key}' for service '{spec.name}'; did you mean '{close[0]}'?"
+    close = closest(key, known)
+    if close is not None:
+        return unknown_setting(key, f"for service '{spec.name}'", close), close
     other = "task_settings" if path == "service_settings" else "service_settings"
     if spec.field(other, key) is not None:
-        return f"'{key}' belongs in {other} for service '{spec.name}'; move it there"
+        return f"'{key}' belongs in {other} for service '{spec.name}'; move it there", None
     listing = ", ".join(known) if known else "none"
     return (
         f"unknown setting '{key}' for service '{spec.name}' (the cluster refuses unknown "
         f"keys); accepted {path}: {listing}"
-    )
+    ), None
 
 
 def _kind_ok(kind: str, value: object) -> bool:
@@ -275,10 +308,11 @@ def _check_value(path: str, field: FieldSpec, value: object) -> Iterator[Issue]:
         yield Issue(path, f"'{field.name}' must be {wanted}{extra}; got {got}")
         return
     if isinstance(value, int | float) and not isinstance(value, bool):
+        number = int(value) if isinstance(value, float) and value.is_integer() else value
         if field.minimum is not None and value < field.minimum:
-            yield Issue(path, f"'{field.name}' must be at least {field.minimum}; got {value}")
+            yield Issue(path, f"'{field.name}' must be at least {field.minimum}; got {number}")
         if field.maximum is not None and value > field.maximum:
-            yield Issue(path, f"'{field.name}' must be at most {field.maximum}; got {value}")
+            yield Issue(path, f"'{field.name}' must be at most {field.maximum}; got {number}")
     if isinstance(value, str):
         if value == "":
             yield Issue(path, f"'{field.name}' must not be empty")
@@ -321,9 +355,12 @@ def _check_object(path: str, field: FieldSpec, value: Mapping[str, Any]) -> Iter
         if child is None:
             if field.open:
                 continue
-            close = difflib.get_close_matches(key, list(children), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"it takes {', '.join(children)}"
-            yield Issue(f"{path}.{key}", f"unknown setting '{key}' in '{field.name}'; {hint}")
+            close = closest(key, children)
+            yield Issue(
+                f"{path}.{key}",
+                unknown_setting(key, f"in '{field.name}'", close, list(children)),
+                suggests=close and f"{path}.{close}",
+            )
             continue
         yield from _check_value(f"{path}.{key}", child, item)
     for child in field.fields:

@@ -16,10 +16,11 @@ from ._region_policy import (
     get_region_policy,
     put_region_policy,
 )
-from ._retry import RetryPolicy
+from ._retry import LOOKUP_POLICY, RetryPolicy
 from ._shared import share_reads, sharing_reads
 
 __all__ = [
+    "LOOKUP_POLICY",
     "CreateOutcome",
     "Created",
     "DeploymentPending",

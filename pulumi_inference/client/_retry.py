@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from ..errors import ConfigurationError
 
@@ -40,6 +41,8 @@ class RetryPolicy:
     unreachable_deadline: float = 15.0
     base_delay: float = 0.25
     max_delay: float = 8.0
+    purpose: str | None = None
+    """What a fixed budget is for ("the preview's look-up"); None: the environment's policy."""
 
     def __post_init__(self) -> None:
         if min(self.deadline, self.unreachable_deadline, self.base_delay, self.max_delay) < 0:
@@ -50,7 +53,7 @@ class RetryPolicy:
         """Defaults, overridden by ``PULUMI_INFERENCE_RETRY_DEADLINE`` (seconds per operation),
         ``PULUMI_INFERENCE_RETRY_BASE_DELAY`` and ``PULUMI_INFERENCE_RETRY_MAX_DELAY``."""
         env = os.environ if environ is None else environ
-        values: dict[str, float] = {}
+        values: dict[str, Any] = {}
         for name, variable in (
             ("deadline", DEADLINE_ENV),
             ("unreachable_deadline", UNREACHABLE_ENV),
@@ -67,6 +70,21 @@ class RetryPolicy:
                     f"{variable}={text!r}: expected a number of seconds, e.g. 120"
                 ) from None
         return cls(**values)
+
+    def stops(self) -> str:
+        """When its retries stop, as a message tells it: the budget in force and what sets it."""
+        if self.purpose is None:
+            return (
+                f"retries stop after {DEADLINE_ENV} ({self.deadline:g}s), or {UNREACHABLE_ENV} "
+                f"({self.unreachable_deadline:g}s) of refused connections"
+            )
+        commands = RetryPolicy.from_environment()
+        return (
+            f"{self.purpose} gives up after {self.deadline:g}s, or {self.unreachable_deadline:g}s "
+            f"of refused connections (a fixed budget: the calls that change the cluster retry "
+            f"for {DEADLINE_ENV} ({commands.deadline:g}s), or {UNREACHABLE_ENV} "
+            f"({commands.unreachable_deadline:g}s) of refused connections)"
+        )
 
     def delay(
         self,
@@ -113,3 +131,10 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+LOOKUP_POLICY = RetryPolicy(
+    deadline=10.0, unreachable_deadline=3.0, purpose="the preview's look-up"
+)
+"""What a preview reads on its own (version, privileges, the users of an endpoint to replace):
+a short fixed budget, so that a preview of an unreachable cluster ends in seconds."""

@@ -245,10 +245,7 @@ class ClusterSession:
         raise ClusterUnreachableError(
             f"{run.subject} on {self.cluster}: could not reach the cluster after {run.count} "
             f"attempt(s) over {run.deadline.elapsed():.1f}s (last error: {reason}). Check "
-            "the URL and that the cluster is up and reachable from here; retries stop "
-            f"after PULUMI_INFERENCE_RETRY_DEADLINE ({run.policy.deadline:g}s), or "
-            "PULUMI_INFERENCE_UNREACHABLE_DEADLINE "
-            f"({run.policy.unreachable_deadline:g}s) of refused connections."
+            f"the URL and that the cluster is up and reachable from here; {run.policy.stops()}."
         ) from None
 
     def _wait_after_answer(self, run: _Attempts, response: httpx.Response) -> float | None:

@@ -125,15 +125,16 @@ class InferenceEndpointProvider(ResourceProvider):
         props, secrets_unknown = _layout.canonical(_wire.unwrap(news)[0])
         old_props = _layout.canonical(_wire.unwrap(olds)[0])[0] if olds else None
         hidden = _all_secrets(props)
+        issues = operations.check(
+            props,
+            secrets_unknown=secrets_unknown,
+            connect=self._client,
+            olds=old_props,
+            resource=calling_urn(),
+        )
         failures = [
-            CheckFailure(path, redact(message, hidden))
-            for path, message in operations.check(
-                props,
-                secrets_unknown=secrets_unknown,
-                connect=self._client,
-                olds=old_props,
-                resource=calling_urn(),
-            )
+            CheckFailure(prop, redact(reason, hidden))
+            for prop, reason in operations.as_check_failures(issues)
         ]
         return CheckResult(news, failures)
 

@@ -56,7 +56,8 @@ class InferenceRegionPolicyProvider(ResourceProvider):
             new = DesiredRegionPolicy.from_props(props)
             issues = operations.check_against_cluster(lambda: self._client(new), old, new)
         hidden = _all_secrets(props)
-        return CheckResult(news, [CheckFailure(p, redact(m, hidden)) for p, m in issues])
+        failures = operations.as_check_failures(issues)
+        return CheckResult(news, [CheckFailure(p, redact(m, hidden)) for p, m in failures])
 
     @_one_message
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -47,9 +47,10 @@ from ..client import InferenceClient
 from ..connection import FIELDS
 from ..operations import Change, DesiredEndpoint
 from ..properties import NATIVE_PACKAGE
+from ._program_naming import program_naming
 from ._region_policy import RegionPolicyCalls, is_region_policy
 from ._schema import INPUT_NAMES, schema_json
-from ._values import schema_naming, to_plain, to_wire
+from ._values import to_plain, to_wire
 
 WORKERS_ENV = "PULUMI_INFERENCE_NATIVE_WORKERS"
 _T = TypeVar("_T")
@@ -63,9 +64,9 @@ def _diff_key(change: Change) -> str:
 
 
 def _property_path(path: str) -> str:
-    """``service_settings.model_id`` -> ``serviceSettings.model_id``."""
+    """``service_settings.model_id`` as the program spells it: ``serviceSettings.model_id``."""
     top, dot, rest = path.partition(".")
-    return camel(top) + dot + rest
+    return program_naming()(top) + dot + rest
 
 
 def _inputs_of(plain: Mapping[str, Any]) -> dict[str, Any]:
@@ -89,7 +90,7 @@ class InferenceEndpointPlugin(Provider):
         """Blocking ``work`` on the provider's executor, its log records on ``urn``."""
         context = contextvars.copy_context()
         context.run(_engine_log.current_urn.set, urn or None)
-        context.run(_naming.current.set, schema_naming)
+        context.run(_naming.current.set, program_naming())
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, functools.partial(context.run, work))
 
@@ -152,7 +153,7 @@ class InferenceEndpointPlugin(Provider):
         if is_region_policy(request.urn):
             return await self._regions.check(request)
         plain, secret_paths = to_plain(request.new_inputs)
-        with _naming.naming(schema_naming):
+        with _naming.naming(program_naming()):
             issues = operations.check(plain) + operations.unknown_properties(plain, INPUT_NAMES)
         if not issues:  # what the cluster's version cannot accept (GET /, once per cluster)
             olds = to_plain(request.old_inputs)[0] if request.old_inputs else None
@@ -164,7 +165,8 @@ class InferenceEndpointPlugin(Provider):
             )
         hidden = operations.secrets_in(plain)
         failures = [
-            CheckFailure(_property_path(path), redact(message, hidden)) for path, message in issues
+            CheckFailure(prop, redact(reason, hidden))
+            for prop, reason in operations.as_check_failures(issues, _property_path)
         ]
         return CheckResponse(inputs=to_wire(_inputs_of(plain), secret_paths), failures=failures)
 

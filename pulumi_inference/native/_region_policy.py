@@ -30,7 +30,8 @@ from .._pulumi_wire import UNKNOWN
 from ..client import InferenceClient
 from ..operations import REGION_POLICY_ID, DesiredRegionPolicy, PolicyState
 from ..properties import NATIVE_REGION_POLICY_TYPE
-from ._values import schema_naming, to_plain, to_wire
+from ._program_naming import program_naming
+from ._values import to_plain, to_wire
 
 _T = TypeVar("_T")
 Run = Callable[[str | None, Callable[[], _T]], Awaitable[_T]]
@@ -59,9 +60,9 @@ def _wire(plain: Mapping[str, Any]) -> dict[str, PropertyValue]:
 
 
 def _property_path(path: str) -> str:
-    """``allowed_regions[0].csp`` -> ``allowedRegions[0].csp``."""
+    """``allowed_regions[0].csp`` as the program spells it: ``allowedRegions[0].csp``."""
     cut = min((i for i in (path.find("."), path.find("[")) if i >= 0), default=len(path))
-    return camel(path[:cut]) + path[cut:]
+    return program_naming()(path[:cut]) + path[cut:]
 
 
 def _state(found: PolicyState) -> dict[str, PropertyValue]:
@@ -77,7 +78,7 @@ class RegionPolicyCalls:
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         plain = _plain(request.new_inputs)
-        with _naming.naming(schema_naming):
+        with _naming.naming(program_naming()):
             issues = operations.check_region_policy(plain)
             issues += operations.unknown_properties(plain, operations.REGION_POLICY_INPUT_KEYS)
         if not issues:
@@ -91,7 +92,10 @@ class RegionPolicyCalls:
                 request.urn,
                 lambda: operations.check_against_cluster(self._connect, old, new),
             )
-        failures = [CheckFailure(_property_path(path), message) for path, message in issues]
+        failures = [
+            CheckFailure(prop, reason)
+            for prop, reason in operations.as_check_failures(issues, _property_path)
+        ]
         return CheckResponse(inputs=_wire(_inputs(plain)), failures=failures)
 
     async def diff(self, request: DiffRequest) -> DiffResponse:

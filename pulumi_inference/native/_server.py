@@ -32,9 +32,10 @@ from .._environment import debugging
 from .._secrets import redact
 from .._subcommand import use_formatter
 from ..client import share_reads
+from ._program_naming import program_naming
 from ._provider import InferenceEndpointPlugin
 from ._schema import PLUGIN_EXECUTABLE
-from ._values import schema_naming, to_plain
+from ._values import to_plain
 
 _CALLS = (
     "GetSchema",
@@ -82,7 +83,7 @@ def _clean(
 ) -> Callable[[Any, Any, Any], Awaitable[Any]]:
     async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Any:
         try:
-            with _naming.naming(schema_naming):
+            with _naming.naming(program_naming()):
                 return await call(self, request, context)
         except NotImplementedError:
             raise

@@ -62,6 +62,7 @@ from ._secrets_digest import endpoint_secrets, secrets_digest
 from ._update import update
 from ._validation import (
     ENGINE_CONFIG_KEYS,
+    as_check_failures,
     check_provider_config,
     provider_config,
     unknown_properties,
@@ -86,6 +87,7 @@ __all__ = [
     "PolicyState",
     "ReadOutcome",
     "RegionPolicyPlan",
+    "as_check_failures",
     "check",
     "check_against_cluster",
     "check_provider_config",

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..client import InferenceClient, RetryPolicy
+from ..client import LOOKUP_POLICY, InferenceClient
 from ..errors import (
     AuthenticationError,
     AuthorizationError,
@@ -44,9 +44,6 @@ CHECK_ENV = "PULUMI_INFERENCE_PREVIEW_CHECK"
 """``fail`` (default), ``warn`` or ``off``: what a preview does when the cluster check fails."""
 
 MANAGE, MONITOR = "manage_inference", "monitor_inference"
-
-LOOKUP_POLICY = RetryPolicy(deadline=10.0, unreachable_deadline=3.0)
-"""A preview's look-up gives up sooner than an apply's requests do."""
 
 
 @dataclass(frozen=True)

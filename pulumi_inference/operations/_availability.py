@@ -16,16 +16,12 @@ from typing import Any
 
 from .. import catalogue
 from .._version import SERVERLESS, Version, parse_version
-from ..client import InferenceClient, RetryPolicy
+from ..client import LOOKUP_POLICY, InferenceClient
 from ..errors import InferenceError
 from ._desired import DesiredEndpoint
 from ._plan import has_unknown
 
 log = logging.getLogger("pulumi_inference")
-
-
-LOOKUP_POLICY = RetryPolicy(deadline=10.0, unreachable_deadline=3.0)
-"""A preview's ``GET /`` gives up sooner than an apply's requests do."""
 
 
 class _Lookups:

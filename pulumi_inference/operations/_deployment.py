@@ -15,6 +15,11 @@ from ._desired import DesiredEndpoint
 
 log = logging.getLogger("pulumi_inference")
 
+PROGRESS = {"ephemeral": True}
+"""``extra`` of a deployment's progress lines: the engine shows each on its resource's row while
+it happens and leaves them out of the Diagnostics it prints at the end (an ``up`` printed each
+one up to three times: its row, the row of the resource's completion, Diagnostics)."""
+
 FIRST_POLL = 1.0
 MAX_POLL = 15.0
 BACKOFF = 1.5
@@ -134,11 +139,16 @@ def wait_until_ready(
             stats = client.trained_model_stats(deployment_id)
         except (ClusterUnreachableError, ClusterUnavailableError) as exc:
             status = DeploymentStatus(False, f"{last} (stats unavailable: {type(exc).__name__})")
-            log.info("%s: could not read the deployment's stats (%s); still waiting", subject, exc)
+            log.info(
+                "%s: could not read the deployment's stats (%s); still waiting",
+                subject,
+                exc,
+                extra=PROGRESS,
+            )
         else:
             status = read_status(stats, deployment_id, spec.service_settings)
             if status.summary != last:
-                log.info("%s: deployment %s", subject, status.summary)
+                log.info("%s: deployment %s", subject, status.summary, extra=PROGRESS)
                 last = status.summary
         if status.ready:
             return

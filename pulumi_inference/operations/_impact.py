@@ -13,16 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .._naming import spelled
-from ..client import InferenceClient, RetryPolicy
+from ..client import LOOKUP_POLICY, InferenceClient
 from ..errors import InferenceError
 from ._desired import DesiredEndpoint
 from ._plan import Plan
 from ._versions import dry_run_available
 
 log = logging.getLogger("pulumi_inference")
-
-LOOKUP_POLICY = RetryPolicy(deadline=10.0, unreachable_deadline=3.0)
-"""A preview's look-up gives up sooner than an apply's requests do."""
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._naming import spelled
-from ..client import InferenceClient
+from ..client import LOOKUP_POLICY, InferenceClient
 from ..errors import InferenceError
 from ._availability import live_version
-from ._impact import LOOKUP_POLICY
 from ._plan import has_unknown
 from ._region_desired import DesiredRegionPolicy
 from ._region_policy import region_policy_refusal

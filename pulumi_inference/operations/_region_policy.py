@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._naming import spelled
+from .._published import docs_url
 from .._version import Version, format_version
 from ..client import (
     InferenceClient,
@@ -93,7 +94,7 @@ def create_region_policy(client: InferenceClient, desired: DesiredRegionPolicy) 
             f"({existing.region_policy}, created {existing.created_at}) that this stack does "
             "not manage, and there is one policy per cluster. Set "
             f"{spelled('adopt_existing', True)} to take it over (it is then replaced by this "
-            "declaration), or import it (docs/region-policy.md)."
+            f"declaration), or import it ({docs_url('docs/region-policy.md')})."
         )
     if existing is not None:
         log.info("the inference region policy: adopting the existing policy on %s", client.cluster)

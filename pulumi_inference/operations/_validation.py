@@ -108,6 +108,16 @@ def _check_connection(merged: Any) -> list[tuple[str, str]]:
     return issues
 
 
+def as_check_failures(
+    issues: list[tuple[str, str]], spell_path: Callable[[str], str] = str
+) -> list[tuple[str, str]]:
+    """Issues as the engine is given them, (property, reason): no property, the path in the
+    reason. Given a property, the engine prints ``property <path> value <its value> has a
+    problem:`` before the reason, with ``{<nil>}`` for a nested path (it looks the path up as
+    one top-level key); without one, ``<type> resource '<name>' has a problem: <reason>``."""
+    return [("", f"{spell_path(path)}: {message}") for path, message in issues]
+
+
 def unknown_properties(
     props: Mapping[str, Any], accepted: Collection[str]
 ) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._published import docs_url
 from .._pulumi_wire import UNKNOWN
 from ._endpoint import Endpoint
 from ._region import RegionPolicy
@@ -177,8 +178,9 @@ def _region_policy_required(
         f"stack '{context.stack}' declares no InferenceRegionPolicy ({REGION_POLICY_REQUIRED}: "
         f"stacks {', '.join(map(str, stacks))} must say where inference may run). Fix: declare "
         "pulumi_inference.InferenceRegionPolicy (or the native one) with allowed_geos or "
-        "allowed_regions (docs/region-policy.md), or take the stack out of 'stacks' of "
-        f"{REGION_POLICY_REQUIRED} in the policy pack's configuration (--policy-pack-config)."
+        f"allowed_regions ({docs_url('docs/region-policy.md')}), or take the stack out of "
+        f"'stacks' of {REGION_POLICY_REQUIRED} in the policy pack's configuration "
+        "(--policy-pack-config)."
     )
 
 

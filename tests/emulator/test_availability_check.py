@@ -18,6 +18,7 @@ from pulumi_inference.errors import InferenceError
 from pulumi_inference.operations import DesiredEndpoint
 from pulumi_inference.operations._access import CHECK_ENV
 from pulumi_inference.operations._versions import dry_run_available
+from tests.support import checks
 
 
 def _groq(url: str, **extra: Any) -> dict[str, Any]:
@@ -33,7 +34,7 @@ def _groq(url: str, **extra: Any) -> dict[str, Any]:
 
 
 def _failures(props: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(f.property, f.reason) for f in InferenceEndpointProvider().check({}, props).failures]
+    return checks.by_path(InferenceEndpointProvider().check({}, props).failures)
 
 
 def _gets(emulator: Emulator) -> int:
@@ -152,7 +153,7 @@ def test_a_declaration_that_adds_nothing_to_what_the_cluster_took_asks_nothing(
         assert provider.check(old, more).failures == []
         assert _gets(emulator) == 1
         groq = _groq(emulator.url)
-        assert [f.property for f in provider.check(old, groq).failures] == ["service"]
+        assert checks.paths(provider.check(old, groq).failures) == ["service"]
 
 
 def test_endpoints_checked_at_once_ask_their_cluster_once() -> None:

@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from pulumi_inference import operations
+from pulumi_inference._naming import naming
+from pulumi_inference._published import docs_url
 from pulumi_inference.client import InferenceClient, get_region_policy, put_region_policy
 from pulumi_inference.connection import ClusterConnection
 from pulumi_inference.emulator import Emulator, EmulatorConfig
@@ -19,6 +21,7 @@ from pulumi_inference.errors import (
     RegionPolicyExistsError,
     UnsupportedByClusterError,
 )
+from pulumi_inference.native._values import schema_naming
 from pulumi_inference.operations import DesiredRegionPolicy
 
 PATH = "/_inference/_region_policy"
@@ -91,7 +94,11 @@ def test_an_existing_policy_is_refused_unless_adopted(
     es: InferenceClient, client: httpx.Client
 ) -> None:
     client.put(PATH, json={"region_policy": {"allowed_geos": ["us"]}})
-    with pytest.raises(RegionPolicyExistsError, match="adopt_existing=True"):
+    with pytest.raises(RegionPolicyExistsError, match="adopt_existing=True") as refused:
+        operations.create_region_policy(es, policy(allowed_geos=["eu"]))
+    # The published page (a pip user has no docs/), and the native door's YAML spelling.
+    assert f"import it ({docs_url('docs/region-policy.md')})" in str(refused.value)
+    with naming(schema_naming), pytest.raises(RegionPolicyExistsError, match="adoptExisting: true"):
         operations.create_region_policy(es, policy(allowed_geos=["eu"]))
     adopted = operations.create_region_policy(es, policy(allowed_geos=["eu"], adopt_existing=True))
     assert adopted.outputs["updated_at"]

@@ -578,9 +578,10 @@ def test_misspelled_setting_fails_at_preview_without_calling_the_cluster(
     with pytest.raises(auto.CommandError) as failed:
         stack.preview(color="never")
     message = str(failed.value)
-    path = "serviceSettings.modelid" if door.native else "service_settings.modelid"
+    path = f"{door.said('service_settings')}.modelid"  # a Python program's spelling
     assert path in message
-    assert "model_id" in message.replace(path, "")
+    assert "did you mean 'model_id'?" in message.replace(path, "")
+    assert "missing required" not in message  # implied by the misspelling: not said again
     assert "sk-x" not in message
 
     with pytest.raises(auto.CommandError):
@@ -618,7 +619,7 @@ def test_delete_of_an_endpoint_used_by_a_pipeline_needs_force_delete(
         stack.destroy(color="never")
     message = str(refused.value)
     assert pipeline in message
-    assert door.word("force_delete") in message
+    assert door.said("force_delete") in message
     assert cluster.endpoint(inference_id) is not None
 
     declarations["emb"]["force_delete"] = True

@@ -113,7 +113,7 @@ def test_a_second_stack_declaring_the_same_endpoint_is_refused(
         second.up(color="never")
     message = str(refused.value)
     assert "already exists" in message and "not managed by this stack" in message
-    assert door.word("adopt_existing") in message
+    assert door.said("adopt_existing") in message
 
     second.destroy(color="never")  # the refused stack owns nothing: the endpoint stays
     assert cluster.endpoint(inference_id) is not None
@@ -147,7 +147,7 @@ def test_preview_warns_when_a_replacement_breaks_a_pipeline_and_an_index(
     assert breaking, said
     urn, message = breaking[0]
     assert urn.endswith("::emb")
-    assert "will FAIL" in message and index in message and door.word("force_delete") in message
+    assert "will FAIL" in message and index in message and door.said("force_delete") in message
     assert cluster.dry_runs() == [f"/_inference/text_embedding/{inference_id}"]
     assert cluster.endpoint(inference_id) is not None  # a preview never deletes
 

@@ -3,9 +3,7 @@ through the Python language host that scripts/install-pulumi-cli puts beside the
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from pulumi import automation as auto
 
 from devtools.engine import Engine
 from pulumi_inference.emulator import Emulator, EmulatorConfig
-from tests.support.policy import cli_with_this_host
+from tests.support.person import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.engine
@@ -90,26 +88,14 @@ def _preview_without_plugins(
     pulumi_cli_dir: Path, emulator: Emulator, tmp_path: Path, program: str
 ) -> tuple[Path, str]:
     """`pulumi preview` of ``program`` as a person runs it, in a PULUMI_HOME where
-    `install-plugin` never ran, with this checkout's Python language host; what it printed."""
-    cli = cli_with_this_host(pulumi_cli_dir, tmp_path / "cli" / "bin")
-    empty_home = tmp_path / "pulumi-home-without-plugins"
-    engine = Engine(tmp_path / "engine", cli, env={"PULUMI_HOME": str(empty_home)})
-    project = tmp_path / "native"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text("name: native\nruntime: python\n")
-    (project / "__main__.py").write_text(program)
-    stack = project_stack(engine, project)
-    stack.set_config("elasticsearch-inference:url", auto.ConfigValue(emulator.url))
-    previewed = subprocess.run(
-        [str(cli / "pulumi"), "preview", "--stack", "dev", "--non-interactive", "--color", "never"],
-        cwd=project,
-        env={**os.environ, **engine.env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    `install-plugin` never ran; what it printed."""
+    home = tmp_path / "pulumi-home-without-plugins"
+    person = Person(tmp_path, pulumi_cli_dir, pulumi_home=home)
+    files = {"Pulumi.yaml": "name: native\nruntime: python\n", "__main__.py": program}
+    project = person.project("native", files, {"elasticsearch-inference:url": emulator.url})
+    previewed = person.run(project, "preview")
     assert previewed.returncode != 0
-    return empty_home, previewed.stdout + previewed.stderr
+    return home, previewed.output
 
 
 def test_a_native_program_without_the_plugin_says_to_run_install_plugin(

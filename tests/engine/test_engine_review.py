@@ -90,7 +90,7 @@ def test_review_of_a_key_rotation_a_replacement_and_a_delete_matches_the_engine(
     ), ingest
     assert "delete | `legacy` | `reviewed-legacy`" in legacy
     assert "Changes that will fail" in comment and "ingest pipelines ['reviewed-docs']" in comment
-    assert f"(because {door.word('service_settings')}.model_id changes)" in comment
+    assert f"(because {door.said('service_settings')}.model_id changes)" in comment
     assert "preview failed" not in comment
     assert "(chunking reset)" in comment  # the in-place update on a cluster before 9.4
     assert "No policy violations." in comment

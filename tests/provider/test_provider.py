@@ -22,6 +22,7 @@ from pulumi_inference.errors import (
     InferenceError,
 )
 from pulumi_inference.operations._secrets_digest import secrets_digest
+from tests.support import checks
 
 API_KEY = "sk-provider-test-0001"
 
@@ -82,10 +83,10 @@ def test_check_refuses_bad_input_offline_naming_each_property(
             "connection": {"url": "http://127.0.0.1:1"},  # nothing listens: check must not call
         },
     )
-    paths = {failure.property for failure in result.failures}
-    assert {"inference_id", "task_type", "service_settings.modelid"} <= paths
-    reasons = " ".join(failure.reason for failure in result.failures)
-    assert "model_id" in reasons  # the suggestion
+    found = dict(checks.by_path(result.failures))
+    assert {"inference_id", "task_type", "service_settings.modelid"} <= set(found)
+    assert "did you mean 'model_id'" in found["service_settings.modelid"]  # the suggestion
+    assert "service_settings.model_id" not in found  # missing because misspelt: said once
 
 
 def test_check_accepts_unknown_values_of_a_preview(provider: InferenceEndpointProvider) -> None:
@@ -121,8 +122,8 @@ def test_check_names_bad_deployment_timeout_and_connection(
             "connection": {"url": "es:9200", "pasword": "x"},
         },
     )
-    paths = {failure.property for failure in result.failures}
-    assert {"deployment_timeout", "connection.url", "connection.pasword"} <= paths
+    found = set(checks.paths(result.failures))
+    assert {"deployment_timeout", "connection.url", "connection.pasword"} <= found
 
 
 def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_username(
@@ -147,7 +148,7 @@ def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_userna
         "deployment_timeout": "1h30m",
     }
     result = provider.check({}, declared)
-    assert {failure.property for failure in result.failures} == {
+    assert set(checks.paths(result.failures)) == {
         "force_delete",
         "wait_for_deployment",
         "allow_unknown_service",
@@ -522,7 +523,7 @@ def test_preview_check_fails_in_one_line_for_a_wrong_url_or_refused_credentials(
     or a refused key fails there, in one line naming what to fix, never echoing the key."""
     closed = openai_at("http://127.0.0.1:9", "x0")
     [failure] = provider.check({}, closed).failures
-    assert failure.property == "connection"
+    assert checks.paths([failure]) == ["connection"]
     assert "could not reach the cluster" in failure.reason and "\n" not in failure.reason
     assert "PULUMI_INFERENCE_PREVIEW_CHECK=warn" in failure.reason
     with Emulator(SECURED) as secured:

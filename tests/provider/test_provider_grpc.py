@@ -47,9 +47,11 @@ def test_provider_pickles_by_reference() -> None:
 
 
 def test_check_failures_cross_the_wire_with_property_paths(process: ProviderProcess) -> None:
-    """REQ-CHECK-2: check failures reach the engine with their paths."""
+    """REQ-CHECK-2: check failures reach the engine with their paths, leading the reason (a
+    property named would make the engine print `value {<nil>}` for a nested path)."""
     _, failures = process.check(props("Bad Id", service_settings={"modelid": "m"}))
-    paths = {path for path, _ in failures}
+    assert {prop for prop, _ in failures} == {""}
+    paths = {reason.split(": ", 1)[0] for _, reason in failures}
     assert {"inference_id", "service_settings.modelid"} <= paths
 
 

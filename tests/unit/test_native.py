@@ -5,8 +5,10 @@ resource is tested once for both front ends (tests/engine/test_engine*.py)."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
+import pytest
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckRequest,
@@ -23,6 +25,20 @@ from pulumi_inference.native._values import to_plain, to_wire
 from pulumi_inference.properties import NATIVE_RESOURCE_TYPE, PROPERTIES
 
 URN = f"urn:pulumi:dev::p::{NATIVE_RESOURCE_TYPE}::emb"
+
+
+def in_project(runtime: str, directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run as the engine starts the plugin: in the directory of a project of ``runtime``."""
+    directory.mkdir(exist_ok=True)
+    (directory / "Pulumi.yaml").write_text(f"name: p\nruntime: {runtime}\n")
+    monkeypatch.chdir(directory)
+
+
+def failures_by_path(response: Any) -> dict[str, str]:
+    """Check failures by the path their reason starts with (they name no property: the engine
+    would print `value {<nil>}` for a nested path)."""
+    assert all(failure.property == "" for failure in response.failures or [])
+    return dict(failure.reason.split(": ", 1) for failure in response.failures or [])
 
 
 def wire(value: Any, *, secret: bool = False) -> PropertyValue:
@@ -98,7 +114,10 @@ def test_numbers_and_unknowns_cross_the_wire_faithfully() -> None:
     assert back["taskType"].value == PULUMI_UNKNOWN_WIRE_VALUE
 
 
-def test_check_names_failures_by_their_schema_path_without_secrets() -> None:
+def test_check_names_failures_by_their_schema_path_without_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_project("yaml", tmp_path, monkeypatch)
     plugin = InferenceEndpointPlugin()
     bad = openai_inputs(
         serviceSettings=PropertyValue(
@@ -107,9 +126,10 @@ def test_check_names_failures_by_their_schema_path_without_secrets() -> None:
         serviceSetting=wire({}),
     )
     response = asyncio.run(plugin.check(CheckRequest(URN, {}, bad, b"")))
-    failures = {f.property: f.reason for f in response.failures or []}
+    failures = failures_by_path(response)
     assert "serviceSettings.modelid" in failures
-    assert "model_id" in failures["serviceSettings.modelid"]
+    assert "did you mean 'model_id'" in failures["serviceSettings.modelid"]
+    assert "serviceSettings.model_id" not in failures  # implied by the misspelling
     assert "did you mean 'serviceSettings'" in failures["serviceSetting"]
     assert all("sk-native-0002" not in reason for reason in failures.values())
 
@@ -205,9 +225,12 @@ def test_an_error_reaches_the_engine_as_its_message_alone(monkeypatch: Any) -> N
     assert 'File "provider.py"' in debug.details and "sk-native-0001" not in debug.details
 
 
-def test_messages_name_the_provider_settings_as_the_schema_does() -> None:
+def test_messages_name_the_provider_settings_as_the_schema_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The core spells property names through the naming of the door serving the call: the
-    schema's camelCase natively, Python's keywords for the dynamic resource."""
+    schema's camelCase natively (a YAML, TypeScript or Go program), Python's keywords for the
+    dynamic resource and for a Python program of the native door."""
     from pulumi_inference._naming import naming, spelled
     from pulumi_inference.native._values import schema_naming
 
@@ -219,5 +242,9 @@ def test_messages_name_the_provider_settings_as_the_schema_does() -> None:
     assert hint() == "set force_delete=True; raise deployment_timeout"
     plugin = InferenceEndpointPlugin()
     bad = openai_inputs(deploymentTimeout=wire("soon"))
+    in_project("yaml", tmp_path / "yaml", monkeypatch)
     response = asyncio.run(plugin.check(CheckRequest(URN, {}, bad, b"")))
-    assert [f.property for f in response.failures or []] == ["deploymentTimeout"]
+    assert list(failures_by_path(response)) == ["deploymentTimeout"]
+    in_project("python", tmp_path / "python", monkeypatch)
+    response = asyncio.run(plugin.check(CheckRequest(URN, {}, bad, b"")))
+    assert list(failures_by_path(response)) == ["deployment_timeout"]
