@@ -9,14 +9,22 @@ What the doc tests do with it is said by HTML comments on the lines just before 
 - ``<!-- doc-test: WORD ... -->``: how it runs: ``fresh-clone`` (in a new ``git clone`` of the
   repository, with nothing of the test's environment but the caches), ``server`` (each line
   starts a server: it must come up, then it is stopped), ``pytest-file=NAME`` (a Python block
-  that is a test file: saved as NAME and run with ``pytest NAME``), ``given=NAME`` (the setting the
-  test's ``GIVENS`` table prepares first).
+  that is a test file: saved as NAME and run with ``pytest NAME``), ``save-as=PATH`` (any
+  block the page tells the reader to save as a file: written at PATH when a block below it
+  continues the page), ``continues`` (the block carries on from the page's block above it:
+  they run as one session, in one shell, from the first block of the chain on).
+
+Nothing is prepared that the page does not show: a page's first block starts from the root of
+a checkout, in a new shell (``fresh-clone``) or in one set up as the README's "Use it
+yourself" sets it up (the Pulumi CLI and ``.venv`` on ``PATH``, a passphrase, ``PULUMI_HOME``
+and a local login), which the page says in its first lines.
 
 Every other fence (YAML, JSON, text, output samples) is not an instruction and is not run.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,15 +52,22 @@ class Block:
     options: tuple[str, ...] = field(default=())
 
     @property
-    def given(self) -> str | None:
-        names = [o.split("=", 1)[1] for o in self.options if o.startswith("given=")]
-        return names[0] if names else None
+    def saves(self) -> str | None:
+        """``save-as=PATH``: a block the page tells the reader to save as PATH."""
+        return self._option("save-as")
+
+    @property
+    def continues(self) -> bool:
+        return "continues" in self.options
+
+    def _option(self, name: str) -> str | None:
+        values = [o.split("=", 1)[1] for o in self.options if o.startswith(f"{name}=")]
+        return values[0] if values else None
 
     @property
     def pytest_file(self) -> str | None:
         """``pytest-file=NAME``: a Python block that is a test file, run with ``pytest NAME``."""
-        names = [o.split("=", 1)[1] for o in self.options if o.startswith("pytest-file=")]
-        return names[0] if names else None
+        return self._option("pytest-file")
 
 
 def _marks_before(text: str, start: int) -> list[tuple[str, str]]:
@@ -66,16 +81,22 @@ def _marks_before(text: str, start: int) -> list[tuple[str, str]]:
     return marks
 
 
+OPTIONS = ("fresh-clone", "server", "continues", "pytest-file=", "save-as=")
+"""The words a ``doc-test:`` mark may say (a word ending in ``=`` takes a value)."""
+
+
 def _block(document: Document, region: Region) -> Block | None:
-    kind = RUN_LANGUAGES.get(region.lexemes["language"].strip())
-    if kind is None:
-        return None
     not_run, options = None, []
     for name, argument in _marks_before(document.text, region.start):
         if name == "not-run":
             not_run = argument
         else:
             options += argument.split()
+    kind = RUN_LANGUAGES.get(region.lexemes["language"].strip())
+    if any(option.startswith("save-as=") for option in options):
+        kind = "file"  # whatever its language: a file the reader saves, not a command
+    if kind is None:
+        return None
     return Block(
         path=Path(document.path).relative_to(ROOT).as_posix(),
         line=document.text.count("\n", 0, region.start) + 1,
@@ -110,6 +131,42 @@ def parse(evaluator: object) -> Iterator[tuple[Block, object]]:
     for path in documents():
         for example in sybil.parse(path):
             yield example.parsed, example
+
+
+def unknown_options() -> list[str]:
+    """Words of ``doc-test:`` marks this module does not know (a typo, or a retired one such
+    as ``given=``, whose set-up the page did not show)."""
+    return [
+        f"{block.path}:{block.line}: {option}"
+        for block, _ in parse(None)
+        for option in block.options
+        if not any(_says(option, word) for word in OPTIONS)
+    ]
+
+
+def _says(option: str, word: str) -> bool:
+    return option.startswith(word) if word.endswith("=") else option == word
+
+
+@functools.cache
+def _page_blocks(path: str) -> tuple[Block, ...]:
+    return tuple(block for block, _ in parse(None) if block.path == path)
+
+
+def chain(block: Block) -> list[Block]:
+    """The blocks ``block`` runs with, in page order: back from itself through each block it
+    continues (``continues``) and each file saved on the way (``save-as``), to the first
+    block that continues nothing. A block that continues nothing is its own chain."""
+    page = [b for b in _page_blocks(block.path) if b.line <= block.line]
+    found = [page.pop()]
+    while page and (found[0].continues or found[0].kind == "file"):
+        found.insert(0, page.pop())
+    return found
+
+
+def saved_by(block: Block) -> list[Block]:
+    """The blocks below a ``save-as`` block whose chain writes it."""
+    return [b for b in _page_blocks(block.path) if b.line > block.line and block in chain(b)]
 
 
 def stray_marks() -> list[str]:

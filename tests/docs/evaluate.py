@@ -18,7 +18,7 @@ import pytest
 from pulumi import automation as auto
 
 from devtools.engine import Engine
-from tests.docs.blocks import Block
+from tests.docs.blocks import Block, chain, saved_by
 from tests.docs.runner import (
     PROGRAM_CONFIG,
     PROGRAM_SECRETS,
@@ -30,64 +30,6 @@ from tests.docs.runner import (
     stop_group,
     substitute,
 )
-from tests.support.policy import pack_virtualenv
-
-# What a block marked `doc-test: given=NAME` finds prepared, as shell in its working
-# directory and environment ($DOC_REPO: this checkout; $DOC_CLUSTER: the shared emulator).
-GIVENS = {
-    # A Python project (examples/quickstart) with its stack `dev` selected, its own
-    # secret (the OpenAI key) set.
-    "project": (
-        'cp -r "$DOC_REPO/examples/quickstart/." . && pulumi stack init dev\n'
-        "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key"
-    ),
-    # The dev stack of the project above on the cluster, with its URL in stack config.
-    "configured-project": (
-        'cp -r "$DOC_REPO/examples/quickstart/." . && pulumi stack init dev\n'
-        'pulumi config set elasticsearch:url "$DOC_CLUSTER"\n'
-        "pulumi config set --secret elasticsearch:apiKey doc-test-cluster-key"
-    ),
-    # The configured project above, and the policy configuration its preview names.
-    "project-and-policy-config": (
-        'cp -r "$DOC_REPO/examples/quickstart/." . && pulumi stack init dev\n'
-        'pulumi config set elasticsearch:url "$DOC_CLUSTER"\n'
-        "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key\n"
-        """echo '{"inference-allowed-services": {"allowed": ["openai"]}}' > policy-config.json"""
-    ),
-    # An endpoint on the cluster that no stack manages (made by hand, say).
-    "endpoint-on-cluster": (
-        'curl -sf -X PUT "$DOC_CLUSTER/_inference/text_embedding/openai-embeddings" '
-        "-H 'Content-Type: application/json' -d "
-        '\'{"service":"openai","service_settings":{"model_id":"text-embedding-3-small",'
-        '"api_key":"sk-made-by-hand"}}\' >/dev/null'
-    ),
-    # A project in ./infra whose stack `prod` is deployed on the cluster.
-    "deployed-infra": (
-        'cp -r "$DOC_REPO/examples/quickstart" infra && cd infra\n'
-        "pulumi stack init prod\n"
-        'pulumi config set elasticsearch:url "$DOC_CLUSTER"\n'
-        "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key\n"
-        "pulumi up --yes --non-interactive >/dev/null"
-    ),
-    # examples/ci/infra (protected endpoints) with its stack `prod`, and beside it the pack
-    # that `pulumi-inference policy new policy` writes, in the engine tests' cached virtualenv.
-    "reviewed-infra": (
-        'cp -r "$DOC_REPO/examples/ci/infra/." . && pulumi stack init prod\n'
-        'pulumi config set elasticsearch:url "$DOC_CLUSTER"\n'
-        "pulumi config set --secret openaiApiKey sk-doc-test-not-a-key\n"
-        'pulumi-inference policy new policy >/dev/null && ln -s "$DOC_PACK_VENV" policy/venv'
-    ),
-    # The shared emulator answering as an Elasticsearch 9.5 cluster (the region policy's API).
-    "cluster-9.5": (
-        'curl -sf -X PUT "$DOC_CLUSTER/_emulator/settings" '
-        "-H 'Content-Type: application/json' -d '{\"version\": \"9.5.0\"}' >/dev/null"
-    ),
-    # A copy of examples/multi-env whose dev stack file points at the shared emulator.
-    "multi-env": (
-        'cp -r "$DOC_REPO/examples/multi-env/." .\n'
-        'sed -i "s#http://127.0.0.1:9200#$DOC_CLUSTER#" Pulumi.dev.yaml'
-    ),
-}
 
 
 def evaluate(example: Any) -> str | None:
@@ -95,6 +37,8 @@ def evaluate(example: Any) -> str | None:
     if block.not_run is not None:
         pytest.skip(f"marked not-run in {block.path}:{block.line}: {block.not_run}")
     run: DocRun = example.namespace["run"]
+    if block.kind == "file":
+        return _saved(block)
     if block.kind == "python" and block.pytest_file is not None:
         return _pytest_file(block, block.pytest_file, run)
     if block.kind == "python":
@@ -117,31 +61,48 @@ def _pytest_file(block: Block, name: str, run: DocRun) -> str | None:
     return None
 
 
+def _saved(block: Block) -> str | None:
+    """A file the page tells the reader to save: written by the chain of a block below it."""
+    if saved_by(block):
+        return None
+    return f"no block below continues the page through it: nothing saves {block.saves}"
+
+
 def _shell(block: Block, run: DocRun) -> str | None:
-    if "fresh-clone" in block.options:
-        cwd, env = clone(run.workdir / "clone"), run.fresh_shell_env()
-    else:
-        cwd, env = run.workdir / "cwd", run.prepared_env()
-        cwd.mkdir()
-    if block.given is not None:
-        if "$DOC_PACK_VENV" in GIVENS[block.given]:
-            env["DOC_PACK_VENV"] = str(pack_virtualenv())
-        given = run_script(GIVENS[block.given], cwd, env, run.workdir / "given.log")
-        if given.returncode != 0:
-            return f"the given {block.given!r} failed:\n{given.output}"
-    source = substitute(block.source, run.values)
+    """The block's chain (tests/docs/blocks.py) as one script, at the root of a new clone:
+    the blocks it continues, the files saved on the way, then the block."""
+    blocks = chain(block)
+    head = next(b for b in blocks if b.kind != "file")
+    if any(b.not_run is not None for b in blocks):
+        return "it continues a block marked not-run"
+    cwd = clone(run.workdir / "clone")
+    env = run.fresh_shell_env() if "fresh-clone" in head.options else run.prepared_env()
     if "server" in block.options:
-        return _servers(source, cwd, env, run)
-    commands: list[str] = []
-    wanted: list[str] = []
+        return _servers(substitute(block.source, run.values), cwd, env, run)
+    parts = [_script_part(b, run) for b in blocks[:-1]]
+    source, commands, wanted = substitute(block.source, run.values), [], []
     if block.kind == "console":
-        source, wanted = console_script(block)
-        source = substitute(source, run.values)
+        script, wanted = console_script(block)
+        source = substitute(script, run.values)
         commands = [line[2:] for line in block.source.splitlines() if line.startswith("$ ")]
-    outcome = run_script(source, cwd, env, run.workdir / "block.log")
+    outcome = run_script("\n".join([*parts, source]), cwd, env, run.workdir / "block.log")
     if outcome.returncode != 0:
         return f"exit status {outcome.returncode}:\n{outcome.output[-6000:]}"
     return compare_console(commands, wanted, outcome.output) if commands else None
+
+
+def _script_part(block: Block, run: DocRun) -> str:
+    """A block of the chain as the lines of the session: a saved file written where the page
+    says, a shell block as it is."""
+    if block.kind != "file":
+        assert block.kind == "shell", f"{block.path}:{block.line}: only shell blocks continue"
+        return substitute(block.source, run.values)
+    path = block.saves
+    assert path is not None
+    return (
+        f"mkdir -p \"$(dirname '{path}')\"\ncat > '{path}' <<'DOC_TEST_FILE'\n"
+        f"{substitute(block.source, run.values).rstrip(chr(10))}\nDOC_TEST_FILE"
+    )
 
 
 def _servers(source: str, cwd: Path, env: dict[str, str], run: DocRun) -> str | None:
@@ -189,17 +150,12 @@ def _serve_until_up(
 
 
 def _program(block: Block, run: DocRun) -> str | None:
-    """A Python block as the program of a Python project, `pulumi up` then `destroy` on the
-    shared emulator with the stack config of ``PROGRAM_CONFIG`` / ``PROGRAM_SECRETS`` (after
-    its ``given``, when the block names one)."""
+    """A Python block with no mark (the README's sample program) as the program of a Python
+    project, `pulumi up` then `destroy` on the shared emulator with the stack config of
+    ``PROGRAM_CONFIG`` / ``PROGRAM_SECRETS``. A page of docs/ saves its programs instead
+    (``save-as``) and shows how they run (test_docs.test_no_page_of_docs_runs_a_program_unseen)."""
     project = run.workdir / "program"
     project.mkdir()
-    if block.given is not None:
-        given = run_script(
-            GIVENS[block.given], project, run.prepared_env(), run.workdir / "given.log"
-        )
-        if given.returncode != 0:
-            return f"the given {block.given!r} failed:\n{given.output}"
     (project / "Pulumi.yaml").write_text("name: doc-program\nruntime: python\n")
     (project / "__main__.py").write_text(block.source)
     stack = Engine(run.workdir / "engine", run.cli_dir).project_stack(project, "dev")

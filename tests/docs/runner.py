@@ -1,12 +1,15 @@
-"""How the doc tests run a block: the environment, the placeholders, the givens.
+"""How the doc tests run a block: the environment and the placeholders.
 
 A shell block runs as one ``bash`` script (``set -euo pipefail``: the first failing command
-fails the block) in a new working directory with a new ``HOME`` and ``PULUMI_HOME`` (its
-``.pulumi``: no login, no plugin, no credentials), the Pulumi CLI and this checkout's
-``.venv/bin`` on ``PATH``, a file backend and a passphrase. A ``fresh-clone`` block gets none
-of that, not even ``PULUMI_HOME``: it runs in a ``git clone`` of the repository with only the
-system ``PATH``, its new ``HOME`` and the caches below, as when pasted into a new shell. What
-every block shares:
+fails the block) at the root of a new ``git clone`` of the repository (the page's commands
+start there, as the README's do), with a new ``HOME``. A ``fresh-clone`` block gets only the
+system ``PATH``, its ``HOME`` and the caches below, as when pasted into a new shell; any other
+block the environment the README's "Use it yourself" makes with its first lines (the Pulumi
+CLI and this checkout's ``.venv/bin`` on ``PATH``, ``PULUMI_PYTHON_CMD``, a passphrase,
+``PULUMI_HOME="$HOME/.pulumi"`` and ``pulumi login "file://$HOME"``), which the page says it
+starts from (``test_docs.test_the_set_up_shell_is_the_readmes`` holds the two together).
+Nothing else is prepared: what a page needs (a cluster, a project, a stack, a file) it shows.
+What every block shares:
 
 - ``PULUMI_INFERENCE_CACHE``, ``PIP_CACHE_DIR``, ``NPM_CONFIG_CACHE``, ``GOMODCACHE``,
   ``GOCACHE``: the real caches, so that a new ``HOME`` does not mean building the Pulumi CLI
@@ -136,17 +139,14 @@ class DocRun:
         return env
 
     def prepared_env(self) -> dict[str, str]:
-        """The environment of a block that expects the set-up done (scripts/setup-dev)."""
+        """The shell the README's "Use it yourself" sets up with its first lines."""
         venv_bin = ROOT / ".venv" / "bin"
-        (self.workdir / "backend").mkdir(exist_ok=True)
         return {
             **self.base_env(),
             "PATH": f"{self.cli_dir}{os.pathsep}{venv_bin}{os.pathsep}{system_path()}",
             "PULUMI_PYTHON_CMD": sys.executable,
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-            "PULUMI_BACKEND_URL": (self.workdir / "backend").as_uri(),
-            "DOC_REPO": str(ROOT),
-            "DOC_CLUSTER": self.cluster_url,
+            "PULUMI_BACKEND_URL": self.home.as_uri(),  # pulumi login "file://$HOME"
         }
 
 
