@@ -237,4 +237,7 @@ def run(argv: list[str]) -> int:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--run":
         sys.exit(run(sys.argv[2:]))
-    serve()
+    try:
+        serve()
+    except KeyboardInterrupt:  # the CLI interrupts its plugins, even before they are serving
+        sys.exit(0)
