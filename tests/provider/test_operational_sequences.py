@@ -126,6 +126,21 @@ FOUND: dict[str, tuple[dict[str, str], Actions]] = {
             ("preview_then_up",),
         ),
     ),
+    "a-removed-endpoint-s-delete-is-a-change-its-preview-named": (
+        {},  # the model's own mistake, kept: it read the names after the delete
+        (("add", "alpha"), ("preview_then_up",), ("remove", "alpha"), ("preview_then_up",)),
+    ),
+    "a-hand-edit-survives-an-update-that-does-not-send-its-key": (
+        {},  # the model's own mistake, found through the engine: it took any up as a cure
+        (
+            *ON_9_5,
+            ("add", "alpha"),
+            ("preview_then_up",),
+            ("hand_edit", "alpha"),
+            ("rotate_a_service_secret", "alpha"),
+            ("preview_then_up",),
+        ),
+    ),
     "an-adoption-s-chunking-reset-hides": (
         dict.fromkeys(DOORS, "hidden-chunking-reset"),
         (("import_and_adopt", "alpha", MODELS[0], MODELS[0]), ("preview_then_up",)),

@@ -79,6 +79,8 @@ def outcome_of(command: str, events: list[auto.EngineEvent], ok: bool, said: str
 class EngineLevel:
     """One stack of one door, through the real engine."""
 
+    checks_drift = True
+
     def __init__(self, door: Door, engine: Engine, clusters: Clusters, stack: str) -> None:
         self.door = door
         self.engine = engine
@@ -126,6 +128,11 @@ class EngineLevel:
     def refresh(self) -> Outcome:
         """A plain `pulumi refresh` (the program does not run: state's connection is used)."""
         return self._run("refresh", self.stack.refresh)
+
+    def drift_check(self, program: Program) -> Outcome:
+        """`pulumi preview --refresh`, as the nightly drift check runs it."""
+        self.current = program
+        return self._run("preview", lambda **kw: self.stack.preview(refresh=True, **kw))
 
     def state_ids(self) -> dict[str, str]:
         deployment = self.stack.export_stack().deployment or {}

@@ -14,12 +14,17 @@ from .world import Clusters, Program
 
 class Driver(Protocol):
     door: str
+    checks_drift: bool
+    """Whether :meth:`drift_check` runs (`pulumi preview --refresh`, the real engine only:
+    how the engine refreshes inside a preview is not the provider level's to model)."""
 
     def preview(self, program: Program) -> Outcome: ...
 
     def up(self, program: Program) -> Outcome: ...
 
     def refresh(self) -> Outcome: ...
+
+    def drift_check(self, program: Program) -> Outcome: ...
 
     def state_ids(self) -> dict[str, str]:
         """Resource name -> inference id, for each endpoint state holds."""
@@ -32,6 +37,8 @@ class Driver(Protocol):
 
 class ProviderLevel:
     """The engine's steps over each door's provider processes (``minengine``)."""
+
+    checks_drift = False
 
     def __init__(
         self, door: str, clusters: Clusters, engine: FakeEngine, env: Mapping[str, str]
@@ -52,6 +59,9 @@ class ProviderLevel:
 
     def refresh(self) -> Outcome:
         return self.engine.refresh()
+
+    def drift_check(self, program: Program) -> Outcome:
+        raise NotImplementedError("the provider level does not model `preview --refresh`")
 
     def state_ids(self) -> dict[str, str]:
         ids = {}

@@ -125,10 +125,22 @@ class OperationsMachine(RuleBasedStateMachine):
     def hand_edit(self, data: st.DataObject) -> None:
         self.model.hand_edit(data.draw(st.sampled_from(sorted(self.model.in_state_at_home()))))
 
-    @precondition(lambda m: bool(m.model.in_state_at_home()))
+    @precondition(lambda m: bool(m.model.in_state_at_home(unused=True)))
     @rule(data=st.data())
     def hand_delete(self, data: st.DataObject) -> None:
-        self.model.hand_delete(data.draw(st.sampled_from(sorted(self.model.in_state_at_home()))))
+        names = sorted(self.model.in_state_at_home(unused=True))
+        self.model.hand_delete(data.draw(st.sampled_from(names)))
+
+    @precondition(lambda m: bool(m.model.in_state_at_home()))
+    @rule(data=st.data())
+    def use_in_a_pipeline(self, data: st.DataObject) -> None:
+        name = data.draw(st.sampled_from(sorted(self.model.in_state_at_home())))
+        self.model.use_in_a_pipeline(name)
+
+    @precondition(lambda m: bool(m.model.pipelines))
+    @rule()
+    def drop_the_pipelines(self) -> None:
+        self.model.drop_the_pipelines()
 
     @precondition(lambda m: m.model.version + 1 < len(VERSIONS))
     @rule()
@@ -148,6 +160,11 @@ class OperationsMachine(RuleBasedStateMachine):
     @rule()
     def preview(self) -> None:
         self.model.preview()
+
+    @precondition(lambda m: m.model.driver.checks_drift)
+    @rule()
+    def drift_check(self) -> None:
+        self.model.drift_check()
 
     @rule()
     def preview_then_up(self) -> None:
