@@ -56,7 +56,7 @@ def test_operational_sequences_hold_through_the_engine(
         lambda: EngineLevel(door, fast_engine, world, f"ops-{door.name}-{next(_STACKS)}"),
         world,
         f"engine/{door.name}",
-        open_defects(),
+        open_defects(door.name),
     )
     budget = settings(
         max_examples=int(os.environ.get("PULUMI_INFERENCE_MODEL_ENGINE_EXAMPLES", "5")),

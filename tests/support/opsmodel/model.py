@@ -59,6 +59,13 @@ OPEN_DEFECTS: dict[str, str] = {
     "preview says so",
 }
 """Issue 30's defects in the core that another engineer is fixing: name -> what breaks."""
+SPARED: dict[str, frozenset[str]] = {"credentials-applied": frozenset({"native"})}
+"""The doors an open defect does not touch: their random sequences play its action."""
+
+
+def open_in(door: str) -> frozenset[str]:
+    """The open defects of ``door``."""
+    return frozenset(d for d in OPEN_DEFECTS if door not in SPARED.get(d, frozenset()))
 
 
 @dataclass
