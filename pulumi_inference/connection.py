@@ -35,6 +35,8 @@ Kind = Literal["string", "boolean", "map"]
 
 DYNAMIC_CONFIG_NAMESPACE = "elasticsearch"
 """Stack config namespace read by the dynamic resource: ``elasticsearch:url``."""
+NATIVE_CONFIG_NAMESPACE = "elasticsearch-inference"
+"""Stack config namespace of the native plugin's default provider (its package name)."""
 
 
 @dataclass(frozen=True)
@@ -217,9 +219,32 @@ class ClusterConnection:
     client_cert: str | None = None
     client_key: str | None = field(default=None, repr=False)
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    settings: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    """Per field, the setting the user writes it as where it came from (``elasticsearch:url``,
+    ``connection.url``, ``ELASTICSEARCH_URL``); for a field not set, where it would go beside
+    the others of that source. Filled by :func:`resolve_connection`, for messages."""
 
     def __repr__(self) -> str:
         return f"ClusterConnection(url={self.display_url!r})"
+
+    def setting(self, *names: str) -> str:
+        """How the user gives the first of ``names`` that is set (else the first), as they
+        wrote it: ``connection.ca_certs`` in a program, ``elasticsearch:caCerts`` in stack
+        config, ``ELASTICSEARCH_CA_FILE`` in the environment."""
+        written = dict(self.settings)
+        chosen = next((name for name in names if getattr(self, name, None)), names[0])
+        return written.get(chosen, f"connection.{chosen}")
+
+    @property
+    def location_setting(self) -> str:
+        """The setting that names the cluster: its URL, or the cloud id it was decoded from."""
+        return self.setting("url")
+
+    @property
+    def credentials_setting(self) -> str:
+        """The setting(s) of the credentials in use, e.g. ``elasticsearch:apiKey``."""
+        set_names = [name for name in _group("credentials") if getattr(self, name)]
+        return " and ".join(self.setting(name) for name in set_names) or self.setting("api_key")
 
     @property
     def display_url(self) -> str:
@@ -325,12 +350,56 @@ def _negations_applied(source: dict[str, Any]) -> dict[str, Any]:
     return source
 
 
-def _first_group(sources: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
-    for source in sources:
+def _first_group(
+    sources: list[dict[str, Any]], names: tuple[str, ...]
+) -> tuple[int | None, dict[str, Any]]:
+    """The group from the first source that sets any of it, and that source's index."""
+    for index, source in enumerate(sources):
         group = {name: source.get(name) for name in names}
         if any(value is not None and value != "" for value in group.values()):
-            return group
-    return dict.fromkeys(names)
+            return index, group
+    return None, dict.fromkeys(names)
+
+
+DECLARED_SETTING = "connection.{name}"
+"""How a program writes a field of ``Connection`` (``resolve_connection``'s default)."""
+
+
+def _written(
+    source: int, name: str, namespace: str | None, environ: Mapping[str, str], declared_as: str
+) -> str | None:
+    """How ``name`` is written in source ``source`` (0 declared, 1 config, 2 environment)."""
+    spec = FIELDS_BY_NAME[name]
+    if source == 0:
+        return declared_as.format(name=name, flag=spec.cli_flag)
+    if source == 1:
+        key = spec.config_key
+        if namespace:
+            return f"{namespace}:{key}"
+        spelled = key if key == name else f"{key}/{name}"
+        return (
+            f"{NATIVE_CONFIG_NAMESPACE}:{key} (stack config) or the explicit provider's {spelled}"
+        )
+    set_var = next((var for var in spec.env if environ.get(var)), None)
+    return set_var or (spec.env[0] if spec.env else None)
+
+
+def _settings_written(
+    chosen: dict[str, int | None],
+    namespace: str | None,
+    environ: Mapping[str, str],
+    declared_as: str,
+) -> dict[str, str]:
+    """Per field, as its source writes it; a group from no source goes with the location."""
+    written = {}
+    for spec in FIELDS:
+        source = chosen.get(spec.group)
+        if source is None:
+            source = chosen.get("location") or 0
+        label = _written(source, spec.name, namespace, environ, declared_as)
+        if label is not None:
+            written[spec.name] = label
+    return written
 
 
 def resolve_connection(
@@ -339,21 +408,30 @@ def resolve_connection(
     environ: Mapping[str, str],
     *,
     namespace: str | None = DYNAMIC_CONFIG_NAMESPACE,
+    declared_as: str = DECLARED_SETTING,
 ) -> ClusterConnection:
-    """Resolve the connection: the declared one, then config, then the environment."""
+    """Resolve the connection: the declared one, then config, then the environment.
+
+    ``declared_as``: how the user writes a declared field, for messages (``{name}`` and
+    ``{flag}`` are filled in): ``connection.{name}`` in a program, ``{flag}`` on a command line.
+    """
     declared_source = dict(declared or {})
     if declared_source.get("verify_certs") is True:
         # The default; not a statement that should hide TLS settings from config or env.
         declared_source.pop("verify_certs")
     sources = [declared_source, config_source(config, namespace), environment_source(environ)]
-    location = _first_group(sources, _group("location"))
-    credentials = _first_group(sources, _group("credentials"))
-    tls = _first_group(sources, _group("tls"))
-    headers = next((s["headers"] for s in sources if s.get("headers")), None)
+    chosen: dict[str, int | None] = {}
+    chosen["location"], location = _first_group(sources, _group("location"))
+    chosen["credentials"], credentials = _first_group(sources, _group("credentials"))
+    chosen["tls"], tls = _first_group(sources, _group("tls"))
+    chosen["headers"] = next((i for i, s in enumerate(sources) if s.get("headers")), None)
+    headers = sources[chosen["headers"]]["headers"] if chosen["headers"] is not None else None
 
+    settings = _settings_written(chosen, namespace, environ, declared_as)
     url = location["url"]
     if not url and location["cloud_id"]:
         url = decode_cloud_id(str(location["cloud_id"]))
+        settings["url"] = settings["cloud_id"]
     if not url:
         where = f"`pulumi config set {namespace}:url https://...`" if namespace else "config"
         raise ConfigurationError(
@@ -375,6 +453,7 @@ def resolve_connection(
         url=url,
         verify_certs=True if verify is None else _truthy(verify),
         headers=tuple(sorted((str(k), str(v)) for k, v in (headers or {}).items())),
+        settings=tuple(sorted(settings.items())),
         **texts,
     )
 

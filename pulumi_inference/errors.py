@@ -8,6 +8,9 @@
     ├── DeploymentTimeoutError     a model deployment did not become ready in time
     ├── UnsupportedByClusterError  the cluster's version cannot accept the declaration (preview)
     ├── RegionPolicyExistsError    the cluster has a region policy this stack does not manage
+    ├── WrongClusterError          the URL answers, but not as the cluster state recorded
+    │   ├── NotElasticsearchError      the server is not Elasticsearch (a mistyped URL)
+    │   └── AnotherClusterError        another cluster (its cluster_uuid is not the recorded one)
     └── ClusterError               the cluster answered with an error status
         ├── AuthenticationError        401: wrong or missing credentials
         ├── AuthorizationError         403: missing privilege (manage_inference) or license
@@ -59,6 +62,19 @@ class DeploymentTimeoutError(InferenceError):
         super().__init__(message)
         self.inference_id = inference_id
         self.last_state = last_state
+
+
+class WrongClusterError(InferenceError):
+    """The server at the URL is not the cluster a resource lives on: nothing is read from it,
+    changed on it or deleted from it (and a refresh drops nothing on its word)."""
+
+
+class NotElasticsearchError(WrongClusterError):
+    """The server at the URL is not Elasticsearch (no product header, no cluster info)."""
+
+
+class AnotherClusterError(WrongClusterError):
+    """The URL is another Elasticsearch cluster than the one state recorded."""
 
 
 class UnsupportedByClusterError(InferenceError):

@@ -228,6 +228,20 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         "output",
         "The cluster's Elasticsearch version at the last create, update or refresh.",
     ),
+    ResourceProperty(
+        "cluster_uuid",
+        "string",
+        "output",
+        "The cluster_uuid of the cluster the endpoint lives on (GET /), as of the last create, "
+        "update or refresh; every later command first checks that the URL still answers as "
+        "that cluster.",
+    ),
+    ResourceProperty(
+        "cluster_name",
+        "string",
+        "output",
+        "The name of that cluster (GET /'s cluster_name).",
+    ),
 )
 BY_NAME = {prop.name: prop for prop in PROPERTIES}
 

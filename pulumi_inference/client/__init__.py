@@ -17,10 +17,12 @@ from ._region_policy import (
     put_region_policy,
 )
 from ._retry import LOOKUP_POLICY, RetryPolicy
+from ._root import ClusterRoot
 from ._shared import share_reads, sharing_reads
 
 __all__ = [
     "LOOKUP_POLICY",
+    "ClusterRoot",
     "CreateOutcome",
     "Created",
     "DeploymentPending",

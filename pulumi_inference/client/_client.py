@@ -34,6 +34,7 @@ from ..connection import ClusterConnection
 from ..errors import PossiblyAppliedError
 from ._errors import error_details
 from ._retry import RetryPolicy
+from ._root import ClusterRoot, read_root
 from ._session import ClusterSession
 from ._shared import ClusterReads
 from ._transport import CREATE_READ_TIMEOUT, READ_TIMEOUT
@@ -84,8 +85,8 @@ class InferenceClient:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.connection = connection
-        self._info: dict[str, Any] | None = None
-        self._info_lock = threading.Lock()
+        self._root: ClusterRoot | None = None
+        self._root_lock = threading.Lock()
         self.reads = ClusterReads(self)  # reads shared per engine command (refresh)
         self._session = ClusterSession(
             connection,
@@ -123,16 +124,24 @@ class InferenceClient:
 
     # -- the inference API ------------------------------------------------------------
 
+    def cluster_root(self, *, policy: RetryPolicy | None = None) -> ClusterRoot:
+        """What ``GET /`` answered, asked once per client (an answer of 5xx, or none, is not
+        remembered); ``policy`` overrides the client's retry policy (a preview's look-up
+        gives up sooner)."""
+        with self._root_lock:
+            if self._root is None:
+                root = read_root(self._session, policy)
+                if not root.definitive:
+                    return root
+                self._root = root
+            return self._root
+
     def cluster_info(self, *, policy: RetryPolicy | None = None) -> dict[str, Any]:
-        """``GET /``, read once per client (a failure is not remembered); ``policy``
-        overrides the client's retry policy (a preview's look-up gives up sooner)."""
-        with self._info_lock:
-            if self._info is None:
-                exchange = self._session.send("GET", "/", subject="cluster info", policy=policy)
-                self._session.raise_for_status(exchange, subject="cluster info")
-                info = self._session.json(exchange.response, subject="cluster info")
-                self._info = info if isinstance(info, dict) else {}
-            return self._info
+        """``GET /``'s cluster info (:meth:`cluster_root`); its error when it answered none."""
+        root = self.cluster_root(policy=policy)
+        if root.error is not None:
+            raise root.error
+        return root.body
 
     def cluster_privileges(
         self, privileges: Sequence[str], *, policy: RetryPolicy | None = None

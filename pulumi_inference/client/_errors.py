@@ -70,15 +70,17 @@ def to_cluster_error(
     cluster: str,
     attempts: int = 1,
     elapsed: float | None = None,
+    credentials: str | None = None,
 ) -> ClusterError:
     """``subject`` names what was acted on, e.g. "inference endpoint 'my-e5'"; ``attempts``
-    and ``elapsed`` say how long a retryable status was retried before giving up."""
+    and ``elapsed`` say how long a retryable status was retried before giving up;
+    ``credentials`` is the setting the credentials came from, as the user wrote it."""
     status = response.status_code
     error_type, reason = error_details(response)
     said = f"{status} {error_type}: {reason}" if error_type else f"{status}: {reason}"
     answer = _Refusal(f"{subject} on {cluster}", said, status, error_type, reason)
     if status == 401:
-        return _credentials_refused(answer)
+        return _credentials_refused(answer, credentials)
     if status == 403:
         return _permission_denied(answer)
     if status == 404:
@@ -109,7 +111,7 @@ def to_cluster_error(
     )
 
 
-def _credentials_refused(answer: _Refusal) -> ClusterError:
+def _credentials_refused(answer: _Refusal, credentials: str | None) -> ClusterError:
     if _THIRD_PARTY_AUTH in answer.reason:
         return ClusterRejectedError(
             f"{answer.where}: the inference service rejected the credentials in "
@@ -118,10 +120,14 @@ def _credentials_refused(answer: _Refusal) -> ClusterError:
             "credential problem.",
             **answer.fields,
         )
+    where = (
+        f"the credentials in {credentials}"
+        if credentials
+        else "the connection's api_key, username/password or bearer_token (or "
+        "elasticsearch:apiKey in stack config, ELASTICSEARCH_API_KEY in the environment)"
+    )
     return AuthenticationError(
-        f"{answer.where}: the cluster refused the credentials ({answer.said}). Check the "
-        "connection's api_key, username/password or bearer_token (or elasticsearch:apiKey in "
-        "stack config, ELASTICSEARCH_API_KEY in the environment).",
+        f"{answer.where}: the cluster refused the credentials ({answer.said}). Check {where}.",
         **answer.fields,
     )
 

@@ -139,6 +139,7 @@ class ClusterSession:
             cluster=self.cluster,
             attempts=exchange.attempts,
             elapsed=exchange.elapsed,
+            credentials=self.connection.credentials_setting if self.connection.settings else None,
         )
         hidden = self.hidden(secrets)
         raise type(error)(
@@ -271,27 +272,35 @@ class ClusterSession:
         return wait
 
     def _tls_message(self, subject: str, reason: str) -> str:
+        setting = self.connection.setting
         if "WRONG_VERSION_NUMBER" in reason:
             hint = (
                 "The server does not speak TLS on this port: check the URL's scheme "
-                "(http:// or https://) and port."
+                f"(http:// or https://) and port ({setting('url')})."
             )
         elif "CERTIFICATE_REQUIRED" in reason or "certificate required" in reason:
             hint = (
-                "The cluster requires a client certificate (mutual TLS): set connection "
-                "client_cert and client_key (paths or PEM text)."
+                "The cluster requires a client certificate (mutual TLS): set "
+                f"{setting('client_cert')} and {setting('client_key')} (paths or PEM text)."
             )
         elif self.connection.ssl_assert_fingerprint:
             hint = (
-                "The server's certificate does not match connection.ssl_assert_fingerprint; "
-                "check the fingerprint (SHA-256 of the server or CA certificate, e.g. "
+                "The server's certificate does not match "
+                f"{setting('ssl_assert_fingerprint')}; check the fingerprint (SHA-256 of the "
+                "server or CA certificate, e.g. "
                 "`openssl x509 -noout -fingerprint -sha256 -in http_ca.crt`)."
+            )
+        elif self.connection.ca_certs:
+            hint = (
+                f"The private CA given as {setting('ca_certs')} does not verify the server's "
+                "certificate: give the CA that signed it (a path or the PEM text, e.g. "
+                f"config/certs/http_ca.crt), or pin it with {setting('ssl_assert_fingerprint')}."
             )
         else:
             hint = (
                 "If the cluster uses a private CA (as self-managed Elasticsearch does by "
-                "default), give it as connection ca_certs (a path or the PEM text, e.g. "
-                "config/certs/http_ca.crt) or pin it with ssl_assert_fingerprint."
+                f"default), give it as {setting('ca_certs')} (a path or the PEM text, e.g. "
+                f"config/certs/http_ca.crt) or pin it with {setting('ssl_assert_fingerprint')}."
             )
         return f"{subject} on {self.cluster}: TLS handshake failed ({reason}). {hint}"
 

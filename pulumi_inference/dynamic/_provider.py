@@ -145,7 +145,7 @@ class InferenceEndpointProvider(ResourceProvider):
         plan = operations.diff(
             old,
             new,
-            lambda: self._client(old),
+            lambda: self._client(new),
             operations.Observed.from_outputs(old_props),
             resource=calling_urn(),
         )
@@ -180,7 +180,8 @@ class InferenceEndpointProvider(ResourceProvider):
             return self._look_up(id_, given, secret_paths)
         spec = _layout.endpoint_spec(props)
         stored = {key: props[key] for key in INPUT_KEYS if key in props}
-        found = operations.read(self._client(spec), spec, stored)
+        recorded = operations.Observed.from_outputs(props)
+        found = operations.read(self._client(spec), spec, stored, recorded)
         if found is None:
             return ReadResult("", {})
         return ReadResult(
@@ -204,8 +205,10 @@ class InferenceEndpointProvider(ResourceProvider):
 
     @_one_message
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        spec = _layout.endpoint_spec(_wire.unwrap(props)[0])
-        operations.delete(self._client(spec), spec)
+        plain = _wire.unwrap(props)[0]
+        spec = _layout.endpoint_spec(plain)
+        recorded = operations.Observed.from_outputs(plain).cluster
+        operations.delete(self._client(spec), spec, recorded)
 
     def _look_up(
         self, id_: str, given: dict[str, Any], secret_paths: list[_wire.Path]

@@ -61,8 +61,10 @@ class InferenceRegionPolicyProvider(ResourceProvider):
 
     @_one_message
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        old, new = _policy(_wire.unwrap(olds)[0]), _policy(_wire.unwrap(news)[0])
+        recorded = _wire.unwrap(olds)[0]
+        old, new = _policy(recorded), _policy(_wire.unwrap(news)[0])
         plan = operations.plan_region_policy(old, new)
+        operations.confirm_policy_cluster(lambda: self._client(new), recorded)
         report_detailed_diff({key: "UPDATE" for key in plan.changed})
         return DiffResult(changes=plan.has_changes, replaces=[], delete_before_replace=False)
 
@@ -77,7 +79,7 @@ class InferenceRegionPolicyProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         props, secret_paths = _wire.unwrap(props)
         desired = _policy(props)
-        found = operations.read_region_policy(self._client(desired), desired.props)
+        found = operations.read_region_policy(self._client(desired), desired.props, props)
         if found is None:
             return ReadResult("", {})
         inputs = {**_layout_only(props), **found.inputs}
@@ -97,8 +99,8 @@ class InferenceRegionPolicyProvider(ResourceProvider):
 
     @_one_message
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        desired = _policy(_wire.unwrap(props)[0])
-        operations.delete_region_policy_of(self._client(desired))
+        recorded = _wire.unwrap(props)[0]
+        operations.delete_region_policy_of(self._client(_policy(recorded)), recorded)
 
     def _client(self, desired: DesiredRegionPolicy) -> InferenceClient:
         return operations.connect_to(

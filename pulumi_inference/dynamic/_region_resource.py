@@ -50,6 +50,9 @@ class InferenceRegionPolicy(
     created_by: pulumi.Output[str | None]
     updated_by: pulumi.Output[str | None]
     cluster_version: pulumi.Output[str]
+    cluster_uuid: pulumi.Output[str | None]
+    """The cluster_uuid of the cluster the policy is on; every command checks it first."""
+    cluster_name: pulumi.Output[str | None]
 
     def __init__(
         self,

@@ -78,6 +78,13 @@ class InferenceEndpoint(
     """Chunking settings as the cluster reports them (defaults included)."""
     cluster_version: pulumi.Output[str]
     """The cluster's Elasticsearch version at the last create, update or refresh."""
+    cluster_uuid: pulumi.Output[str]
+    """The cluster_uuid of the cluster the endpoint lives on (GET /), as of the last create,
+    update or refresh; every later command first checks that the URL still answers as that
+    cluster.
+    """
+    cluster_name: pulumi.Output[str]
+    """The name of that cluster (GET /'s cluster_name)."""
 
     def __init__(
         self,

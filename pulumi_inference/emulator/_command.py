@@ -61,6 +61,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the Elastic Inference Service is available (semantic_text defaults to it)",
     )
+    parser.add_argument(
+        "--cluster-name", default="emulator", help="cluster_name of GET / (default emulator)"
+    )
+    parser.add_argument(
+        "--cluster-uuid",
+        help="cluster_uuid of GET / (default: a new one each start, as a new cluster has)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
 
 
@@ -78,6 +85,8 @@ def _config_of(args: argparse.Namespace) -> EmulatorConfig:
         deployment_seconds=args.deployment_seconds,
         put_waits_for_deployment=args.put_waits_for_deployment,
         eis=args.eis,
+        cluster_name=args.cluster_name,
+        cluster_uuid=args.cluster_uuid,
         verbose=args.verbose,
     )
 

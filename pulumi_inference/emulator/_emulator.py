@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import os
 import ssl
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -29,7 +31,7 @@ class EmulatorConfig:
     version: str = "9.1.0"  # reported as version.number; gates version-dependent behaviour
     build_flavor: str = "default"  # "serverless" also hides deployment state/allocation_status
     cluster_name: str = "emulator"
-    cluster_uuid: str = "emuLat0rClusterUUID00001"
+    cluster_uuid: str | None = None  # None: a new one per Emulator, kept across resets
     api_keys: Sequence[str | ApiKey] = ()  # base64 "id:key" (as clients send it) or "id:key"
     users: Sequence[str | User] = ()  # User or "name:password[:priv1,priv2]"
     bearer_tokens: Sequence[str | BearerToken] = ()
@@ -44,6 +46,11 @@ class EmulatorConfig:
     verbose: bool = False  # log each request to stderr
 
 
+def new_cluster_uuid() -> str:
+    """A cluster uuid as Elasticsearch makes one at bootstrap: 22 URL-safe base64 characters."""
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+
+
 class Emulator:
     """A stand-in Elasticsearch cluster for the inference API, on 127.0.0.1 by default.
 
@@ -54,6 +61,7 @@ class Emulator:
     def __init__(self, config: EmulatorConfig | None = None, /, **overrides: Any) -> None:
         base = config or EmulatorConfig()
         self.config = dataclasses.replace(base, **overrides) if overrides else base
+        self.cluster_uuid = self.config.cluster_uuid or new_cluster_uuid()
         self.faults = Faults()
         self.faults.global_latency = self.config.latency
         self.state = State(settings=self._fresh_settings())
@@ -72,7 +80,7 @@ class Emulator:
             version=c.version,
             build_flavor=c.build_flavor,
             cluster_name=c.cluster_name,
-            cluster_uuid=c.cluster_uuid,
+            cluster_uuid=self.cluster_uuid,
             deployment_seconds=c.deployment_seconds,
             put_waits_for_deployment=c.put_waits_for_deployment,
             linux_x86=c.linux_x86,

@@ -24,7 +24,7 @@ class Settings:
     version: str = "9.1.0"
     build_flavor: str = "default"
     cluster_name: str = "emulator"
-    cluster_uuid: str = "emuLat0rClusterUUID00001"
+    cluster_uuid: str = "emuLat0rClusterUUID00001"  # the Emulator gives each its own
     deployment_seconds: float = 0.5
     put_waits_for_deployment: bool = False
     linux_x86: bool = True

@@ -130,6 +130,16 @@ class InferenceEndpointPlugin(Provider):
             for key in set(old) | set(new)
             if key not in operations.ENGINE_CONFIG_KEYS and old.get(key) != new.get(key)
         )
+        if changed:  # a refused key is never stored as the provider's configuration
+            config = operations.provider_config(new)
+            subject = "the provider's new configuration"
+            await self._run(
+                request.urn,
+                lambda: operations.require_usable(
+                    lambda: operations.connect_to(config, subject=subject, namespace=None),
+                    subject,
+                ),
+            )
         return DiffResponse(
             changes=bool(changed),
             diffs=changed,
@@ -180,7 +190,7 @@ class InferenceEndpointPlugin(Provider):
         plan = await self._run(
             request.urn,
             lambda: operations.diff(
-                old, new, lambda: self._client(old), recorded, resource=request.urn
+                old, new, lambda: self._client(new), recorded, resource=request.urn
             ),
         )
         return DiffResponse(
@@ -221,8 +231,9 @@ class InferenceEndpointPlugin(Provider):
             return await self._look_up(request, stored, secret_paths)
         spec = DesiredEndpoint.from_props(stored)
         declared = _inputs_of(stored)
+        recorded = operations.Observed.from_outputs(to_plain(request.properties)[0])
         found = await self._run(
-            request.urn, lambda: operations.read(self._client(spec), spec, declared)
+            request.urn, lambda: operations.read(self._client(spec), spec, declared, recorded)
         )
         if found is None:
             return ReadResponse(resource_id=None)
@@ -271,4 +282,5 @@ class InferenceEndpointPlugin(Provider):
             return await self._regions.delete(request)
         plain, _ = to_plain(request.properties)
         spec = DesiredEndpoint.from_props(plain)
-        await self._run(request.urn, lambda: operations.delete(self._client(spec), spec))
+        recorded = operations.Observed.from_outputs(plain).cluster
+        await self._run(request.urn, lambda: operations.delete(self._client(spec), spec, recorded))

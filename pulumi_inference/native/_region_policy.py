@@ -99,9 +99,13 @@ class RegionPolicyCalls:
         return CheckResponse(inputs=_wire(_inputs(plain)), failures=failures)
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
-        old = DesiredRegionPolicy.from_props(_plain(request.old_state))
+        recorded = _plain(request.old_state)
+        old = DesiredRegionPolicy.from_props(recorded)
         new = DesiredRegionPolicy.from_props(_plain(request.new_inputs))
         plan = operations.plan_region_policy(old, new)
+        await self._run(
+            request.urn, lambda: operations.confirm_policy_cluster(self._connect, recorded)
+        )
         return DiffResponse(
             changes=plan.has_changes,
             replaces=[],
@@ -130,8 +134,10 @@ class RegionPolicyCalls:
                 request.urn, lambda: operations.import_region_policy(self._connect())
             )
         else:
+            recorded = _plain(request.properties)
             found = await self._run(
-                request.urn, lambda: operations.read_region_policy(self._connect(), stored)
+                request.urn,
+                lambda: operations.read_region_policy(self._connect(), stored, recorded),
             )
         if found is None:
             return ReadResponse(resource_id=None)
@@ -157,4 +163,7 @@ class RegionPolicyCalls:
         return UpdateResponse(properties=_state(found))
 
     async def delete(self, request: DeleteRequest) -> None:
-        await self._run(request.urn, lambda: operations.delete_region_policy_of(self._connect()))
+        recorded = _plain(request.properties)
+        await self._run(
+            request.urn, lambda: operations.delete_region_policy_of(self._connect(), recorded)
+        )

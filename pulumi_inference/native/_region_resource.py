@@ -34,6 +34,8 @@ class InferenceRegionPolicy(pulumi.CustomResource):
     updated_at: pulumi.Output[str | None]
     updated_by: pulumi.Output[str | None]
     cluster_version: pulumi.Output[str]
+    cluster_uuid: pulumi.Output[str | None]
+    cluster_name: pulumi.Output[str | None]
 
     def __init__(
         self,

@@ -49,6 +49,12 @@ _OUTPUTS: dict[str, dict[str, Any]] = {
         "type": "string",
         "description": "The cluster's version at the last create, update or refresh.",
     },
+    "clusterUuid": {
+        "type": "string",
+        "description": "The cluster_uuid of the cluster the policy is on (GET /); every later "
+        "command first checks that the URL still answers as that cluster.",
+    },
+    "clusterName": {"type": "string", "description": "The name of that cluster."},
 }
 
 

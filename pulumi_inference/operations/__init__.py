@@ -25,6 +25,7 @@ import_region_policy.
 """
 
 from .._face import present
+from ._access import require_usable
 from ._cluster import connect, connect_to
 from ._create import create
 from ._declaration import PRECONFIGURED_PREFIX, declared_with_notes, import_endpoint
@@ -47,7 +48,12 @@ from ._region_desired import (
     check_region_policy,
     plan_region_policy,
 )
-from ._region_impact import PolicyImpact, check_against_cluster, region_policy_impact
+from ._region_impact import (
+    PolicyImpact,
+    check_against_cluster,
+    confirm_policy_cluster,
+    region_policy_impact,
+)
 from ._region_policy import (
     REGION_POLICY_SINCE,
     PolicyState,
@@ -94,6 +100,7 @@ __all__ = [
     "check_region_policy",
     "compare_with_cluster",
     "compare_with_endpoint",
+    "confirm_policy_cluster",
     "connect",
     "connect_to",
     "create",
@@ -116,6 +123,7 @@ __all__ = [
     "read_region_policy",
     "region_policy_impact",
     "replacement_impact",
+    "require_usable",
     "secrets_digest",
     "secrets_in",
     "task_settings_updatable",

@@ -30,13 +30,15 @@ from typing import Any
 from ..client import LOOKUP_POLICY, InferenceClient
 from ..errors import (
     AuthenticationError,
-    AuthorizationError,
     ClusterRejectedError,
     ClusterUnreachableError,
     InferenceError,
+    NotElasticsearchError,
+    WrongClusterError,
 )
+from ._cluster import ConnectionNotKnown
 from ._desired import DesiredEndpoint
-from ._plan import has_unknown
+from ._identity import ClusterIdentity, confirm_cluster, identify
 
 log = logging.getLogger("pulumi_inference")
 
@@ -49,10 +51,12 @@ MANAGE, MONITOR = "manage_inference", "monitor_inference"
 @dataclass(frozen=True)
 class Access:
     """What one cluster said: ``failure`` when it cannot be used at all; ``can_change``
-    whether the credentials hold ``manage_inference`` (``None``: the cluster cannot say)."""
+    whether the credentials hold ``manage_inference`` (``None``: the cluster cannot say);
+    ``not_elasticsearch``: the failure is that the server is not Elasticsearch."""
 
     failure: str | None = None
     can_change: bool | None = None
+    not_elasticsearch: bool = False
 
 
 def check_mode() -> str:
@@ -62,11 +66,13 @@ def check_mode() -> str:
 
 def _ask(client: InferenceClient) -> Access:
     try:
-        client.cluster_info(policy=LOOKUP_POLICY)
+        identify(client, LOOKUP_POLICY)  # a 403 (no `monitor`) still says it is Elasticsearch
+    except NotElasticsearchError as exc:
+        return Access(
+            failure=f"expected an Elasticsearch cluster, but {exc}", not_elasticsearch=True
+        )
     except (ClusterUnreachableError, AuthenticationError, ClusterRejectedError) as exc:
         return Access(failure=str(exc))
-    except AuthorizationError:
-        pass  # GET / needs `monitor`, which inference credentials need not have
     except InferenceError as exc:
         log.info("%s: not checked at preview (%s)", client.cluster, exc)
         return Access()
@@ -109,12 +115,19 @@ def cluster_access(client: InferenceClient) -> Access:
     return _ASKED.of(client)
 
 
-def access_issues(client: InferenceClient, *, changing: bool) -> list[tuple[str, str]]:
+def access_issues(
+    client: InferenceClient, *, changing: bool, left_to_diff: bool = False
+) -> list[tuple[str, str]]:
     """What makes a preview against ``client``'s cluster fail, as ``(path, message)``;
-    ``changing``: the plan creates or adopts the endpoint (it needs ``manage_inference``)."""
+    ``changing``: the plan creates or adopts the endpoint (it needs ``manage_inference``).
+    ``left_to_diff``: the resource is in the state already, so a server that is not
+    Elasticsearch is left to its diff, which names the cluster state recorded
+    (``preview_cluster``)."""
     if check_mode() == "off":
         return []
     access = cluster_access(client)
+    if access.not_elasticsearch and left_to_diff:
+        return []
     message = access.failure
     if message is None and changing and access.can_change is False:
         message = _lacks_manage(client)
@@ -142,13 +155,52 @@ def preview_access_issues(
 ) -> list[tuple[str, str]]:
     """:func:`access_issues` for the cluster of canonical ``props``; nothing when that cluster
     is not known yet (its connection is computed by the same program)."""
-    if check_mode() == "off" or has_unknown(props.get("connection")):
+    if check_mode() == "off":
         return []
     try:
         client = connect(DesiredEndpoint.from_props(props))
+    except ConnectionNotKnown as exc:
+        log.info("%s", exc)
+        return []
     except InferenceError:
         return []  # no cluster to ask yet: the apply's check asks again
-    return access_issues(client, changing=changing)
+    return access_issues(client, changing=changing, left_to_diff=not changing)
+
+
+def require_usable(connect: Callable[[], InferenceClient], subject: str) -> None:
+    """A connection about to be stored (a provider's new configuration): the server is
+    Elasticsearch and takes the credentials, or the preview (and the apply) fails, as the
+    preview's check does. Nothing is asked when it is not known yet."""
+    if check_mode() == "off":
+        return
+    try:
+        client = connect()
+    except ConnectionNotKnown as exc:
+        log.info("%s", exc)
+        return
+    issues = access_issues(client, changing=False)
+    if issues:
+        raise InferenceError(f"{subject}: {issues[0][1]}")
+
+
+def preview_cluster(
+    client: InferenceClient, recorded: ClusterIdentity, subject: str
+) -> ClusterIdentity | None:
+    """The cluster a preview plans against, confirmed to be the ``recorded`` one (or the one
+    a move names); ``None`` when it was not asked (``PULUMI_INFERENCE_PREVIEW_CHECK=off``),
+    could not say (the access check reports why), or ``warn`` let a wrong one go on."""
+    mode = check_mode()
+    if mode == "off":
+        return None
+    try:
+        return confirm_cluster(client, recorded, subject, policy=LOOKUP_POLICY)
+    except WrongClusterError as exc:
+        if mode == "warn":
+            log.warning("%s (%s=warn: the preview goes on)", exc, CHECK_ENV)
+            return None
+        raise type(exc)(f"{exc} ({CHECK_ENV}=warn makes this a warning)") from None
+    except InferenceError:
+        return None
 
 
 def require_manage(client: InferenceClient, subject: str) -> None:

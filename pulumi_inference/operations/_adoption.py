@@ -32,8 +32,7 @@ from ._deployment import with_target_allocations
 from ._desired import DesiredEndpoint
 from ._match import plan_from_live
 from ._observed import cluster_version_of
-from ._plan import Change, Plan, has_unknown
-from ._update import update_body
+from ._plan import Change, Plan, has_unknown, update_body
 from ._versions import (
     CHUNKING_AFTER_UPDATE_RESET,
     task_settings_updatable,

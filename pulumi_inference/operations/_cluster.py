@@ -6,10 +6,23 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from .._pulumi_wire import is_unknown
 from ..client import InferenceClient, client_for
 from ..connection import DYNAMIC_CONFIG_NAMESPACE, resolve_connection
 from ..errors import ConfigurationError
 from ._desired import DesiredEndpoint
+from ._plan import has_unknown
+
+
+class ConnectionNotKnown(ConfigurationError):
+    """The connection is computed by the program and not known yet (a preview): there is
+    no cluster to ask until the apply."""
+
+
+def _not_known(declared: Mapping[str, Any] | None, config: Mapping[str, Any]) -> bool:
+    return has_unknown(declared) or any(
+        has_unknown(value) or is_unknown(value) for value in config.values()
+    )
 
 
 def connect(

@@ -29,10 +29,11 @@ from ._availability import live_version
 from ._deployment import wait_until_ready, with_target_allocations
 from ._desired import DesiredEndpoint
 from ._drift import matches_declaration
+from ._identity import ClusterIdentity, confirm_cluster
 from ._match import plan_from_live
 from ._observed import Observed, cluster_version_of
+from ._plan import update_body
 from ._timeout import cluster_wait, refuses_timeout, send_update
-from ._update import update_body
 from ._versions import put_timeout_accepted, task_settings_updatable
 
 log = logging.getLogger("pulumi_inference")
@@ -41,7 +42,10 @@ _ATTEMPTS = 5
 
 
 def create(client: InferenceClient, spec: DesiredEndpoint, props: Mapping[str, Any]) -> Observed:
-    """Create the endpoint of ``spec`` (canonical ``props`` are the declaration as given)."""
+    """Create the endpoint of ``spec`` (canonical ``props`` are the declaration as given), on a
+    server confirmed first to be Elasticsearch (its cluster is recorded)."""
+    subject = f"inference endpoint '{spec.inference_id}'"
+    cluster = confirm_cluster(client, ClusterIdentity(), subject)
     live, created_here = _put(client, spec, props)
     if spec.deploys_model and spec.wait_for_deployment:
         try:
@@ -50,7 +54,7 @@ def create(client: InferenceClient, spec: DesiredEndpoint, props: Mapping[str, A
             if created_here:
                 raise _rolled_back(client, spec, timeout) from None
             raise
-    return Observed.of(live, cluster_version_of(client, spec.inference_id))
+    return Observed.of(live, cluster_version_of(client, spec.inference_id), cluster)
 
 
 def _put(

@@ -23,6 +23,7 @@ from ..client import InferenceClient
 from ..errors import ConfigurationError, EndpointNotFoundError
 from ._deployment import target_allocations
 from ._desired import deployment_id_of
+from ._identity import ClusterIdentity, confirm_cluster
 from ._observed import Observed, cluster_version_of
 
 PRECONFIGURED_PREFIX = "."
@@ -136,7 +137,9 @@ class ExistingEndpoint:
 
 
 def existing_endpoint(client: InferenceClient, inference_id: str) -> ExistingEndpoint | None:
-    """The endpoint ``inference_id`` as a program would declare it, or None if absent."""
+    """The endpoint ``inference_id`` as a program would declare it, or None if absent (on a
+    server confirmed to be Elasticsearch: a 404 of another server is not "absent")."""
+    cluster = confirm_cluster(client, ClusterIdentity(), f"inference endpoint '{inference_id}'")
     live = client.find_endpoint(inference_id)
     if live is None:
         return None
@@ -145,9 +148,8 @@ def existing_endpoint(client: InferenceClient, inference_id: str) -> ExistingEnd
         deployment_id = deployment_id_of(inference_id, live.get("service_settings"))
         stats = client.trained_model_stats(deployment_id)
     declaration, notes = declared_with_notes(live, stats)
-    return ExistingEndpoint(
-        declaration, Observed.of(live, cluster_version_of(client, inference_id)), notes
-    )
+    observed = Observed.of(live, cluster_version_of(client, inference_id), cluster)
+    return ExistingEndpoint(declaration, observed, notes)
 
 
 def terraform_id(import_id: str) -> tuple[str | None, str]:

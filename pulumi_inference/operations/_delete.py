@@ -1,4 +1,7 @@
-"""Delete: an endpoint already gone is success; one in use is refused unless forced."""
+"""Delete: an endpoint already gone is success; one in use is refused unless forced.
+
+Nothing is deleted on a server that is not the cluster state recorded (``_identity``).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,18 @@ import logging
 
 from ..client import InferenceClient
 from ._desired import DesiredEndpoint
+from ._identity import ClusterIdentity, confirm_cluster
 
 log = logging.getLogger("pulumi_inference")
 
 
-def delete(client: InferenceClient, spec: DesiredEndpoint) -> None:
+def delete(
+    client: InferenceClient, spec: DesiredEndpoint, recorded: ClusterIdentity | None = None
+) -> None:
+    """``recorded``: the cluster state says the endpoint lives on (nothing, for an older
+    state: the server is still confirmed to be Elasticsearch)."""
+    subject = f"inference endpoint '{spec.inference_id}'"
+    confirm_cluster(client, recorded or ClusterIdentity(), subject)
     if not client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete):
         log.info(
             "inference endpoint '%s' was already gone from %s", spec.inference_id, client.cluster

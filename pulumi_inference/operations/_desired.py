@@ -149,6 +149,21 @@ class DesiredEndpoint:
         """The deployment serving this endpoint: its own, or the one it attaches to."""
         return deployment_id_of(self.inference_id, self.service_settings)
 
+    def declared_props(self) -> dict[str, Any]:
+        """The canonical props of what the cluster is sent (no connection, no provider
+        settings), as a create or an adoption compares them with a live endpoint."""
+        props: dict[str, Any] = {
+            "inference_id": self.inference_id,
+            "task_type": self.task_type,
+            "service": self.service,
+            "service_settings": self.service_settings,
+        }
+        if self.task_settings:
+            props["task_settings"] = self.task_settings
+        if self.chunking_settings:
+            props["chunking_settings"] = self.chunking_settings
+        return props
+
     def request_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"service": self.service, "service_settings": self.service_settings}
         if self.task_settings:

@@ -1,4 +1,10 @@
-"""Diff: the offline plan, plus a warning when a replacement would break its users."""
+"""Diff: the offline plan, checked against the cluster the plan will be applied to.
+
+The cluster is the one the *new* declaration (or the provider configuration being applied)
+names, never the one stored by the last ``up``: a rotated key is checked as it will be used,
+and a key that cannot apply the plan fails it here. Where that connection is not known yet
+(the program computes it), the preview says so and asks nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,21 @@ from collections.abc import Callable
 from .. import catalogue
 from ..client import InferenceClient
 from ..errors import InferenceError
-from ._access import require_manage
-from ._adoption import note_replaced_in_place
+from ._access import preview_cluster, require_manage
+from ._adoption import adoption_notice, note_replaced_in_place
 from ._availability import recorded_version_issues
+from ._cluster import ConnectionNotKnown
 from ._desired import DesiredEndpoint
+from ._identity import MOVE_ENV, ClusterIdentity, moves
 from ._impact import replacement_impact
 from ._observed import Observed
-from ._plan import Plan, plan_change
+from ._plan import Change, Plan, plan_change
 from ._versions import update_changes_chunking
 
 log = logging.getLogger("pulumi_inference")
+
+MOVE_PATH = ("cluster_uuid",)
+"""The change a move to another cluster shows, per endpoint."""
 
 
 def diff(
@@ -30,21 +41,30 @@ def diff(
 ) -> Plan:
     """What changing ``old`` (state) into ``new`` (declaration) does.
 
-    Calls the cluster only when the plan replaces the endpoint, read-only, to warn before
-    review about pipelines and ``semantic_text`` indexes the replacement would break.
-    ``recorded``: what state holds of the live endpoint (its chunking, for the warning).
-    ``resource``: the engine's name of the resource (its URN), which the check of a
-    replacement's inputs that follows is given too (``_adoption``).
+    ``connect`` gives the cluster the plan is applied to (``new``'s connection, or the
+    provider configuration being applied). It is asked, read-only and once per process,
+    whether it is the cluster state recorded (``recorded``, with its chunking, for the
+    warning) and whether the credentials can apply the plan; for a replacement, which
+    pipelines and ``semantic_text`` indexes it would break. ``resource``: the engine's
+    name of the resource (its URN), which the check of a replacement's inputs that follows
+    is given too (``_adoption``).
     """
     plan = plan_change(old, new)
-    _refuse_unavailable(old, new, connect)
-    if plan.delete_before_replace and resource is not None:
-        _note_replaced_in_place(resource, connect)
-    if plan.replaces or plan.update_body:
-        _require_manage(old, connect)
-    impact = replacement_impact(connect, old, new, plan)
-    if impact is not None:
-        log.warning("%s", impact.message())
+    subject = f"inference endpoint '{old.inference_id}'"
+    client = _applying_client(connect)
+    if client is not None:
+        on = recorded.cluster if recorded is not None else ClusterIdentity()
+        live = preview_cluster(client, on, subject)
+        if live is not None and moves(on, live):
+            _plan_move(plan, client, new, on, live)
+        if plan.delete_before_replace and resource is not None:
+            note_replaced_in_place(resource, client.cluster)
+        _refuse_unavailable(client, old, new)
+        if plan.replaces or plan.update_body or _stores_a_new_connection(plan):
+            require_manage(client, subject)
+        impact = replacement_impact(lambda: client, old, new, plan)
+        if impact is not None:
+            log.warning("%s", impact.message())
     if _update_changes_live_chunking(plan, old, new, recorded):
         log.warning(
             "inference endpoint '%s': updating it in place on this cluster (Elasticsearch %s, "
@@ -57,33 +77,60 @@ def diff(
     return plan
 
 
-def _note_replaced_in_place(resource: str, connect: Callable[[], InferenceClient]) -> None:
+def _applying_client(connect: Callable[[], InferenceClient]) -> InferenceClient | None:
+    """The cluster the plan is applied to; ``None`` when it is not known yet (said so) or
+    cannot be worked out (the check has said why)."""
     try:
-        client = connect()
+        return connect()
+    except ConnectionNotKnown as exc:
+        log.info("%s", exc)
     except InferenceError:
-        return
-    note_replaced_in_place(resource, client.cluster)
+        pass
+    return None
 
 
-def _require_manage(old: DesiredEndpoint, connect: Callable[[], InferenceClient]) -> None:
-    """A plan that changes the cluster, with credentials that cannot: one line, now."""
-    try:
-        client = connect()
-    except InferenceError:
-        return
-    require_manage(client, f"inference endpoint '{old.inference_id}'")
+def _stores_a_new_connection(plan: Plan) -> bool:
+    """A changed ``connection`` is stored for every later command (delete included): the
+    credentials it holds must be able to apply, or a later destroy would fail."""
+    return "connection" in plan.provider_only_changes
+
+
+def _plan_move(
+    plan: Plan,
+    client: InferenceClient,
+    new: DesiredEndpoint,
+    recorded: ClusterIdentity,
+    live: ClusterIdentity,
+) -> None:
+    """A move to another cluster (``PULUMI_INFERENCE_MOVE_TO_CLUSTER``): shown per endpoint,
+    with what ``up`` does there. It cannot go with a replacement: move first."""
+    where = f"inference endpoint '{new.inference_id}'"
+    if plan.replaces:
+        raise InferenceError(
+            f"{where}: moving to {live.described()} ({MOVE_ENV}) and replacing it "
+            f"({', '.join(plan.replaces)} changed) cannot be one step: move the stack with the "
+            "declaration unchanged first, then change it"
+        )
+    plan.changes.append(Change(MOVE_PATH, "update", replaces=False))
+    there = adoption_notice(client, new, new.declared_props())
+    then = there if there is not None else "it is not there yet: `pulumi up` creates it there"
+    log.warning(
+        "%s MOVES from %s to %s on %s (%s); %s",
+        where,
+        recorded.described(),
+        live.described(),
+        client.cluster,
+        MOVE_ENV,
+        then,
+    )
 
 
 def _refuse_unavailable(
-    old: DesiredEndpoint, new: DesiredEndpoint, connect: Callable[[], InferenceClient]
+    client: InferenceClient, old: DesiredEndpoint, new: DesiredEndpoint
 ) -> None:
     """When the check could not read the cluster's version, what the version state recorded
     cannot accept fails the preview here (nothing is asked of the cluster)."""
     if old.cluster_version is None:
-        return
-    try:
-        client = connect()
-    except InferenceError:
         return
     issues = recorded_version_issues(client, new, old.cluster_version)
     if issues:

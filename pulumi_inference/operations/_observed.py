@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import catalogue
@@ -13,6 +13,7 @@ from .._version import format_version
 from ..client import InferenceClient
 from ..errors import InferenceError
 from ..properties import OUTPUT_KEYS
+from ._identity import ClusterIdentity
 
 log = logging.getLogger("pulumi_inference")
 
@@ -32,9 +33,17 @@ class Observed:
     task_settings: dict[str, Any] = field(default_factory=dict)
     chunking_settings: dict[str, Any] | None = None
     cluster_version: str = ""
+    cluster_uuid: str = ""
+    cluster_name: str = ""
 
     @classmethod
-    def of(cls, live: Mapping[str, Any], cluster_version: str) -> Observed:
+    def of(
+        cls,
+        live: Mapping[str, Any],
+        cluster_version: str,
+        cluster: ClusterIdentity | None = None,
+    ) -> Observed:
+        """``cluster``: the cluster it was read from (its uuid and name, when it said)."""
         # The cluster never returns secrets; should one ever answer with them, keep them out.
         return cls(
             service_settings=_public(live.get("service_settings")),
@@ -43,7 +52,20 @@ class Observed:
             if live.get("chunking_settings")
             else None,
             cluster_version=cluster_version,
+            cluster_uuid=(cluster.uuid if cluster else None) or "",
+            cluster_name=(cluster.name if cluster else None) or "",
         )
+
+    @property
+    def cluster(self) -> ClusterIdentity:
+        """The cluster it lives on, as recorded (nothing, for an older state)."""
+        return ClusterIdentity(self.cluster_uuid or None, self.cluster_name or None)
+
+    def on(self, cluster: ClusterIdentity) -> Observed:
+        """The same, recorded on ``cluster`` where it says more than what is recorded."""
+        if not cluster.known:
+            return self
+        return replace(self, cluster_uuid=cluster.uuid or "", cluster_name=cluster.name or "")
 
     @classmethod
     def from_outputs(cls, outputs: Mapping[str, Any]) -> Observed:
@@ -55,6 +77,8 @@ class Observed:
             task_settings=dict(recorded["task_settings"] or {}),
             chunking_settings=dict(chunking) if chunking else None,
             cluster_version=str(recorded["cluster_version"] or ""),
+            cluster_uuid=str(recorded["cluster_uuid"] or ""),
+            cluster_name=str(recorded["cluster_name"] or ""),
         )
 
     def outputs(self) -> dict[str, Any]:

@@ -182,3 +182,17 @@ def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
         # Secret values not known until apply: at most a rotation, which updates in place.
         plan.changes.append(Change(ROTATION_SECTION, "update", replaces=False, key_not_known=True))
     return plan
+
+
+def update_body(plan: Plan, spec: DesiredEndpoint, *, send_secrets: bool = False) -> dict[str, Any]:
+    """The ``_update`` body of ``plan``: only the changed keys, plus every declared secret of
+    ``service_settings`` whenever that object is sent (the cluster rebuilds the endpoint's
+    secret settings from it and refuses one without them) or ``send_secrets`` asks for them
+    (an adoption: the cluster never shows the secrets it holds)."""
+    body = plan.update_body
+    secrets = {
+        key: value for key, value in spec.service_settings.items() if key in catalogue.SECRET_KEYS
+    }
+    if secrets and (send_secrets or "service_settings" in body):
+        body["service_settings"] = {**body.get("service_settings", {}), **secrets}
+    return body

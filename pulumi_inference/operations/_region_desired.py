@@ -22,7 +22,15 @@ POLICY_KEYS = ("allowed_geos", "allowed_regions", "fallback_region")
 PROVIDER_KEYS = ("force", "adopt_existing")
 """Steer the provider only; a change sends nothing."""
 INPUT_KEYS = (*POLICY_KEYS, *PROVIDER_KEYS)
-OUTPUT_KEYS = ("created_at", "created_by", "updated_at", "updated_by", "cluster_version")
+OUTPUT_KEYS = (
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+    "cluster_version",
+    "cluster_uuid",
+    "cluster_name",
+)
 REGION_POLICY_ID = "region_policy"
 """The resource id: there is one policy per cluster."""
 

@@ -18,10 +18,12 @@ from typing import Any
 from .._naming import spelled
 from ..client import LOOKUP_POLICY, InferenceClient
 from ..errors import InferenceError
+from ._access import preview_cluster
 from ._availability import live_version
+from ._identity import ClusterIdentity
 from ._plan import has_unknown
 from ._region_desired import DesiredRegionPolicy
-from ._region_policy import region_policy_refusal
+from ._region_policy import SUBJECT, region_policy_refusal
 from ._region_values import value_issues, vocabulary_of
 
 log = logging.getLogger("pulumi_inference")
@@ -108,6 +110,18 @@ def region_policy_impact(
             )
         )
     return PolicyImpact(tuple(sorted(denied, key=lambda d: d.inference_id)), desired.force)
+
+
+def confirm_policy_cluster(
+    connect: Callable[[], InferenceClient], recorded: Mapping[str, Any]
+) -> None:
+    """At preview, the cluster being applied to is the one the policy is on (``recorded``
+    outputs name it): a wrong one fails the preview (``_access.preview_cluster``)."""
+    try:
+        client = connect()
+    except InferenceError:
+        return  # not known yet, or no cluster: the check says why
+    preview_cluster(client, ClusterIdentity.recorded_in(recorded), SUBJECT)
 
 
 def check_against_cluster(

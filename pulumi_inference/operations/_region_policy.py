@@ -20,7 +20,9 @@ from ..client import (
     put_region_policy,
 )
 from ..errors import ClusterRejectedError, RegionPolicyExistsError, UnsupportedByClusterError
+from ._access import require_manage
 from ._availability import version_in
+from ._identity import ClusterIdentity, confirm_cluster
 from ._region_desired import INPUT_KEYS, DesiredRegionPolicy, live_inputs
 
 log = logging.getLogger("pulumi_inference")
@@ -46,8 +48,16 @@ def region_policy_refusal(version: Version | None, cluster: str) -> str | None:
     )
 
 
-def require_region_policy_api(client: InferenceClient) -> str:
-    """The cluster's version; raises, naming it, when the cluster predates the API."""
+SUBJECT = "the inference region policy"
+
+
+def require_region_policy_api(
+    client: InferenceClient, recorded: Mapping[str, Any] | None = None
+) -> tuple[str, ClusterIdentity]:
+    """The cluster's version and identity, confirmed to be the one ``recorded`` outputs name
+    (``_identity``); raises, naming it, when the cluster predates the API."""
+    on = ClusterIdentity.recorded_in(recorded or {})
+    cluster = confirm_cluster(client, on, SUBJECT)
     version = version_text(client)
     refusal = region_policy_refusal(version_in(client.cluster_info()), client.cluster)
     if refusal is not None:
@@ -57,7 +67,7 @@ def require_region_policy_api(client: InferenceClient) -> str:
             needs=format_version(REGION_POLICY_SINCE),
             cluster_version=version,
         )
-    return version
+    return version, cluster if cluster.known else on
 
 
 @dataclass(frozen=True)
@@ -69,13 +79,14 @@ class PolicyState:
     outputs: dict[str, Any]
 
 
-def _outputs(doc: RegionPolicyDocument, version: str) -> dict[str, Any]:
+def _outputs(doc: RegionPolicyDocument, version: str, cluster: ClusterIdentity) -> dict[str, Any]:
     return {
         "created_at": doc.created_at,
         "created_by": doc.created_by,
         "updated_at": doc.updated_at,
         "updated_by": doc.updated_by,
         "cluster_version": version,
+        **cluster.outputs(),
     }
 
 
@@ -86,7 +97,7 @@ def _declared(props: Mapping[str, Any]) -> dict[str, Any]:
 
 def create_region_policy(client: InferenceClient, desired: DesiredRegionPolicy) -> PolicyState:
     """Put the policy; one already on the cluster is taken over only with ``adopt_existing``."""
-    version = require_region_policy_api(client)
+    version, cluster = require_region_policy_api(client)
     existing = get_region_policy(client)
     if existing is not None and not desired.adopt_existing:
         raise RegionPolicyExistsError(
@@ -99,16 +110,20 @@ def create_region_policy(client: InferenceClient, desired: DesiredRegionPolicy) 
     if existing is not None:
         log.info("the inference region policy: adopting the existing policy on %s", client.cluster)
     doc = put_region_policy(client, desired.body(), force=desired.force)
-    return PolicyState(_declared(desired.props), _outputs(doc, version))
+    return PolicyState(_declared(desired.props), _outputs(doc, version, cluster))
 
 
-def read_region_policy(client: InferenceClient, stored: Mapping[str, Any]) -> PolicyState | None:
-    """The live policy (drift applied to the declaration), or ``None`` when it is gone."""
-    version = require_region_policy_api(client)
+def read_region_policy(
+    client: InferenceClient, stored: Mapping[str, Any], recorded: Mapping[str, Any] | None = None
+) -> PolicyState | None:
+    """The live policy (drift applied to the declaration), or ``None`` when it is gone from
+    the cluster it is on (``recorded``: the outputs state holds; never another's word)."""
+    version, cluster = require_region_policy_api(client, recorded)
     doc = get_region_policy(client)
     if doc is None:
         return None
-    return PolicyState(live_inputs(_declared(stored), doc.region_policy), _outputs(doc, version))
+    inputs = live_inputs(_declared(stored), doc.region_policy)
+    return PolicyState(inputs, _outputs(doc, version, cluster))
 
 
 def update_region_policy(
@@ -119,25 +134,34 @@ def update_region_policy(
 ) -> PolicyState:
     """Put the new policy when what the cluster enforces changes; else only record inputs."""
     if old.policy_key() == new.policy_key():
-        kept = {key: recorded.get(key) for key in ("created_at", "created_by", "updated_at")}
-        outputs = {**kept, "updated_by": recorded.get("updated_by")}
-        outputs["cluster_version"] = recorded.get("cluster_version")
-        return PolicyState(_declared(new.props), outputs)
-    version = require_region_policy_api(client)
+        if old.connection != new.connection:  # stored only once it answers and can apply
+            require_region_policy_api(client, recorded)
+            require_manage(client, SUBJECT)
+        kept = ("created_at", "created_by", "updated_at", "updated_by", "cluster_version")
+        outputs = {key: recorded.get(key) for key in kept}
+        return PolicyState(_declared(new.props), {**outputs, **_recorded_cluster(recorded)})
+    version, cluster = require_region_policy_api(client, recorded)
     doc = put_region_policy(client, new.body(), force=new.force)
-    return PolicyState(_declared(new.props), _outputs(doc, version))
+    return PolicyState(_declared(new.props), _outputs(doc, version, cluster))
 
 
-def delete_region_policy_of(client: InferenceClient) -> None:
-    """Delete the policy; already gone is success."""
-    require_region_policy_api(client)
+def _recorded_cluster(recorded: Mapping[str, Any]) -> dict[str, str]:
+    return ClusterIdentity.recorded_in(recorded).outputs()
+
+
+def delete_region_policy_of(
+    client: InferenceClient, recorded: Mapping[str, Any] | None = None
+) -> None:
+    """Delete the policy, on the cluster ``recorded`` outputs name only; already gone is
+    success."""
+    require_region_policy_api(client, recorded)
     if not delete_region_policy(client):
         log.info("the inference region policy on %s was already gone", client.cluster)
 
 
 def import_region_policy(client: InferenceClient) -> PolicyState:
     """``pulumi import``: the live policy as a program would declare it; absent is an error."""
-    version = require_region_policy_api(client)
+    version, cluster = require_region_policy_api(client)
     doc = get_region_policy(client)
     if doc is None:
         raise ClusterRejectedError(
@@ -146,4 +170,4 @@ def import_region_policy(client: InferenceClient) -> PolicyState:
             status=404,
             error_type="resource_not_found_exception",
         )
-    return PolicyState(live_inputs({}, doc.region_policy), _outputs(doc, version))
+    return PolicyState(live_inputs({}, doc.region_policy), _outputs(doc, version, cluster))

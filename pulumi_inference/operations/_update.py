@@ -1,34 +1,31 @@
-"""Update: ``_update`` with only the changed keys; a change only Pulumi sees calls nothing."""
+"""Update: ``_update`` with only the changed keys; a change only Pulumi sees calls nothing.
+
+Before anything is sent, the cluster is confirmed to be the one state recorded
+(``_identity``). A changed ``connection`` is checked before it is stored (the cluster takes
+the credentials and they can apply), so a refused or read-only key never reaches the state.
+A move to another cluster (``PULUMI_INFERENCE_MOVE_TO_CLUSTER``) takes the endpoint over
+there, as an adoption does, or creates it there when it is not.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from typing import Any
 
-from .. import catalogue
 from .._version import parse_version
 from ..client import InferenceClient
 from ..errors import ClusterRejectedError, InferenceError
+from ._access import require_manage
+from ._create import create
 from ._deployment import wait_until_ready
 from ._desired import DesiredEndpoint
+from ._identity import ClusterIdentity, confirm_cluster, moves, moving_to
 from ._observed import Observed, cluster_version_of
-from ._plan import Plan, plan_change
+from ._plan import Plan, plan_change, update_body
 from ._timeout import send_update
 from ._versions import task_settings_updatable
 
-
-def update_body(plan: Plan, spec: DesiredEndpoint, *, send_secrets: bool = False) -> dict[str, Any]:
-    """The ``_update`` body of ``plan``: only the changed keys, plus every declared secret of
-    ``service_settings`` whenever that object is sent (the cluster rebuilds the endpoint's
-    secret settings from it and refuses one without them) or ``send_secrets`` asks for them
-    (an adoption: the cluster never shows the secrets it holds)."""
-    body = plan.update_body
-    secrets = {
-        key: value for key, value in spec.service_settings.items() if key in catalogue.SECRET_KEYS
-    }
-    if secrets and (send_secrets or "service_settings" in body):
-        body["service_settings"] = {**body.get("service_settings", {}), **secrets}
-    return body
+__all__ = ["update", "update_body"]
 
 
 def update(
@@ -40,7 +37,7 @@ def update(
     """Apply the in-place part of the change from ``old`` (state) to ``new`` (declaration).
 
     ``recorded`` is what state holds of the live endpoint; it is returned unchanged (and the
-    cluster never called) when only Pulumi-side settings changed.
+    cluster never called) when only Pulumi-side settings other than the connection changed.
     """
     plan = plan_change(old, new)
     if plan.replaces:
@@ -49,9 +46,28 @@ def update(
             "change in place; this change needs a replacement (run `pulumi refresh` and "
             "`pulumi up` again)"
         )
-    if not plan.update_body:
+    new_connection = "connection" in plan.provider_only_changes
+    if not plan.update_body and not new_connection and moving_to() is None:
         return recorded
     client = connect()
+    subject = f"inference endpoint '{new.inference_id}'"
+    cluster = confirm_cluster(client, recorded.cluster, subject)
+    if moves(recorded.cluster, cluster):
+        return create(client, dataclasses.replace(new, adopt_existing=True), new.declared_props())
+    if new_connection:
+        require_manage(client, subject)  # the credentials it stores can apply
+    if not plan.update_body:
+        return recorded.on(cluster)
+    return _send(client, plan, new, recorded, cluster)
+
+
+def _send(
+    client: InferenceClient,
+    plan: Plan,
+    new: DesiredEndpoint,
+    recorded: Observed,
+    cluster: ClusterIdentity,
+) -> Observed:
     version = cluster_version_of(client, new.inference_id) or recorded.cluster_version
     if not task_settings_updatable(parse_version(version)):
         raise InferenceError(
@@ -75,4 +91,6 @@ def update(
         ) from None
     if plan.rescales_deployment and new.deploys_model and new.wait_for_deployment:
         wait_until_ready(client, new)
-    return Observed.of(live, version)
+    return Observed.of(live, version, cluster).on(
+        recorded.cluster if not cluster.known else cluster
+    )

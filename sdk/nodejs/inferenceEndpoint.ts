@@ -61,6 +61,14 @@ export class InferenceEndpoint extends pulumi.CustomResource {
      */
     declare public readonly chunkingSettings: pulumi.Output<{[key: string]: any} | undefined>;
     /**
+     * The name of that cluster (GET /'s cluster_name).
+     */
+    declare public /*out*/ readonly clusterName: pulumi.Output<string | undefined>;
+    /**
+     * The cluster_uuid of the cluster the endpoint lives on (GET /), as of the last create, update or refresh; every later command first checks that the URL still answers as that cluster.
+     */
+    declare public /*out*/ readonly clusterUuid: pulumi.Output<string | undefined>;
+    /**
      * The cluster's Elasticsearch version at the last create, update or refresh.
      */
     declare public /*out*/ readonly clusterVersion: pulumi.Output<string | undefined>;
@@ -144,6 +152,8 @@ export class InferenceEndpoint extends pulumi.CustomResource {
             resourceInputs["taskSettings"] = args?.taskSettings;
             resourceInputs["taskType"] = args?.taskType;
             resourceInputs["waitForDeployment"] = args?.waitForDeployment;
+            resourceInputs["clusterName"] = undefined /*out*/;
+            resourceInputs["clusterUuid"] = undefined /*out*/;
             resourceInputs["clusterVersion"] = undefined /*out*/;
             resourceInputs["effectiveChunkingSettings"] = undefined /*out*/;
             resourceInputs["effectiveServiceSettings"] = undefined /*out*/;
@@ -153,6 +163,8 @@ export class InferenceEndpoint extends pulumi.CustomResource {
             resourceInputs["adoptSecretsDigest"] = undefined /*out*/;
             resourceInputs["allowUnknownService"] = undefined /*out*/;
             resourceInputs["chunkingSettings"] = undefined /*out*/;
+            resourceInputs["clusterName"] = undefined /*out*/;
+            resourceInputs["clusterUuid"] = undefined /*out*/;
             resourceInputs["clusterVersion"] = undefined /*out*/;
             resourceInputs["deploymentTimeout"] = undefined /*out*/;
             resourceInputs["effectiveChunkingSettings"] = undefined /*out*/;

@@ -59,6 +59,14 @@ export class InferenceRegionPolicy extends pulumi.CustomResource {
      */
     declare public readonly allowedRegions: pulumi.Output<outputs.CloudRegion[] | undefined>;
     /**
+     * The name of that cluster.
+     */
+    declare public /*out*/ readonly clusterName: pulumi.Output<string | undefined>;
+    /**
+     * The cluster_uuid of the cluster the policy is on (GET /); every later command first checks that the URL still answers as that cluster.
+     */
+    declare public /*out*/ readonly clusterUuid: pulumi.Output<string | undefined>;
+    /**
      * The cluster's version at the last create, update or refresh.
      */
     declare public /*out*/ readonly clusterVersion: pulumi.Output<string>;
@@ -103,6 +111,8 @@ export class InferenceRegionPolicy extends pulumi.CustomResource {
             resourceInputs["allowedRegions"] = args?.allowedRegions;
             resourceInputs["fallbackRegion"] = args?.fallbackRegion;
             resourceInputs["force"] = args?.force;
+            resourceInputs["clusterName"] = undefined /*out*/;
+            resourceInputs["clusterUuid"] = undefined /*out*/;
             resourceInputs["clusterVersion"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
             resourceInputs["createdBy"] = undefined /*out*/;
@@ -112,6 +122,8 @@ export class InferenceRegionPolicy extends pulumi.CustomResource {
             resourceInputs["adoptExisting"] = undefined /*out*/;
             resourceInputs["allowedGeos"] = undefined /*out*/;
             resourceInputs["allowedRegions"] = undefined /*out*/;
+            resourceInputs["clusterName"] = undefined /*out*/;
+            resourceInputs["clusterUuid"] = undefined /*out*/;
             resourceInputs["clusterVersion"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
             resourceInputs["createdBy"] = undefined /*out*/;

@@ -54,6 +54,7 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     ("<dev cluster key with manage_inference>", "doc-test-cluster-key"),
     ("<prod key>", "doc-test-cluster-key"),
     ("<value>", "doc-test-secret"),
+    ("<the new cluster's cluster_uuid>", "RestoredClusterUuid0001"),
     ("<key>", "doc-test-cluster-key"),
     ("sk-...", "sk-doc-test-not-a-key"),
 )

@@ -94,6 +94,39 @@ def test_another_ca_is_not_trusted(emulator: Emulator, tmp_path: Path) -> None:
         connect(emulator, ca_certs=str(other)).cluster_version()
 
 
+@pytest.mark.parametrize(
+    ("config", "namespace", "named"),
+    [
+        ({"elasticsearch:caCerts": "{ca}"}, "elasticsearch", "elasticsearch:caCerts"),
+        ({"caCerts": "{ca}"}, None, "elasticsearch-inference:caCerts"),
+        ({}, "elasticsearch", "elasticsearch:caCerts"),
+    ],
+)
+def test_the_tls_hint_names_the_setting_as_the_user_gave_it(
+    emulator: Emulator,
+    tmp_path: Path,
+    config: dict[str, str],
+    namespace: str | None,
+    named: str,
+) -> None:
+    """Issue 30: a wrong CA set as the stack key `elasticsearch:caCerts` is named so, not as
+    the Python field `ca_certs`; with none set, the hint names the key beside the URL's."""
+    from pulumi_inference.connection import resolve_connection
+
+    other = tmp_path / "other.crt"
+    trustme.CA().cert_pem.write_to_path(str(other))
+    prefix = f"{namespace}:" if namespace else ""
+    given = {key: value.format(ca=other) for key, value in config.items()}
+    connection = resolve_connection(
+        {}, {f"{prefix}url": emulator.url, **given}, {}, namespace=namespace
+    )
+    with pytest.raises(ClusterUnreachableError) as caught:
+        InferenceClient(connection, policy=FAST).cluster_version()
+    message = str(caught.value)
+    assert named in message, message
+    assert "ca_certs" not in message.replace("caCerts/ca_certs", ""), message
+
+
 def test_ca_certs_that_is_neither_a_file_nor_pem_is_a_configuration_error(
     emulator: Emulator,
 ) -> None:

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Callable
+from typing import Any
 
+import pulumi
 import pytest
 from pulumi import automation as auto
 
@@ -30,6 +33,7 @@ from devtools.engine_programs import (
     unique,
     up_changes,
 )
+from pulumi_inference import Connection
 from pulumi_inference.emulator import ApiKey, EmulatorConfig
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
@@ -37,14 +41,28 @@ pytestmark = [pytest.mark.engine, pytest.mark.timeout(240)]
 ROTATED_ID = "engine-tests-rotated"
 ROTATED_RAW = f"{ROTATED_ID}:rotated-key-{uuid.uuid4().hex}"
 ROTATED = base64.b64encode(ROTATED_RAW.encode()).decode()
+READ_ONLY_ID = "engine-tests-read-only"
+READ_ONLY_RAW = f"{READ_ONLY_ID}:read-only-key-{uuid.uuid4().hex}"
+READ_ONLY = base64.b64encode(READ_ONLY_RAW.encode()).decode()
 
 
 @pytest.fixture(scope="module")
 def emulator_config() -> EmulatorConfig:
     return EmulatorConfig(
-        api_keys=(*CLUSTER_API_KEYS, ApiKey(ROTATED_RAW, name=ROTATED_ID)),
+        api_keys=(
+            *CLUSTER_API_KEYS,
+            ApiKey(ROTATED_RAW, name=ROTATED_ID),
+            ApiKey(READ_ONLY_RAW, name=READ_ONLY_ID, privileges=("monitor_inference", "monitor")),
+        ),
         deployment_seconds=0.1,
     )
+
+
+def failed(run: Callable[[], object]) -> str:
+    """The text of the engine's failure of ``run()``."""
+    with pytest.raises(auto.CommandError) as failure:
+        run()
+    return str(failure.value)
 
 
 def endpoint_ops(events: list[auto.EngineEvent]) -> dict[str, str]:
@@ -91,3 +109,125 @@ def test_a_key_rotated_in_stack_config_previews_applies_and_serves_every_command
     assert {entry["principal"] for entry in cluster.requests()} == {ROTATED_ID}
     stack.destroy(color="never")
     assert cluster.emulator.endpoint(inference_id) is None
+
+
+def rerank(inference_id: str, top_n: int = 3) -> dict[str, Any]:
+    return {
+        "inference_id": inference_id,
+        "task_type": "rerank",
+        "service": "cohere",
+        "service_settings": {"model_id": "rerank-v3.5", "api_key": secret_value("cohere")},
+        "task_settings": {"top_n": top_n},
+    }
+
+
+def test_a_key_rotated_in_the_program_is_checked_by_the_preview_and_said_at_refresh(
+    engine: Engine, cluster: Cluster, door: Door
+) -> None:
+    """REQ-CONN-3, defect 2: with the connection declared in the program (`Connection(api_key=
+    cfg.require_secret(...))`, as the README and examples/multi-env do), after a rotation
+    (new key in stack config, old key revoked) the preview of a change checks the new key,
+    not the one the last `up` stored; a refresh that can only read with the stored one says
+    what to run; `up` stores the new key and everything works with it."""
+    prefix = unique("rotate-program")
+    declarations = {"a": rerank(f"{prefix}-a"), "b": rerank(f"{prefix}-b")}
+
+    def connection() -> Connection:
+        return Connection(url=cluster.url, api_key=pulumi.Config().require_secret("esApiKey"))
+
+    stack = engine.stack(
+        "rotate-program",
+        door.program(declarations, connection),
+        secret_config={"esApiKey": API_KEY},
+    )
+    stack.up(color="never")
+    stack.set_config("esApiKey", auto.ConfigValue(value=ROTATED, secret=True))
+    cluster.emulator.revoke_api_key(API_KEY)
+    declarations["a"]["task_settings"]["top_n"] = 5
+
+    events: list[auto.EngineEvent] = []
+    stack.preview(color="never", on_event=events.append)  # failed with 401 before
+    expected = {"a": "update", "b": "update" if not door.native else "same"}
+    assert endpoint_ops(events) == expected  # dynamic: b's stored connection changes
+
+    if door.native:  # `refresh --run-program` configures the provider from the program
+        for command in (
+            lambda: stack.refresh(color="never"),  # the provider as the last `up` left it
+            lambda: stack.preview(color="never", refresh=True),  # refreshed before configured
+        ):
+            said = failed(command)
+            assert "run `pulumi refresh --run-program`" in said, said
+        stack.refresh(color="never", run_program=True)
+        stack.preview(color="never", refresh=True)  # the provider's new configuration is in
+    else:  # Pulumi hands a dynamic refresh the stored connection only
+        for command in (
+            lambda: stack.refresh(color="never"),
+            lambda: stack.refresh(color="never", run_program=True),
+            lambda: stack.preview(color="never", refresh=True),
+        ):
+            said = failed(command)
+            assert "declared in the program" in said and "run `pulumi up` first" in said, said
+    assert ROTATED not in said and API_KEY not in said
+
+    cluster.clear()
+    stack.up(color="never")
+    assert [path for method, path in cluster.inference_requests() if method == "PUT"] == [
+        f"/_inference/rerank/{prefix}-a/_update"
+    ]
+    assert {entry["principal"] for entry in cluster.requests()} == {ROTATED_ID}
+    assert preview_changes(stack) == {}
+    assert changes(stack.refresh(color="never").summary.resource_changes) == {}
+    stack.destroy(color="never")
+    assert cluster.emulator.endpoint(f"{prefix}-a") is None
+
+
+@pytest.mark.parametrize("given", ["program", "stack config", "environment"])
+def test_a_read_only_key_fails_the_preview_of_a_change_however_it_is_given(
+    engine: Engine, cluster: Cluster, door: Door, given: str
+) -> None:
+    """REQ-CONN-3, defect 2: a key with only monitor_inference and monitor fails the preview
+    of a change (it passed, and `up` failed with 403 after storing the key for the other
+    endpoints); nothing is stored, nothing changes on the cluster."""
+    prefix = unique("read-only")
+    declarations = {"a": rerank(f"{prefix}-a"), "b": rerank(f"{prefix}-b")}
+    key = {"es": API_KEY}
+    connection = (
+        (lambda: Connection(url=cluster.url, api_key=key["es"])) if given == "program" else None
+    )
+    config = {door.config_key("url"): cluster.url} if given == "stack config" else {}
+    stack = engine.stack(
+        "read-only",
+        door.program(declarations, connection),
+        config=config,
+        secret_config={door.config_key("api_key"): API_KEY} if given == "stack config" else {},
+        env={"ELASTICSEARCH_URL": cluster.url, "ELASTICSEARCH_API_KEY": API_KEY}
+        if given == "environment"
+        else None,
+    )
+    stack.up(color="never")
+
+    def use(api_key: str) -> None:
+        key["es"] = api_key
+        if given == "stack config":
+            stack.set_config(door.config_key("api_key"), auto.ConfigValue(api_key, secret=True))
+        elif given == "environment":
+            stack.workspace.env_vars["ELASTICSEARCH_API_KEY"] = api_key
+
+    use(READ_ONLY)
+    declarations["a"]["task_settings"]["top_n"] = 5
+    cluster.clear()
+    for command in (lambda: stack.preview(color="never"), lambda: stack.up(color="never")):
+        said = failed(command)
+        assert "lack the manage_inference cluster privilege" in said, said
+        assert READ_ONLY not in said
+    assert cluster.inference_requests() == []
+    live = cluster.endpoint(f"{prefix}-a")
+    assert live is not None and live["task_settings"] == {"top_n": 3}
+
+    # Back to the applying key: no endpoint holds the read-only one (a native provider's own
+    # configuration may: `up` applies the provider's step before its endpoints' fail).
+    use(API_KEY)
+    declarations["a"]["task_settings"]["top_n"] = 3
+    events: list[auto.EngineEvent] = []
+    stack.preview(color="never", on_event=events.append)
+    assert endpoint_ops(events) == {"a": "same", "b": "same"}

@@ -392,6 +392,11 @@ def test_released_stack_previews_refreshes_and_destroys_cleanly(
         assert_same_outputs(inputs, captured[name]["inputs"], name)
         assert_same_outputs(outputs, captured[name]["outputs"], name)
         assert_provider_blob(release, {"inputs": inputs, "outputs": outputs}, name)
+        # The release recorded no cluster; its first refresh records it (issue 30), and
+        # that changes no endpoint (the refresh and the previews around it are clean).
+        assert "cluster_uuid" not in captured[name]["outputs"], name
+        assert outputs["cluster_uuid"] == cluster.emulator.cluster_uuid, name
+        assert outputs["cluster_name"] == cluster.emulator.settings.cluster_name, name
     assert_clean_preview(stack, "after a refresh")
 
     destroy_events: list[auto.EngineEvent] = []

@@ -179,7 +179,7 @@ def test_every_listing_of_the_connection_fields_follows_the_one_table() -> None:
     parameters = list(inspect.signature(conn.Connection.__init__).parameters)[1:]
     assert sorted(parameters) == sorted(conn.ALL_FIELDS)
     assert all(f":param {name}:" in (conn.Connection.__doc__ or "") for name in conn.ALL_FIELDS)
-    resolved = {f.name for f in dataclasses.fields(conn.ClusterConnection)}
+    resolved = {f.name for f in dataclasses.fields(conn.ClusterConnection)} - {"settings"}
     assert resolved == set(conn.ALL_FIELDS) - {"cloud_id"}  # a cloud id resolves to the url
     assert {f.config_key for f in conn.CONFIG_FIELDS} == conn.PROVIDER_CONFIG_KEYS
     assert "insecure" in conn.PROVIDER_CONFIG_KEYS
@@ -198,3 +198,47 @@ def test_insecure_from_config_or_environment_turns_verification_off() -> None:
     )
     assert by_config.verify_certs is False and by_env.verify_certs is False
     assert stated.verify_certs is True  # an explicit verifyCerts wins over insecure
+
+
+def test_each_setting_is_named_as_the_user_wrote_it_where_it_came_from() -> None:
+    """Messages name the setting to fix in the user's own words (issue 30): the program's
+    ``connection.ca_certs``, the stack key ``elasticsearch:caCerts``, the native provider's
+    ``elasticsearch-inference:caCerts``, the variable ``ELASTICSEARCH_CA_FILE``; a setting not
+    given is named where it would go beside the URL."""
+    from pulumi_inference.connection import resolve_connection
+
+    declared = resolve_connection({"url": "https://a:9200", "api_key": "k"}, {}, {})
+    assert declared.location_setting == "connection.url"
+    assert declared.credentials_setting == "connection.api_key"
+    assert declared.setting("ca_certs") == "connection.ca_certs"
+
+    config = {"elasticsearch:url": "https://a:9200", "elasticsearch:caCerts": "/ca.pem"}
+    mixed = resolve_connection({}, config, {"ELASTICSEARCH_API_KEY": "k"})
+    assert mixed.location_setting == "elasticsearch:url"
+    assert mixed.setting("ca_certs") == "elasticsearch:caCerts"
+    assert mixed.credentials_setting == "ELASTICSEARCH_API_KEY"
+
+    native = resolve_connection({}, {"url": "https://a:9200", "apiKey": "k"}, {}, namespace=None)
+    assert native.location_setting.startswith("elasticsearch-inference:url (stack config)")
+    assert "apiKey/api_key" in native.credentials_setting
+
+    env = {
+        "ELASTICSEARCH_ENDPOINTS": "https://a:9200,https://b:9200",
+        "ELASTICSEARCH_USERNAME": "u",
+        "ELASTICSEARCH_PASSWORD": "p",
+    }
+    by_env = resolve_connection({}, {}, env)
+    assert by_env.location_setting == "ELASTICSEARCH_ENDPOINTS"
+    assert by_env.credentials_setting == "ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD"
+    assert by_env.setting("ca_certs") == "ELASTICSEARCH_CA_FILE"
+
+    cloud = resolve_connection({}, {"elasticsearch:cloudId": _cloud_id()}, {})
+    assert cloud.location_setting == "elasticsearch:cloudId"
+    flags = resolve_connection({"url": "https://a:9200"}, {}, {}, declared_as="{flag}")
+    assert flags.location_setting == "--url"
+
+
+def _cloud_id() -> str:
+    import base64
+
+    return "dep:" + base64.b64encode(b"es.example.com$abc123$kib456").decode()

@@ -24,6 +24,10 @@ type InferenceEndpoint struct {
 	AllowUnknownService pulumi.BoolPtrOutput `pulumi:"allowUnknownService"`
 	// Chunking for embedding task types, e.g. {strategy: sentence, max_chunk_size: 250, sentence_overlap: 1}; a change replaces.
 	ChunkingSettings pulumi.MapOutput `pulumi:"chunkingSettings"`
+	// The name of that cluster (GET /'s cluster_name).
+	ClusterName pulumi.StringPtrOutput `pulumi:"clusterName"`
+	// The cluster_uuid of the cluster the endpoint lives on (GET /), as of the last create, update or refresh; every later command first checks that the URL still answers as that cluster.
+	ClusterUuid pulumi.StringPtrOutput `pulumi:"clusterUuid"`
 	// The cluster's Elasticsearch version at the last create, update or refresh.
 	ClusterVersion pulumi.StringPtrOutput `pulumi:"clusterVersion"`
 	// How long to wait for the deployment: seconds or a duration such as '20m' (default 30 minutes).
@@ -217,6 +221,16 @@ func (o InferenceEndpointOutput) AllowUnknownService() pulumi.BoolPtrOutput {
 // Chunking for embedding task types, e.g. {strategy: sentence, max_chunk_size: 250, sentence_overlap: 1}; a change replaces.
 func (o InferenceEndpointOutput) ChunkingSettings() pulumi.MapOutput {
 	return o.ApplyT(func(v *InferenceEndpoint) pulumi.MapOutput { return v.ChunkingSettings }).(pulumi.MapOutput)
+}
+
+// The name of that cluster (GET /'s cluster_name).
+func (o InferenceEndpointOutput) ClusterName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InferenceEndpoint) pulumi.StringPtrOutput { return v.ClusterName }).(pulumi.StringPtrOutput)
+}
+
+// The cluster_uuid of the cluster the endpoint lives on (GET /), as of the last create, update or refresh; every later command first checks that the URL still answers as that cluster.
+func (o InferenceEndpointOutput) ClusterUuid() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InferenceEndpoint) pulumi.StringPtrOutput { return v.ClusterUuid }).(pulumi.StringPtrOutput)
 }
 
 // The cluster's Elasticsearch version at the last create, update or refresh.

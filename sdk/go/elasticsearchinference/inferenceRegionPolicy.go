@@ -21,6 +21,10 @@ type InferenceRegionPolicy struct {
 	AllowedGeos pulumi.StringArrayOutput `pulumi:"allowedGeos"`
 	// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of allowedGeos or allowedRegions.
 	AllowedRegions CloudRegionArrayOutput `pulumi:"allowedRegions"`
+	// The name of that cluster.
+	ClusterName pulumi.StringPtrOutput `pulumi:"clusterName"`
+	// The cluster_uuid of the cluster the policy is on (GET /); every later command first checks that the URL still answers as that cluster.
+	ClusterUuid pulumi.StringPtrOutput `pulumi:"clusterUuid"`
 	// The cluster's version at the last create, update or refresh.
 	ClusterVersion pulumi.StringOutput `pulumi:"clusterVersion"`
 	// When the policy was first created.
@@ -159,6 +163,16 @@ func (o InferenceRegionPolicyOutput) AllowedGeos() pulumi.StringArrayOutput {
 // Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of allowedGeos or allowedRegions.
 func (o InferenceRegionPolicyOutput) AllowedRegions() CloudRegionArrayOutput {
 	return o.ApplyT(func(v *InferenceRegionPolicy) CloudRegionArrayOutput { return v.AllowedRegions }).(CloudRegionArrayOutput)
+}
+
+// The name of that cluster.
+func (o InferenceRegionPolicyOutput) ClusterName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InferenceRegionPolicy) pulumi.StringPtrOutput { return v.ClusterName }).(pulumi.StringPtrOutput)
+}
+
+// The cluster_uuid of the cluster the policy is on (GET /); every later command first checks that the URL still answers as that cluster.
+func (o InferenceRegionPolicyOutput) ClusterUuid() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InferenceRegionPolicy) pulumi.StringPtrOutput { return v.ClusterUuid }).(pulumi.StringPtrOutput)
 }
 
 // The cluster's version at the last create, update or refresh.
