@@ -8,10 +8,13 @@ and a key that cannot apply the plan fails it here. Where that connection is not
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .. import catalogue
+from .._nested import normalize_numbers
 from ..client import InferenceClient
 from ..errors import InferenceError
 from ._access import preview_cluster, require_manage
@@ -23,7 +26,7 @@ from ._identity import MOVE_ENV, ClusterIdentity, moves
 from ._impact import replacement_impact
 from ._observed import Observed
 from ._plan import Change, Plan, plan_change
-from ._versions import update_changes_chunking
+from ._versions import CHUNKING_AFTER_UPDATE_RESET, update_changes_chunking
 
 log = logging.getLogger("pulumi_inference")
 
@@ -49,7 +52,9 @@ def diff(
     name of the resource (its URN), which the check of a replacement's inputs that follows
     is given too (``_adoption``).
     """
-    plan = plan_change(old, new)
+    live_chunking = recorded.chunking_settings if recorded is not None else None
+    plan = plan_change(old, new, live_chunking=live_chunking)
+    _show_reset_chunking(plan, old, new, recorded)
     subject = f"inference endpoint '{old.inference_id}'"
     client = _applying_client(connect)
     if client is not None:
@@ -123,6 +128,41 @@ def _plan_move(
         MOVE_ENV,
         then,
     )
+
+
+def _show_reset_chunking(
+    plan: Plan, old: DesiredEndpoint, new: DesiredEndpoint, recorded: Observed | None
+) -> None:
+    """An endpoint whose program leaves chunking to the cluster (its default), but which
+    chunks as an ``_update`` of Elasticsearch 8.17 to 9.3 leaves it (word/250/100, the reset
+    of an adoption or of any in-place update): drift, shown by every preview until resolved.
+    No ``_update`` of those versions takes chunking_settings, so the plan replaces it to
+    restore the default; declaring the chunking as it now is keeps it instead."""
+    if recorded is None or old.chunking_settings or new.chunking_settings:
+        return
+    if plan.replaces or not isinstance(new.task_type, str):
+        return
+    live, default = recorded.chunking_settings, catalogue.default_chunking_settings(new.task_type)
+    reset = dict(CHUNKING_AFTER_UPDATE_RESET)
+    if live is None or default is None or default == reset or normalize_numbers(live) != reset:
+        return
+    plan.changes.append(Change(("chunking_settings",), "update", replaces=True))
+    log.warning(
+        "inference endpoint '%s' chunks as %s, not as its program says (chunking_settings left "
+        "out: the cluster's default, %s): an _update on Elasticsearch 8.17 to 9.3 reset it "
+        "(elastic/elasticsearch#139574), and no _update of those versions sets it back. This "
+        "plan REPLACES the endpoint to restore the default (reindex what was indexed since, "
+        "if it matters); to keep %s instead, declare chunking_settings=%s.",
+        new.inference_id,
+        _chunking_text(reset),
+        _chunking_text(default),
+        _chunking_text(reset),
+        json.dumps(reset),
+    )
+
+
+def _chunking_text(chunking: Mapping[str, Any]) -> str:
+    return "/".join(str(value) for value in chunking.values())
 
 
 def _refuse_unavailable(

@@ -123,8 +123,17 @@ def _kind(before: Any, after: Any) -> ChangeKind:
     return "update"
 
 
-def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
-    """Compare the stored endpoint (old outputs) with the new declaration (checked inputs)."""
+def plan_change(
+    old: DesiredEndpoint,
+    new: DesiredEndpoint,
+    *,
+    live_chunking: Mapping[str, Any] | None = None,
+) -> Plan:
+    """Compare the stored endpoint (old outputs) with the new declaration (checked inputs).
+
+    ``live_chunking``: the endpoint's chunking as last recorded. Declaring, where the state
+    declared none, exactly the chunking the endpoint already has changes nothing.
+    """
     plan = Plan()
     version = old.cluster_version
 
@@ -163,15 +172,7 @@ def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
         else:  # a key cannot be removed in place: _update merges task settings
             change(("task_settings", key), before, after, replaces=True)
 
-    if _differs(old.chunking_settings, new.chunking_settings):
-        in_place = chunking_updatable(version) and bool(new.chunking_settings)
-        if in_place:
-            plan.chunking_settings_update = new.chunking_settings
-        before_chunking, after_chunking = old.chunking_settings or {}, new.chunking_settings or {}
-        for key in sorted(set(before_chunking) | set(after_chunking)):
-            before, after = before_chunking.get(key), after_chunking.get(key)
-            if _differs(before, after):
-                change(("chunking_settings", key), before, after, replaces=not in_place)
+    _plan_chunking(plan, old, new, live_chunking)
 
     for key in PROVIDER_ONLY_KEYS:
         before, after = getattr(old, key), getattr(new, key)
@@ -182,6 +183,30 @@ def plan_change(old: DesiredEndpoint, new: DesiredEndpoint) -> Plan:
         # Secret values not known until apply: at most a rotation, which updates in place.
         plan.changes.append(Change(ROTATION_SECTION, "update", replaces=False, key_not_known=True))
     return plan
+
+
+def _plan_chunking(
+    plan: Plan, old: DesiredEndpoint, new: DesiredEndpoint, live: Mapping[str, Any] | None
+) -> None:
+    """Chunking replaces (no release updates it in place), unless the declaration only
+    catches up with what the endpoint has (``live``) where the state declared nothing."""
+    declares_live = (
+        old.chunking_settings is None
+        and live is not None
+        and not has_unknown(new.chunking_settings)
+        and normalize_numbers(dict(live)) == new.chunking_settings
+    )
+    if not _differs(old.chunking_settings, new.chunking_settings) or declares_live:
+        return
+    in_place = chunking_updatable(old.cluster_version) and bool(new.chunking_settings)
+    if in_place:
+        plan.chunking_settings_update = new.chunking_settings
+    before_chunking, after_chunking = old.chunking_settings or {}, new.chunking_settings or {}
+    for key in sorted(set(before_chunking) | set(after_chunking)):
+        before, after = before_chunking.get(key), after_chunking.get(key)
+        if _differs(before, after):
+            kind = _kind(before, after)
+            plan.changes.append(Change(("chunking_settings", key), kind, not in_place))
 
 
 def update_body(plan: Plan, spec: DesiredEndpoint, *, send_secrets: bool = False) -> dict[str, Any]:

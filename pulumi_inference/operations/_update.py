@@ -39,7 +39,7 @@ def update(
     ``recorded`` is what state holds of the live endpoint; it is returned unchanged (and the
     cluster never called) when only Pulumi-side settings other than the connection changed.
     """
-    plan = plan_change(old, new)
+    plan = plan_change(old, new, live_chunking=recorded.chunking_settings)
     if plan.replaces:
         raise InferenceError(
             f"inference endpoint '{new.inference_id}': {', '.join(plan.replaces)} cannot "

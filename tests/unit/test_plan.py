@@ -359,3 +359,49 @@ def test_the_replacement_look_up_retries_on_a_short_budget_of_its_own() -> None:
     default = RetryPolicy()
     assert LOOKUP_POLICY.deadline < default.deadline
     assert LOOKUP_POLICY.unreachable_deadline < default.unreachable_deadline
+
+
+RESET = {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
+
+
+def _offline_diff(old: dict[str, Any], new: dict[str, Any], live_chunking: Any) -> Plan:
+    """``operations.diff`` with no cluster to ask (the connection not known yet)."""
+    from pulumi_inference.operations import Observed, diff
+    from pulumi_inference.operations._cluster import ConnectionNotKnown
+
+    def connect() -> Any:
+        raise ConnectionNotKnown("not known")
+
+    return diff(_spec(old), _spec(new), connect, Observed(chunking_settings=live_chunking))
+
+
+def test_chunking_an_update_reset_is_drift_until_replaced_or_declared(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue 30, defect 4: an embedding endpoint whose program leaves chunking out (the
+    default) but which chunks as the reset of an _update of 8.17-9.3 leaves it: the plan
+    replaces it, saying why; declaring that chunking resolves it with no change at all."""
+    plan = _offline_diff(_openai(), _openai(), RESET)
+    assert plan.replaces == ["chunking_settings"]
+    assert "chunks as word/250/100, not as its program says" in caplog.text
+    caplog.clear()
+
+    declared = _offline_diff(_openai(), _openai(chunking_settings=dict(RESET)), RESET)
+    assert not declared.has_changes and "not as its program says" not in caplog.text
+    default = {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}
+    assert not _offline_diff(_openai(), _openai(), default).has_changes
+    assert not _offline_diff(_openai(), _openai(), None).has_changes  # older clusters: none
+    rerank = {"task_type": "rerank", "task_settings": {"top_n": 3}}
+    assert not _offline_diff(_openai(**rerank), _openai(**rerank), RESET).has_changes
+
+
+def test_declaring_the_chunking_an_endpoint_has_changes_nothing_another_replaces() -> None:
+    """Where the state declared no chunking, declaring exactly the live one catches up with
+    the endpoint (no replacement); declaring another is the replacement it always was."""
+    live = {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}
+    same = plan_change(_spec(_openai()), _spec(_openai(chunking_settings=live)), live_chunking=live)
+    assert not same.has_changes
+    other = plan_change(
+        _spec(_openai()), _spec(_openai(chunking_settings=dict(RESET))), live_chunking=live
+    )
+    assert other.replaces == ["chunking_settings"]
