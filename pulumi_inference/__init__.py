@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .dynamic import InferenceEndpoint as InferenceEndpoint
     from .dynamic import InferenceEndpointProvider as InferenceEndpointProvider
     from .dynamic import InferenceRegionPolicy as InferenceRegionPolicy
+    from .errors import AnotherClusterError as AnotherClusterError
     from .errors import AuthenticationError as AuthenticationError
     from .errors import AuthorizationError as AuthorizationError
     from .errors import ClusterError as ClusterError
@@ -32,13 +33,16 @@ if TYPE_CHECKING:
     from .errors import EndpointInUseError as EndpointInUseError
     from .errors import EndpointNotFoundError as EndpointNotFoundError
     from .errors import InferenceError as InferenceError
+    from .errors import NotElasticsearchError as NotElasticsearchError
     from .errors import PossiblyAppliedError as PossiblyAppliedError
     from .errors import RegionPolicyDeniesEndpointsError as RegionPolicyDeniesEndpointsError
     from .errors import RegionPolicyExistsError as RegionPolicyExistsError
     from .errors import UnsupportedByClusterError as UnsupportedByClusterError
     from .errors import ValidationError as ValidationError
+    from .errors import WrongClusterError as WrongClusterError
 
 __all__ = [
+    "AnotherClusterError",
     "AuthenticationError",
     "AuthorizationError",
     "ClusterError",
@@ -55,11 +59,13 @@ __all__ = [
     "InferenceEndpointProvider",
     "InferenceError",
     "InferenceRegionPolicy",
+    "NotElasticsearchError",
     "PossiblyAppliedError",
     "RegionPolicyDeniesEndpointsError",
     "RegionPolicyExistsError",
     "UnsupportedByClusterError",
     "ValidationError",
+    "WrongClusterError",
     "__version__",
     "services",
 ]

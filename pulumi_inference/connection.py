@@ -26,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ._naming import camel
 from .errors import ConfigurationError
+from .properties import NATIVE_PACKAGE
 
 if TYPE_CHECKING:  # the HTTP client imports this module and must not load Pulumi
     import pulumi
@@ -35,7 +36,7 @@ Kind = Literal["string", "boolean", "map"]
 
 DYNAMIC_CONFIG_NAMESPACE = "elasticsearch"
 """Stack config namespace read by the dynamic resource: ``elasticsearch:url``."""
-NATIVE_CONFIG_NAMESPACE = "elasticsearch-inference"
+NATIVE_CONFIG_NAMESPACE = NATIVE_PACKAGE
 """Stack config namespace of the native plugin's default provider (its package name)."""
 
 

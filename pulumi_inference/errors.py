@@ -175,6 +175,7 @@ class ClusterUnavailableError(ClusterError):
 
 
 __all__ = [
+    "AnotherClusterError",
     "AuthenticationError",
     "AuthorizationError",
     "ClusterError",
@@ -187,9 +188,11 @@ __all__ = [
     "EndpointInUseError",
     "EndpointNotFoundError",
     "InferenceError",
+    "NotElasticsearchError",
     "PossiblyAppliedError",
     "RegionPolicyDeniesEndpointsError",
     "RegionPolicyExistsError",
     "UnsupportedByClusterError",
     "ValidationError",
+    "WrongClusterError",
 ]
