@@ -4,7 +4,7 @@ config, the comments it carries and what the user must check before ``pulumi up`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .. import catalogue, operations
@@ -84,6 +84,7 @@ def plan(
             checks += [*found.notes, *_problems(found.declaration, configs)]
         if sends and _adoption_changes_chunking(found, inventory.version):
             checks.append(_chunking_check(found, inventory.version))
+            found = _declaring_the_reset(found)
         variable = variables.claim(python_stem(found.inference_id))
         planned.append(Planned(found, variable, configs, secrets.comments, tuple(checks)))
     return planned, skipped
@@ -106,8 +107,17 @@ def _chunking_check(found: Found, version: tuple[int, int, int] | None) -> str:
         "handing it the secrets is an _update, which resets chunking_settings from "
         f"{_chunking_text(_live_chunking(found))} to word/250/100 on Elasticsearch "
         f"{'.'.join(map(str, version or ()))} (issue 139574, fixed in 9.4; "
-        "no _update of this version takes chunking_settings to keep them)"
+        "no _update of this version takes chunking_settings to keep them); the program "
+        "declares word/250/100, what the endpoint chunks by after the adoption"
     )
+
+
+def _declaring_the_reset(found: Found) -> Found:
+    """The endpoint declared as the adoption's ``_update`` will leave it: chunking
+    word/250/100 (the adoption takes that declaration for what its ``_update`` makes), so
+    that the program describes the endpoint after ``pulumi up`` and no preview differs."""
+    reset = dict(operations.CHUNKING_AFTER_UPDATE_RESET)
+    return replace(found, declaration={**found.declaration, "chunking_settings": reset})
 
 
 def _live_chunking(found: Found) -> dict[str, Any] | None:

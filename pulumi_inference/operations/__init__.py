@@ -74,9 +74,15 @@ from ._validation import (
     unknown_properties,
 )
 from ._validation import check_props as check
-from ._versions import task_settings_updatable, update_changes_chunking, update_resets_chunking
+from ._versions import (
+    CHUNKING_AFTER_UPDATE_RESET,
+    task_settings_updatable,
+    update_changes_chunking,
+    update_resets_chunking,
+)
 
 __all__ = [
+    "CHUNKING_AFTER_UPDATE_RESET",
     "ENGINE_CONFIG_KEYS",
     "PRECONFIGURED_PREFIX",
     "REGION_POLICY_ID",

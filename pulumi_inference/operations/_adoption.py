@@ -28,9 +28,8 @@ from .._naming import spelled
 from .._version import parse_version
 from ..client import InferenceClient
 from ..errors import InferenceError
-from ._deployment import with_target_allocations
 from ._desired import DesiredEndpoint
-from ._match import plan_from_live
+from ._match import adoption_plan
 from ._observed import cluster_version_of
 from ._plan import Change, Plan, has_unknown, update_body
 from ._versions import (
@@ -101,7 +100,7 @@ def adoption_notice(
     if existing is None:
         return None
     where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
-    plan = plan_from_live(spec, props, with_target_allocations(client, spec, existing))
+    plan = adoption_plan(client, spec, props, existing)
     if plan.replaces:
         return (
             f"{where}: {spelled('adopt_existing')} will FAIL and leave it untouched: it differs "
@@ -139,6 +138,8 @@ def adoption_notice(
             f"{_chunking(CHUNKING_AFTER_UPDATE_RESET)} (elastic/elasticsearch#139574; no _update "
             "of this version takes chunking_settings to keep them)"
         )
+        if spec.chunking_settings == dict(CHUNKING_AFTER_UPDATE_RESET):
+            said += ", as the program declares"
     return said + "."
 
 

@@ -30,7 +30,7 @@ from ._deployment import wait_until_ready, with_target_allocations
 from ._desired import DesiredEndpoint
 from ._drift import matches_declaration
 from ._identity import ClusterIdentity, confirm_cluster
-from ._match import plan_from_live
+from ._match import adoption_plan
 from ._observed import Observed, cluster_version_of
 from ._plan import update_body
 from ._timeout import cluster_wait, refuses_timeout, send_update
@@ -145,7 +145,7 @@ def _adopt(
     the cluster never shows the ones it holds, unless ``adopt_secrets_digest`` vouches for
     them (``_secrets_digest``). Anything else that differs refuses.
     """
-    plan = plan_from_live(spec, props, with_target_allocations(client, spec, existing))
+    plan = adoption_plan(client, spec, props, existing)
     where = f"inference endpoint '{spec.inference_id}' on {client.cluster}"
     if plan.replaces:
         raise EndpointAlreadyExistsError(

@@ -14,12 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._version import parse_version
 from ..client import InferenceClient
 from ..properties import INPUT_KEYS
 from ._deployment import with_target_allocations
 from ._desired import DesiredEndpoint
 from ._drift import live_inputs, matches_declaration
-from ._plan import Plan, plan_change
+from ._observed import cluster_version_of
+from ._plan import Plan, plan_change, update_body
+from ._versions import CHUNKING_AFTER_UPDATE_RESET, update_resets_chunking
 
 
 def plan_from_live(
@@ -30,6 +33,29 @@ def plan_from_live(
     inputs = {key: declared[key] for key in INPUT_KEYS if key in declared}
     found = DesiredEndpoint.from_props(live_inputs(inputs, spec, view))
     return plan_change(found, spec)
+
+
+def adoption_plan(
+    client: InferenceClient,
+    spec: DesiredEndpoint,
+    declared: Mapping[str, Any],
+    live: Mapping[str, Any],
+) -> Plan:
+    """What adopting ``live`` takes (``plan_from_live``), except for a declared chunking that
+    the adoption's own ``_update`` leaves: the word/250/100 of 8.17-9.3's reset
+    (elastic/elasticsearch#139574), declared so ahead of it as ``pulumi-inference import``
+    writes it there. That is no difference: after the adoption the endpoint is as declared."""
+    plan = plan_from_live(spec, declared, with_target_allocations(client, spec, live))
+    chunking = [change for change in plan.changes if change.path[0] == "chunking_settings"]
+    if not chunking or spec.chunking_settings != dict(CHUNKING_AFTER_UPDATE_RESET):
+        return plan
+    rest = [change for change in plan.changes if change not in chunking]
+    left = Plan(rest, plan.service_settings_update, plan.task_settings_update)
+    sends = update_body(left, spec, send_secrets=not spec.secrets_vouched_for())
+    version = parse_version(cluster_version_of(client, spec.inference_id))
+    if sends and update_resets_chunking(spec.task_type, version):
+        return left
+    return plan
 
 
 @dataclass(frozen=True)

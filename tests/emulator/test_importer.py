@@ -594,6 +594,11 @@ def test_warns_that_handing_over_secrets_resets_chunking_before_9_4(
     assert code == 0, err
     resets = [line for line in printed.splitlines() if "resets chunking_settings" in line]
     assert [line.split(":")[0].strip() for line in resets] == ["openai-embeddings"]
+    # Issue 30: the program declares what the adoption leaves, so no preview differs after it.
+    assert "the program declares word/250/100" in " ".join(printed.split())
+    source = (tmp_path / "__main__.py").read_text()
+    reset = '{"strategy": "word", "max_chunk_size": 250, "overlap": 100}'
+    assert source.count(reset) == 1, source
 
 
 def test_values_someone_set_are_written_and_the_clusters_defaults_left_out(

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from pulumi_inference import InferenceEndpointProvider
+from pulumi_inference.client import close_all
 from pulumi_inference.dynamic import _provider as provider_module
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import (
@@ -998,3 +999,31 @@ def test_no_adoption_notice_when_there_is_nothing_to_adopt(
     with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
         assert provider.check({}, openai(emulator, adopt_existing=True)).failures == []
     assert caplog.text == ""
+
+
+def test_adopt_existing_takes_the_chunking_its_update_will_leave_for_no_difference(
+    emulator: Emulator, provider: InferenceEndpointProvider
+) -> None:
+    """Issue 30, defect 4: declared as `pulumi-inference import` writes it on 8.17-9.3, the
+    word/250/100 the adopting _update leaves is no difference that refuses the adoption, and
+    afterwards the endpoint is as declared; where _update keeps chunking (9.4), it is one."""
+    reset = {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
+    made_by_hand = {
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small", "api_key": "sk-hand"},
+        "task_settings": {"user": "search"},
+    }
+    url = f"{emulator.url}/_inference/text_embedding/openai-emb"
+    assert httpx.put(url, json=made_by_hand).status_code == 200
+    declared = openai(emulator, adopt_existing=True, chunking_settings=reset)
+    result = provider.create(declared)
+    assert (emulator.endpoint("openai-emb") or {})["chunking_settings"] == reset
+    refreshed = provider.read("openai-emb", result.outs or {}).outs or {}
+    assert provider.diff("openai-emb", refreshed, declared).changes is False
+
+    assert httpx.delete(url).status_code == 200
+    assert httpx.put(url, json=made_by_hand).status_code == 200
+    emulator.set_version("9.4.0")
+    close_all()  # the pooled client keeps the version it read
+    with pytest.raises(EndpointAlreadyExistsError, match="chunking_settings"):
+        provider.create(declared)
