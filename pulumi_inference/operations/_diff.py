@@ -135,9 +135,11 @@ def _show_reset_chunking(
 ) -> None:
     """An endpoint whose program leaves chunking to the cluster (its default), but which
     chunks as an ``_update`` of Elasticsearch 8.17 to 9.3 leaves it (word/250/100, the reset
-    of an adoption or of any in-place update): drift, shown by every preview until resolved.
-    No ``_update`` of those versions takes chunking_settings, so the plan replaces it to
-    restore the default; declaring the chunking as it now is keeps it instead."""
+    of an adoption or of any in-place update): every preview says so, as a warning on it,
+    until it is resolved. Nothing is planned for it: no ``_update`` of those versions takes
+    chunking_settings, and replacing an endpoint is for the user to choose (declaring the
+    default chunking plans it); declaring the chunking as it now is ends the warning with no
+    change."""
     if recorded is None or old.chunking_settings or new.chunking_settings:
         return
     if plan.replaces or not isinstance(new.task_type, str):
@@ -146,18 +148,18 @@ def _show_reset_chunking(
     reset = dict(CHUNKING_AFTER_UPDATE_RESET)
     if live is None or default is None or default == reset or normalize_numbers(live) != reset:
         return
-    plan.changes.append(Change(("chunking_settings",), "update", replaces=True))
     log.warning(
-        "inference endpoint '%s' chunks as %s, not as its program says (chunking_settings left "
+        "inference endpoint '%s' chunks as %s, NOT as its program says (chunking_settings left "
         "out: the cluster's default, %s): an _update on Elasticsearch 8.17 to 9.3 reset it "
-        "(elastic/elasticsearch#139574), and no _update of those versions sets it back. This "
-        "plan REPLACES the endpoint to restore the default (reindex what was indexed since, "
-        "if it matters); to keep %s instead, declare chunking_settings=%s.",
+        "(elastic/elasticsearch#139574), and no _update of those versions sets it back. To "
+        "keep it, declare chunking_settings=%s (this warning then stops; nothing changes). To "
+        "restore the default, declare chunking_settings=%s: the plan then replaces the "
+        "endpoint (deleting it first; reindex what was indexed since, if it matters).",
         new.inference_id,
         _chunking_text(reset),
         _chunking_text(default),
-        _chunking_text(reset),
         json.dumps(reset),
+        json.dumps(default),
     )
 
 

@@ -318,14 +318,9 @@ def test_hand_made_change_shows_after_refresh_and_up_repairs_it(
     """REQ-READ-1: drift shows after refresh and up repairs it."""
     prefix = unique("drift")
     model_id, settings_id = f"{prefix}-model", f"{prefix}-settings"
-    # The repair of `settings` is an _update, which on this 9.1 cluster resets chunking to
-    # word/250/100 (elastic/elasticsearch#139574): declared so, it leaves no drift (issue 30).
-    reset_chunking = {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
     declarations = {
         "model": openai_embeddings(model_id, secret_value("openai")),
-        "settings": openai_embeddings(
-            settings_id, secret_value("openai"), chunking_settings=reset_chunking
-        ),
+        "settings": openai_embeddings(settings_id, secret_value("openai")),
     }
     stack = engine.stack("drift", door.program(declarations, cluster.connection))
     stack.up(color="never")

@@ -5,10 +5,13 @@ word/250/100 (elastic/elasticsearch#139574), and an adoption always sends one (t
 secrets). A hand-made endpoint that chunks by the default (sentence/250/1), adopted by a
 program that leaves chunking out as the importer writes it, used to read ``unchanged`` for
 good afterwards although it no longer chunks as the program implies. Now every preview says
-so, until it is resolved: replaced to restore the default, or the new chunking declared.
+so on the endpoint, until it is resolved: the new chunking declared, or the default declared,
+which replaces the endpoint to restore it. Nothing is replaced unasked.
 """
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from pulumi import automation as auto
@@ -20,7 +23,6 @@ from devtools.engine_programs import (
     changes,
     keyed_config,
     openai_embeddings,
-    preview_changes,
     secret_value,
     unique,
     up_changes,
@@ -73,22 +75,26 @@ def test_the_chunking_an_adoption_reset_shows_until_it_is_resolved(
     live = cluster.endpoint(inference_id)
     assert live is not None and live["chunking_settings"] == RESET  # the cluster's side effect
 
+    said = "chunks as word/250/100, NOT as its program says"
     for options in ({}, {"refresh": True}):  # a preview, and the nightly drift check
         ops, shown = steps(stack, **options)
-        assert "replace" in ops["emb"], (options, shown)
-        assert "chunks as word/250/100, not as its program says" in shown, shown
+        assert ops["emb"] - {"refresh"} == {"same"}, (options, shown)  # nothing planned unasked
+        assert said in shown and json.dumps(DEFAULT) in shown, shown  # what to declare
     refreshed = stack.refresh(color="never")
-    assert changes(refreshed.summary.resource_changes) == {"update": 1}  # drift, said so
+    assert said in refreshed.stdout + refreshed.stderr
 
     # Resolved by declaring what it now is: nothing to do, and nothing said.
     declared["chunking_settings"] = dict(RESET)
     ops, shown = steps(stack)
-    assert ops == {"emb": {"same"}} and "not as its program says" not in shown, shown
+    assert ops == {"emb": {"same"}} and said not in shown, shown
 
-    # Or by letting the plan restore the default: the endpoint is made again without it.
-    del declared["chunking_settings"]
+    # Or by declaring the default, as the warning says: the plan replaces it (delete first).
+    declared["chunking_settings"] = dict(DEFAULT)
+    ops, shown = steps(stack)
+    assert "replace" in ops["emb"], shown
     assert up_changes(stack) == {"replace": 1}
     live = cluster.endpoint(inference_id)
     assert live is not None and live["chunking_settings"] == DEFAULT
-    assert preview_changes(stack) == {}
+    ops, shown = steps(stack)
+    assert ops == {"emb": {"same"}} and said not in shown, shown
     assert changes(stack.refresh(color="never").summary.resource_changes) == {}

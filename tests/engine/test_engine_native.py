@@ -191,10 +191,6 @@ def test_the_import_option_adopts_and_sets_the_declared_secret_in_place(
     assert ("PUT", f"/_inference/text_embedding/{inference_id}") not in calls  # never recreated
     assert not [call for call in calls if call[0] == "DELETE"]
     assert cluster.emulator.stored_secrets(inference_id) == {"api_key": new_key}
-    # That _update reset the endpoint's default chunking on this 9.1 cluster
-    # (elastic/elasticsearch#139574): the preview says so until it is declared (issue 30).
-    assert preview_changes(stack) == {"replace": 1}
-    declared["chunking_settings"] = {"strategy": "word", "max_chunk_size": 250, "overlap": 100}
     assert preview_changes(stack) == {}
     assert new_key not in stored_state_text(engine)
 

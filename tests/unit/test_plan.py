@@ -375,24 +375,27 @@ def _offline_diff(old: dict[str, Any], new: dict[str, Any], live_chunking: Any) 
     return diff(_spec(old), _spec(new), connect, Observed(chunking_settings=live_chunking))
 
 
-def test_chunking_an_update_reset_is_drift_until_replaced_or_declared(
+def test_chunking_an_update_reset_is_said_by_every_preview_until_declared(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Issue 30, defect 4: an embedding endpoint whose program leaves chunking out (the
-    default) but which chunks as the reset of an _update of 8.17-9.3 leaves it: the plan
-    replaces it, saying why; declaring that chunking resolves it with no change at all."""
+    default) but which chunks as the reset of an _update of 8.17-9.3 leaves it: each diff
+    says so, planning nothing (replacing is the user's choice); declaring that chunking ends
+    it with no change at all."""
+    said = "chunks as word/250/100, NOT as its program says"
     plan = _offline_diff(_openai(), _openai(), RESET)
-    assert plan.replaces == ["chunking_settings"]
-    assert "chunks as word/250/100, not as its program says" in caplog.text
+    assert not plan.has_changes and said in caplog.text
+    assert 'declare chunking_settings={"strategy": "sentence"' in caplog.text
     caplog.clear()
 
     declared = _offline_diff(_openai(), _openai(chunking_settings=dict(RESET)), RESET)
-    assert not declared.has_changes and "not as its program says" not in caplog.text
+    assert not declared.has_changes and said not in caplog.text
     default = {"strategy": "sentence", "max_chunk_size": 250, "sentence_overlap": 1}
     assert not _offline_diff(_openai(), _openai(), default).has_changes
     assert not _offline_diff(_openai(), _openai(), None).has_changes  # older clusters: none
     rerank = {"task_type": "rerank", "task_settings": {"top_n": 3}}
     assert not _offline_diff(_openai(**rerank), _openai(**rerank), RESET).has_changes
+    assert said not in caplog.text
 
 
 def test_declaring_the_chunking_an_endpoint_has_changes_nothing_another_replaces() -> None:

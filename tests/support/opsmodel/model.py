@@ -49,17 +49,10 @@ from .world import (
 )
 
 NAMES = ("alpha", "beta", "gamma")
-OPEN_DEFECTS: dict[str, str] = {
-    "cluster-identity": "defect 1: a URL that answers 404, or another cluster, empties the "
-    "stack at the next refresh (no cluster_uuid recorded, a 404 taken for 'deleted')",
-    "credentials-applied": "defect 2: preview checks the stored key, not the key being "
-    "applied; after a rotation (old key revoked) every preview of a change fails with 401",
-    "hidden-chunking-reset": "defect 4: after an _update on 8.17-9.3 (an adoption's, or "
-    "any), the endpoint chunks word/250/100 while the program implies the default, and no "
-    "preview says so",
-}
-"""Issue 30's defects in the core that another engineer is fixing: name -> what breaks."""
-SPARED: dict[str, frozenset[str]] = {"credentials-applied": frozenset({"native"})}
+OPEN_DEFECTS: dict[str, str] = {}
+"""Defects still open in the core: name -> what breaks. Empty: issue 30's (cluster-identity,
+credentials-applied, hidden-chunking-reset) are fixed, and the random sequences play them."""
+SPARED: dict[str, frozenset[str]] = {}
 """The doors an open defect does not touch: their random sequences play its action."""
 
 
