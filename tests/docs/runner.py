@@ -40,7 +40,7 @@ from pathlib import Path
 from tests.docs.blocks import ROOT, Block
 
 # The placeholders a person replaces, and what the tests put there. {url} is the shared
-# emulator, {port} a free port for a block that starts its own emulator.
+# emulator, {port} a free port for a block that starts its own emulator ({port2}: a second).
 SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     ("https://my-cluster:9200", "{url}"),
     ("https://my-cluster.example.com:9200", "{url}"),
@@ -48,13 +48,14 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     ("https://my-prod-cluster:9243", "{url}"),
     ("--port 9200", "--port {port}"),
     ("http://127.0.0.1:9200", "http://127.0.0.1:{port}"),
+    ("--port 9201", "--port {port2}"),
+    ("http://127.0.0.1:9201", "http://127.0.0.1:{port2}"),
     ("ELASTICSEARCH_API_KEY=...", "ELASTICSEARCH_API_KEY=doc-test-cluster-key"),
     ("<api key with manage_inference>", "doc-test-cluster-key"),
     ("<key with manage_inference>", "doc-test-cluster-key"),
     ("<dev cluster key with manage_inference>", "doc-test-cluster-key"),
     ("<prod key>", "doc-test-cluster-key"),
     ("<value>", "doc-test-secret"),
-    ("<the new cluster's cluster_uuid>", "RestoredClusterUuid0001"),
     ("<key>", "doc-test-cluster-key"),
     ("sk-...", "sk-doc-test-not-a-key"),
 )
@@ -117,7 +118,11 @@ class DocRun:
     def __post_init__(self) -> None:
         self.home = self.workdir / "home"
         self.home.mkdir(parents=True)
-        self.values = {"url": self.cluster_url, "port": str(free_port())}
+        self.values = {
+            "url": self.cluster_url,
+            "port": str(free_port()),
+            "port2": str(free_port()),
+        }
 
     def base_env(self) -> dict[str, str]:
         return {
