@@ -19,7 +19,7 @@ from ..errors import (
     EndpointInUseError,
     EndpointNotFoundError,
 )
-from ._retry import RETRYABLE_STATUSES
+from ._retry import RETRYABLE_STATUSES, RetryPolicy
 
 _PIPELINES = re.compile(r"referenced by pipelines: \[([^\]]*)\]")
 _INDEXES = re.compile(r"mapping for indexes: \[([^\]]*)\]")
@@ -71,9 +71,11 @@ def to_cluster_error(
     attempts: int = 1,
     elapsed: float | None = None,
     credentials: str | None = None,
+    policy: RetryPolicy | None = None,
 ) -> ClusterError:
     """``subject`` names what was acted on, e.g. "inference endpoint 'my-e5'"; ``attempts``
-    and ``elapsed`` say how long a retryable status was retried before giving up;
+    and ``elapsed`` say how long a retryable status was retried before giving up, under
+    ``policy`` (whose deadline the message quotes: the one in force for the call);
     ``credentials`` is the setting the credentials came from, as the user wrote it."""
     status = response.status_code
     error_type, reason = error_details(response)
@@ -99,7 +101,7 @@ def to_cluster_error(
     if status == 409:
         return _conflict(answer)
     if status in RETRYABLE_STATUSES:
-        return _retries_exhausted(answer, attempts, elapsed)
+        return _retries_exhausted(answer, attempts, elapsed, policy)
     if status >= 500:
         return ClusterUnavailableError(
             f"{answer.where}: the cluster failed to handle the request ({said}). Check the "
@@ -167,13 +169,20 @@ def _conflict(answer: _Refusal) -> ClusterError:
     )
 
 
-def _retries_exhausted(answer: _Refusal, attempts: int, elapsed: float | None) -> ClusterError:
+_RAN_OUT = (
+    "the retry deadline ran out. Check the cluster's health and retry later, or raise "
+    "PULUMI_INFERENCE_RETRY_DEADLINE (seconds)."
+)
+
+
+def _retries_exhausted(
+    answer: _Refusal, attempts: int, elapsed: float | None, policy: RetryPolicy | None
+) -> ClusterError:
     over = f" over {elapsed:.1f}s" if elapsed is not None else ""
     busy = "is overloaded (429)" if answer.status == 429 else "is unavailable"
     return ClusterUnavailableError(
         f"{answer.where}: the cluster {busy}; it answered {answer.status} to {attempts} "
-        f"attempt(s){over} and the retry deadline ran out (last answer: {answer.said}). Check "
-        "the cluster's health and retry later, or raise PULUMI_INFERENCE_RETRY_DEADLINE "
-        "(seconds).",
+        f"attempt(s){over} (last answer: {answer.said}); "
+        f"{policy.ran_out() if policy is not None else _RAN_OUT}",
         **answer.fields,
     )

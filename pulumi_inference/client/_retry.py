@@ -86,6 +86,21 @@ class RetryPolicy:
             f"({commands.unreachable_deadline:g}s) of refused connections)"
         )
 
+    def ran_out(self) -> str:
+        """What to do once a busy cluster's answers (429, 503) outlasted this policy's deadline,
+        as a message tells it: the deadline in force and what sets it."""
+        if self.purpose is None:
+            return (
+                f"the retry deadline, {DEADLINE_ENV} ({self.deadline:g}s), ran out. Check the "
+                f"cluster's health and retry later, or raise {DEADLINE_ENV} (seconds)."
+            )
+        commands = RetryPolicy.from_environment()
+        return (
+            f"{self.purpose} gave up after {self.deadline:g}s (a fixed budget; the calls that "
+            f"change the cluster retry for {DEADLINE_ENV} ({commands.deadline:g}s)). Check the "
+            "cluster's health and retry later."
+        )
+
     def delay(
         self,
         attempt: int,

@@ -67,6 +67,7 @@ class Exchange:
     attempts: int
     elapsed: float
     possibly_applied: bool  # an earlier attempt may have been applied without an answer
+    policy: RetryPolicy  # the retries it was sent with
 
 
 @dataclass
@@ -140,6 +141,7 @@ class ClusterSession:
             attempts=exchange.attempts,
             elapsed=exchange.elapsed,
             credentials=self.connection.credentials_setting if self.connection.settings else None,
+            policy=exchange.policy,
         )
         hidden = self.hidden(secrets)
         raise type(error)(
@@ -209,7 +211,7 @@ class ClusterSession:
                 wait = self._wait_after_answer(run, response)
                 if wait is None:
                     elapsed = run.deadline.elapsed()
-                    return Exchange(response, run.count, elapsed, run.possibly_applied)
+                    return Exchange(response, run.count, elapsed, run.possibly_applied, run.policy)
                 response.close()
                 self._sleep(wait)
 

@@ -10,15 +10,17 @@ import re
 import socket
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pulumi_inference import _published
 from pulumi_inference._naming import naming, spelled
 from pulumi_inference.client import LOOKUP_POLICY, InferenceClient, RetryPolicy
 from pulumi_inference.connection import ClusterConnection
-from pulumi_inference.errors import ClusterUnreachableError
+from pulumi_inference.errors import ClusterUnavailableError, ClusterUnreachableError
 from pulumi_inference.native._program_naming import program_naming, project_runtime
 from pulumi_inference.native._values import schema_naming
+from tests.support.fake_time import FakeTime
 
 PACKAGE = Path(__file__).resolve().parents[2] / "pulumi_inference"
 CHECKOUT_PATH = re.compile(
@@ -72,6 +74,83 @@ def test_an_unreachable_cluster_is_reported_with_the_budget_of_the_call_that_fai
     message = str(caught.value)
     assert "the preview's look-up gives up after 10s, or 0.3s of refused connections" in message
     assert message.count("PULUMI_INFERENCE_RETRY_DEADLINE") == 1  # what governs the others
+
+
+def busy_cluster(status: int) -> httpx.MockTransport:
+    """A cluster that answers every request ``status`` (429: overloaded, 503: unavailable)."""
+    body = {"error": {"type": "es_rejected_execution_exception", "reason": "busy"}}
+    return httpx.MockTransport(lambda request: httpx.Response(status, json=body))
+
+
+def busy_client(status: int, policy: RetryPolicy | None = None) -> InferenceClient:
+    fake = FakeTime()
+    return InferenceClient(
+        ClusterConnection(url="http://127.0.0.1:9"),
+        policy=policy,
+        transport=busy_cluster(status),
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+
+
+def commands_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULUMI_INFERENCE_RETRY_DEADLINE", "90")
+    monkeypatch.setenv("PULUMI_INFERENCE_UNREACHABLE_DEADLINE", "0.3")
+    monkeypatch.setenv("PULUMI_INFERENCE_RETRY_BASE_DELAY", "0.05")
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_busy_cluster_during_a_change_quotes_the_commands_deadline(
+    status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands_environment(monkeypatch)
+    client = busy_client(status)  # the environment's policy, as a create or delete has
+
+    with pytest.raises(ClusterUnavailableError) as caught:
+        client.delete_endpoint("text_embedding", "busy", force=False)
+
+    message = str(caught.value)
+    assert f"answered {status} to " in message
+    assert "the retry deadline, PULUMI_INFERENCE_RETRY_DEADLINE (90s), ran out" in message
+    assert message.endswith("or raise PULUMI_INFERENCE_RETRY_DEADLINE (seconds).")
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_busy_cluster_during_the_previews_look_up_quotes_the_look_ups_budget(
+    status: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look-up's 10 s are fixed: raising the variable would not lengthen them, so the
+    message does not tell the reader to (it said `raise PULUMI_INFERENCE_RETRY_DEADLINE`)."""
+    commands_environment(monkeypatch)
+    client = busy_client(status)
+
+    with pytest.raises(ClusterUnavailableError) as caught:
+        client.endpoint_users("text_embedding", "busy", policy=LOOKUP_POLICY)
+
+    message = str(caught.value)
+    assert f"answered {status} to " in message
+    assert (
+        "the preview's look-up gave up after 10s (a fixed budget; the calls that change "
+        "the cluster retry for PULUMI_INFERENCE_RETRY_DEADLINE (90s))" in message
+    )
+    assert "raise PULUMI_INFERENCE_RETRY_DEADLINE" not in message
+
+
+def test_an_unreachable_cluster_during_a_change_quotes_the_commands_deadlines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    commands_environment(monkeypatch)
+    client = InferenceClient(ClusterConnection(url=refused_url()))
+
+    with pytest.raises(ClusterUnreachableError) as caught:
+        client.delete_endpoint("text_embedding", "down", force=False)
+
+    message = str(caught.value)
+    assert (
+        "retries stop after PULUMI_INFERENCE_RETRY_DEADLINE (90s), or "
+        "PULUMI_INFERENCE_UNREACHABLE_DEADLINE (0.3s) of refused connections" in message
+    )
+    assert "look-up" not in message
 
 
 # --- no path of the checkout -------------------------------------------------------------
