@@ -15,13 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi import automation as auto
 
-from devtools.engine import Engine
 from tests.docs.blocks import Block, chain, saved_by
 from tests.docs.runner import (
-    PROGRAM_CONFIG,
-    PROGRAM_SECRETS,
     DocRun,
     clone,
     compare_console,
@@ -42,7 +38,7 @@ def evaluate(example: Any) -> str | None:
     if block.kind == "python" and block.pytest_file is not None:
         return _pytest_file(block, block.pytest_file, run)
     if block.kind == "python":
-        return _program(block, run)
+        return "a program no block runs: save it (save-as) and run it as the page shows"
     return _shell(block, run)
 
 
@@ -147,24 +143,3 @@ def _serve_until_up(
             return f"no answer on port {port} after 30 s: {log.read_text()}"
         finally:
             stop_group(process.pid)
-
-
-def _program(block: Block, run: DocRun) -> str | None:
-    """A Python block with no mark (the README's sample program) as the program of a Python
-    project, `pulumi up` then `destroy` on the shared emulator with the stack config of
-    ``PROGRAM_CONFIG`` / ``PROGRAM_SECRETS``. A page of docs/ saves its programs instead
-    (``save-as``) and shows how they run (test_docs.test_no_page_of_docs_runs_a_program_unseen)."""
-    project = run.workdir / "program"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text("name: doc-program\nruntime: python\n")
-    (project / "__main__.py").write_text(block.source)
-    stack = Engine(run.workdir / "engine", run.cli_dir).project_stack(project, "dev")
-    for key, value in PROGRAM_CONFIG.items():
-        stack.set_config(key, auto.ConfigValue(value=value.format(**run.values)))
-    for key, value in PROGRAM_SECRETS.items():
-        stack.set_config(key, auto.ConfigValue(value=value, secret=True))
-    try:
-        stack.up(on_output=lambda _line: None)
-    finally:
-        stack.destroy(on_output=lambda _line: None)
-    return None

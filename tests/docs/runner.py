@@ -60,10 +60,6 @@ SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
     ("sk-...", "sk-doc-test-not-a-key"),
 )
 
-# Stack config of a Python block run as a program (keys the programs of the docs read).
-PROGRAM_CONFIG = {"esUrl": "{url}"}
-PROGRAM_SECRETS = {"esApiKey": "doc-test-cluster-key", "openaiKey": "sk-doc-test-not-a-key"}
-
 PASSPHRASE = "doc-tests-passphrase"
 BLOCK_TIMEOUT = 900  # seconds; a fresh clone installs .venv first
 
