@@ -154,17 +154,21 @@ DOORS = {
 def test_deployment_progress_shows_on_its_row_and_not_again_in_diagnostics(
     door: str, tmp_path: Path, pulumi_cli_dir: Path, emulator: Emulator
 ) -> None:
-    """Each state of a model deployment is said once, on the resource's row while it happens
-    (the last one stays on the row of the created resource: Pulumi shows a resource's last
-    message there). Before: the last state three times, every other twice (row, Diagnostics)."""
+    """Each state of a model deployment is said once in a `pulumi up` as a person runs it (its
+    preview, then the update), on the resource's row while it happens (the last one stays on
+    the row of the created resource: Pulumi shows a resource's last message there); the
+    preview half waits for nothing and says none. Before: the last state three times, every
+    other twice (row, Diagnostics)."""
     person = Person(tmp_path, pulumi_cli_dir)
     files = {"Pulumi.yaml": PYTHON.replace("{name}", door), "__main__.py": DOORS[door] + E5}
     config = {"elasticsearch:url": emulator.url, "elasticsearch-inference:url": emulator.url}
     project = person.project(door, files, config)
 
-    ran = person.run(project, "up", "--yes", "--skip-preview")
+    ran = person.run(project, "up", "--yes")
 
     assert ran.returncode == 0, ran.output
+    previewed, _ = ran.output.split("\nUpdating (dev):\n")
+    assert "e5-progress" not in previewed, ran.output
     states = [
         line.split("inference endpoint 'e5-progress': ", 1)[1]
         for line in ran.lines
