@@ -48,6 +48,9 @@ class ResourceProperty:
     ``doors``: which resources have it.
     ``compared``: False for an input that is never a change on its own (it speaks only
     where state knows nothing, at adoption).
+    ``when_absent``: for a settings section, what the core's record holds when it is absent
+    or empty: ``{}`` (``empty``: nothing to send) or ``None`` (``none``: nothing declared,
+    the cluster's default applies).
     """
 
     name: str
@@ -61,6 +64,7 @@ class ResourceProperty:
     typed: bool = False
     doors: tuple[Door, ...] = BOTH
     compared: bool = True
+    when_absent: Literal["empty", "none"] = "empty"
 
     @property
     def native_name(self) -> str:
@@ -123,6 +127,7 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
         "Chunking for embedding task types, e.g. {strategy: sentence, max_chunk_size: 250, "
         "sentence_overlap: 1}; a change replaces.",
         value_type=_OPTIONAL_SETTINGS,
+        when_absent="none",
     ),
     ResourceProperty(
         "connection",
@@ -277,6 +282,19 @@ def holds_its_default(name: str, value: Any) -> bool:
 def without_defaults(props: Mapping[str, Any]) -> dict[str, Any]:
     """``props`` without the inputs that hold their default (an absent one means it)."""
     return {key: value for key, value in props.items() if not holds_its_default(key, value)}
+
+
+def declared_inputs() -> tuple[ResourceProperty, ...]:
+    """The inputs a declaration carries into the core's record (``DesiredEndpoint``): every
+    input of either door but the dynamic layout's always-secret ``secrets``, which each door
+    merges back into its place before the core sees it."""
+    return tuple(p for p in PROPERTIES if p.role != "output" and p.sensitive != "whole")
+
+
+def reviewed_inputs() -> tuple[ResourceProperty, ...]:
+    """The declared inputs a policy pack reads as they are (``policy.Endpoint``): those that
+    never hold a secret value (the engine hands policy packs plaintext)."""
+    return tuple(p for p in declared_inputs() if p.sensitive is None)
 
 
 def sensitive_sections(sensitive: Sensitive) -> tuple[str, ...]:

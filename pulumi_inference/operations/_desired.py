@@ -10,8 +10,8 @@ number as a float; ``DesiredEndpoint`` turns integral ones back into integers.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .. import catalogue
@@ -20,27 +20,29 @@ from .._pulumi_wire import UNKNOWN
 from .._secrets import secret_leaves
 from .._version import parse_version
 from ..errors import ValidationError
-from ..properties import DEFAULT_DEPLOYMENT_TIMEOUT, defaults, of_kind, sensitive_sections
+from ..properties import ResourceProperty, declared_inputs, sensitive_sections
+from ._declared import EndpointInputs
 from ._secrets import secrets_in
 from ._secrets_digest import vouched_for
 
-_DEFAULTS = defaults()
-_FLAGS = of_kind("boolean")
+_INPUTS = declared_inputs()
+_SENT = tuple(prop for prop in _INPUTS if prop.role in ("identity", "settings"))
+_IN_PATH = ("inference_id", "task_type")
+"""Sent in the request's path (``PUT /_inference/{task_type}/{inference_id}``), not its body."""
 _ENDPOINT_SECRETS = sensitive_sections("keys")
 _ALL_SECRETS = (*_ENDPOINT_SECRETS, *sensitive_sections("connection"))
 _DURATION = re.compile(
     r"^\s*(?:(\d+(?:\.\d+)?)h)?\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s)?\s*$"
 )
 
-
 DURATION_HINT = "give seconds (1800) or a duration such as '20m' or '1h30m'"
 
 
-def _duration_of(timeout: Any) -> float:
+def _duration_of(name: str, value: Any) -> float:
     try:
-        return parse_duration(timeout)
+        return parse_duration(value)
     except ValueError as exc:
-        raise ValidationError([("deployment_timeout", f"{exc}; {DURATION_HINT}")]) from None
+        raise ValidationError([(name, f"{exc}; {DURATION_HINT}")]) from None
 
 
 def parse_duration(value: Any) -> float:
@@ -72,38 +74,12 @@ def deployment_id_of(inference_id: str, service_settings: Mapping[str, Any] | No
     return str((service_settings or {}).get("deployment_id") or inference_id)
 
 
-def _default_flag(name: str) -> bool:
-    return bool(_DEFAULTS[name])
-
-
-def _flags(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Each boolean property: its value when it is one, else its default (``UNKNOWN``
-    included: a flag not known yet in a preview plans as its default)."""
-    return {
-        name: value if isinstance(value := props.get(name), bool) else _default_flag(name)
-        for name in _FLAGS
-    }
-
-
 @dataclass(frozen=True)
-class DesiredEndpoint:
-    """One endpoint as declared, ready for comparisons and request bodies."""
+class DesiredEndpoint(EndpointInputs):
+    """One endpoint as declared, ready for comparisons and request bodies: a field per input
+    of the table (``EndpointInputs``, generated), plus what state recorded of the cluster."""
 
-    inference_id: str
-    task_type: str
-    service: str
-    service_settings: dict[str, Any]
-    task_settings: dict[str, Any]
-    chunking_settings: dict[str, Any] | None
-    connection: dict[str, Any] = field(default_factory=dict)
-    force_delete: bool = _default_flag("force_delete")
-    wait_for_deployment: bool = _default_flag("wait_for_deployment")
-    deployment_timeout: float = DEFAULT_DEPLOYMENT_TIMEOUT
     cluster_version: tuple[int, int, int] | None = None
-
-    allow_unknown_service: bool = _default_flag("allow_unknown_service")
-    adopt_existing: bool = _default_flag("adopt_existing")
-    adopt_secrets_digest: str | None = None
     secrets_unknown: bool = False
 
     @classmethod
@@ -112,28 +88,13 @@ class DesiredEndpoint:
     ) -> DesiredEndpoint:
         """Build from canonical props; in a preview, values not known yet stay ``UNKNOWN``.
 
+        Each input is read the way its kind in the table says (``_read``).
         ``secrets_unknown``: some secret values (which keys, even) are not known yet.
         """
-        timeout = props.get("deployment_timeout")
-        if timeout is None:
-            deployment_timeout: Any = DEFAULT_DEPLOYMENT_TIMEOUT
-        elif timeout is UNKNOWN:
-            deployment_timeout = timeout
-        else:
-            deployment_timeout = _duration_of(timeout)
         return cls(
-            inference_id=_text(props["inference_id"]),
-            task_type=_task_type(props["task_type"]),
-            service=_text(props["service"]),
-            service_settings=normalize_numbers(_mapping(props.get("service_settings"))),
-            task_settings=normalize_numbers(_mapping(props.get("task_settings"))),
-            chunking_settings=_chunking(props.get("chunking_settings")),
-            connection=_mapping(props.get("connection")),
-            deployment_timeout=deployment_timeout,
+            **{prop.name: _read(prop, props) for prop in _INPUTS},
             cluster_version=parse_version(props.get("cluster_version")),
-            adopt_secrets_digest=_optional_text(props.get("adopt_secrets_digest")),
             secrets_unknown=secrets_unknown,
-            **_flags(props),
         )
 
     @property
@@ -150,27 +111,20 @@ class DesiredEndpoint:
         return deployment_id_of(self.inference_id, self.service_settings)
 
     def declared_props(self) -> dict[str, Any]:
-        """The canonical props of what the cluster is sent (no connection, no provider
-        settings), as a create or an adoption compares them with a live endpoint."""
-        props: dict[str, Any] = {
-            "inference_id": self.inference_id,
-            "task_type": self.task_type,
-            "service": self.service,
-            "service_settings": self.service_settings,
+        """The canonical props of what the cluster is sent (identity and settings: no
+        connection, no provider settings), as a create or an adoption compares them with a
+        live endpoint; an optional section only when it says something."""
+        return {
+            prop.name: value
+            for prop in _SENT
+            if (value := getattr(self, prop.name)) or prop.required
         }
-        if self.task_settings:
-            props["task_settings"] = self.task_settings
-        if self.chunking_settings:
-            props["chunking_settings"] = self.chunking_settings
-        return props
 
     def request_body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"service": self.service, "service_settings": self.service_settings}
-        if self.task_settings:
-            body["task_settings"] = self.task_settings
-        if self.chunking_settings:
-            body["chunking_settings"] = self.chunking_settings
-        return body
+        """The ``PUT`` body: what the cluster is sent, but the identity its path carries."""
+        return {
+            name: value for name, value in self.declared_props().items() if name not in _IN_PATH
+        }
 
     def secrets_vouched_for(self, recorded: Mapping[str, Any] | None = None) -> bool:
         """Whether this declaration's secrets need not be sent: ``recorded`` (the service
@@ -193,6 +147,27 @@ class DesiredEndpoint:
     def secret_values(self) -> list[str]:
         """Every secret of this declaration (endpoint and connection), for redaction."""
         return secrets_in({name: getattr(self, name) for name in _ALL_SECRETS})
+
+
+def _read(prop: ResourceProperty, props: Mapping[str, Any]) -> Any:
+    """Input ``prop`` of canonical ``props`` as the record holds it, by the property's kind."""
+    value = props[prop.name] if prop.role == "identity" else props.get(prop.name)
+    if prop.name in _CANONICAL_FORMS:
+        return _CANONICAL_FORMS[prop.name](value)
+    if prop.kind == "string":
+        return _text(value) if prop.required else _optional_text(value)
+    if prop.kind == "boolean":
+        # A flag not known yet in a preview plans as its default.
+        return value if isinstance(value, bool) else bool(prop.default)
+    if prop.kind == "duration":
+        if value is None or value is UNKNOWN:
+            return prop.default if value is None else value
+        return _duration_of(prop.name, value)
+    if prop.kind == "settings" and prop.when_absent == "none":
+        return _section_or_none(value)
+    if prop.kind == "settings":
+        return normalize_numbers(_mapping(value))
+    return _mapping(value)  # the connection, as declared
 
 
 def _task_type(value: Any) -> str:
@@ -219,7 +194,12 @@ def _mapping(value: Any) -> dict[str, Any]:
     return dict(value) if isinstance(value, Mapping) else {}
 
 
-def _chunking(value: Any) -> dict[str, Any] | None:
+def _section_or_none(value: Any) -> dict[str, Any] | None:
+    """A settings section whose absence means the cluster's default (``chunking_settings``)."""
     if value is UNKNOWN:
         return {"*": UNKNOWN}
     return normalize_numbers(value) if isinstance(value, Mapping) and value else None
+
+
+_CANONICAL_FORMS: dict[str, Callable[[Any], Any]] = {"task_type": _task_type}
+"""Inputs the core reads in a canonical form beyond their kind's."""

@@ -1,9 +1,10 @@
 """An inference endpoint as the policies see it, read from either front door's properties.
 
 The dynamic resource keeps snake_case names and moves every secret value into ``secrets``;
-the native one spells names in camelCase and keeps secrets in place. Only the fields the
-policies read are taken, and never a value under a secret key: the engine hands policy packs
-plaintext, and nothing here may end up in a violation message.
+the native one spells names in camelCase and keeps secrets in place. Every input that never
+holds a secret is taken as declared (the table's, ``properties.reviewed_inputs``), and of the
+settings only what the policies read, never a value under a secret key: the engine hands
+policy packs plaintext, and nothing here may end up in a violation message.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from .._naming import camel
 from .._nested import normalize_numbers
 from .._pulumi_wire import UNKNOWN
 from ..catalogue import canonical_task_type
-from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE
+from ..properties import DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE, reviewed_inputs
+from ._declared import ReviewedInputs
 
 RESOURCE_TYPES = (DYNAMIC_RESOURCE_TYPE, NATIVE_RESOURCE_TYPE)
 
@@ -34,21 +36,18 @@ MODEL_KEYS = ("model_id", "model")
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class Endpoint(ReviewedInputs):
+    """An endpoint as the policies see it: each input that holds no secret as declared
+    (``ReviewedInputs``, generated from the table), and what they derive from its settings."""
+
     name: str
     urn: str
-    inference_id: Any
-    service: Any
-    task_type: Any
     model: Any
     num_allocations: Any
     max_allocations: Any
     """``adaptive_allocations.max_number_of_allocations`` when adaptive allocations are on."""
     min_allocations: Any
     """``adaptive_allocations.min_number_of_allocations`` when adaptive allocations are on."""
-    force_delete: Any
-    adopt_existing: Any
-    allow_unknown_service: Any
     protect: bool
 
     def label(self) -> str:
@@ -111,17 +110,18 @@ def endpoint_of(name: str, urn: str, props: Any, *, protect: bool) -> Endpoint:
         max_allocations = NO_MAXIMUM if max_allocations is None else max_allocations
         min_allocations = normalize_numbers(_get(adaptive, "min_number_of_allocations"))
     return Endpoint(
+        **{prop.name: _reviewed(prop.name, props) for prop in reviewed_inputs()},
         name=name,
         urn=urn,
-        inference_id=_field(props, "inference_id"),
-        service=_field(props, "service"),
-        task_type=_task_type(_field(props, "task_type")),
         model=model,
         num_allocations=normalize_numbers(_get(settings, "num_allocations")),
         max_allocations=UNKNOWN if enabled is UNKNOWN else max_allocations,
         min_allocations=UNKNOWN if enabled is UNKNOWN else min_allocations,
-        force_delete=_field(props, "force_delete"),
-        adopt_existing=_field(props, "adopt_existing"),
-        allow_unknown_service=_field(props, "allow_unknown_service"),
         protect=protect,
     )
+
+
+def _reviewed(name: str, props: Any) -> Any:
+    """Input ``name`` as the policies read it: the task type in its canonical form."""
+    value = _field(props, name)
+    return _task_type(value) if name == "task_type" else value
