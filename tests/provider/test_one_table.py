@@ -141,15 +141,11 @@ def test_the_new_property_reaches_every_model_of_the_resource(
     assert facts["camel"] in facts["schema_inputs"]
     typescript = (regenerated / "sdk" / "nodejs" / "inferenceEndpoint.ts").read_text()
     assert f"{facts['camel']}?: pulumi.Input<boolean | undefined>" in typescript
-    go = (regenerated / "sdk" / "go" / "elasticsearchinference" / "inferenceEndpoint.go")
+    go = regenerated / "sdk" / "go" / "elasticsearchinference" / "inferenceEndpoint.go"
     assert facts["camel"][0].upper() + facts["camel"][1:] in go.read_text()
 
 
 def test_the_unit_suite_passes_on_the_copy(regenerated: Path, env: dict[str, str]) -> None:
     left_out = [f"--ignore=tests/unit/{name}" for name in _LEFT_OUT_OF_THE_COPYS_RUN]
-    _run(
-        [sys.executable, "-m", "pytest", "tests/unit", "-q", "-x", "-p", "no:cacheprovider"]
-        + left_out,
-        regenerated,
-        env,
-    )
+    pytest_args = ["-m", "pytest", "tests/unit", "-q", "-x", "-p", "no:cacheprovider"]
+    _run([sys.executable, *pytest_args, *left_out], regenerated, env)
