@@ -36,6 +36,9 @@ _INPUT_TYPES = {
     "duration": "pulumi.Input[float | str]",
     "settings": _SETTINGS_INPUT,
     "connection": f"Connection | {_SETTINGS_INPUT}",
+    "strings": "pulumi.Input[Sequence[pulumi.Input[str]]]",
+    "regions": "pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]",
+    "region": "pulumi.Input[Mapping[str, Any]]",
 }
 
 

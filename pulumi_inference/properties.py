@@ -25,7 +25,9 @@ DYNAMIC_REGION_POLICY_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:{REGION_PO
 NATIVE_REGION_POLICY_TYPE = f"{NATIVE_PACKAGE}:index:{REGION_POLICY_RESOURCE_NAME}"
 """The region policy's types in both doors (docs/region-policy.md)."""
 
-Kind = Literal["string", "boolean", "settings", "duration", "connection"]
+Kind = Literal[
+    "string", "boolean", "settings", "duration", "connection", "strings", "regions", "region"
+]
 Role = Literal["identity", "settings", "provider", "output", "dynamic"]
 Sensitive = Literal["keys", "connection", "whole"]
 Door = Literal["dynamic", "native"]
@@ -40,7 +42,9 @@ class ResourceProperty:
     steers the provider (a change calls nothing on the cluster); ``output`` is computed;
     ``dynamic`` exists only in the dynamic resource's layout.
     ``kind``: the input's type (``settings`` is a dict of the cluster's keys; ``typed``
-    settings also take the classes of ``pulumi_inference.services``); ``value_type`` is the
+    settings also take the classes of ``pulumi_inference.services``; ``strings`` a list of
+    strings, ``region`` a cloud region ``{csp, region}``, ``regions`` a list of them);
+    ``value_type`` is the
     Python type of the output in the dynamic resource's state.
     ``default``: what an absent input means (``None``: nothing).
     ``sensitive``: ``keys``, the catalogue's secret keys inside are secret; ``connection``, the
@@ -251,11 +255,14 @@ PROPERTIES: tuple[ResourceProperty, ...] = (
 BY_NAME = {prop.name: prop for prop in PROPERTIES}
 
 
-def names(*roles: Role, door: Door | None = None) -> tuple[str, ...]:
-    """The properties with one of ``roles`` (all when none), of one door or of either."""
+def names(
+    *roles: Role, door: Door | None = None, table: tuple[ResourceProperty, ...] = PROPERTIES
+) -> tuple[str, ...]:
+    """The properties of ``table`` (the endpoint's unless given) with one of ``roles`` (all
+    when none), of one door or of either."""
     return tuple(
         p.name
-        for p in PROPERTIES
+        for p in table
         if (not roles or p.role in roles) and (door is None or door in p.doors)
     )
 
@@ -312,3 +319,111 @@ INPUT_KEYS = names("identity", "settings", "provider", "dynamic")
 """Input property names of the dynamic resource: the public contract of its state."""
 OUTPUT_KEYS = names("output")
 """Output-only property names: what the cluster computed, as both front ends record it."""
+
+
+_REGIONS = "list[dict[str, str]] | None"
+REGION_POLICY_PROPERTIES: tuple[ResourceProperty, ...] = (
+    ResourceProperty(
+        "allowed_geos",
+        "strings",
+        "settings",
+        "Geographic areas inference may run in, e.g. ['us', 'eu'] (Elastic documents us, eu "
+        "and apac). Exactly one of the allowed geos or the allowed regions.",
+        value_type="list[str] | None",
+    ),
+    ResourceProperty(
+        "allowed_regions",
+        "regions",
+        "settings",
+        "Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly "
+        "one of the allowed geos or the allowed regions.",
+        value_type=_REGIONS,
+    ),
+    ResourceProperty(
+        "fallback_region",
+        "region",
+        "settings",
+        "Optional: the region Elasticsearch falls back to, {csp: ..., region: ...}, as it "
+        "accepts it.",
+        value_type="dict[str, str] | None",
+    ),
+    ResourceProperty(
+        "force",
+        "boolean",
+        "provider",
+        "Apply the policy even if it denies inference endpoints that ingest pipelines or "
+        "semantic_text fields use (they stop working); without it the cluster refuses such a "
+        "policy.",
+        value_type="bool",
+        default=False,
+    ),
+    ResourceProperty(
+        "adopt_existing",
+        "boolean",
+        "provider",
+        "Take over a policy the cluster already has (made by hand or by Kibana) instead of "
+        "failing; it is replaced by this declaration.",
+        value_type="bool",
+        default=False,
+    ),
+    ResourceProperty(
+        "connection",
+        "connection",
+        "dynamic",
+        "Where the cluster is, as for InferenceEndpoint (the dynamic resource; the native "
+        "provider takes it from its own configuration).",
+        value_type=_OPTIONAL_SETTINGS,
+        sensitive="connection",
+        doors=("dynamic",),
+    ),
+    ResourceProperty(
+        "secrets",
+        "settings",
+        "dynamic",
+        "The dynamic resource's secret values (the connection's), always a Pulumi secret.",
+        value_type=_OPTIONAL_SETTINGS,
+        sensitive="whole",
+        doors=("dynamic",),
+    ),
+    ResourceProperty(
+        "created_at",
+        "string",
+        "output",
+        "When the cluster's policy was first created (kept across updates).",
+        required=True,
+    ),
+    ResourceProperty(
+        "created_by",
+        "string",
+        "output",
+        "Who created it (when security knows).",
+        value_type="str | None",
+    ),
+    ResourceProperty(
+        "updated_at", "string", "output", "When it was last replaced.", value_type="str | None"
+    ),
+    ResourceProperty(
+        "updated_by", "string", "output", "Who last replaced it.", value_type="str | None"
+    ),
+    ResourceProperty(
+        "cluster_version",
+        "string",
+        "output",
+        "The cluster's version at the last create, update or refresh.",
+        required=True,
+    ),
+    ResourceProperty(
+        "cluster_uuid",
+        "string",
+        "output",
+        "The cluster_uuid of the cluster the policy is on (GET /); every later command first "
+        "checks that the URL still answers as that cluster.",
+        value_type="str | None",
+    ),
+    ResourceProperty(
+        "cluster_name", "string", "output", "The name of that cluster.", value_type="str | None"
+    ),
+)
+"""The properties of ``InferenceRegionPolicy``, in the endpoint's style (docs/region-policy.md):
+``settings`` are the ``region_policy`` object sent to the cluster, ``provider`` only steer the
+provider."""

@@ -15,22 +15,16 @@ from typing import Any
 
 from .._naming import spelled
 from .._pulumi_wire import is_unknown
+from ..properties import REGION_POLICY_PROPERTIES, names
 from ._validation import _check_connection
 
-POLICY_KEYS = ("allowed_geos", "allowed_regions", "fallback_region")
+POLICY_KEYS = names("settings", table=REGION_POLICY_PROPERTIES)
 """Sent to the cluster (the ``region_policy`` object)."""
-PROVIDER_KEYS = ("force", "adopt_existing")
+PROVIDER_KEYS = names("provider", table=REGION_POLICY_PROPERTIES)
 """Steer the provider only; a change sends nothing."""
 INPUT_KEYS = (*POLICY_KEYS, *PROVIDER_KEYS)
-OUTPUT_KEYS = (
-    "created_at",
-    "created_by",
-    "updated_at",
-    "updated_by",
-    "cluster_version",
-    "cluster_uuid",
-    "cluster_name",
-)
+OUTPUT_KEYS = names("output", table=REGION_POLICY_PROPERTIES)
+_FLAGS = tuple(p.name for p in REGION_POLICY_PROPERTIES if p.kind == "boolean")
 REGION_POLICY_ID = "region_policy"
 """The resource id: there is one policy per cluster."""
 
@@ -129,7 +123,7 @@ def check_region_policy(props: Mapping[str, Any]) -> list[tuple[str, str]]:
     fallback = props.get("fallback_region")
     if fallback is not None and not is_unknown(fallback):
         issues += _check_region("fallback_region", fallback)
-    for key in PROVIDER_KEYS:
+    for key in _FLAGS:
         value = props.get(key)
         if value is not None and not is_unknown(value) and not isinstance(value, bool):
             issues.append((key, f"expected true or false, got {type(value).__name__}"))

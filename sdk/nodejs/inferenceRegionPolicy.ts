@@ -47,15 +47,15 @@ export class InferenceRegionPolicy extends pulumi.CustomResource {
     }
 
     /**
-     * Take over a policy the cluster already has instead of failing; it is replaced by this declaration.
+     * Take over a policy the cluster already has (made by hand or by Kibana) instead of failing; it is replaced by this declaration.
      */
     declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
     /**
-     * Geographic areas inference may run in, e.g. ["us", "eu"] (Elastic documents us, eu and apac). Exactly one of allowedGeos or allowedRegions.
+     * Geographic areas inference may run in, e.g. ['us', 'eu'] (Elastic documents us, eu and apac). Exactly one of the allowed geos or the allowed regions.
      */
     declare public readonly allowedGeos: pulumi.Output<string[] | undefined>;
     /**
-     * Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of allowedGeos or allowedRegions.
+     * Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of the allowed geos or the allowed regions.
      */
     declare public readonly allowedRegions: pulumi.Output<outputs.CloudRegion[] | undefined>;
     /**
@@ -71,7 +71,7 @@ export class InferenceRegionPolicy extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly clusterVersion: pulumi.Output<string>;
     /**
-     * When the policy was first created.
+     * When the cluster's policy was first created (kept across updates).
      */
     declare public /*out*/ readonly createdAt: pulumi.Output<string>;
     /**
@@ -79,7 +79,7 @@ export class InferenceRegionPolicy extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly createdBy: pulumi.Output<string | undefined>;
     /**
-     * Optional: the region Elasticsearch falls back to, as it accepts it.
+     * Optional: the region Elasticsearch falls back to, {csp: ..., region: ...}, as it accepts it.
      */
     declare public readonly fallbackRegion: pulumi.Output<outputs.CloudRegion | undefined>;
     /**
@@ -142,19 +142,19 @@ export class InferenceRegionPolicy extends pulumi.CustomResource {
  */
 export interface InferenceRegionPolicyArgs {
     /**
-     * Take over a policy the cluster already has instead of failing; it is replaced by this declaration.
+     * Take over a policy the cluster already has (made by hand or by Kibana) instead of failing; it is replaced by this declaration.
      */
     adoptExisting?: pulumi.Input<boolean | undefined>;
     /**
-     * Geographic areas inference may run in, e.g. ["us", "eu"] (Elastic documents us, eu and apac). Exactly one of allowedGeos or allowedRegions.
+     * Geographic areas inference may run in, e.g. ['us', 'eu'] (Elastic documents us, eu and apac). Exactly one of the allowed geos or the allowed regions.
      */
     allowedGeos?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
-     * Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of allowedGeos or allowedRegions.
+     * Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of the allowed geos or the allowed regions.
      */
     allowedRegions?: pulumi.Input<pulumi.Input<inputs.CloudRegionArgs>[] | undefined>;
     /**
-     * Optional: the region Elasticsearch falls back to, as it accepts it.
+     * Optional: the region Elasticsearch falls back to, {csp: ..., region: ...}, as it accepts it.
      */
     fallbackRegion?: pulumi.Input<inputs.CloudRegionArgs | undefined>;
     /**

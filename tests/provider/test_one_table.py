@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,8 @@ pytestmark = pytest.mark.timeout(600)
 ROOT = Path(__file__).resolve().parents[2]
 ENDPOINT_FLAG = "zz_probe_flag"
 """A provider-only boolean the probe adds to the endpoint's table."""
+REGION_FLAG = "zz_region_flag"
+"""And one it adds to the region policy's."""
 
 _ENDPOINT_ENTRY = f'''    ResourceProperty(
         "{ENDPOINT_FLAG}",
@@ -37,6 +40,7 @@ _ENDPOINT_ENTRY = f'''    ResourceProperty(
         default=False,
     ),
 '''
+_REGION_ENTRY = _ENDPOINT_ENTRY.replace(ENDPOINT_FLAG, REGION_FLAG)
 _LEFT_OUT_OF_THE_COPYS_RUN = ("test_progress_lines.py", "test_quiet_builds.py")
 
 _PROBE = """
@@ -45,7 +49,7 @@ import pulumi_inference as inference
 from pulumi_inference import native, operations, policy
 from pulumi_inference.native._schema import schema
 
-flag = sys.argv[1]
+flag, region_flag = sys.argv[1:]
 base = {"inference_id": "e", "task_type": "rerank", "service": "cohere",
         "service_settings": {"model_id": "rerank-v3.5", "api_key": "k"}}
 old = operations.DesiredEndpoint.from_props(base)
@@ -54,6 +58,13 @@ plan = operations.plan_change(old, new)
 resources = schema()["resources"]
 endpoint_schema = resources["elasticsearch-inference:index:InferenceEndpoint"]
 camel = "".join(p if i == 0 else p.title() for i, p in enumerate(flag.split("_")))
+region_camel = "".join(p if i == 0 else p.title() for i, p in enumerate(region_flag.split("_")))
+geos = {"allowed_geos": ["eu"]}
+region_plan = operations.plan_region_policy(
+    operations.DesiredRegionPolicy.from_props(geos),
+    operations.DesiredRegionPolicy.from_props({**geos, region_flag: True}),
+)
+region_schema = resources["elasticsearch-inference:index:InferenceRegionPolicy"]
 print(json.dumps({
     "package": inference.__file__,
     "record": [f.name for f in dataclasses.fields(operations.DesiredEndpoint)],
@@ -66,6 +77,13 @@ print(json.dumps({
     "native": list(inspect.signature(native.InferenceEndpoint.__init__).parameters),
     "schema_inputs": list(endpoint_schema["inputProperties"]),
     "camel": camel,
+    "region_inputs": list(operations.REGION_POLICY_INPUT_KEYS),
+    "region_plan": [list(region_plan.changed), region_plan.sends],
+    "region_check": operations.check_region_policy({**geos, region_flag: "yes"}),
+    "region_dynamic": list(inspect.signature(inference.InferenceRegionPolicy.__init__).parameters),
+    "region_native": list(inspect.signature(native.InferenceRegionPolicy.__init__).parameters),
+    "region_schema_inputs": list(region_schema["inputProperties"]),
+    "region_camel": region_camel,
 }))
 """
 
@@ -105,11 +123,9 @@ def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip(f"scripts/gen-sdk needs {', '.join(missing)} on PATH, and it is not")
     tree = tmp_path_factory.mktemp("tree")
     _copy_tree(tree)
-    _add_entry(
-        tree / "pulumi_inference" / "properties.py",
-        '    ResourceProperty(\n        "secrets",',
-        _ENDPOINT_ENTRY,
-    )
+    table = tree / "pulumi_inference" / "properties.py"
+    _add_entry(table, '    ResourceProperty(\n        "adopt_secrets_digest",', _ENDPOINT_ENTRY)
+    _add_entry(table, '    ResourceProperty(\n        "force",', _REGION_ENTRY)
     return tree
 
 
@@ -126,10 +142,17 @@ def regenerated(copy: Path, env: dict[str, str]) -> Path:
     return copy
 
 
-def test_the_new_property_reaches_every_model_of_the_resource(
-    regenerated: Path, env: dict[str, str]
+@pytest.fixture(scope="module")
+def facts(regenerated: Path, env: dict[str, str]) -> dict[str, Any]:
+    """What the copy's package makes of the new properties."""
+    probe = [sys.executable, "-c", _PROBE, ENDPOINT_FLAG, REGION_FLAG]
+    found: dict[str, Any] = json.loads(_run(probe, regenerated, env))
+    return found
+
+
+def test_the_new_property_reaches_every_model_of_the_endpoint(
+    regenerated: Path, facts: dict[str, Any]
 ) -> None:
-    facts = json.loads(_run([sys.executable, "-c", _PROBE, ENDPOINT_FLAG], regenerated, env))
     assert Path(facts["package"]).is_relative_to(regenerated)
     assert ENDPOINT_FLAG in facts["record"]
     assert (facts["absent"], facts["declared"]) == (False, True)
@@ -143,6 +166,19 @@ def test_the_new_property_reaches_every_model_of_the_resource(
     assert f"{facts['camel']}?: pulumi.Input<boolean | undefined>" in typescript
     go = regenerated / "sdk" / "go" / "elasticsearchinference" / "inferenceEndpoint.go"
     assert facts["camel"][0].upper() + facts["camel"][1:] in go.read_text()
+
+
+def test_the_new_property_reaches_every_model_of_the_region_policy(
+    regenerated: Path, facts: dict[str, Any]
+) -> None:
+    assert REGION_FLAG in facts["region_inputs"]
+    assert facts["region_plan"] == [[REGION_FLAG], False]  # a change, nothing sent
+    assert facts["region_check"] == [[REGION_FLAG, "expected true or false, got str"]]
+    assert REGION_FLAG in facts["region_dynamic"]
+    assert REGION_FLAG in facts["region_native"]
+    assert facts["region_camel"] in facts["region_schema_inputs"]
+    typescript = (regenerated / "sdk" / "nodejs" / "inferenceRegionPolicy.ts").read_text()
+    assert f"{facts['region_camel']}?: pulumi.Input<boolean | undefined>" in typescript
 
 
 def test_the_unit_suite_passes_on_the_copy(regenerated: Path, env: dict[str, str]) -> None:

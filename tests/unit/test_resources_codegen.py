@@ -12,12 +12,22 @@ import sys
 from typing import Any
 
 from devtools.records_codegen import render_core_record, render_policy_record
+from devtools.region_codegen import render_dynamic_region_policy, render_native_region_policy
 from devtools.resources_codegen import (
     render_arguments_doc,
     render_dynamic_resource,
     render_native_resource,
 )
-from pulumi_inference import InferenceEndpoint, native, operations, policy, properties
+from pulumi_inference import (
+    InferenceEndpoint,
+    InferenceRegionPolicy,
+    native,
+    operations,
+    policy,
+    properties,
+)
+from pulumi_inference._naming import camel
+from pulumi_inference.native._schema import schema as native_schema
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "inference-endpoint.md"
@@ -56,6 +66,30 @@ NATIVE_SIGNATURE = [
     ("opts", "pulumi.ResourceOptions | None", None),
 ]
 
+_REGION = [
+    ("resource_name", "str", inspect.Parameter.empty),
+    ("allowed_geos", "pulumi.Input[Sequence[pulumi.Input[str]]] | None", None),
+    (
+        "allowed_regions",
+        "pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None",
+        None,
+    ),
+    ("fallback_region", "pulumi.Input[Mapping[str, Any]] | None", None),
+]
+DYNAMIC_REGION_SIGNATURE = [
+    *_REGION,
+    ("force", "pulumi.Input[bool]", False),
+    ("adopt_existing", "pulumi.Input[bool]", False),
+    ("connection", "Connection | pulumi.Input[Mapping[str, pulumi.Input[Any]]] | None", None),
+    ("opts", "pulumi.ResourceOptions | None", None),
+]
+NATIVE_REGION_SIGNATURE = [
+    *_REGION,
+    ("force", "pulumi.Input[bool] | None", None),
+    ("adopt_existing", "pulumi.Input[bool] | None", None),
+    ("opts", "pulumi.ResourceOptions | None", None),
+]
+
 
 def _signature(cls: type) -> list[tuple[str, object, object]]:
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
@@ -69,6 +103,11 @@ def test_generated_files_are_up_to_date() -> None:
         render_native_resource()
     )
     assert DOC.read_text() == render_arguments_doc(DOC.read_text())
+    region = ROOT / "pulumi_inference" / "dynamic" / "_region_resource.py"
+    assert region.read_text() == render_dynamic_region_policy()
+    assert (ROOT / "pulumi_inference" / "native" / "_region_resource.py").read_text() == (
+        render_native_region_policy()
+    )
     core = ROOT / "pulumi_inference" / "operations" / "_declared.py"
     assert core.read_text() == render_core_record()
     assert (ROOT / "pulumi_inference" / "policy" / "_declared.py").read_text() == (
@@ -91,6 +130,8 @@ def test_generated_files_say_they_are_generated() -> None:
     for path in (
         "dynamic/_resource.py",
         "native/_resource.py",
+        "dynamic/_region_resource.py",
+        "native/_region_resource.py",
         "operations/_declared.py",
         "policy/_declared.py",
     ):
@@ -110,7 +151,15 @@ def _keeps(signature: list[tuple[str, object, object]], pinned: list[Any]) -> No
 def test_public_signatures_are_the_ones_programs_were_written_against() -> None:
     _keeps(_signature(InferenceEndpoint), DYNAMIC_SIGNATURE)
     _keeps(_signature(native.InferenceEndpoint), NATIVE_SIGNATURE)
-    for cls in (InferenceEndpoint, native.InferenceEndpoint):
+    _keeps(_signature(InferenceRegionPolicy), DYNAMIC_REGION_SIGNATURE)
+    _keeps(_signature(native.InferenceRegionPolicy), NATIVE_REGION_SIGNATURE)
+    classes = (
+        InferenceEndpoint,
+        native.InferenceEndpoint,
+        InferenceRegionPolicy,
+        native.InferenceRegionPolicy,
+    )
+    for cls in classes:
         kinds = {p.kind for p in list(inspect.signature(cls.__init__).parameters.values())[2:]}
         assert kinds == {inspect.Parameter.KEYWORD_ONLY}
 
@@ -181,3 +230,15 @@ def test_the_policy_record_reads_every_input_that_holds_no_secret() -> None:
     native_props = {"inferenceId": "e", "taskType": "rerank", "deploymentTimeout": "20m"}
     endpoint = policy.endpoint_of("r", "urn", native_props, protect=False)
     assert (endpoint.inference_id, endpoint.deployment_timeout) == ("e", "20m")
+
+
+def test_the_region_policys_keys_and_schema_come_from_its_table() -> None:
+    table = properties.REGION_POLICY_PROPERTIES
+    assert (
+        properties.names("settings", "provider", table=table) == operations.REGION_POLICY_INPUT_KEYS
+    )
+    assert properties.names("output", table=table) == operations.REGION_POLICY_OUTPUT_KEYS
+    resource = native_schema()["resources"][properties.NATIVE_REGION_POLICY_TYPE]
+    native_inputs = properties.names("settings", "provider", door="native", table=table)
+    assert list(resource["inputProperties"]) == [camel(name) for name in native_inputs]
+    assert resource["required"] == ["createdAt", "clusterVersion"]

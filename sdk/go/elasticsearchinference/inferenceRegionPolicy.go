@@ -15,11 +15,11 @@ import (
 type InferenceRegionPolicy struct {
 	pulumi.CustomResourceState
 
-	// Take over a policy the cluster already has instead of failing; it is replaced by this declaration.
+	// Take over a policy the cluster already has (made by hand or by Kibana) instead of failing; it is replaced by this declaration.
 	AdoptExisting pulumi.BoolPtrOutput `pulumi:"adoptExisting"`
-	// Geographic areas inference may run in, e.g. ["us", "eu"] (Elastic documents us, eu and apac). Exactly one of allowedGeos or allowedRegions.
+	// Geographic areas inference may run in, e.g. ['us', 'eu'] (Elastic documents us, eu and apac). Exactly one of the allowed geos or the allowed regions.
 	AllowedGeos pulumi.StringArrayOutput `pulumi:"allowedGeos"`
-	// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of allowedGeos or allowedRegions.
+	// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of the allowed geos or the allowed regions.
 	AllowedRegions CloudRegionArrayOutput `pulumi:"allowedRegions"`
 	// The name of that cluster.
 	ClusterName pulumi.StringPtrOutput `pulumi:"clusterName"`
@@ -27,11 +27,11 @@ type InferenceRegionPolicy struct {
 	ClusterUuid pulumi.StringPtrOutput `pulumi:"clusterUuid"`
 	// The cluster's version at the last create, update or refresh.
 	ClusterVersion pulumi.StringOutput `pulumi:"clusterVersion"`
-	// When the policy was first created.
+	// When the cluster's policy was first created (kept across updates).
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Who created it (when security knows).
 	CreatedBy pulumi.StringPtrOutput `pulumi:"createdBy"`
-	// Optional: the region Elasticsearch falls back to, as it accepts it.
+	// Optional: the region Elasticsearch falls back to, {csp: ..., region: ...}, as it accepts it.
 	FallbackRegion CloudRegionPtrOutput `pulumi:"fallbackRegion"`
 	// Apply the policy even if it denies inference endpoints that ingest pipelines or semantic_text fields use (they stop working); without it the cluster refuses such a policy.
 	Force pulumi.BoolPtrOutput `pulumi:"force"`
@@ -87,13 +87,13 @@ func InferenceRegionPolicyExists(ctx *pulumi.Context,
 }
 
 type inferenceRegionPolicyArgs struct {
-	// Take over a policy the cluster already has instead of failing; it is replaced by this declaration.
+	// Take over a policy the cluster already has (made by hand or by Kibana) instead of failing; it is replaced by this declaration.
 	AdoptExisting *bool `pulumi:"adoptExisting"`
-	// Geographic areas inference may run in, e.g. ["us", "eu"] (Elastic documents us, eu and apac). Exactly one of allowedGeos or allowedRegions.
+	// Geographic areas inference may run in, e.g. ['us', 'eu'] (Elastic documents us, eu and apac). Exactly one of the allowed geos or the allowed regions.
 	AllowedGeos []string `pulumi:"allowedGeos"`
-	// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of allowedGeos or allowedRegions.
+	// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of the allowed geos or the allowed regions.
 	AllowedRegions []CloudRegion `pulumi:"allowedRegions"`
-	// Optional: the region Elasticsearch falls back to, as it accepts it.
+	// Optional: the region Elasticsearch falls back to, {csp: ..., region: ...}, as it accepts it.
 	FallbackRegion *CloudRegion `pulumi:"fallbackRegion"`
 	// Apply the policy even if it denies inference endpoints that ingest pipelines or semantic_text fields use (they stop working); without it the cluster refuses such a policy.
 	Force *bool `pulumi:"force"`
@@ -101,13 +101,13 @@ type inferenceRegionPolicyArgs struct {
 
 // The set of arguments for constructing a InferenceRegionPolicy resource.
 type InferenceRegionPolicyArgs struct {
-	// Take over a policy the cluster already has instead of failing; it is replaced by this declaration.
+	// Take over a policy the cluster already has (made by hand or by Kibana) instead of failing; it is replaced by this declaration.
 	AdoptExisting pulumi.BoolPtrInput
-	// Geographic areas inference may run in, e.g. ["us", "eu"] (Elastic documents us, eu and apac). Exactly one of allowedGeos or allowedRegions.
+	// Geographic areas inference may run in, e.g. ['us', 'eu'] (Elastic documents us, eu and apac). Exactly one of the allowed geos or the allowed regions.
 	AllowedGeos pulumi.StringArrayInput
-	// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of allowedGeos or allowedRegions.
+	// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of the allowed geos or the allowed regions.
 	AllowedRegions CloudRegionArrayInput
-	// Optional: the region Elasticsearch falls back to, as it accepts it.
+	// Optional: the region Elasticsearch falls back to, {csp: ..., region: ...}, as it accepts it.
 	FallbackRegion CloudRegionPtrInput
 	// Apply the policy even if it denies inference endpoints that ingest pipelines or semantic_text fields use (they stop working); without it the cluster refuses such a policy.
 	Force pulumi.BoolPtrInput
@@ -150,17 +150,17 @@ func (o InferenceRegionPolicyOutput) ToInferenceRegionPolicyOutputWithContext(ct
 	return o
 }
 
-// Take over a policy the cluster already has instead of failing; it is replaced by this declaration.
+// Take over a policy the cluster already has (made by hand or by Kibana) instead of failing; it is replaced by this declaration.
 func (o InferenceRegionPolicyOutput) AdoptExisting() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *InferenceRegionPolicy) pulumi.BoolPtrOutput { return v.AdoptExisting }).(pulumi.BoolPtrOutput)
 }
 
-// Geographic areas inference may run in, e.g. ["us", "eu"] (Elastic documents us, eu and apac). Exactly one of allowedGeos or allowedRegions.
+// Geographic areas inference may run in, e.g. ['us', 'eu'] (Elastic documents us, eu and apac). Exactly one of the allowed geos or the allowed regions.
 func (o InferenceRegionPolicyOutput) AllowedGeos() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *InferenceRegionPolicy) pulumi.StringArrayOutput { return v.AllowedGeos }).(pulumi.StringArrayOutput)
 }
 
-// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of allowedGeos or allowedRegions.
+// Cloud regions inference may run in, e.g. [{csp: aws, region: eu-west-1}]. Exactly one of the allowed geos or the allowed regions.
 func (o InferenceRegionPolicyOutput) AllowedRegions() CloudRegionArrayOutput {
 	return o.ApplyT(func(v *InferenceRegionPolicy) CloudRegionArrayOutput { return v.AllowedRegions }).(CloudRegionArrayOutput)
 }
@@ -180,7 +180,7 @@ func (o InferenceRegionPolicyOutput) ClusterVersion() pulumi.StringOutput {
 	return o.ApplyT(func(v *InferenceRegionPolicy) pulumi.StringOutput { return v.ClusterVersion }).(pulumi.StringOutput)
 }
 
-// When the policy was first created.
+// When the cluster's policy was first created (kept across updates).
 func (o InferenceRegionPolicyOutput) CreatedAt() pulumi.StringOutput {
 	return o.ApplyT(func(v *InferenceRegionPolicy) pulumi.StringOutput { return v.CreatedAt }).(pulumi.StringOutput)
 }
@@ -190,7 +190,7 @@ func (o InferenceRegionPolicyOutput) CreatedBy() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *InferenceRegionPolicy) pulumi.StringPtrOutput { return v.CreatedBy }).(pulumi.StringPtrOutput)
 }
 
-// Optional: the region Elasticsearch falls back to, as it accepts it.
+// Optional: the region Elasticsearch falls back to, {csp: ..., region: ...}, as it accepts it.
 func (o InferenceRegionPolicyOutput) FallbackRegion() CloudRegionPtrOutput {
 	return o.ApplyT(func(v *InferenceRegionPolicy) CloudRegionPtrOutput { return v.FallbackRegion }).(CloudRegionPtrOutput)
 }
