@@ -4,7 +4,8 @@ Typed settings become dicts, and every value under a secret key
 (``service_settings.api_key``, ``connection.password``, ...) moves into the ``secrets``
 property, which is always a Pulumi secret. The rest of ``service_settings`` stays readable in
 ``pulumi preview --diff``; the provider merges the two back. An input left at its default is
-not sent (the provider reads an absent one as its default), so state does not store it.
+not sent (the provider reads an absent one as its default), so state does not store it. An
+adopting resource tells its provider when the program previews (``_layout.PREVIEWING``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from ..properties import (
     holds_its_default,
     of_kind,
 )
-from ._layout import SECRET_SECTIONS, SECRETS
+from ._layout import PREVIEWING, SECRET_SECTIONS, SECRETS
 from ._provider import InferenceEndpointProvider
 from ._reliances import REGISTRATION, lost
 
@@ -51,6 +52,8 @@ def declare(
         if value is None or holds_its_default(name, value)
     }
     registered = {name: value for name, value in props.items() if name not in left_out}
+    if "adopt_existing" in registered and pulumi.runtime.is_dry_run():
+        registered[PREVIEWING] = True
     if isinstance(resource, LeftOutInputs):
         resource._left_out = left_out
         _register(resource, resource_name, {**registered, **dict.fromkeys(OUTPUT_KEYS)}, opts)

@@ -29,6 +29,12 @@ SECRET_SECTIONS: dict[str, frozenset[str]] = {
 }
 """Which properties carry secret keys, and which keys are secret in each."""
 
+PREVIEWING = "__previewing"
+"""Not a property: registered (``True``) by an adopting resource while its program runs a
+preview (``pulumi.runtime.is_dry_run()``), to tell the provider's check, which the engine
+gives no such flag, that it may say what the adoption will do. The check takes it out of the
+inputs it returns, and an update never registers it, so no state stores it."""
+
 
 def canonical(props: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     """Props with the ``secrets`` property merged back; and whether its values (some, or

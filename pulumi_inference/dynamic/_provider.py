@@ -122,6 +122,8 @@ class InferenceEndpointProvider(ResourceProvider):
 
     @_one_message
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        previewing = news.get(_layout.PREVIEWING) is True
+        news = {key: value for key, value in news.items() if key != _layout.PREVIEWING}
         props, secrets_unknown = _layout.canonical(_wire.unwrap(news)[0])
         old_props = _layout.canonical(_wire.unwrap(olds)[0])[0] if olds else None
         hidden = _all_secrets(props)
@@ -131,6 +133,7 @@ class InferenceEndpointProvider(ResourceProvider):
             connect=self._client,
             olds=old_props,
             resource=calling_urn(),
+            previewing=previewing,
         )
         failures = [
             CheckFailure(prop, redact(reason, hidden))

@@ -212,7 +212,11 @@ class InferenceEndpointPlugin(Provider):
         plain, secret_paths = to_plain(request.properties)
         inputs = _inputs_of(plain)
         spec = DesiredEndpoint.from_props(inputs)
-        if request.preview:
+        if request.preview:  # the one place a preview of the native door says an adoption
+            await self._run(
+                request.urn,
+                lambda: operations.preview_adoption(inputs, self._client, request.urn),
+            )
             outputs = operations.preview_outputs(None, spec, None)
             return CreateResponse(
                 resource_id=None, properties=to_wire({**inputs, **outputs}, set())

@@ -6,6 +6,7 @@ functions, and convert the plain results back. Progress and warnings are log rec
 ``pulumi_inference`` logger; each front end routes them to the engine for its resource.
 
     check(props)                      offline validation, every failure a property path
+    preview_adoption(props, connect)  read-only: what a create's adoption will do, said once
     plan_change(old, new)             offline diff: no-op, update in place, or replace
     diff(old, new, connect)           the plan, warning when a replacement breaks users
     replacement_impact(...)           read-only: what a planned replacement would break
@@ -26,6 +27,7 @@ import_region_policy.
 
 from .._face import present
 from ._access import require_usable
+from ._adoption import preview_adoption
 from ._cluster import connect, connect_to
 from ._create import create
 from ._declaration import PRECONFIGURED_PREFIX, declared_with_notes, import_endpoint
@@ -123,6 +125,7 @@ __all__ = [
     "look_up",
     "plan_change",
     "plan_region_policy",
+    "preview_adoption",
     "preview_outputs",
     "provider_config",
     "read",

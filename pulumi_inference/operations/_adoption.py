@@ -10,10 +10,14 @@ an endpoint that differs in a setting that cannot change in place is said to be 
 (the adoption fails and leaves it untouched), and one that is not there to be created.
 
 Each "will FAIL" is a prediction of what the apply does (tested against the `up` that
-follows it). ``adopt_existing`` matters only when an endpoint is created: an endpoint the
-stack already holds and replaces with the same id is deleted first, so the endpoint the
-look-up finds is the stack's own, about to go, and there is nothing to adopt
-(:func:`note_replaced_in_place`, told by ``diff`` of the resource the engine names).
+follows it). It is said once, by the preview: a door calls :func:`preview_adoption` where the
+engine previews the create (the native provider's create with ``preview``; the dynamic
+provider's check, which its program tells that a preview runs), never in the update that
+follows, whose create says what it did (``ADOPTED, not created``). ``adopt_existing``
+matters only when an endpoint is created: an endpoint the stack already holds and replaces
+with the same id is deleted first, so the endpoint the look-up finds is the stack's own,
+about to go, and there is nothing to adopt (:func:`note_replaced_in_place`, told by
+``diff`` of the resource the engine names).
 """
 
 from __future__ import annotations
@@ -43,9 +47,10 @@ log = logging.getLogger("pulumi_inference")
 _REPLACED_IN_PLACE: set[tuple[str, str]] = set()
 """(resource, cluster) of the endpoints this process's diffs replace, the old one deleted
 first; ``resource`` is the engine's name of it (its URN). The engine checks a replacement's
-inputs again as a new resource's (no olds) right after its diff, and an adoption look-up
-would find the very endpoint being replaced. A replacement that also moves the endpoint to
-another cluster is a create there, where an adoption may well find one."""
+inputs again as a new resource's (no olds) right after its diff, then previews its create,
+and an adoption look-up would find the very endpoint being replaced. A replacement that also
+moves the endpoint to another cluster is a create there, where an adoption may well find
+one."""
 
 
 def note_replaced_in_place(resource: str, cluster: str) -> None:
@@ -148,8 +153,9 @@ def preview_adoption(
     connect: Callable[[DesiredEndpoint], InferenceClient],
     resource: str | None = None,
 ) -> None:
-    """For an endpoint new to the stack with ``adopt_existing``: say, as a warning on it,
-    what the adoption will do. Never fails: a look-up that cannot be made says so.
+    """For an endpoint the engine previews the create of, with ``adopt_existing``: say, as
+    a warning on it, what the adoption will do. Never fails: a look-up that cannot be made
+    says so.
     ``resource``: the engine's name of the resource, whose replacement a diff may have
     planned (then the endpoint found is the stack's own, deleted first: nothing to say)."""
     if props.get("adopt_existing") is not True or has_unknown(props.get("connection")):

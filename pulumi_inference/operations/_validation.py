@@ -30,6 +30,7 @@ def check_props(
     connect: Callable[[DesiredEndpoint], InferenceClient] | None = None,
     olds: Mapping[str, Any] | None = None,
     resource: str | None = None,
+    previewing: bool = False,
 ) -> list[tuple[str, str]]:
     """Every problem with canonical props, as (property path, how to fix it).
 
@@ -41,7 +42,12 @@ def check_props(
     nothing to ``olds``, the canonical inputs the cluster already took. No ``olds``: the
     resource is new to the stack (created or adopted, which needs ``manage_inference``), or
     its replacement is being checked: ``resource``, the engine's name of it (its URN), tells
-    them apart for an adoption (``_adoption``).
+    them apart for an adoption (``_adoption``). ``previewing``: the engine previews, and this
+    check is the last its provider hears of a new resource before the create the preview
+    shows (the dynamic door, told by its program: the engine never asks it to create at a
+    preview): it also says what an adoption will do. The native door says that from its
+    create's preview instead (:func:`._adoption.preview_adoption`), and an update's check
+    says nothing of it: its create says what it did.
     """
     issues = [(key, f"'{spelled(key)}' is required") for key in _REQUIRED if props.get(key) is None]
     if issues:
@@ -66,7 +72,7 @@ def check_props(
         issues += preview_access_issues(props, connect, changing=not olds)
     if connect is not None and not issues:
         issues += availability_issues(props, connect, olds)
-    if connect is not None and not issues and not olds:
+    if connect is not None and not issues and not olds and previewing:
         preview_adoption(props, connect, resource)
     return issues
 

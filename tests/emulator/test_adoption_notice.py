@@ -45,7 +45,8 @@ def said_at_check(props: dict[str, Any], resource: str | None) -> str:
     logger.addHandler(handler)
     try:
         connect = lambda spec: operations.connect(spec, {})  # noqa: E731
-        assert operations.check(props, connect=connect, resource=resource) == []
+        checked = operations.check(props, connect=connect, resource=resource, previewing=True)
+        assert checked == []
     finally:
         logger.removeHandler(handler)
     return " ".join(records)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pulumi_inference.emulator import Emulator, EmulatorConfig
@@ -179,4 +180,76 @@ def test_deployment_progress_shows_on_its_row_and_not_again_in_diagnostics(
     assert "Diagnostics:" not in ran.output  # nothing durable was said
     assert [states.count(state) for state in passing] == [1] * len(passing)
     assert states.count(last) == 2 and states[-1] == last and "1/1" in last
+    person.run(project, "destroy", "--yes", "--skip-preview")
+
+
+ADOPTING = (
+    'es.InferenceEndpoint("emb", inference_id="adopted-once", task_type="text_embedding",\n'
+    '    service="openai", service_settings={"model_id": "text-embedding-3-small",\n'
+    '    "api_key": "sk-declared"}, task_settings={"user": "declared"}, adopt_existing=True)\n'
+)
+PREDICTION = "inference endpoint 'adopted-once' on {url}: ADOPTS the existing endpoint"
+RESULT = "inference endpoint 'adopted-once' on {url}: ADOPTED, not created; sent: "
+PREDICTION_ROWS = {"dynamic": 2, "native": 1}
+"""Rows Pulumi's display shows a preview's warning on: the dynamic door says it at check,
+shown on the resource's row and on its step's; the native door at its create's preview,
+shown on the step's row only."""
+
+
+def made_by_hand(emulator: Emulator) -> None:
+    made = {
+        "service": "openai",
+        "service_settings": {"model_id": "text-embedding-3-small", "api_key": "sk-by-hand"},
+        "task_settings": {"user": "by-hand"},
+    }
+    with httpx.Client(base_url=emulator.url) as http:
+        assert http.put("/_inference/text_embedding/adopted-once", json=made).is_success
+
+
+def diagnostics(output: str) -> list[str]:
+    """The lines Pulumi lists under ``Diagnostics:``, one per event a provider sent."""
+    listed = output.split("\nDiagnostics:\n", 1)[1].split("\nResources:\n", 1)[0]
+    return [line.strip() for line in listed.splitlines() if line.startswith("    ")]
+
+
+@pytest.mark.parametrize("door", DOORS)
+def test_an_adoption_is_predicted_by_the_preview_and_its_result_said_by_the_update(
+    door: str, tmp_path: Path, pulumi_cli_dir: Path, emulator: Emulator
+) -> None:
+    """An adoption is predicted once in a `pulumi up` as a person runs it, by its preview
+    (what the person confirms), and its result said once, by its update (what was done):
+    one event each, which Pulumi shows on the resource's rows and under Diagnostics. Before:
+    the update said the prediction again (six lines of it in an `up`, three per pass).
+    A plain `pulumi preview` predicts it as well; `up --skip-preview` has no preview, and
+    says the result alone. Nothing of how a door learns of the preview is stored."""
+    person = Person(tmp_path, pulumi_cli_dir)
+    files = {"Pulumi.yaml": PYTHON.replace("{name}", door), "__main__.py": DOORS[door] + ADOPTING}
+    config = {"elasticsearch:url": emulator.url, "elasticsearch-inference:url": emulator.url}
+    project = person.project(door, files, config)
+    predicted, result = PREDICTION.format(url=emulator.url), RESULT.format(url=emulator.url)
+    made_by_hand(emulator)
+
+    previewed = person.run(project, "preview")
+    assert previewed.returncode == 0, previewed.output
+    assert [said for said in diagnostics(previewed.output) if predicted in said] != []
+
+    ran = person.run(project, "up", "--yes")
+
+    assert ran.returncode == 0, ran.output
+    preview_half, update_half = ran.output.split("\nUpdating (dev):\n")
+    listed = diagnostics(preview_half)
+    assert [predicted in said for said in listed] == [True], ran.output
+    assert sum(predicted in line for line in preview_half.splitlines()) == PREDICTION_ROWS[door] + 1
+    assert result not in preview_half
+    assert "ADOPTS" not in update_half, ran.output
+    assert [said.startswith(result) for said in diagnostics(update_half)] == [True], ran.output
+    exported = person.run(project, "stack", "export").output
+    assert "adopted-once" in exported and "previewing" not in exported
+
+    assert person.run(project, "destroy", "--yes", "--skip-preview").returncode == 0
+    made_by_hand(emulator)
+    unpreviewed = person.run(project, "up", "--yes", "--skip-preview")
+    assert unpreviewed.returncode == 0, unpreviewed.output
+    assert "ADOPTS" not in unpreviewed.output
+    assert [said.startswith(result) for said in diagnostics(unpreviewed.output)] == [True]
     person.run(project, "destroy", "--yes", "--skip-preview")

@@ -13,6 +13,7 @@ import pytest
 from pulumi_inference import InferenceEndpointProvider
 from pulumi_inference.client import close_all
 from pulumi_inference.dynamic import _provider as provider_module
+from pulumi_inference.dynamic._layout import PREVIEWING
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import (
     AuthenticationError,
@@ -50,6 +51,11 @@ def openai(emulator: Emulator, **overrides: Any) -> dict[str, Any]:
     }
     props.update(overrides)
     return props
+
+
+def at_preview(props: dict[str, Any]) -> dict[str, Any]:
+    """``props`` as an adopting resource registers them while its program previews."""
+    return {**props, PREVIEWING: True}
 
 
 ACCESS_CHECK = ("/", "/_security/user/_has_privileges")
@@ -719,7 +725,7 @@ def test_adopt_existing_sends_nothing_when_the_digest_vouches_for_the_held_secre
     declared = openai(emulator, adopt_existing=True, adopt_secrets_digest=digest)
     emulator.clear_requests()
     with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
-        assert provider.check({}, declared).failures == []
+        assert provider.check({}, at_preview(declared)).failures == []
     assert "nothing is sent (its secrets are the ones adopt_secrets_digest vouches for" in (
         caplog.text
     )
@@ -987,7 +993,7 @@ def test_the_check_of_an_adoption_says_what_it_will_send_and_change(
     if "chunking_settings" in made:
         declared["chunking_settings"] = made["chunking_settings"]
     with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
-        assert provider.check({}, declared).failures == []
+        assert provider.check({}, at_preview(declared)).failures == []
     assert said in caplog.text and not_said not in caplog.text
     assert API_KEY not in caplog.text
     assert {r["method"] for r in emulator.requests()} <= {"GET"}
@@ -997,7 +1003,28 @@ def test_no_adoption_notice_when_there_is_nothing_to_adopt(
     emulator: Emulator, provider: InferenceEndpointProvider, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
-        assert provider.check({}, openai(emulator, adopt_existing=True)).failures == []
+        assert provider.check({}, at_preview(openai(emulator, adopt_existing=True))).failures == []
+    assert caplog.text == ""
+
+
+def test_the_check_of_an_update_says_nothing_of_an_adoption_and_nothing_of_the_preview_is_kept(
+    emulator: Emulator, provider: InferenceEndpointProvider, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An `up` checks twice: its preview predicts the adoption, its update says only what
+    its create did (ADOPTED). The program's word that it previews is not an input: the check
+    returns the inputs without it, so no state stores it."""
+    with httpx.Client(base_url=emulator.url) as http:
+        made = {"service": "openai", "service_settings": {"model_id": "m", "api_key": "k"}}
+        assert http.put("/_inference/text_embedding/openai-emb", json=made).is_success
+    declared = openai(emulator, adopt_existing=True)
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        previewed = provider.check({}, at_preview(declared))
+    assert "adopt_existing will FAIL" in caplog.text
+    assert previewed.failures == [] and previewed.inputs == declared
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="pulumi_inference"):
+        updating = provider.check({}, declared)
+    assert updating.failures == [] and updating.inputs == declared
     assert caplog.text == ""
 
 

@@ -5,7 +5,9 @@ What Pulumi's engine does per command, as far as a provider can tell (and no fur
 - ``preview``: per declared resource, ``Check`` (the stored inputs as olds), then ``Diff``
   against the stored outputs; a replacement is checked again as a new resource (no olds),
   as the engine does; the native door's creates and updates are previewed (``preview``
-  flag). A resource in state that the program no longer declares is deleted.
+  flag). A resource in state that the program no longer declares is deleted. A dynamic
+  resource that adopts registers, while its program previews, that it does (``PREVIEWING``,
+  as ``dynamic/_declare.py`` does), for its check to predict the adoption.
 - ``up``: the same decisions, carried out in program order: ``Create``, ``Update``, a
   replacement as ``Delete`` then ``Create`` (delete first) or ``Create`` then, at the end,
   ``Delete``; deletes last. The first failure stops the command (nothing new is started),
@@ -27,6 +29,7 @@ from typing import Any
 
 from pulumi.runtime.proto import provider_pb2
 
+from pulumi_inference.dynamic._layout import PREVIEWING
 from pulumi_inference.review import Diagnostic, Preview, Step
 
 from .provider import TYPES, FakeEngine, ProviderCommand, ProviderError, urn_of
@@ -96,7 +99,7 @@ class MiniEngine:
         outcome = Outcome("preview")
         mark = len(self.engine.said)
         with self._process(config, outcome) as provider:
-            plans = self._plan(provider, program, outcome)
+            plans = self._plan(provider, program, outcome, previewing=True)
             if self.door == "native":
                 self._preview_outputs(provider, plans, outcome)
         self._collect(outcome, mark)
@@ -133,12 +136,16 @@ class MiniEngine:
         return command
 
     def _plan(
-        self, provider: ProviderCommand, program: Mapping[str, dict[str, Any]], outcome: Outcome
+        self,
+        provider: ProviderCommand,
+        program: Mapping[str, dict[str, Any]],
+        outcome: Outcome,
+        previewing: bool = False,
     ) -> list[Planned]:
         plans = []
         for name, news in program.items():
             try:
-                plan = self._decide(provider, name, news)
+                plan = self._decide(provider, name, self._registered(news, previewing))
             except ProviderError as failed:
                 outcome.fail(name, str(failed))
                 continue
@@ -152,6 +159,16 @@ class MiniEngine:
                 outcome.ops[name] = "delete"
                 plans.append(Planned(name, "delete", {}))
         return plans
+
+    def _registered(self, news: dict[str, Any], previewing: bool) -> dict[str, Any]:
+        """The inputs as the program registers them (see the top of this module)."""
+        if (
+            previewing
+            and self.door == "dynamic"
+            and news.get("adopt_existing") not in (None, False)
+        ):
+            return {**news, PREVIEWING: True}
+        return news
 
     def _decide(self, provider: ProviderCommand, name: str, news: dict[str, Any]) -> Planned | str:
         urn = urn_of(self.door, name)
