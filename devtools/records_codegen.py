@@ -14,6 +14,7 @@ from __future__ import annotations
 import textwrap
 
 from pulumi_inference.properties import (
+    REGION_POLICY_PROPERTIES,
     ResourceProperty,
     declared_inputs,
     reviewed_inputs,
@@ -100,17 +101,31 @@ def render_core_record() -> str:
 def render_policy_record() -> str:
     """Source of ``pulumi_inference/policy/_declared.py``."""
     head = _header(
-        title="``ReviewedInputs``: the inputs of an endpoint a policy pack reads as declared.",
-        behaviour="``Endpoint`` (``_endpoint.py``) extends it with what the policies derive "
-        "(the model, its allocations) and reads each field from either door's props.",
+        title="The inputs of each resource a policy pack reads as declared.",
+        behaviour="``Endpoint`` (``_endpoint.py``) extends ``ReviewedInputs`` with what the "
+        "policies derive (the model, its allocations), ``RegionPolicy`` (``_region.py``) "
+        "extends ``ReviewedRegionInputs``; each reads its fields from either door's props.",
         imports="from dataclasses import dataclass\nfrom typing import Any\n",
     )
     lines = [
-        "@dataclass(frozen=True)",
-        "class ReviewedInputs:",
-        '    """Every input that never holds a secret value, as the engine hands it: unchecked,',
-        '    ``UNKNOWN`` in a preview, ``None`` when absent."""',
+        *_reviewed("ReviewedInputs", "an endpoint", reviewed_inputs()),
         "",
-        *(f"    {prop.name}: Any" for prop in reviewed_inputs()),
+        "",
+        *_reviewed(
+            "ReviewedRegionInputs",
+            "a region policy",
+            reviewed_inputs(REGION_POLICY_PROPERTIES),
+        ),
     ]
     return head + "\n\n" + "\n".join(lines) + "\n"
+
+
+def _reviewed(name: str, what: str, props: tuple[ResourceProperty, ...]) -> list[str]:
+    return [
+        "@dataclass(frozen=True)",
+        f"class {name}:",
+        f'    """Every input of {what} that never holds a secret value, as the engine hands it:',
+        '    unchecked, ``UNKNOWN`` in a preview, ``None`` when absent."""',
+        "",
+        *(f"    {prop.name}: Any" for prop in props),
+    ]

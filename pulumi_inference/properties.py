@@ -291,17 +291,22 @@ def without_defaults(props: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in props.items() if not holds_its_default(key, value)}
 
 
-def declared_inputs() -> tuple[ResourceProperty, ...]:
+def declared_inputs(
+    table: tuple[ResourceProperty, ...] = PROPERTIES,
+) -> tuple[ResourceProperty, ...]:
     """The inputs a declaration carries into the core's record (``DesiredEndpoint``): every
     input of either door but the dynamic layout's always-secret ``secrets``, which each door
     merges back into its place before the core sees it."""
-    return tuple(p for p in PROPERTIES if p.role != "output" and p.sensitive != "whole")
+    return tuple(p for p in table if p.role != "output" and p.sensitive != "whole")
 
 
-def reviewed_inputs() -> tuple[ResourceProperty, ...]:
-    """The declared inputs a policy pack reads as they are (``policy.Endpoint``): those that
-    never hold a secret value (the engine hands policy packs plaintext)."""
-    return tuple(p for p in declared_inputs() if p.sensitive is None)
+def reviewed_inputs(
+    table: tuple[ResourceProperty, ...] = PROPERTIES,
+) -> tuple[ResourceProperty, ...]:
+    """The declared inputs a policy pack reads as they are (``policy.Endpoint``,
+    ``policy.RegionPolicy``): those that never hold a secret value (the engine hands policy
+    packs plaintext)."""
+    return tuple(p for p in declared_inputs(table) if p.sensitive is None)
 
 
 def sensitive_sections(sensitive: Sensitive) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._naming import camel
 from .._pulumi_wire import SIG_KEY
 from .._secrets import REDACTED
 from ..catalogue import SECRET_KEYS
@@ -207,9 +208,13 @@ def _project_and_stack(preview: Preview, review: Review) -> None:
             return
 
 
+_INFERENCE_ID = ("inference_id", camel("inference_id"))
+"""The endpoint's id as each door's state spells it."""
+
+
 def _inference_id(step: Step) -> str:
     for inputs in (step.new_inputs, step.old_inputs):
-        for key in ("inference_id", "inferenceId"):
+        for key in _INFERENCE_ID:
             if isinstance(inputs.get(key), str):
                 return str(inputs[key])
     return ""

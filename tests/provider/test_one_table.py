@@ -2,7 +2,8 @@
 in a copy of the tree, and the copy regenerated with the scripts a maintainer runs
 (``scripts/generate-resources``, ``scripts/gen-sdk``), passes the unit suite, and the new
 property reaches the core's record, the policy pack's, both doors' classes, the native
-schema and the SDKs, with no other line of code written.
+schema and the SDKs (of each resource: the endpoint and the region policy), with no other
+line of code written.
 
 Slow for a unit test (about a minute and a half: the unit suite runs once more, on the copy),
 so it lives here; the set-up scripts' progress tests are left out of that run (they time
@@ -84,6 +85,7 @@ print(json.dumps({
     "region_native": list(inspect.signature(native.InferenceRegionPolicy.__init__).parameters),
     "region_schema_inputs": list(region_schema["inputProperties"]),
     "region_camel": region_camel,
+    "region_policy": getattr(policy.region_policy_of("r", "u", {region_camel: True}), region_flag),
 }))
 """
 
@@ -174,6 +176,7 @@ def test_the_new_property_reaches_every_model_of_the_region_policy(
     assert REGION_FLAG in facts["region_inputs"]
     assert facts["region_plan"] == [[REGION_FLAG], False]  # a change, nothing sent
     assert facts["region_check"] == [[REGION_FLAG, "expected true or false, got str"]]
+    assert facts["region_policy"] is True
     assert REGION_FLAG in facts["region_dynamic"]
     assert REGION_FLAG in facts["region_native"]
     assert facts["region_camel"] in facts["region_schema_inputs"]
