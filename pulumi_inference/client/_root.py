@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ClusterError
+from ..errors import ClusterError, ClusterRejectedError
 from ._retry import RetryPolicy
 from ._session import ClusterSession
 
@@ -54,5 +54,18 @@ def read_root(session: ClusterSession, policy: RetryPolicy | None = None) -> Clu
         if parsed is None:
             session.json(response, subject=SUBJECT)  # raises: the answer is not JSON
     except ClusterError as exc:
-        error = exc
+        error = _root_not_found(exc, session) if response.status_code == 404 else exc
     return ClusterRoot(response.status_code, product, body, error)
+
+
+def _root_not_found(error: ClusterError, session: ClusterSession) -> ClusterError:
+    """A 404 to ``GET /`` is a URL that is not the cluster's root (a path too many, a
+    proxy's route), never an endpoint deleted outside Pulumi: its message says so."""
+    said = f"{error.status} {error.error_type}" if error.error_type else f"{error.status}"
+    return ClusterRejectedError(
+        f"{SUBJECT} on {session.cluster}: GET / answered {said}: {error.reason}; the URL is "
+        f"not the cluster's root: fix {session.connection.location_setting}",
+        status=error.status,
+        error_type=error.error_type,
+        reason=error.reason,
+    )

@@ -19,6 +19,7 @@ from .._version import SERVERLESS, Version, parse_version
 from ..client import LOOKUP_POLICY, InferenceClient
 from ..errors import InferenceError
 from ._desired import DesiredEndpoint
+from ._identity import is_elasticsearch
 from ._plan import has_unknown
 
 log = logging.getLogger("pulumi_inference")
@@ -61,12 +62,20 @@ _LOOKUPS = _Lookups()
 
 
 def _read_version(client: InferenceClient) -> tuple[Version | None, bool]:
+    """The version ``GET /`` said, and whether it said one. That it was not read is not said
+    of a server that is not Elasticsearch: the identity check refuses it in a line of its
+    own (one error per mistake, issue 34)."""
     try:
-        info = client.cluster_info(policy=LOOKUP_POLICY)
+        root = client.cluster_root(policy=LOOKUP_POLICY)
     except InferenceError as exc:
         log.info("%s: version not read (%s); taken as current", client.cluster, exc)
         return None, False
-    return version_in(info), True
+    if root.error is None:
+        return version_in(root.body), True
+    if root.definitive and not is_elasticsearch(root):
+        return None, False
+    log.info("%s: version not read (%s); taken as current", client.cluster, root.error)
+    return None, False
 
 
 def version_in(info: Mapping[str, Any]) -> Version | None:

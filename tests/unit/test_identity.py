@@ -14,8 +14,10 @@ from pulumi_inference.connection import resolve_connection
 from pulumi_inference.errors import (
     AnotherClusterError,
     AuthenticationError,
+    ClusterRejectedError,
     NotElasticsearchError,
 )
+from pulumi_inference.operations._availability import live_version
 from pulumi_inference.operations._identity import (
     MOVE_ENV,
     ClusterIdentity,
@@ -131,3 +133,45 @@ def test_the_cluster_is_asked_once_per_client() -> None:
     for _ in range(3):
         confirm_cluster(client, ClusterIdentity("A1uuid", "prod"), "e")
     assert asked == ["/"]
+
+
+def test_a_404_to_get_root_is_a_wrong_url_never_an_endpoint_deleted_outside_pulumi() -> None:
+    """Elasticsearch behind a proxy whose route is wrong: GET / answers 404 with the product
+    header. The refusal names the URL's setting, and no `pulumi refresh` hint (issue 34)."""
+    missing = {"error": {"root_cause": [], "type": "no_route", "reason": "no such path"}}
+    client = client_of(answering(404, missing, PRODUCT))
+    with pytest.raises(ClusterRejectedError) as refused:
+        confirm_cluster(client, ClusterIdentity("A1uuid", "prod"), "inference endpoint 'e'")
+    said = str(refused.value)
+    assert said == (
+        "inference endpoint 'e' on http://es.test:9200: GET / answered 404 no_route: no such "
+        "path; the URL is not the cluster's root: fix elasticsearch:url"
+    )
+    assert refused.value.status == 404
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "unread"),
+    [
+        (404, None, None, False),  # not Elasticsearch: the identity check's line alone
+        (200, {"ok": True}, None, False),  # answers, but no version: current, nothing to say
+        (500, {"error": "failed"}, PRODUCT, True),
+        (403, {"error": {"root_cause": [], "type": "security_exception"}}, PRODUCT, True),
+    ],
+)
+def test_the_version_look_up_says_it_was_not_read_only_of_an_elasticsearch_cluster(
+    status: int,
+    body: Any,
+    headers: dict[str, str] | None,
+    unread: bool,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue 34: one error per mistake. A URL that is not Elasticsearch fails the command
+    with the identity check's line; the version look-up adds no "version not read" (with a
+    404 endpoint hint) before it."""
+    caplog.set_level("INFO", logger="pulumi_inference")
+    client = client_of(answering(status, body, headers))
+    assert live_version(client) is None  # taken as current either way
+    lines = [record.getMessage() for record in caplog.records]
+    assert len([line for line in lines if "version not read" in line]) == (1 if unread else 0)
+    assert not any("pulumi refresh" in line for line in lines)
