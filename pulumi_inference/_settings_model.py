@@ -8,8 +8,10 @@ and lets Outputs and other awaitables through unchecked: they are resolved later
 A class given what it cannot take raises :class:`SettingsError`: one line per mistake, worded
 as the catalogue words it for a dict (``unknown setting 'modelid' for service 'openai'; did
 you mean 'model_id'?``), the "missing" of a misspelt key folded into its did-you-mean, never a
-secret's value. It is a pydantic ``ValidationError`` and, in a Pulumi program, a
-``pulumi.RunError``, which Pulumi's language hosts show as its message alone: no traceback.
+secret's value. Each line starts with where the program made the mistake (``__main__.py:4:``,
+the constructor call or assignment), so that a program of several endpoints says which. It
+is a pydantic ``ValidationError`` and, in a Pulumi program, a ``pulumi.RunError``, which
+Pulumi's language hosts show as its message alone: no traceback.
 
 Only ``pulumi_inference.services`` imports this module, so programs that declare settings as
 dicts never import pydantic.
@@ -19,10 +21,15 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
+import sys
 import typing
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, cast
 
+import pydantic
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, WrapValidator
 
 from ._naming import closest, unknown_setting
@@ -183,8 +190,27 @@ def settings_error(model: type[SettingsModel], error: ValidationError) -> Settin
     ]
     # The same line errors (its .errors() stay pydantic's), under our message.
     raised = _raised_class().from_exception_data(error.title, cast(Any, error.errors()))
-    raised.message = "\n".join(f"{model.__name__}: {line}" for line in lines)
+    where = made_at()
+    raised.message = "\n".join(f"{where}{model.__name__}: {line}" for line in lines)
     return raised
+
+
+_LIBRARIES = tuple(f"{Path(file).parent}{os.sep}" for file in (__file__, pydantic.__file__))
+
+
+def made_at() -> str:
+    """Where the program made or changed the settings, as ``file:line: `` (the file relative
+    to the working directory when under it, Pulumi's project directory): the first frame
+    outside this library and pydantic; ``""`` when there is none."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARIES):
+        frame = frame.f_back
+    if frame is None:
+        return ""
+    file = Path(frame.f_code.co_filename)
+    if file.is_relative_to(Path.cwd()):
+        file = file.relative_to(Path.cwd())
+    return f"{file}:{frame.f_lineno}: "
 
 
 def _loc(detail: Mapping[str, Any]) -> tuple[str, ...]:

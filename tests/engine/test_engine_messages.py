@@ -81,7 +81,9 @@ CASES = {
         13,
     ),
     # 45 lines before: a Python traceback ending in pydantic's "Extra inputs are not
-    # permitted", without the did-you-mean.
+    # permitted", without the did-you-mean. The error starts with the file and line of the
+    # constructor call (raised before any resource has the settings: which of several
+    # endpoints' settings is wrong); still 12 lines.
     "typed class typo": Case(
         {
             "Pulumi.yaml": PYTHON,
@@ -90,8 +92,8 @@ CASES = {
             f'inference.InferenceEndpoint("emb", {OPENAI}, service_settings=\n'
             '    OpenAIServiceSettings(modelid="text-embedding-3-small", api_key="sk-t"))\n',
         },
-        "OpenAIServiceSettings: unknown setting 'modelid' for service 'openai'; "
-        "did you mean 'model_id'?",
+        "__main__.py:4: OpenAIServiceSettings: unknown setting 'modelid' for service "
+        "'openai'; did you mean 'model_id'?",
         12,
     ),
     # 19 lines before: "'num_threads' must be at least 1; got -1.0" and "num_threads must

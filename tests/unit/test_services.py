@@ -250,6 +250,26 @@ def test_typed_classes_refuse_bad_values(
         cls(**kwargs)
 
 
+def test_a_typed_class_error_says_the_file_and_line_that_made_it() -> None:
+    """A program of several endpoints can tell which settings are wrong: each line of the
+    error starts with the file and line of the constructor call (or assignment), the first
+    frame outside pulumi_inference and pydantic; the did-you-mean stays."""
+    here = pathlib.Path(__file__).relative_to(pathlib.Path.cwd())
+    with pytest.raises(pydantic.ValidationError) as typo:
+        services.OpenAIServiceSettings(modelid="m", api_key="k")  # type: ignore[call-arg]
+    assert str(typo.value) == (
+        f"{here}:{typo.tb.tb_lineno}: OpenAIServiceSettings: unknown setting 'modelid' for "
+        "service 'openai'; did you mean 'model_id'?"
+    )
+    settings = services.OpenAIServiceSettings(model_id="m")
+    with pytest.raises(pydantic.ValidationError) as nested:
+        settings.rate_limit = {"rpm": 1}  # type: ignore[assignment]
+    assert str(nested.value) == (
+        f"{here}:{nested.tb.tb_lineno}: OpenAIServiceSettings: unknown setting 'rpm' in "
+        "'rate_limit'; it takes requests_per_minute"
+    )
+
+
 def test_assignment_is_validated_too() -> None:
     settings = services.OpenAIServiceSettings(model_id="m")
     with pytest.raises(pydantic.ValidationError):
