@@ -119,6 +119,11 @@ def _normalise_key(value: str) -> str:
     return decoded if ":" in decoded else value
 
 
+def key_id(key: ApiKey) -> str:
+    """An API key's id: what comes before ``:`` in ``id:key`` (not secret)."""
+    return _normalise_key(key.key).split(":", 1)[0]
+
+
 class Authenticator:
     def __init__(
         self,
@@ -136,10 +141,24 @@ class Authenticator:
         """Security is on when any credential was configured (revoking them all keeps it on)."""
         return self._secured
 
-    def revoke_api_key(self, key: str) -> None:
-        """Forget an API key; an unknown one is an error (a test revoking nothing)."""
-        wanted = _normalise_key(key)
+    def add_api_key(self, key: ApiKey) -> None:
+        """Accept one more API key (one already accepted takes ``key``'s name and
+        privileges). An emulator started open accepts any credentials: adding a key there
+        would lock every other caller out, so it is refused."""
+        if not self.enabled:
+            raise ValueError(
+                "the emulator is open (started without --api-key, --user or --bearer-token): "
+                "it accepts any credentials; start it with --api-key to rotate keys"
+            )
+        wanted = _normalise_key(key.key)
         kept = [k for k in self.api_keys if _normalise_key(k.key) != wanted]
+        self.api_keys[:] = [*kept, key]
+
+    def revoke_api_key(self, key: str) -> None:
+        """Forget an API key, named as clients send it, as ``id:key`` or by its id alone;
+        an unknown one is an error (a test revoking nothing)."""
+        wanted = _normalise_key(key)
+        kept = [k for k in self.api_keys if wanted not in (_normalise_key(k.key), key_id(k))]
         if len(kept) == len(self.api_keys):
             raise KeyError("no such API key")
         self.api_keys[:] = kept
@@ -180,7 +199,7 @@ class Authenticator:
             wanted = _normalise_key(value)
             for key in self.api_keys:
                 if hmac.compare_digest(_normalise_key(key.key), wanted):
-                    name = key.name or _normalise_key(key.key).split(":", 1)[0]
+                    name = key.name or key_id(key)
                     return Principal(
                         name, "api_key", key.privileges, _roles(key.privileges, key.roles)
                     )

@@ -1,4 +1,4 @@
-"""The ``/_emulator`` control plane: faults, request log, reset, settings, hand edits.
+"""The ``/_emulator`` control plane: faults, request log, reset, settings, hand edits, API keys.
 
 It never needs credentials and is never written to the request log. See README.md.
 """
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ._api import Api
+from ._auth import ApiKey, key_id
 from ._errors import EsError, JsonDict, RawError, Response, no_handler
 from ._faults import Fault, Faults
 from ._request import Request
@@ -147,6 +148,21 @@ class Control:
     def _scale_to_zero(self, req: Request, args: list[str]) -> Response:
         return Response(200, self.api.models.scale_to_zero(args[0]).stats())
 
+    def _list_api_keys(self, req: Request, args: list[str]) -> Response:
+        return Response(200, {"api_keys": [_key_view(key) for key in self.api.auth.api_keys]})
+
+    def _add_api_key(self, req: Request, args: list[str]) -> Response:
+        key = _api_key(req.body)
+        self.api.auth.add_api_key(key)
+        return Response(200, {"api_key": _key_view(key)})
+
+    def _revoke_api_key(self, req: Request, args: list[str]) -> Response:
+        try:
+            self.api.auth.revoke_api_key(args[0])
+        except KeyError:
+            return Response(404, {"acknowledged": False})
+        return Response(200, {"acknowledged": True})
+
     def add_faults(self, body: Any) -> list[JsonDict]:
         if isinstance(body, dict) and "faults" in body:
             body = body["faults"]
@@ -167,6 +183,25 @@ class Control:
                 "faults": self.faults.list(),
                 "latency": self.faults.global_latency,
             }
+
+
+def _api_key(body: Any) -> ApiKey:
+    """The key a ``POST /_emulator/api_keys`` body names; ``privileges`` default to all."""
+    shape = 'body must be {"api_key": "<id:key or its base64>", "privileges": [..], "name": ..}'
+    if not isinstance(body, dict) or not isinstance(body.get("api_key"), str):
+        raise _bad(shape)
+    privileges = body.get("privileges", ["all"])
+    name = body.get("name")
+    if not isinstance(privileges, list) or not all(isinstance(p, str) for p in privileges):
+        raise _bad(shape)
+    if name is not None and not isinstance(name, str):
+        raise _bad(shape)
+    return ApiKey(body["api_key"], name=name, privileges=tuple(privileges) or ("all",))
+
+
+def _key_view(key: ApiKey) -> JsonDict:
+    """An accepted key as the control plane shows it: never its secret part."""
+    return {"id": key_id(key), "name": key.name, "privileges": list(key.privileges)}
 
 
 _Handler = Callable[[Control, Request, list[str]], Response]
@@ -190,6 +225,9 @@ _ROUTES: tuple[tuple[frozenset[str], tuple[str, ...], _Handler], ...] = (
     (frozenset({"POST"}), ("deployments",), Control._add_deployment),
     (frozenset({"POST"}), ("deployments", "*", "ready"), Control._finish_deployment),
     (frozenset({"POST"}), ("deployments", "*", "scale_to_zero"), Control._scale_to_zero),
+    (frozenset({"GET"}), ("api_keys",), Control._list_api_keys),
+    (frozenset({"POST"}), ("api_keys",), Control._add_api_key),
+    (frozenset({"DELETE"}), ("api_keys", "*"), Control._revoke_api_key),
 )
 """Methods, path below ``/_emulator`` (``*``: any one segment, passed on) and handler."""
 

@@ -182,9 +182,17 @@ class Emulator:
         with self.state.lock:
             self.state.settings = self._fresh_settings()
 
+    def add_api_key(
+        self, key: str, *, privileges: Sequence[str] = ("all",), name: str | None = None
+    ) -> None:
+        """Accept one more API key (as clients send it, or ``id:key``), as
+        ``POST /_security/api_key`` would make one; :meth:`reset` forgets it. Refused
+        (``ValueError``) on an emulator started open, which accepts any credentials."""
+        self._auth.add_api_key(ApiKey(key, name=name, privileges=tuple(privileges)))
+
     def revoke_api_key(self, key: str) -> None:
-        """Stop accepting an API key (given as clients send it, or ``id:key``), as
-        ``DELETE /_security/api_key`` would; :meth:`reset` accepts it again."""
+        """Stop accepting an API key (given as clients send it, as ``id:key``, or by its id),
+        as ``DELETE /_security/api_key`` would; :meth:`reset` accepts it again."""
         self._auth.revoke_api_key(key)
 
     def requests(self) -> list[JsonDict]:

@@ -87,5 +87,5 @@ def es_client(es_emulator: EmulatedCluster) -> Any:
 
 @pytest.fixture
 def es_control(es_emulator: EmulatedCluster) -> Emulator:
-    """The test's emulator: faults, request log, versions, hand edits, deployments."""
+    """The test's emulator: faults, request log, versions, hand edits, deployments, API keys."""
     return es_emulator.control

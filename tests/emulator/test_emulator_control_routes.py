@@ -91,6 +91,9 @@ def test_fault_ids_and_latency_are_checked(emulator: Emulator, client: httpx.Cli
         ("GET", "/_emulator/endpoints"),
         ("GET", "/_emulator/deployments"),
         ("GET", "/_emulator/deployments/a/ready"),
+        ("PUT", "/_emulator/api_keys"),
+        ("GET", "/_emulator/api_keys/old"),
+        ("DELETE", "/_emulator/api_keys"),
         ("GET", "/_emulator/nothing"),
     ],
 )
