@@ -36,6 +36,16 @@ gives no such flag, that it may say what the adoption will do. The check takes i
 inputs it returns, and an update never registers it, so no state stores it."""
 
 
+APPLYING = "__applying"
+"""Not a property: registered (``True``) by every resource while its program runs for an
+``up`` that applies (not ``pulumi.runtime.is_dry_run()``), to tell the provider's check and
+diff, which the engine gives no such flag, that what they accept is stored: the preview's
+``PULUMI_INFERENCE_PREVIEW_CHECK=warn``/``off`` no longer softens them
+(``operations.applying``). Taken out of the inputs as :data:`PREVIEWING` is."""
+
+MARKERS = (PREVIEWING, APPLYING)
+
+
 def canonical(props: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     """Props with the ``secrets`` property merged back; and whether its values (some, or
     which keys even) are not known yet, as in a preview where a secret is an Output."""

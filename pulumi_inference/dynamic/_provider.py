@@ -110,6 +110,7 @@ class InferenceEndpointProvider(ResourceProvider):
     __module__ = "pulumi_inference.provider"
 
     _config: Mapping[str, Any] = {}
+    _applying = False  # set, in the provider process, by the first check of an ``up``
     serialize_as_secret_always = False  # the pickle is a class reference, nothing secret
 
     def configure(self, req: ConfigureRequest) -> None:
@@ -123,18 +124,21 @@ class InferenceEndpointProvider(ResourceProvider):
     @_one_message
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         previewing = news.get(_layout.PREVIEWING) is True
-        news = {key: value for key, value in news.items() if key != _layout.PREVIEWING}
+        if news.get(_layout.APPLYING) is True:
+            self._applying = True  # this process serves an `up`'s apply: diffs are strict too
+        news = {key: value for key, value in news.items() if key not in _layout.MARKERS}
         props, secrets_unknown = _layout.canonical(_wire.unwrap(news)[0])
         old_props = _layout.canonical(_wire.unwrap(olds)[0])[0] if olds else None
         hidden = _all_secrets(props)
-        issues = operations.check(
-            props,
-            secrets_unknown=secrets_unknown,
-            connect=self._client,
-            olds=old_props,
-            resource=calling_urn(),
-            previewing=previewing,
-        )
+        with operations.applying(self._applying):
+            issues = operations.check(
+                props,
+                secrets_unknown=secrets_unknown,
+                connect=self._client,
+                olds=old_props,
+                resource=calling_urn(),
+                previewing=previewing,
+            )
         failures = [
             CheckFailure(prop, redact(reason, hidden))
             for prop, reason in operations.as_check_failures(issues)
@@ -145,13 +149,14 @@ class InferenceEndpointProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old_props, new_props = _wire.unwrap(olds)[0], _wire.unwrap(news)[0]
         old, new = _layout.endpoint_spec(old_props), _layout.endpoint_spec(new_props)
-        plan = operations.diff(
-            old,
-            new,
-            lambda: self._client(new),
-            operations.Observed.from_outputs(old_props),
-            resource=calling_urn(),
-        )
+        with operations.applying(self._applying):
+            plan = operations.diff(
+                old,
+                new,
+                lambda: self._client(new),
+                operations.Observed.from_outputs(old_props),
+                resource=calling_urn(),
+            )
         replaces = {
             _layout.carried_by(change.path, new_props if change.kind != "delete" else old_props)
             for change in plan.changes

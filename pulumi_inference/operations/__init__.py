@@ -26,7 +26,7 @@ import_region_policy.
 """
 
 from .._face import present
-from ._access import require_usable
+from ._access import applying, require_usable
 from ._adoption import preview_adoption
 from ._cluster import connect, connect_to
 from ._create import create
@@ -101,6 +101,7 @@ __all__ = [
     "PolicyState",
     "ReadOutcome",
     "RegionPolicyPlan",
+    "applying",
     "as_check_failures",
     "check",
     "check_against_cluster",

@@ -13,7 +13,9 @@ is kept for the process, and nothing is sent to ``/_inference``.
   (:func:`require_manage`: a create, an adoption, an update or a replacement), so a preview
   with read-only credentials of a stack with no change still passes;
 - ``PULUMI_INFERENCE_PREVIEW_CHECK=warn`` turns each failure into a warning, ``off`` skips the
-  check (no request at all);
+  check (no request at all), at a preview only: where the provider knows the engine applies
+  (:func:`applying`: the dynamic door's ``up``, told by its program), every check is as strict
+  as ``fail``, since what that pass accepts is stored;
 - a cluster whose connection is not known yet (made by the same program) is not asked.
 """
 
@@ -23,7 +25,9 @@ import logging
 import os
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,16 +56,40 @@ MANAGE, MONITOR = "manage_inference", "monitor_inference"
 class Access:
     """What one cluster said: ``failure`` when it cannot be used at all; ``can_change``
     whether the credentials hold ``manage_inference`` (``None``: the cluster cannot say);
-    ``not_elasticsearch``: the failure is that the server is not Elasticsearch."""
+    ``not_elasticsearch``: the failure is that the server is not Elasticsearch;
+    ``unreachable``: nothing answered (the cluster refused nothing)."""
 
     failure: str | None = None
     can_change: bool | None = None
     not_elasticsearch: bool = False
+    unreachable: bool = False
+
+
+_APPLYING: ContextVar[bool] = ContextVar("pulumi_inference_applying", default=False)
+
+
+@contextmanager
+def applying(now: bool = True) -> Iterator[None]:
+    """Within it (``now``), the checks run for an ``up`` that applies, not a preview:
+    ``PULUMI_INFERENCE_PREVIEW_CHECK`` does not soften them."""
+    token = _APPLYING.set(now)
+    try:
+        yield
+    finally:
+        _APPLYING.reset(token)
 
 
 def check_mode() -> str:
+    """``fail``, ``warn`` or ``off``: the preview's setting; always ``fail`` when applying."""
+    if _APPLYING.get():
+        return "fail"
     mode = os.environ.get(CHECK_ENV, "").strip().lower()
     return mode if mode in ("warn", "off") else "fail"
+
+
+def _softened_by() -> str:
+    """What the end of a check's failure says of ``warn``: nothing when applying."""
+    return "" if _APPLYING.get() else f" ({CHECK_ENV}=warn makes this a warning)"
 
 
 def _ask(client: InferenceClient) -> Access:
@@ -71,14 +99,18 @@ def _ask(client: InferenceClient) -> Access:
         return Access(
             failure=f"expected an Elasticsearch cluster, but {exc}", not_elasticsearch=True
         )
-    except (ClusterUnreachableError, AuthenticationError, ClusterRejectedError) as exc:
+    except ClusterUnreachableError as exc:
+        return Access(failure=str(exc), unreachable=True)
+    except (AuthenticationError, ClusterRejectedError) as exc:
         return Access(failure=str(exc))
     except InferenceError as exc:
         log.info("%s: not checked at preview (%s)", client.cluster, exc)
         return Access()
     try:
         held = client.cluster_privileges((MANAGE, MONITOR), policy=LOOKUP_POLICY)
-    except (ClusterUnreachableError, AuthenticationError) as exc:
+    except ClusterUnreachableError as exc:
+        return Access(failure=str(exc), unreachable=True)
+    except AuthenticationError as exc:
         return Access(failure=str(exc))
     except InferenceError as exc:
         log.info("%s: privileges not checked at preview (%s)", client.cluster, exc)
@@ -136,7 +168,7 @@ def access_issues(
     if check_mode() == "warn":
         log.warning("%s (%s=warn: the preview goes on)", message, CHECK_ENV)
         return []
-    return [("connection", f"{message} ({CHECK_ENV}=warn makes this a warning)")]
+    return [("connection", f"{message}{_softened_by()}")]
 
 
 def _lacks_manage(client: InferenceClient) -> str:
@@ -168,19 +200,38 @@ def preview_access_issues(
 
 
 def require_usable(connect: Callable[[], InferenceClient], subject: str) -> None:
-    """A connection about to be stored (a provider's new configuration): the server is
-    Elasticsearch and takes the credentials, or the preview (and the apply) fails, as the
-    preview's check does. Nothing is asked when it is not known yet."""
-    if check_mode() == "off":
-        return
+    """A connection about to be stored (a provider's new configuration, which Pulumi's engine
+    asks about alike in a preview and an ``up``): a server that answered as something else
+    than Elasticsearch, or refused the credentials, fails, whatever
+    ``PULUMI_INFERENCE_PREVIEW_CHECK`` says, so it is never stored; one that did not answer
+    fails as the preview's check does (``warn``: a warning; ``off``: not asked). Credentials
+    without ``manage_inference`` pass: a read-only key serves previews and refreshes, and each
+    change it cannot make fails its own preview. Nothing is asked when it is not known yet."""
     try:
         client = connect()
     except ConnectionNotKnown as exc:
         log.info("%s", exc)
         return
-    issues = access_issues(client, changing=False)
-    if issues:
-        raise InferenceError(f"{subject}: {issues[0][1]}")
+    access = cluster_access(client)
+    if access.unreachable or access.failure is None:
+        issues = access_issues(client, changing=False)
+        if issues:
+            raise InferenceError(f"{subject}: {issues[0][1]}")
+        return
+    raise InferenceError(f"{subject}: {access.failure}")
+
+
+def require_storable(client: InferenceClient, subject: str) -> None:
+    """An endpoint's new ``connection``, about to be stored by the ``up`` (the apply, never a
+    preview): the credentials must be taken and hold ``manage_inference`` (every later
+    change, and the delete, needs it), whatever ``PULUMI_INFERENCE_PREVIEW_CHECK`` says; the
+    cluster has been confirmed already (``_identity.confirm_cluster``)."""
+    access = cluster_access(client)
+    message = access.failure
+    if message is None and access.can_change is False:
+        message = _lacks_manage(client)
+    if message is not None:
+        raise InferenceError(f"{subject}: {message}")
 
 
 def preview_cluster(
@@ -198,7 +249,7 @@ def preview_cluster(
         if mode == "warn":
             log.warning("%s (%s=warn: the preview goes on)", exc, CHECK_ENV)
             return None
-        raise type(exc)(f"{exc} ({CHECK_ENV}=warn makes this a warning)") from None
+        raise type(exc)(f"{exc}{_softened_by()}") from None
     except InferenceError:
         return None
 

@@ -1,6 +1,7 @@
 """Delete: an endpoint already gone is success; one in use is refused unless forced.
 
-Nothing is deleted on a server that is not the cluster state recorded (``_identity``).
+Nothing is deleted on a server that is not the cluster state recorded (``_identity``); the
+refusal says what a plain ``pulumi destroy`` connects with (``_stored``).
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 import logging
 
 from ..client import InferenceClient
+from ..errors import AuthenticationError, WrongClusterError
 from ._desired import DesiredEndpoint
 from ._identity import ClusterIdentity, confirm_cluster
+from ._stored import refused_with_hint, wrong_with_hint
 
 log = logging.getLogger("pulumi_inference")
 
@@ -20,7 +23,12 @@ def delete(
     """``recorded``: the cluster state says the endpoint lives on (nothing, for an older
     state: the server is still confirmed to be Elasticsearch)."""
     subject = f"inference endpoint '{spec.inference_id}'"
-    confirm_cluster(client, recorded or ClusterIdentity(), subject)
+    try:
+        confirm_cluster(client, recorded or ClusterIdentity(), subject)
+    except AuthenticationError as refused:
+        raise refused_with_hint(client, refused) from None
+    except WrongClusterError as wrong:
+        raise wrong_with_hint(client, wrong) from None
     if not client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete):
         log.info(
             "inference endpoint '%s' was already gone from %s", spec.inference_id, client.cluster

@@ -2,7 +2,8 @@
 
 The cluster is confirmed first to be the one state recorded (``_identity``): a server that is
 not Elasticsearch, or another cluster, fails the refresh, and an endpoint leaves the state
-("deleted") only when its own cluster says it is gone.
+("deleted") only when its own cluster says it is gone. A refusal says what a plain refresh
+connects with (``_stored``).
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._published import docs_url
 from ..client import InferenceClient
-from ..errors import AuthenticationError, InferenceError
+from ..errors import AuthenticationError, InferenceError, WrongClusterError
 from ._deployment import with_target_allocations
 from ._desired import DesiredEndpoint
 from ._drift import live_inputs
 from ._identity import MOVE_ENV, ClusterIdentity, confirm_cluster, moves
 from ._observed import Observed, cluster_version_of
+from ._stored import refused_with_hint, wrong_with_hint
 
 log = logging.getLogger("pulumi_inference")
 
@@ -54,7 +55,9 @@ def read(
         cluster = confirm_cluster(client, on, subject)
         live = client.reads.endpoint(spec.task_type, spec.inference_id)
     except AuthenticationError as refused:
-        raise refused_at_refresh(client, refused) from None
+        raise refused_with_hint(client, refused) from None
+    except WrongClusterError as wrong:
+        raise wrong_with_hint(client, wrong) from None
     if live is None:
         return _not_there(client, subject, declared, recorded, cluster)
     view = live
@@ -103,33 +106,4 @@ def _allocations_differ(spec: DesiredEndpoint, live: Mapping[str, Any]) -> bool:
         declared is not None
         and isinstance(settings, Mapping)
         and settings.get("num_allocations") != declared
-    )
-
-
-def refused_at_refresh(
-    client: InferenceClient, refused: AuthenticationError
-) -> AuthenticationError:
-    """A refresh's refused credentials, with what to run when they were rotated: a refresh
-    reads with the connection Pulumi hands it, which is not always the one being applied."""
-    setting = client.connection.credentials_setting
-    if setting.startswith("connection."):
-        hint = (
-            "these are the credentials stored in the endpoint's state: its connection is "
-            "declared in the program, which `pulumi refresh` does not run. If the key was "
-            "rotated, run `pulumi up` first (its preview checks the new key; it stores it and "
-            "changes no endpoint), then refresh"
-        )
-    elif setting.startswith("ELASTICSEARCH_"):
-        return refused
-    else:
-        hint = (
-            "`pulumi refresh` and `pulumi preview --refresh` read with the provider as the last "
-            "`up` left it. If the key was rotated, run `pulumi refresh --run-program`, which "
-            "configures it as the program and stack config say now (or `pulumi up` first)"
-        )
-    return AuthenticationError(
-        f"{refused} ({hint}; {docs_url('docs/operations.md')}, 'Rotating the cluster key')",
-        status=refused.status,
-        error_type=refused.error_type,
-        reason=refused.reason,
     )

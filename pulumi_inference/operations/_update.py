@@ -2,7 +2,8 @@
 
 Before anything is sent, the cluster is confirmed to be the one state recorded
 (``_identity``). A changed ``connection`` is checked before it is stored (the cluster takes
-the credentials and they can apply), so a refused or read-only key never reaches the state.
+the credentials and they can apply), so a refused or read-only key never reaches the state,
+whatever ``PULUMI_INFERENCE_PREVIEW_CHECK`` says: that setting governs the preview only.
 A move to another cluster (``PULUMI_INFERENCE_MOVE_TO_CLUSTER``) takes the endpoint over
 there, as an adoption does, or creates it there when it is not.
 """
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from .._version import parse_version
 from ..client import InferenceClient
 from ..errors import ClusterRejectedError, InferenceError
-from ._access import require_manage
+from ._access import require_storable
 from ._create import create
 from ._deployment import wait_until_ready
 from ._desired import DesiredEndpoint
@@ -55,7 +56,7 @@ def update(
     if moves(recorded.cluster, cluster):
         return create(client, dataclasses.replace(new, adopt_existing=True), new.declared_props())
     if new_connection:
-        require_manage(client, subject)  # the credentials it stores can apply
+        require_storable(client, subject)  # the credentials it stores can apply
     if not plan.update_body:
         return recorded.on(cluster)
     return _send(client, plan, new, recorded, cluster)

@@ -231,3 +231,42 @@ def test_a_read_only_key_fails_the_preview_of_a_change_however_it_is_given(
     events: list[auto.EngineEvent] = []
     stack.preview(color="never", on_event=events.append)
     assert endpoint_ops(events) == {"a": "same", "b": "same"}
+
+
+def test_an_up_under_preview_check_warn_stores_no_read_only_key(
+    engine: Engine, cluster: Cluster, door: Door, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 30, the acceptance walk: the README's program (the connection in the program, its
+    key from stack config `esApiKey`) given a read-only key, one endpoint's task setting
+    changed, `PULUMI_INFERENCE_PREVIEW_CHECK=warn pulumi up`: the changed endpoint failed
+    (403) and the other's state-only update stored the read-only key (`~ 1 updated`). The
+    setting softens the preview only: the up fails, no endpoint changes or stores the key."""
+    prefix = unique("warn-read-only")
+    declarations = {"a": rerank(f"{prefix}-a"), "b": rerank(f"{prefix}-b")}
+
+    def connection() -> Connection:
+        return Connection(url=cluster.url, api_key=pulumi.Config().require_secret("esApiKey"))
+
+    stack = engine.stack(
+        "warn-read-only",
+        door.program(declarations, connection),
+        secret_config={"esApiKey": API_KEY},
+    )
+    stack.up(color="never")
+    stack.set_config("esApiKey", auto.ConfigValue(value=READ_ONLY, secret=True))
+    declarations["a"]["task_settings"]["top_n"] = 5
+    monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", "warn")
+    said = failed(lambda: stack.up(color="never"))
+    assert "manage_inference" in said, said
+    assert READ_ONLY not in said and READ_ONLY_RAW not in said
+    live = cluster.endpoint(f"{prefix}-a")
+    assert live is not None and live["task_settings"] == {"top_n": 3}
+
+    # Back to the key that applies: each endpoint's state still holds it (a stored read-only
+    # key would show as b's `~ connection` here), so nothing is left to change.
+    monkeypatch.delenv("PULUMI_INFERENCE_PREVIEW_CHECK")
+    stack.set_config("esApiKey", auto.ConfigValue(value=API_KEY, secret=True))
+    declarations["a"]["task_settings"]["top_n"] = 3
+    events: list[auto.EngineEvent] = []
+    stack.preview(color="never", on_event=events.append)
+    assert endpoint_ops(events) == {"a": "same", "b": "same"}

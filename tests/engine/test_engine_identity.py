@@ -136,11 +136,19 @@ def test_a_url_that_is_not_elasticsearch_fails_every_command_and_drops_nothing(
             lambda: stack.destroy(color="never", run_program=True),
         ):
             assert_refused(failure(command), wrong.url)
-        # With the preview's check off, `up` has nothing to send and so records the new URL
-        # (as it did in the issue); the refresh after it refuses instead of dropping.
-        monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", "off")
-        assert up_changes(stack) == {}
-        assert_refused(failure(lambda: stack.refresh(color="never")), wrong.url)
+        # The preview's check softened (`warn`, `off`) softens the preview only: `up` has
+        # nothing to send, yet refuses what it would store (it reported `unchanged` and
+        # stored the URL): each endpoint (the dynamic door, whose program says it applies)
+        # or the provider's new configuration (native, refused before Pulumi stores it).
+        for mode in ("warn", "off"):
+            monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", mode)
+            assert_refused(failure(lambda: stack.up(color="never")), wrong.url)
+        if door.native:  # the provider's configuration is still the recorded cluster's
+            assert changes(stack.refresh(color="never").summary.resource_changes) == {}
+        else:  # Pulumi stored its own provider's stack config: a plain refresh says so
+            said = failure(lambda: stack.refresh(color="never"))
+            assert_refused(said, wrong.url)
+            assert "run `pulumi refresh --run-program`" in said, said
         monkeypatch.delenv("PULUMI_INFERENCE_PREVIEW_CHECK")
         assert all(method == "GET" and path == "/" for method, path in wrong.requests)
 
