@@ -90,7 +90,9 @@ def test_a_state_only_update_never_stores_a_connection_the_cluster_refused(
     sent = [(r["method"], r["path"]) for r in secured.requests() if r["method"] != "GET"]
     assert sent == [("PUT", "/_inference/text_embedding/stored-conn")]  # the create alone
     # with a key that applies, the same state-only update stores it, sending nothing
-    stored = provider.update("stored-conn", outs, declared(secured.url, "manager", password="manager-pass-01"))
+    stored = provider.update(
+        "stored-conn", outs, declared(secured.url, "manager", password="manager-pass-01")
+    )
     assert stored.outs["connection"]["username"] == "manager"
 
 
