@@ -216,3 +216,28 @@ def test_another_cluster_fails_until_the_move_is_said_and_then_moves_each_endpoi
     assert preview_changes(stack) == {}
     assert changes(stack.refresh(color="never").summary.resource_changes) == {}
     assert all(cluster.endpoint(i) is not None for i in ids)  # the old cluster is left alone
+
+
+def test_a_plain_refresh_and_destroy_use_the_cluster_the_last_up_stored(
+    engine: Engine, cluster: Cluster, door: Door, other_cluster: Emulator
+) -> None:
+    """Issue 30 (the acceptance walk): stack config pointed at another cluster after `up`. A
+    plain `pulumi refresh` and `pulumi destroy` do not run the program, and Pulumi hands them
+    the configuration the last `up` stored: they work on the cluster the endpoints live on,
+    and the provider cannot see the new setting to say anything of it (docs/configuration.md,
+    'What refresh and destroy connect with'). The `--run-program` forms use the setting as it
+    is now, and refuse the other cluster."""
+    other_cluster.reset()
+    stack = config_stack(engine, cluster, door, "stored-config", count=1)
+    stack.up(color="never")
+    [inference_id] = endpoint_ids(stack, door)
+    stack.set_config(door.config_key("url"), auto.ConfigValue(value=other_cluster.url))
+    for command in (
+        lambda: stack.refresh(color="never", run_program=True),
+        lambda: stack.destroy(color="never", run_program=True),
+    ):
+        assert "is the cluster 'prod-west'" in failure(command)
+    assert changes(stack.refresh(color="never").summary.resource_changes) == {}
+    stack.destroy(color="never")
+    assert cluster.endpoint(inference_id) is None  # deleted where it lived
+    assert not [r for r in other_cluster.requests() if r["path"].startswith("/_inference")]
