@@ -226,17 +226,12 @@ def test_a_plain_refresh_and_destroy_use_the_cluster_the_last_up_stored(
     the configuration the last `up` stored: they work on the cluster the endpoints live on,
     and the provider cannot see the new setting to say anything of it (docs/configuration.md,
     'What refresh and destroy connect with'). The `--run-program` forms use the setting as it
-    is now, and refuse the other cluster."""
+    is now, and refuse the other cluster (above)."""
     other_cluster.reset()
     stack = config_stack(engine, cluster, door, "stored-config", count=1)
     stack.up(color="never")
     [inference_id] = endpoint_ids(stack, door)
     stack.set_config(door.config_key("url"), auto.ConfigValue(value=other_cluster.url))
-    for command in (
-        lambda: stack.refresh(color="never", run_program=True),
-        lambda: stack.destroy(color="never", run_program=True),
-    ):
-        assert "is the cluster 'prod-west'" in failure(command)
     assert changes(stack.refresh(color="never").summary.resource_changes) == {}
     stack.destroy(color="never")
     assert cluster.endpoint(inference_id) is None  # deleted where it lived
