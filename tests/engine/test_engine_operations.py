@@ -170,7 +170,9 @@ def test_a_failure_reads_message_first(
 ) -> None:
     """REQ-ERROR-1, REQ-SECRET-2, REQ-CHECK-7: Issue 10 defect 3 / issue 9: the error's own words
     come first, no frames of ours; with the preview's access check on (the default) the refusal
-    comes from the check and names the setting to fix, with it off from the create itself."""
+    comes from the check and names the setting to fix; with it off, from the create itself
+    (native) or from the check of the `up`'s apply, which the setting does not soften (the
+    dynamic door, whose program tells it that it applies; issue 30)."""
     if preview_check == "off":
         monkeypatch.setenv(CHECK_ENV, "off")
     inference_id = unique("denied")
