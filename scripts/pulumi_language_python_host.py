@@ -168,13 +168,28 @@ def serve() -> None:
 
 def _cancelled_by_engine(exc: BaseException) -> bool:
     """A call to the engine that the engine cancelled (``context canceled``): it stopped the
-    deployment for a reason it reports itself (a provider it could not load, say)."""
+    deployment for a reason it reports itself (a provider it could not load, say). Pulumi's SDK
+    raises the details as an exception's text for a registration, but lets the gRPC error
+    itself through for its last call (``SignalAndWaitForShutdown``), which a cancellation that
+    comes later, as on a loaded machine, hits instead."""
     seen: BaseException | None = exc
     while seen is not None:
-        if str(seen).strip() == "context canceled":
+        if str(seen).strip() == "context canceled" or _cancelled_call(seen):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def _cancelled_call(exc: BaseException) -> bool:
+    """A gRPC call's error whose status says the engine cancelled it or is gone (CANCELLED,
+    UNAVAILABLE), or whose details say the context was cancelled."""
+    code, details = getattr(exc, "code", None), getattr(exc, "details", None)
+    if not (callable(code) and callable(details)):
+        return False
+    status = getattr(code(), "name", "")
+    return (
+        status in ("CANCELLED", "UNAVAILABLE") or str(details() or "").strip() == "context canceled"
+    )
 
 
 def run(argv: list[str]) -> int:

@@ -4,9 +4,9 @@ Typed settings become dicts, and every value under a secret key
 (``service_settings.api_key``, ``connection.password``, ...) moves into the ``secrets``
 property, which is always a Pulumi secret. The rest of ``service_settings`` stays readable in
 ``pulumi preview --diff``; the provider merges the two back. An input left at its default is
-not sent (the provider reads an absent one as its default), so state does not store it. An
-adopting resource tells its provider when the program previews (``_layout.PREVIEWING``), and
-every resource when it applies (``_layout.APPLYING``).
+not sent (the provider reads an absent one as its default), so state does not store it. Every
+resource tells its provider when the program previews (``_layout.PREVIEWING``): the engine
+does not, and without it the provider takes the check for an ``up``'s.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from ..properties import (
     holds_its_default,
     of_kind,
 )
-from ._layout import APPLYING, PREVIEWING, SECRET_SECTIONS, SECRETS
+from ._layout import PREVIEWING, SECRET_SECTIONS, SECRETS
 from ._provider import InferenceEndpointProvider
 from ._reliances import REGISTRATION, lost
 
@@ -53,10 +53,8 @@ def declare(
         if value is None or holds_its_default(name, value)
     }
     registered = {name: value for name, value in props.items() if name not in left_out}
-    if "adopt_existing" in registered and pulumi.runtime.is_dry_run():
-        registered[PREVIEWING] = True
-    if not pulumi.runtime.is_dry_run():
-        registered[APPLYING] = props[APPLYING] = True
+    if pulumi.runtime.is_dry_run():
+        registered[PREVIEWING] = props[PREVIEWING] = True
     if isinstance(resource, LeftOutInputs):
         resource._left_out = left_out
         _register(resource, resource_name, {**registered, **dict.fromkeys(OUTPUT_KEYS)}, opts)

@@ -30,20 +30,16 @@ SECRET_SECTIONS: dict[str, frozenset[str]] = {
 """Which properties carry secret keys, and which keys are secret in each."""
 
 PREVIEWING = "__previewing"
-"""Not a property: registered (``True``) by an adopting resource while its program runs a
-preview (``pulumi.runtime.is_dry_run()``), to tell the provider's check, which the engine
-gives no such flag, that it may say what the adoption will do. The check takes it out of the
-inputs it returns, and an update never registers it, so no state stores it."""
+"""Not a property: registered (``True``) by every endpoint while its program runs a preview
+(``pulumi.runtime.is_dry_run()``), since the engine gives the provider's check no such flag.
+Present, the check may say what an adoption will do; absent, the program applies an ``up``,
+so what the check and the diff accept is stored, and the preview's
+``PULUMI_INFERENCE_PREVIEW_CHECK=warn``/``off`` no longer softens them (``operations.applying``).
+Only previews register it, and they write no state; the check also takes it out of the inputs
+it returns. (A marker registered while applying would be kept: the engine records every
+registered property's dependencies in state.)"""
 
-
-APPLYING = "__applying"
-"""Not a property: registered (``True``) by every resource while its program runs for an
-``up`` that applies (not ``pulumi.runtime.is_dry_run()``), to tell the provider's check and
-diff, which the engine gives no such flag, that what they accept is stored: the preview's
-``PULUMI_INFERENCE_PREVIEW_CHECK=warn``/``off`` no longer softens them
-(``operations.applying``). Taken out of the inputs as :data:`PREVIEWING` is."""
-
-MARKERS = (PREVIEWING, APPLYING)
+MARKERS = (PREVIEWING,)
 
 
 def canonical(props: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:

@@ -124,7 +124,7 @@ class InferenceEndpointProvider(ResourceProvider):
     @_one_message
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         previewing = news.get(_layout.PREVIEWING) is True
-        if news.get(_layout.APPLYING) is True:
+        if not previewing:
             self._applying = True  # this process serves an `up`'s apply: diffs are strict too
         news = {key: value for key, value in news.items() if key not in _layout.MARKERS}
         props, secrets_unknown = _layout.canonical(_wire.unwrap(news)[0])

@@ -13,6 +13,7 @@ import pytest
 
 from pulumi_inference import InferenceEndpointProvider, operations
 from pulumi_inference._pulumi_wire import UNKNOWN
+from pulumi_inference.dynamic._layout import PREVIEWING
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import InferenceError
 from pulumi_inference.operations import DesiredEndpoint
@@ -29,6 +30,7 @@ def _groq(url: str, **extra: Any) -> dict[str, Any]:
         "service_settings": {"model_id": "llama-3.3-70b-versatile"},
         "secrets": {"service_settings": {"api_key": "gsk-test"}},
         "connection": {"url": url},
+        PREVIEWING: True,  # as the program registers it while it previews
         **extra,
     }
 

@@ -3,8 +3,8 @@
 The setting softens the preview's checks (``warn``: a warning, ``off``: no request). A
 connection the cluster refused must still never be stored: an endpoint's new connection (the
 dynamic door's state-only update), the dynamic door's checks and diffs while its program
-applies (``_layout.APPLYING``), and a native provider's new configuration (its DiffConfig,
-which Pulumi calls alike in a preview and an up).
+applies (a check without ``_layout.PREVIEWING``), and a native provider's new configuration
+(its DiffConfig, which Pulumi calls alike in a preview and an up).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import DiffRequest
 
 from pulumi_inference import InferenceEndpointProvider
-from pulumi_inference.dynamic._layout import APPLYING
+from pulumi_inference.dynamic._layout import PREVIEWING
 from pulumi_inference.emulator import Emulator, EmulatorConfig
 from pulumi_inference.errors import InferenceError, NotElasticsearchError
 from pulumi_inference.native._provider import InferenceEndpointPlugin
@@ -101,9 +101,9 @@ def test_the_dynamic_door_checks_as_strictly_as_fail_while_its_program_applies(
 ) -> None:
     """Under `warn`, a preview's diff lets a server that is not Elasticsearch at the URL of an
     endpoint in the stack go on (said as a warning, `unchanged`); once the program told the
-    provider process that it applies (its check got APPLYING, as every resource of an `up`
-    registers it), the same diff fails it, as it would under `fail`; a new endpoint's check
-    fails it too."""
+    provider process that it applies (a check without PREVIEWING, which every resource
+    registers while its program previews), the same diff fails it, as it would under `fail`;
+    a new endpoint's check fails it too."""
     provider = InferenceEndpointProvider()
     secured.reset()
     props = declared(secured.url)
@@ -111,15 +111,15 @@ def test_the_dynamic_door_checks_as_strictly_as_fail_while_its_program_applies(
     monkeypatch.setenv(CHECK_ENV, "warn")
     with NotElasticsearch() as wrong:
         moved = declared(wrong.url)
-        assert provider.check(props, moved).failures == []
+        assert provider.check(props, {**moved, PREVIEWING: True}).failures == []
         assert provider.diff("stored-conn", outs, moved).changes is True  # the preview goes on
-        checked = provider.check(props, {**moved, APPLYING: True})
-        assert checked.failures == [] and APPLYING not in checked.inputs  # left to the diff
+        checked = provider.check(props, moved)
+        assert checked.failures == []  # left to the diff
         with pytest.raises(NotElasticsearchError, match="is not Elasticsearch") as failed:
             provider.diff("stored-conn", outs, moved)
         assert SOFTENED not in str(failed.value)
         fresh = {**declared(wrong.url), "inference_id": "new-one"}
-        [failure] = provider.check({}, {**fresh, APPLYING: True}).failures
+        [failure] = provider.check({}, fresh).failures
         assert f"{wrong.url} is not Elasticsearch" in failure.reason
         assert SOFTENED not in failure.reason
     assert InferenceEndpointProvider().diff("stored-conn", outs, props).changes is False

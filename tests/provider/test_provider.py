@@ -154,7 +154,7 @@ def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_userna
         "adopt_existing": "true",
         "deployment_timeout": "1h30m",
     }
-    result = provider.check({}, declared)
+    result = provider.check({}, at_preview(declared))
     assert set(checks.paths(result.failures)) == {
         "force_delete",
         "wait_for_deployment",
@@ -172,7 +172,7 @@ def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_userna
         "deployment_timeout": 90,
         "connection": {"url": "http://es.example.com:9200", "username": "elastic"},
     }
-    assert provider.check({}, fixed).failures == []
+    assert provider.check({}, at_preview(fixed)).failures == []
 
 
 # -- create -----------------------------------------------------------------------------
@@ -529,7 +529,7 @@ def test_preview_check_fails_in_one_line_for_a_wrong_url_or_refused_credentials(
     """REQ-CHECK-7: the check (run by every preview) asks the cluster once, read-only; a wrong URL
     or a refused key fails there, in one line naming what to fix, never echoing the key."""
     closed = openai_at("http://127.0.0.1:9", "x0")
-    [failure] = provider.check({}, closed).failures
+    [failure] = provider.check({}, at_preview(closed)).failures
     assert checks.paths([failure]) == ["connection"]
     assert "could not reach the cluster" in failure.reason and "\n" not in failure.reason
     assert "PULUMI_INFERENCE_PREVIEW_CHECK=warn" in failure.reason
@@ -562,9 +562,9 @@ def test_preview_check_needs_manage_inference_only_where_the_plan_changes_the_en
     monitor_inference. PULUMI_INFERENCE_PREVIEW_CHECK=warn only warns."""
     with Emulator(SECURED) as secured:
         reader = _as_reader(secured)
-        [lacking] = provider.check({}, reader).failures
+        [lacking] = provider.check({}, at_preview(reader)).failures
         assert "lack the manage_inference cluster privilege" in lacking.reason
-        assert provider.check(reader, reader).failures == []  # already in the stack
+        assert provider.check(reader, at_preview(reader)).failures == []  # already in the stack
         outs = {**reader, "cluster_version": "9.1.0"}
         assert provider.diff("x3", outs, reader).changes is False
         changed = {**reader, "task_settings": {"user": "other"}}
@@ -573,10 +573,10 @@ def test_preview_check_needs_manage_inference_only_where_the_plan_changes_the_en
         privileges = [r for r in secured.requests() if r["path"].startswith("/_security")]
         assert len(privileges) == 1
         assert not any(r["path"].startswith("/_inference") for r in secured.requests())
-        [neither] = provider.check(reader, _as_reader(secured, user="nobody")).failures
+        [neither] = provider.check(reader, at_preview(_as_reader(secured, user="nobody"))).failures
         assert "neither manage_inference nor monitor_inference" in neither.reason
         monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", "warn")
-        assert provider.check({}, _as_reader(secured, "x4")).failures == []
+        assert provider.check({}, at_preview(_as_reader(secured, "x4"))).failures == []
 
 
 def test_cluster_reason_passes_through_without_secrets(

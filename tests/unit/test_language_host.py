@@ -5,6 +5,7 @@ the output of `pulumi-inference review`)."""
 
 from __future__ import annotations
 
+import importlib.util
 import signal
 import subprocess
 import sys
@@ -33,3 +34,49 @@ def test_an_interrupted_host_ends_without_a_traceback(moment: float | str) -> No
     _, err = host.communicate(timeout=30)
 
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+
+
+def _host_module() -> object:
+    spec = importlib.util.spec_from_file_location("pulumi_language_python_host", HOST)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _CallError(Exception):
+    """Stands for grpc.RpcError as Pulumi's SDK lets it through: a status and details."""
+
+    def __init__(self, status: str, details: str) -> None:
+        super().__init__(f"<_InactiveRpcError of RPC that terminated with: status = {status}>")
+        self._status, self._details = status, details
+
+    def code(self) -> object:
+        return type("Status", (), {"name": self._status})()
+
+    def details(self) -> str:
+        return self._details
+
+
+@pytest.mark.parametrize(
+    ("error", "cancelled"),
+    [
+        (Exception("context canceled"), True),  # a registration the engine cancelled
+        (_CallError("CANCELLED", "context canceled"), True),  # SignalAndWaitForShutdown's
+        (_CallError("UNKNOWN", "context canceled"), True),
+        (_CallError("UNAVAILABLE", "Socket closed"), True),  # the engine is gone
+        (_CallError("INVALID_ARGUMENT", "bad request"), False),
+        (RuntimeError("the program is broken"), False),
+    ],
+)
+def test_a_call_the_engine_cancelled_is_told_from_a_program_s_own_failure(
+    error: BaseException, cancelled: bool
+) -> None:
+    """The engine reports why it cancelled the deployment; the host adds no traceback then
+    (seen on a loaded machine: the cancellation hit Pulumi's last call, whose gRPC error the
+    SDK lets through as it is), and only then."""
+    host = _host_module()
+    assert host._cancelled_by_engine(error) is cancelled  # type: ignore[attr-defined]
+    wrapped = RuntimeError("wrapped")
+    wrapped.__cause__ = error
+    assert host._cancelled_by_engine(wrapped) is cancelled  # type: ignore[attr-defined]

@@ -6,9 +6,9 @@ What Pulumi's engine does per command, as far as a provider can tell (and no fur
   against the stored outputs; a replacement is checked again as a new resource (no olds),
   as the engine does; the native door's creates and updates are previewed (``preview``
   flag). A resource in state that the program no longer declares is deleted. A dynamic
-  resource that adopts registers, while its program previews, that it does (``PREVIEWING``,
-  as ``dynamic/_declare.py`` does), for its check to predict the adoption; while it applies,
-  every dynamic resource registers that (``APPLYING``).
+  resource registers, while its program previews, that it does (``PREVIEWING``, as
+  ``dynamic/_declare.py`` does): its check predicts an adoption then, and takes a check
+  without it for an ``up``'s.
 - ``up``: the same decisions, carried out in program order: ``Create``, ``Update``, a
   replacement as ``Delete`` then ``Create`` (delete first) or ``Create`` then, at the end,
   ``Delete``; deletes last. The first failure stops the command (nothing new is started),
@@ -30,7 +30,7 @@ from typing import Any
 
 from pulumi.runtime.proto import provider_pb2
 
-from pulumi_inference.dynamic._layout import APPLYING, PREVIEWING
+from pulumi_inference.dynamic._layout import PREVIEWING
 from pulumi_inference.review import Diagnostic, Preview, Step
 
 from .provider import TYPES, FakeEngine, ProviderCommand, ProviderError, urn_of
@@ -163,13 +163,7 @@ class MiniEngine:
 
     def _registered(self, news: dict[str, Any], previewing: bool) -> dict[str, Any]:
         """The inputs as the program registers them (see the top of this module)."""
-        if not previewing and self.door == "dynamic":
-            return {**news, APPLYING: True}
-        if (
-            previewing
-            and self.door == "dynamic"
-            and news.get("adopt_existing") not in (None, False)
-        ):
+        if previewing and self.door == "dynamic":
             return {**news, PREVIEWING: True}
         return news
 
