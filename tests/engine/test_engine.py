@@ -156,6 +156,10 @@ def test_up_creates_every_endpoint_and_no_secret_is_readable_in_state(
         for name, resource in exported_endpoints(export_without_secrets(stack)).items()
     }
     assert set(exported) == set(declarations)
+    # Nothing but properties is recorded: no marker a program registers for its provider.
+    for name, resource in exported_endpoints(export_without_secrets(stack)).items():
+        recorded = [key for key in resource.get("propertyDependencies", {}) if key.startswith("__")]
+        assert recorded in ([], ["__provider"]), f"{name} records {recorded}"
     for name, resource in exported.items():
         for side in ("inputs", "outputs"):
             props = resource[side]
