@@ -20,15 +20,22 @@ end the process (as `pulumi_inference/_engine_watch.py` does for the provider pr
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+
+if sys.argv[1:2] != ["--run"]:
+    # The CLI interrupts its plugins when it is done with them, sometimes while this one is
+    # still importing gRPC: end at once, quietly, wherever the interruption lands.
+    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
+
 import argparse
 import asyncio
 import json
 import logging
-import os
 import runpy
 import socket
 import subprocess
-import sys
 import threading
 import time
 import traceback
@@ -160,10 +167,7 @@ def serve() -> None:
     server.start()
     print(port, flush=True)
     _end_without(engine_address)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:  # the CLI interrupts its plugins when it is done with them
-        server.stop(0)
+    threading.Event().wait()  # until the CLI interrupts it (the SIGINT handler above)
 
 
 def _cancelled_by_engine(exc: BaseException) -> bool:
@@ -249,10 +253,20 @@ def run(argv: list[str]) -> int:
     return 0
 
 
+def _leave(code: int) -> None:
+    """End a run that did not finish without running the finalizers of what it left pending:
+    Pulumi's run coroutine, interrupted while it awaited the engine, has a ``finally`` that needs
+    the event loop, and the interpreter would run it at exit and print a traceback the engine
+    shows beside its own account of the cancellation."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--run":
-        sys.exit(run(sys.argv[2:]))
-    try:
-        serve()
-    except KeyboardInterrupt:  # the CLI interrupts its plugins, even before they are serving
-        sys.exit(0)
+        code = run(sys.argv[2:])
+        if code:
+            _leave(code)
+        sys.exit(code)
+    serve()
