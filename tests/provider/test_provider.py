@@ -137,7 +137,7 @@ def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_userna
     provider: InferenceEndpointProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """REQ-CHECK-3: the booleans are booleans; a password needs a username."""
-    monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", "off")  # es.example.com is not there
+    monkeypatch.setenv("PULUMI_INFERENCE_PREVIEW_CHECK", "off")  # nothing answers on port 1
     declared = {
         "inference_id": "ok",
         "task_type": "rerank",
@@ -147,7 +147,7 @@ def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_userna
             "service_settings": {"api_key": "k"},
             "connection": {"password": "pw-check-0003"},
         },
-        "connection": {"url": "https://es.example.com:9200"},
+        "connection": {"url": "https://127.0.0.1:1"},
         "force_delete": "yes",
         "wait_for_deployment": 1,
         "allow_unknown_service": 0,
@@ -170,7 +170,7 @@ def test_check_refuses_flags_that_are_not_booleans_and_a_password_without_userna
         "allow_unknown_service": False,
         "adopt_existing": True,
         "deployment_timeout": 90,
-        "connection": {"url": "http://es.example.com:9200", "username": "elastic"},
+        "connection": {"url": "http://127.0.0.1:1", "username": "elastic"},
     }
     assert provider.check({}, at_preview(fixed)).failures == []
 
