@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from ..client import InferenceClient
-from ..errors import AuthenticationError, WrongClusterError
+from ..errors import AuthenticationError, AuthorizationError, WrongClusterError
 from ._desired import DesiredEndpoint
 from ._identity import ClusterIdentity, confirm_cluster
 from ._stored import refused_with_hint, wrong_with_hint
@@ -29,7 +29,11 @@ def delete(
         raise refused_with_hint(client, refused) from None
     except WrongClusterError as wrong:
         raise wrong_with_hint(client, wrong) from None
-    if not client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete):
+    try:
+        deleted = client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete)
+    except (AuthenticationError, AuthorizationError) as refused:
+        raise refused_with_hint(client, refused) from None
+    if not deleted:
         log.info(
             "inference endpoint '%s' was already gone from %s", spec.inference_id, client.cluster
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..client import InferenceClient
-from ..errors import AuthenticationError, InferenceError, WrongClusterError
+from ..errors import AuthenticationError, AuthorizationError, InferenceError, WrongClusterError
 from ._deployment import with_target_allocations
 from ._desired import DesiredEndpoint
 from ._drift import live_inputs
@@ -54,7 +54,7 @@ def read(
     try:
         cluster = confirm_cluster(client, on, subject)
         live = client.reads.endpoint(spec.task_type, spec.inference_id)
-    except AuthenticationError as refused:
+    except (AuthenticationError, AuthorizationError) as refused:
         raise refused_with_hint(client, refused) from None
     except WrongClusterError as wrong:
         raise wrong_with_hint(client, wrong) from None

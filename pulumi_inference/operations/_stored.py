@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .._published import docs_url
 from ..client import InferenceClient
-from ..errors import AuthenticationError, ClusterError, WrongClusterError
+from ..errors import AuthenticationError, AuthorizationError, ClusterError, WrongClusterError
 
 ROTATING = f"{docs_url('docs/operations.md')}, 'Rotating the cluster key'"
 
@@ -26,7 +26,7 @@ def stored_hint(setting: str) -> str | None:
             "this is the connection stored in the endpoint's state: it is declared in the "
             "program, which a plain `pulumi refresh` or `pulumi destroy` does not run. If the "
             "program already says otherwise, run `pulumi up` first (its preview checks the "
-            "new connection; it stores it and changes no endpoint), then refresh"
+            "new connection; it stores it and changes no endpoint), then this command again"
         )
     if setting.startswith("ELASTICSEARCH_"):
         return None
@@ -38,12 +38,15 @@ def stored_hint(setting: str) -> str | None:
     )
 
 
-def refused_with_hint(client: InferenceClient, refused: AuthenticationError) -> ClusterError:
-    """Refused credentials, with what to run when they were rotated."""
+def refused_with_hint(
+    client: InferenceClient, refused: AuthenticationError | AuthorizationError
+) -> ClusterError:
+    """Credentials refused (401) or short of a privilege (403), with what to run when they
+    were rotated or replaced since."""
     hint = stored_hint(client.connection.credentials_setting)
     if hint is None:
         return refused
-    return AuthenticationError(
+    return type(refused)(
         f"{refused} ({hint}; {ROTATING})",
         status=refused.status,
         error_type=refused.error_type,

@@ -159,3 +159,28 @@ def test_a_native_configuration_the_cluster_refused_is_never_stored(
             config_diff(plugin, secured.url, unreachable, GOOD_KEY)
     else:
         assert config_diff(plugin, secured.url, unreachable, GOOD_KEY).changes is True
+
+
+def test_a_key_short_of_manage_inference_at_destroy_says_what_to_run(
+    secured: Emulator,
+) -> None:
+    """A plain `pulumi destroy` deletes with the connection the last `up` stored: when that
+    key may no longer delete (its role lost manage_inference: 403), the refusal says what to
+    run if the program already holds one that may, as it does for a refused key (401); the
+    endpoint stays, and no secret is in the message."""
+    provider = InferenceEndpointProvider()
+    secured.reset()
+    outs = created(provider, declared(secured.url))
+    reader = declared(secured.url, password="reader-pass-01")
+    stored = {**outs, "connection": reader["connection"], "secrets": {**outs["secrets"]}}
+    stored["secrets"]["connection"] = reader["secrets"]["connection"]
+    with pytest.raises(InferenceError) as failed:
+        provider.delete("stored-conn", stored)
+    message = str(failed.value)
+    assert "Grant the `manage_inference` cluster privilege" in message, message
+    assert "declared in the program" in message and "run `pulumi up` first" in message, message
+    assert "then this command again" in message
+    assert "reader-pass-01" not in message
+    assert secured.endpoint("stored-conn") is not None
+    provider.delete("stored-conn", outs)  # the key that may delete does
+    assert secured.endpoint("stored-conn") is None
