@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,28 +222,26 @@ def bindings(expr: Expr, value: Any, found: dict[str, Any]) -> None:
         bindings(expr.value, value, found)
 
 
+def parts(expr: Expr) -> Iterator[Expr]:
+    """``expr`` and every expression inside it, outermost first."""
+    yield expr
+    if isinstance(expr, Template):
+        yield from (part for part in expr.parts if isinstance(part, Ref))
+    elif isinstance(expr, Obj):
+        for _, item in expr.items:
+            yield from parts(item)
+    elif isinstance(expr, Arr):
+        for item in expr.items:
+            yield from parts(item)
+    elif isinstance(expr, JsonEncode):
+        yield from parts(expr.value)
+
+
 def unsupported(expr: Expr) -> list[Unsupported]:
     """Every part of ``expr`` that does not convert."""
-    if isinstance(expr, Unsupported):
-        return [expr]
-    if isinstance(expr, Obj):
-        return [u for _, item in expr.items for u in unsupported(item)]
-    if isinstance(expr, Arr):
-        return [u for item in expr.items for u in unsupported(item)]
-    if isinstance(expr, JsonEncode):
-        return unsupported(expr.value)
-    return []
+    return [part for part in parts(expr) if isinstance(part, Unsupported)]
 
 
 def references(expr: Expr) -> list[Ref]:
-    if isinstance(expr, Ref):
-        return [expr]
-    if isinstance(expr, Template):
-        return [p for p in expr.parts if isinstance(p, Ref)]
-    if isinstance(expr, Obj):
-        return [r for _, item in expr.items for r in references(item)]
-    if isinstance(expr, Arr):
-        return [r for item in expr.items for r in references(item)]
-    if isinstance(expr, JsonEncode):
-        return references(expr.value)
-    return []
+    """Every reference in ``expr`` (to a variable, a local, another resource)."""
+    return [part for part in parts(expr) if isinstance(part, Ref)]
