@@ -25,14 +25,11 @@ def delete(
     subject = f"inference endpoint '{spec.inference_id}'"
     try:
         confirm_cluster(client, recorded or ClusterIdentity(), subject)
-    except AuthenticationError as refused:
-        raise refused_with_hint(client, refused) from None
-    except WrongClusterError as wrong:
-        raise wrong_with_hint(client, wrong) from None
-    try:
         deleted = client.delete_endpoint(spec.task_type, spec.inference_id, force=spec.force_delete)
     except (AuthenticationError, AuthorizationError) as refused:
         raise refused_with_hint(client, refused) from None
+    except WrongClusterError as wrong:
+        raise wrong_with_hint(client, wrong) from None
     if not deleted:
         log.info(
             "inference endpoint '%s' was already gone from %s", spec.inference_id, client.cluster
